@@ -1,0 +1,131 @@
+#include "cli/app.h"
+
+#include <curl/curl.h>
+#include <unicode/uvernum.h>
+#include <xapian.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/version.h"
+#include "config/log.h"
+
+#ifndef PRESSARC_GUMBO_VERSION
+#define PRESSARC_GUMBO_VERSION "0.10.1"
+#endif
+
+namespace pressarc::cli {
+namespace fs = std::filesystem;
+
+Result<Config> CommandContext::LoadConfig() const {
+  if (!common.config_path.empty()) return LoadConfigFile(common.config_path);
+  if (fs::exists("pressarc.toml")) return LoadConfigFile("pressarc.toml");
+  Config config;
+  return config;
+}
+
+std::string CommandContext::ResolveDataDir(const Config& config) const {
+  if (!common.data_dir.empty()) return common.data_dir;
+  if (!config.data_dir.empty()) {
+    fs::path p(config.data_dir);
+    if (p.is_relative() && !config.path.empty()) {
+      p = fs::path(config.path).parent_path() / p;
+    }
+    return p.lexically_normal().string();
+  }
+  return "pressarc-data";
+}
+
+void AddCommonOptions(CLI::App* sub, CommonOptions* options) {
+  sub->option_defaults()->group("Common options");
+  sub->add_option("--data", options->data_dir,
+                  "Data directory (default: data_dir from the config, else ./pressarc-data)");
+  sub->add_option("--config", options->config_path,
+                  "Config file (default: ./pressarc.toml if present, else built-in defaults)");
+  sub->add_flag("-v,--verbose", options->verbose, "Log progress details on stderr");
+  sub->add_flag("-q,--quiet", options->quiet, "Log errors only");
+  sub->add_option("--log-format", options->log_format, "Log line format on stderr")
+      ->check(CLI::IsMember({"text", "json"}));
+  sub->option_defaults()->group("Options");
+}
+
+std::string VersionText() {
+  std::string out = "pressarc " PRESSARC_VERSION "\n";
+  out += std::string("libcurl ") + curl_version_info(CURLVERSION_NOW)->version + "\n";
+  out += std::string("Xapian ") + Xapian::version_string() + "\n";
+  out += std::string("ICU ") + U_ICU_VERSION + "\n";
+  out += std::string("Gumbo ") + PRESSARC_GUMBO_VERSION + "\n";
+  return out;
+}
+
+namespace {
+
+void ApplyLogging(const CommonOptions& common) {
+  log::SetFormat(common.log_format == "json" ? log::Format::kJson : log::Format::kText);
+  if (common.quiet) {
+    log::SetLevel(log::Level::kError);
+  } else if (common.verbose) {
+    log::SetLevel(log::Level::kInfo);
+  } else {
+    log::SetLevel(log::Level::kWarn);
+  }
+}
+
+int ReportError(const Status& status) {
+  std::fprintf(stderr, "pressarc: %s\n", status.message().c_str());
+  if (!status.hint().empty()) std::fprintf(stderr, "hint: %s\n", status.hint().c_str());
+  return status.exit_code() == 0 ? kExitRuntime : status.exit_code();
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv) {
+  CLI::App app{
+      "pressarc: archive the press releases of government ministries (WARC) and search them "
+      "(Xapian).",
+      "pressarc"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", VersionText());
+  app.footer(
+      "Exit codes: 0 success; 1 runtime failure (including \"no index yet\"); 2 usage, config or\n"
+      "query error; 75 another job holds the data directory's lock.\n"
+      "Run 'pressarc COMMAND --help' for the options of one command.");
+
+  CommandContext ctx;
+  CommandRun run;
+  RegisterCrawl(app, ctx, &run);
+  RegisterReindex(app, ctx, &run);
+  RegisterImport(app, ctx, &run);
+  RegisterSearch(app, ctx, &run);
+  RegisterShow(app, ctx, &run);
+  RegisterExtract(app, ctx, &run);
+  RegisterStats(app, ctx, &run);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    std::cout << VersionText();
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "pressarc: %s\n", e.what());
+    std::fprintf(stderr, "hint: run 'pressarc --help' for usage\n");
+    return kExitUsage;
+  }
+  if (!run) return kExitUsage;
+  ApplyLogging(ctx.common);
+  try {
+    Status status = run(ctx);
+    if (!status.ok()) return ReportError(status);
+    return kExitOk;
+  } catch (const std::exception& e) {
+    return ReportError(Status::Runtime(std::string("unexpected error: ") + e.what()));
+  }
+}
+
+}  // namespace pressarc::cli

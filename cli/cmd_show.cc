@@ -1,0 +1,17 @@
+#include <CLI/CLI.hpp>
+
+#include "cli/app.h"
+
+namespace pressarc::cli {
+
+void RegisterShow(CLI::App& app, CommandContext& ctx, CommandRun* run) {
+  CLI::App* sub = app.add_subcommand("show", "(show: not built yet)");
+  AddCommonOptions(sub, &ctx.common);
+  sub->callback([run] {
+    *run = [](CommandContext&) {
+      return Status::Runtime("'show' is not built yet in this version of pressarc");
+    };
+  });
+}
+
+}  // namespace pressarc::cli

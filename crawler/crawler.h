@@ -1,0 +1,76 @@
+// Crawler: one incremental, polite, crash-safe crawl job over the configured
+// sources.
+//
+// Fetches with the libcurl multi interface (max_connections in all, one
+// request in flight per origin, per_host_delay_ms / Crawl-delay between
+// them), obeys robots.txt (RFC 9309), discovers articles from start URLs,
+// listing pages, sitemaps and feeds, revalidates known articles with
+// conditional GETs, archives every response in WARC (see warc.h), keeps the
+// frontier and fetch history in DATA/state.sqlite, and hands every new or
+// changed article to an ArticleSink (the CLI wires the indexer there).
+//
+// Write order, so that kill -9 loses nothing: response → WARC (flushed) →
+// state row (committed) → sink (the index, committed in batches).
+//
+// The caller holds the data directory lock (see cli/data_dir.h).
+// Thread safety: RunCrawl is one job; do not run two on one data dir.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "config/status.h"
+#include "crawler/warc.h"
+#include "parser/parser.h"
+
+namespace pressarc {
+
+struct CrawlCounters {
+  std::int64_t fetched = 0;        // HTTP responses received (any status, 304 included)
+  std::int64_t new_articles = 0;   // articles archived for the first time
+  std::int64_t updated = 0;        // articles whose content changed
+  std::int64_t unchanged = 0;      // articles revalidated unchanged
+  std::int64_t failed = 0;         // URLs that failed after retries (errors, challenge pages)
+  std::int64_t robots_denied = 0;  // URLs skipped by robots.txt
+  std::int64_t out_of_scope = 0;   // URLs skipped by scope rules
+  std::int64_t indexed = 0;        // documents added or replaced
+  std::int64_t bytes = 0;          // body bytes received
+};
+
+struct CrawlSummary {
+  CrawlCounters total;
+  std::map<std::string, CrawlCounters> per_source;
+  double seconds = 0;
+  std::int64_t run_id = 0;
+  std::string started_at;   // ISO 8601 UTC
+  std::string finished_at;
+  std::vector<std::string> failures;  // "URL: reason", first few, for the summary
+};
+
+// Receives each new or changed article in archive order. Called on the
+// crawler's thread.
+class ArticleSink {
+ public:
+  virtual ~ArticleSink() = default;
+  // Returns true when the article was added to or replaced in the index.
+  virtual Result<bool> Add(const Article& article, const ArchiveLocation& where,
+                           const std::string& fetched_at) = 0;
+  virtual Status Commit() = 0;  // called in batches and at the end
+};
+
+struct CrawlRequest {
+  std::string data_dir;
+  std::vector<std::string> sources;  // empty = all configured sources
+  std::int64_t max_pages = 0;        // 0 = no limit (per run, all sources)
+  bool progress = false;             // a progress line on stderr (for terminals)
+};
+
+Result<CrawlSummary> RunCrawl(const Config& config, const CrawlRequest& request,
+                              ArticleSink* sink);
+
+}  // namespace pressarc

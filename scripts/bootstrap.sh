@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs pressarc's build and test dependencies on Debian 12 (as root).
+# Idempotent, and quiet when everything is already present.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config git ca-certificates
+  libcurl4-openssl-dev libgumbo-dev libxapian-dev xapian-tools libicu-dev
+  libsqlite3-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
+  zlib1g-dev libxml2-dev libgtest-dev libgmock-dev
+  python3 nodejs npm
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "bootstrap: missing packages: ${missing[*]}" >&2
+    echo "bootstrap: run as root (or: sudo apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+  echo "bootstrap: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
