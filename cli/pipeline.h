@@ -1,0 +1,30 @@
+// Pipeline glue shared by crawl, import and reindex: which source a URL
+// belongs to, the extraction options for it, and archived record → Article.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "config/config.h"
+#include "crawler/warc.h"
+#include "parser/parser.h"
+
+namespace pressarc::cli {
+
+// The configured source whose allow patterns (or, without them, whose start
+// URLs' origins) cover `url`; nullptr when none does.
+const SourceConfig* SourceForUrl(const Config& config, std::string_view url);
+
+// Extraction options for a page of `source` (which may be nullptr).
+ExtractOptions ExtractOptionsFor(const SourceConfig* source, const std::string& url,
+                                 const std::string& content_type);
+
+// Parses a WARC `response` (HTTP 2xx, HTML) or `resource` record into an
+// Article, decoding any Content-Encoding. `source_name` forces the source
+// ("" = SourceForUrl, else the host). nullopt when the record holds no HTML
+// page.
+std::optional<Article> ArticleFromRecord(const Config& config, const WarcRecord& record,
+                                         const std::string& source_name);
+
+}  // namespace pressarc::cli
