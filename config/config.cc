@@ -3,6 +3,8 @@
 #include <unicode/regex.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -13,6 +15,23 @@
 namespace pressarc {
 namespace {
 
+// Control characters (a quoted key or a value with a newline) would break
+// the one-line error message: show them escaped.
+std::string OneLine(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      static const char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+      out += kHex[static_cast<unsigned char>(c) & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 // Builds "file:line: key: what" messages.
 class Reporter {
  public:
@@ -20,7 +39,7 @@ class Reporter {
   Status Error(const toml::node* node, const std::string& key, const std::string& what) const {
     std::string where = path_;
     if (node && node->source().begin) where += ":" + std::to_string(node->source().begin.line);
-    return Status::Usage(where + ": " + key + ": " + what);
+    return Status::Usage(OneLine(where + ": " + key + ": " + what));
   }
   const std::string& path() const { return path_; }
 
@@ -188,6 +207,13 @@ bool ValidName(const std::string& name) {
   return true;
 }
 
+// ISO 639-1: two lower-case letters ("" = not set).
+bool ValidLanguage(const std::string& code) {
+  return code.empty() ||
+         (code.size() == 2 && std::islower(static_cast<unsigned char>(code[0])) &&
+          std::islower(static_cast<unsigned char>(code[1])));
+}
+
 bool ValidHttpUrl(const std::string& url) {
   return (url.rfind("http://", 0) == 0 && url.size() > 7) ||
          (url.rfind("https://", 0) == 0 && url.size() > 8);
@@ -217,6 +243,10 @@ Status ParseSource(const toml::table& t, const Reporter& r, const std::string& p
       PRESSARC_TRY(CheckRegexes(node, r, full, *list));
     } else if (key == "language") {
       PRESSARC_TRY(GetString(node, r, full, &s->language));
+      if (!ValidLanguage(s->language)) {
+        return r.Error(&node, full,
+                       "expected an ISO 639-1 code like \"az\", got \"" + s->language + "\"");
+      }
     } else if (key == "translation_key") {
       PRESSARC_TRY(GetString(node, r, full, &s->translation_key));
       if (!s->translation_key.empty()) {
@@ -283,7 +313,7 @@ Result<Config> ParseConfig(std::string_view toml_text, const std::string& path) 
   } catch (const toml::parse_error& e) {
     std::string where = r.path();
     if (e.source().begin) where += ":" + std::to_string(e.source().begin.line);
-    return Status::Usage(where + ": syntax error: " + std::string(e.description()));
+    return Status::Usage(OneLine(where + ": syntax error: " + std::string(e.description())));
   }
   Config config;
   config.path = path;
