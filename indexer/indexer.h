@@ -1,22 +1,49 @@
 // Indexer: text analysis for Azerbaijani, Russian and English, and the
-// Xapian index of articles (schema in indexer/schema.h).
+// Xapian index of articles (schema in indexer/schema.h, docs/index-schema.md).
 //
-// Analysis (the same for documents and queries): NFC; case folding that is
-// Turkic-aware (I/ı/İ/i) without breaking English or Russian; diacritic
-// folding (ə→e, ı→i, ş→s, ç→c, ğ→g, ö→o, ü→u; ё→е) with the exact form kept
-// so that an exact match ranks above a folded one; stemming per document
-// language (Snowball english/russian from Xapian, our own Azerbaijani
-// stemmer); Cyrillic ↔ Latin transliteration of words so that `Lavrov` finds
-// `Лавров` and back.
+// Analysis (the same for documents and queries):
+//  1. NFC, then case folding that is Turkic-aware for "az"/"tr" text (I→ı,
+//     İ→i) and plain elsewhere (I→i, İ→i, never the two-code-point "i̇").
+//  2. Words are runs of letters, digits, marks and connector punctuation (as
+//     Xapian's own tokenizer); apostrophes split words ("Bayramov's" → two
+//     words), so documents and queries agree.
+//  3. Each word gives, at the same position:
+//       - the exact (case-folded) term, wdf 2;
+//       - the diacritic-folded term (ə→e, ı→i, ş→s, ç→c, ğ→g, ö→o, ü→u, ё→е,
+//         other Latin accents) when it differs, wdf 1 — so `Azerbaycan` finds
+//         `Azərbaycan` and an exact match ranks above a folded one;
+//       - for Cyrillic words, the Latin transliteration (BGN-style, folded),
+//         wdf 1, without position — so `Lavrov` finds `Лавров`;
+//       - "Z" + stem of each of those forms (StemmerFor(document language)).
+//     Titles are indexed twice: with prefix "S" and in the body space.
+//  4. Stemmers are script-aware: Cyrillic words always get Snowball Russian;
+//     Latin words get the document language's stemmer (our own Azerbaijani
+//     stemmer for "az", Snowball English for "en"; Latin words in "ru"
+//     documents get a light stemmer of transliterated Russian endings).
 //
-// Index layout: DATA/index/current is a Xapian stub file naming the live
-// generation DATA/index/gen-NNNNNN/. Writers either update the live
-// generation in place (crawl, import) or build a new one and swap the stub
-// atomically with rename(2) (reindex).
+// Queries: use ParseUserQuery() (below). Because stems depend on the
+// document language, a query without a language is parsed once per
+// language ("az", "en", "ru", other) with that language's stemmer, each
+// branch filtered to documents of that language, and the branches ORed.
+// Within a branch PrepareQueryText() rewrites the words: case folded, words
+// with diacritics searched as (exact OR folded), Cyrillic words as
+// (cyrillic OR latin), words inside "phrases" folded (phrases match with or
+// without diacritics).
 //
-// Thread safety: an IndexWriter is used by one thread; readers open their
-// own Xapian::Database. One writer per data dir (the CLI's lock).
+// Index layout: DATA/index/current is a Xapian stub file ("auto gen-NNNNNN",
+// relative to DATA/index) naming the live generation DATA/index/gen-NNNNNN/.
+// Writers either update the live generation in place (crawl, import:
+// OpenLive) or build a new one and swap the stub atomically with rename(2)
+// (reindex: CreateGeneration + Publish). Readers must open
+// DATA/index/current afresh (Database::reopen() does not re-read a stub).
+//
+// Thread safety: the analysis functions and PrepareDocument are reentrant
+// (each thread uses its own stemmers and ICU objects). An IndexWriter is
+// used by one thread; readers open their own Xapian::Database. One writer
+// per data dir (the CLI's lock).
 #pragma once
+
+#include <xapian.h>
 
 #include <cstdint>
 #include <memory>
@@ -28,44 +55,84 @@
 #include "crawler/warc.h"  // ArchiveLocation only (a plain struct)
 #include "parser/parser.h"
 
-namespace Xapian {
-class QueryParser;
-class Stem;
-class TermGenerator;
-class Document;
-}  // namespace Xapian
-
 namespace pressarc {
 
 // ---- analysis ---------------------------------------------------------
 
-// Lower-cases with Turkic rules where they are safe for every language:
-// İ→i, I→ı only in Azerbaijani/Turkish text (lang "az"/"tr"); otherwise I→i.
+// NFC + lower-case folding. Turkic rules (I→ı, İ→i) for lang "az"/"tr";
+// otherwise I→i and İ→i. Invalid UTF-8 becomes U+FFFD.
 std::string FoldCase(std::string_view utf8, std::string_view lang);
 // Removes diacritics the way users type without them (ə→e, ı→i, ş→s, ç→c,
-// ğ→g, ö→o, ü→u, ё→е, and combining marks). Input already case-folded.
+// ğ→g, ö→o, ü→u, ß→ss, ё→е, and combining marks). Cyrillic letters other
+// than ё keep their marks (й stays й). Input already case-folded.
 std::string FoldDiacritics(std::string_view utf8);
-// Cyrillic → Latin (ICU "Russian-Latin/BGN" style, then diacritics folded).
+// Cyrillic → Latin (Russian BGN/PCGN-style romanisation as ICU's
+// "Russian-Latin/BGN", plus Azerbaijani/Ukrainian Cyrillic letters), then
+// diacritics folded and lower-cased: "Лавров" → "lavrov", "Щукин" →
+// "shchukin". Non-Cyrillic characters pass through.
 std::string TransliterateToLatin(std::string_view utf8);
-// A stemmer for the language ("az" is pressarc's own; "en", "ru" Snowball;
-// anything else: no stemming).
+// A stemmer for the language: "az" pressarc's own, "en"/"ru" Snowball,
+// anything else: Latin words unstemmed. Cyrillic words always get Snowball
+// Russian. Safe to copy within one thread (Xapian::Stem is ref-counted
+// without atomics: do not share one object between threads).
 Xapian::Stem StemmerFor(std::string_view lang);
+// The Azerbaijani stemmer alone (for tests and tools): "nazirliklərindən" →
+// "nazirlik". Input is case-folded Azerbaijani (with or without diacritics).
+std::string StemAzerbaijani(std::string_view word);
 
 // Adds the analysed terms of `text` to the generator's current document,
-// with `prefix` ("" for body, "S" for title).
+// with `prefix` ("" for body, "S" for title). Positions continue from the
+// generator's termpos. `lang` is the document language.
 void IndexText(Xapian::TermGenerator& generator, std::string_view text, std::string_view lang,
                std::string_view prefix);
 
 // Rewrites a user query so that its words go through the same analysis as
-// the documents, leaving QueryParser syntax (AND OR NOT, quotes, prefixes
-// like title:, ranges, wildcards) intact. `lang` may be "" (all languages).
-std::string PrepareQueryText(std::string_view query, std::string_view lang);
+// the documents, leaving QueryParser syntax (AND OR NOT XOR NEAR ADJ,
+// quotes, +/-, brackets, prefixes like title:, ranges like 2023..2024,
+// wildcards) intact. Values of prefixes not in `free_text_prefixes` (e.g.
+// source:, site:, lang:) are kept verbatim. `lang` chooses the case folding
+// ("" = plain, no Turkic I).
+std::string PrepareQueryText(std::string_view query, std::string_view lang,
+                             const std::vector<std::string>& free_text_prefixes = {"title"});
 
-// ---- ids ----------------------------------------------------------------
+// The whole query for a user's query string. `parser` must be configured by
+// the caller (default operator, prefixes via add_prefix/add_boolean_prefix,
+// range processors, set_database for spelling/wildcards); this sets its
+// stemmer and stemming strategy (STEM_SOME) for each language branch.
+//   lang "az"/"en"/"ru"/other: one branch with that language's analysis
+//     (the caller adds its own L filter if it wants one);
+//   lang "": branches az, en, ru each FILTERed by "L<lang>", plus a plain
+//     branch for documents of any other or unknown language, ORed together.
+// `free_text_prefixes` are the field names given to add_prefix() (title).
+// Errors: a Xapian::QueryParserError is returned as Status::Usage
+// ("bad query: ..."). An empty query gives Xapian::Query() (match nothing;
+// the caller decides what a filter-only query means).
+Result<Xapian::Query> ParseUserQuery(Xapian::QueryParser& parser, std::string_view query,
+                                     std::string_view lang, unsigned flags,
+                                     const std::vector<std::string>& free_text_prefixes = {
+                                         "title"});
+
+// "Did you mean": the query with each plain word that has no match in `db`
+// replaced by the index's spelling suggestion; "" when nothing changed.
+// (Spelling data is added by the writer from the case-folded words.)
+std::string SuggestSpelling(const Xapian::Database& db, std::string_view query,
+                            std::string_view lang);
+
+// ---- keys and ids -------------------------------------------------------
 
 // The stable id of a document: 16 lower-case hex digits of SHA-1 of the
 // canonical URL. Same after reindex and across shards.
 std::string DocumentId(std::string_view canonical_url);
+// The near-duplicate key: 16 hex digits from the normalised text (folded,
+// words only) of the article's three longest paragraphs of 8+ words after
+// attribution sentences ("Metbuat.az xəbər verir ki,", "Report informs,
+// citing ...", "... сообщает") are removed; falls back to the whole text.
+// A republished copy with the same paragraphs shares the key. "" for an
+// empty text.
+std::string NearDuplicateKey(std::string_view text);
+// A term: prefix + value, hashed like omindex when longer than 240 bytes
+// (first bytes + ":" + 16 hex of SHA-1), so any URL fits.
+std::string BooleanTerm(std::string_view prefix, std::string_view value);
 
 // ---- the index ------------------------------------------------------------
 
@@ -75,28 +142,73 @@ struct IndexPaths {
 };
 
 struct IndexedArticle {
-  Article article;           // kind must be kArticle
-  ArchiveLocation archive;   // where its response record is
-  std::string fetched_at;    // ISO 8601 UTC of the fetch (tie-break: first archived)
+  Article article;          // kind must be kArticle
+  ArchiveLocation archive;  // where its response record is
+  std::string fetched_at;   // ISO 8601 UTC of the fetch (WARC-Date) (tie-break: first archived)
+};
+
+// A document analysed and ready to write (built by PrepareDocument on any
+// thread, written by IndexWriter::AddPrepared on the writer's thread).
+struct PreparedDocument {
+  Xapian::Document document;
+  std::string unique_term;                  // Q term
+  std::string fetched_at;                   // "YYYYMMDDhhmmss" (UTC) or ""
+  std::string content_hash;                 // over the stored data and terms' inputs
+  std::vector<std::string> spelling_words;  // case-folded words for add_spelling
+};
+
+// Analyses the article into a document (terms, values, data). Reentrant.
+// REQUIRES: doc.article.canonical_url (or url) is not empty.
+Result<PreparedDocument> PrepareDocument(const IndexedArticle& doc);
+
+struct IndexWriterOptions {
+  // Documents per automatic commit (a kill -9 loses at most this many).
+  unsigned batch_size = 1000;
+  // Keep the spelling table ("did you mean") up to date.
+  bool spelling = true;
+  // Publish(): compact the new generation (smaller, faster index).
+  bool compact = true;
+  // Publish(): seconds to wait after swapping the stub before deleting old
+  // generations, so a search that read the old stub can still open it.
+  double old_generation_grace_s = 2.0;
 };
 
 class IndexWriter {
  public:
   // Opens the live generation for update, creating DATA/index/gen-000001
-  // and the stub when there is none.
-  static Result<std::unique_ptr<IndexWriter>> OpenLive(const std::string& data_dir);
+  // and the stub when there is none. Leftover generations of a crashed
+  // reindex are removed (the caller holds the data-dir lock).
+  static Result<std::unique_ptr<IndexWriter>> OpenLive(const std::string& data_dir,
+                                                       const IndexWriterOptions& options = {});
   // Starts a new, empty generation (for reindex); Publish() swaps it in.
-  static Result<std::unique_ptr<IndexWriter>> CreateGeneration(const std::string& data_dir);
+  // Until then the live index is untouched.
+  static Result<std::unique_ptr<IndexWriter>> CreateGeneration(
+      const std::string& data_dir, const IndexWriterOptions& options = {});
   virtual ~IndexWriter() = default;
 
   // Adds or replaces the document for the article's canonical URL. Returns
-  // true when the index changed (new, or content differs from the stored one).
+  // true when the index changed (new, or content differs from the stored
+  // one). An older fetch (by fetched_at) never replaces a newer one.
   virtual Result<bool> Add(const IndexedArticle& doc) = 0;
   virtual bool Contains(const std::string& canonical_url) = 0;
   virtual Status Commit() = 0;
-  // CreateGeneration only: commits, checks, replaces the stub atomically and
-  // removes older generations.
+  // CreateGeneration only: commits, compacts, checks (xapian-check and the
+  // document count), replaces the stub atomically (write current.tmp,
+  // fsync, rename, fsync the directory) and removes older generations.
   virtual Status Publish() = 0;
+
+  // As Add, for a document prepared on another thread.
+  virtual Result<bool> AddPrepared(PreparedDocument doc) {
+    (void)doc;
+    return Status::Runtime("AddPrepared is not supported by this IndexWriter");
+  }
+  // Documents in the generation being written (committed or not).
+  virtual std::uint64_t DocumentCount() { return 0; }
+  // The generation's directory name ("gen-000002").
+  virtual std::string Generation() const { return ""; }
 };
+
+// The live generation's name from DATA/index/current ("" when no index).
+std::string LiveGeneration(const std::string& data_dir);
 
 }  // namespace pressarc

@@ -1,0 +1,761 @@
+// Text analysis: case folding, diacritic folding, transliteration, the
+// tokenizer, document term generation and query rewriting (indexer.h).
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <xapian.h>
+
+#include <array>
+#include <cctype>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "indexer/analysis_internal.h"
+#include "indexer/indexer.h"
+#include "indexer/schema.h"
+
+namespace pressarc {
+namespace internal {
+
+char32_t DecodeUtf8(std::string_view s, std::size_t* i) {
+  auto b = static_cast<unsigned char>(s[*i]);
+  if (b < 0x80) {
+    ++*i;
+    return b;
+  }
+  int len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+  if (len == 1 || *i + len > s.size()) {
+    ++*i;
+    return b;
+  }
+  char32_t c = b & (0x7F >> len);
+  for (int k = 1; k < len; ++k) {
+    auto cb = static_cast<unsigned char>(s[*i + k]);
+    if ((cb & 0xC0) != 0x80) {
+      ++*i;
+      return b;
+    }
+    c = (c << 6) | (cb & 0x3F);
+  }
+  *i += len;
+  return c;
+}
+
+void AppendUtf8(char32_t c, std::string* out) {
+  if (c < 0x80) {
+    out->push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else if (c < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
+bool IsWordChar(char32_t c) {
+  if (c < 0x80) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  }
+  constexpr uint32_t kMask =
+      U_GC_L_MASK | U_GC_M_MASK | U_GC_ND_MASK | U_GC_NL_MASK | U_GC_NO_MASK | U_GC_PC_MASK;
+  return (U_GET_GC_MASK(static_cast<UChar32>(c)) & kMask) != 0;
+}
+
+bool IsCyrillic(char32_t c) {
+  return c >= 0x0400 && c <= 0x052F;
+}
+
+bool HasCyrillic(std::string_view utf8) {
+  for (std::size_t i = 0; i + 1 < utf8.size(); ++i) {
+    auto b = static_cast<unsigned char>(utf8[i]);
+    if (b >= 0xD0 && b <= 0xD4) return true;  // lead bytes of U+0400..U+053F
+  }
+  return false;
+}
+
+bool IsAllAscii(std::string_view s) {
+  for (char ch : s) {
+    if (static_cast<unsigned char>(ch) >= 0x80) return false;
+  }
+  return true;
+}
+
+}  // namespace internal
+
+using internal::AppendUtf8;
+using internal::DecodeUtf8;
+
+// ---- case folding -----------------------------------------------------------
+
+std::string FoldCase(std::string_view utf8, std::string_view lang) {
+  const bool turkic = lang == "az" || lang == "tr";
+  if (internal::IsAllAscii(utf8)) {
+    std::string out;
+    out.reserve(utf8.size() + 8);
+    for (char ch : utf8) {
+      if (ch >= 'A' && ch <= 'Z') {
+        if (turkic && ch == 'I') {
+          out += "\xC4\xB1";  // ı
+        } else {
+          out.push_back(static_cast<char>(ch - 'A' + 'a'));
+        }
+      } else {
+        out.push_back(ch);
+      }
+    }
+    return out;
+  }
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  UErrorCode err = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(err);
+  if (U_SUCCESS(err) && !nfc->isNormalized(u, err) && U_SUCCESS(err)) {
+    icu::UnicodeString n = nfc->normalize(u, err);
+    if (U_SUCCESS(err)) u = n;
+  }
+  u.foldCase(turkic ? U_FOLD_CASE_EXCLUDE_SPECIAL_I : U_FOLD_CASE_DEFAULT);
+  std::string out;
+  u.toUTF8String(out);
+  if (!turkic) {
+    // Default folding turns İ into "i" + U+0307 COMBINING DOT ABOVE: drop the dot.
+    std::size_t pos = 0;
+    while ((pos = out.find("i\xCC\x87", pos)) != std::string::npos) {
+      out.erase(pos + 1, 2);
+      ++pos;
+    }
+  }
+  return out;
+}
+
+// ---- diacritic folding --------------------------------------------------------
+
+namespace {
+
+constexpr char32_t kTableEnd = 0x0530;
+
+// Replacement for each code point below kTableEnd; nullopt-like marker
+// "\x01" means "unchanged".
+const std::vector<std::string>& DiacriticTable() {
+  static const std::vector<std::string> table = [] {
+    std::vector<std::string> t(kTableEnd, "\x01");
+    UErrorCode err = U_ZERO_ERROR;
+    const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(err);
+    for (char32_t c = 0x80; c < kTableEnd; ++c) {
+      if (c >= 0x0300 && c <= 0x036F) {
+        t[c] = "";  // combining marks
+        continue;
+      }
+      if (internal::IsCyrillic(c)) continue;  // handled below (only ё)
+      icu::UnicodeString dec;
+      if (U_SUCCESS(err) && nfd->getDecomposition(static_cast<UChar32>(c), dec)) {
+        icu::UnicodeString base;
+        for (int32_t k = 0; k < dec.length();) {
+          UChar32 d = dec.char32At(k);
+          k += U16_LENGTH(d);
+          if ((U_GET_GC_MASK(d) & U_GC_MN_MASK) == 0) base.append(d);
+        }
+        if (!base.isEmpty()) {
+          std::string s;
+          base.toUTF8String(s);
+          t[c] = s;
+        }
+      }
+    }
+    const std::pair<char32_t, const char*> special[] = {
+        {0x0131, "i"},        {0x0259, "e"},        {0x018F, "E"},  {0x00DF, "ss"}, {0x00E6, "ae"},
+        {0x00C6, "AE"},       {0x0153, "oe"},       {0x0152, "OE"}, {0x00F8, "o"},  {0x00D8, "O"},
+        {0x0111, "d"},        {0x0110, "D"},        {0x0142, "l"},  {0x0141, "L"},  {0x00FE, "th"},
+        {0x0127, "h"},        {0x0451, "\xD0\xB5"},  // ё → е
+        {0x0401, "\xD0\x95"},                        // Ё → Е
+    };
+    for (const auto& [c, s] : special) t[c] = s;
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
+std::string FoldDiacritics(std::string_view utf8) {
+  if (internal::IsAllAscii(utf8)) return std::string(utf8);
+  const auto& table = DiacriticTable();
+  std::string out;
+  out.reserve(utf8.size());
+  std::size_t i = 0;
+  while (i < utf8.size()) {
+    std::size_t at = i;
+    char32_t c = DecodeUtf8(utf8, &i);
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else if (c < kTableEnd) {
+      const std::string& r = table[c];
+      if (r.size() == 1 && r[0] == '\x01') {
+        out.append(utf8.substr(at, i - at));
+      } else {
+        out += r;
+      }
+    } else if ((c >= 0x1AB0 && c <= 0x1AFF) || (c >= 0x1DC0 && c <= 0x1DFF) ||
+               (c >= 0x20D0 && c <= 0x20FF) || (c >= 0xFE20 && c <= 0xFE2F)) {
+      // other combining diacritical marks: dropped
+    } else {
+      out.append(utf8.substr(at, i - at));
+    }
+  }
+  return out;
+}
+
+// ---- transliteration ------------------------------------------------------------
+
+namespace {
+
+bool IsCyrillicVowelOrSign(char32_t c) {
+  switch (c) {
+    case U'а':
+    case U'е':
+    case U'ё':
+    case U'и':
+    case U'о':
+    case U'у':
+    case U'ы':
+    case U'э':
+    case U'ю':
+    case U'я':
+    case U'й':
+    case U'ъ':
+    case U'ь':
+    case U'А':
+    case U'Е':
+    case U'Ё':
+    case U'И':
+    case U'О':
+    case U'У':
+    case U'Ы':
+    case U'Э':
+    case U'Ю':
+    case U'Я':
+    case U'Й':
+    case U'Ъ':
+    case U'Ь':
+      return true;
+    default:
+      return false;
+  }
+}
+
+const char* CyrillicToLatin(char32_t c) {
+  switch (c) {
+    case U'а':
+      return "a";
+    case U'б':
+      return "b";
+    case U'в':
+      return "v";
+    case U'г':
+      return "g";
+    case U'д':
+      return "d";
+    case U'е':
+      return "e";
+    case U'ё':
+      return "e";
+    case U'ж':
+      return "zh";
+    case U'з':
+      return "z";
+    case U'и':
+      return "i";
+    case U'й':
+      return "y";
+    case U'к':
+      return "k";
+    case U'л':
+      return "l";
+    case U'м':
+      return "m";
+    case U'н':
+      return "n";
+    case U'о':
+      return "o";
+    case U'п':
+      return "p";
+    case U'р':
+      return "r";
+    case U'с':
+      return "s";
+    case U'т':
+      return "t";
+    case U'у':
+      return "u";
+    case U'ф':
+      return "f";
+    case U'х':
+      return "kh";
+    case U'ц':
+      return "ts";
+    case U'ч':
+      return "ch";
+    case U'ш':
+      return "sh";
+    case U'щ':
+      return "shch";
+    case U'ъ':
+      return "";
+    case U'ы':
+      return "y";
+    case U'ь':
+      return "";
+    case U'э':
+      return "e";
+    case U'ю':
+      return "yu";
+    case U'я':
+      return "ya";
+    // Azerbaijani, Ukrainian, Belarusian, Kazakh letters
+    case U'ә':
+      return "e";
+    case U'ғ':
+      return "g";
+    case U'ҹ':
+      return "c";
+    case U'ј':
+      return "y";
+    case U'һ':
+      return "h";
+    case U'ө':
+      return "o";
+    case U'ү':
+      return "u";
+    case U'ҝ':
+      return "g";
+    case U'ҳ':
+      return "h";
+    case U'қ':
+      return "q";
+    case U'і':
+      return "i";
+    case U'ї':
+      return "yi";
+    case U'є':
+      return "ye";
+    case U'ґ':
+      return "g";
+    case U'ў':
+      return "u";
+    case U'ң':
+      return "ng";
+    case U'ұ':
+      return "u";
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace
+
+std::string TransliterateToLatin(std::string_view utf8) {
+  std::string lower = FoldCase(utf8, "");
+  std::string out;
+  out.reserve(lower.size());
+  std::size_t i = 0;
+  char32_t prev = 0;
+  while (i < lower.size()) {
+    std::size_t at = i;
+    char32_t c = DecodeUtf8(lower, &i);
+    const char* r = internal::IsCyrillic(c) ? CyrillicToLatin(c) : nullptr;
+    if (r != nullptr) {
+      // BGN/PCGN: е and ё are "ye" at the start of a word and after a vowel, й, ъ, ь.
+      bool word_start = prev == 0 || !internal::IsWordChar(prev);
+      if ((c == U'е' || c == U'ё') && (word_start || IsCyrillicVowelOrSign(prev))) {
+        out += "ye";
+      } else {
+        out += r;
+      }
+    } else {
+      out.append(lower.substr(at, i - at));
+    }
+    prev = c;
+  }
+  return FoldDiacritics(out);
+}
+
+// ---- per-thread analysis caches ------------------------------------------------
+
+namespace internal {
+
+std::string_view LanguageBucket(std::string_view lang) {
+  if (lang == "az" || lang == "en" || lang == "ru") return lang;
+  if (lang.size() > 2 && lang[2] == '-') return LanguageBucket(lang.substr(0, 2));
+  return "";
+}
+
+namespace {
+
+int BucketIndex(std::string_view bucket) {
+  if (bucket == "az") return 0;
+  if (bucket == "en") return 1;
+  if (bucket == "ru") return 2;
+  return 3;
+}
+
+constexpr const char* kBucketNames[4] = {"az", "en", "ru", ""};
+
+struct ThreadCaches {
+  std::array<std::unique_ptr<Xapian::Stem>, 4> stemmers;
+  std::array<std::unordered_map<std::string, WordForms>, 4> forms;
+};
+
+ThreadCaches& Caches() {
+  thread_local ThreadCaches caches;
+  return caches;
+}
+
+}  // namespace
+
+Xapian::Stem& ThreadStemmer(std::string_view lang) {
+  int b = BucketIndex(LanguageBucket(lang));
+  auto& slot = Caches().stemmers[b];
+  if (!slot) slot = std::make_unique<Xapian::Stem>(StemmerFor(kBucketNames[b]));
+  return *slot;
+}
+
+const WordForms& FormsFor(std::string_view word, std::string_view lang) {
+  int b = BucketIndex(LanguageBucket(lang));
+  auto& map = Caches().forms[b];
+  std::string key(word);
+  auto it = map.find(key);
+  if (it != map.end()) return it->second;
+  if (map.size() > 200000) map.clear();
+  Xapian::Stem& stem = ThreadStemmer(kBucketNames[b]);
+  WordForms f;
+  f.folded = FoldDiacritics(word);
+  if (f.folded == word) f.folded.clear();
+  if (HasCyrillic(word)) {
+    f.latin = TransliterateToLatin(word);
+    if (f.latin == word || f.latin == f.folded) f.latin.clear();
+  }
+  f.stem = stem(key);
+  if (!f.folded.empty()) {
+    f.stem_folded = stem(f.folded);
+    if (f.stem_folded == f.stem) f.stem_folded.clear();
+  }
+  if (!f.latin.empty()) f.stem_latin = stem(f.latin);
+  return map.emplace(std::move(key), std::move(f)).first->second;
+}
+
+}  // namespace internal
+
+// ---- documents -----------------------------------------------------------------
+
+void IndexText(Xapian::TermGenerator& generator, std::string_view text, std::string_view lang,
+               std::string_view prefix) {
+  std::string folded = FoldCase(text, lang);
+  Xapian::Document doc = generator.get_document();  // a handle sharing the generator's document
+  Xapian::termpos pos = generator.get_termpos();
+  const std::string p(prefix);
+  const std::string z = std::string(schema::kPrefixStem) + p;
+  std::string term;
+  internal::ForEachWord(folded, [&](std::string_view word) {
+    ++pos;
+    const internal::WordForms& f = internal::FormsFor(word, lang);
+    term.assign(p).append(word);
+    doc.add_posting(term, pos, 2);
+    doc.add_term(z + f.stem, 2);
+    if (!f.folded.empty()) {
+      term.assign(p).append(f.folded);
+      doc.add_posting(term, pos, 1);
+      if (!f.stem_folded.empty()) doc.add_term(z + f.stem_folded, 1);
+    }
+    if (!f.latin.empty()) {
+      term.assign(p).append(f.latin);
+      doc.add_term(term, 1);
+      doc.add_term(z + f.stem_latin, 1);
+    }
+  });
+  generator.set_termpos(pos);
+}
+
+// ---- queries -------------------------------------------------------------------
+
+namespace {
+
+bool IsSpace(char32_t c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000 || c == 0xA0;
+}
+bool IsApostrophe(char32_t c) {
+  return c == '\'' || c == 0x2019 || c == 0x02BC || c == 0x2018;
+}
+
+bool IsOperator(std::string_view chunk) {
+  static const char* const kOps[] = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
+  for (const char* op : kOps) {
+    std::string_view o(op);
+    if (chunk == o) return true;
+    if ((o == "NEAR" || o == "ADJ") && chunk.size() > o.size() + 1 &&
+        chunk.substr(0, o.size()) == o && chunk[o.size()] == '/') {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Splits a chunk into words and separators; returns the number of words.
+struct Piece {
+  std::string text;
+  bool word;
+};
+std::vector<Piece> SplitChunk(std::string_view chunk) {
+  std::vector<Piece> pieces;
+  std::size_t i = 0;
+  char32_t prev = 0;
+  while (i < chunk.size()) {
+    std::size_t at = i;
+    char32_t c = DecodeUtf8(chunk, &i);
+    bool join_digit = (c == '.' || c == ',') && prev >= '0' && prev <= '9' && i < chunk.size() &&
+                      chunk[i] >= '0' && chunk[i] <= '9' && !pieces.empty() && pieces.back().word;
+    if (internal::IsWordChar(c) || join_digit) {
+      if (pieces.empty() || !pieces.back().word) pieces.push_back({"", true});
+      pieces.back().text.append(chunk.substr(at, i - at));
+    } else {
+      if (pieces.empty() || pieces.back().word) pieces.push_back({"", false});
+      if (IsApostrophe(c)) {
+        pieces.back().text += ' ';
+      } else {
+        pieces.back().text.append(chunk.substr(at, i - at));
+      }
+    }
+    prev = c;
+  }
+  return pieces;
+}
+
+void AppendTextChunk(std::string_view chunk, std::string_view lang, bool phrase, std::string* out) {
+  std::vector<Piece> pieces = SplitChunk(chunk);
+  int words = 0;
+  for (const auto& piece : pieces) words += piece.word ? 1 : 0;
+  for (std::size_t k = 0; k < pieces.size(); ++k) {
+    const Piece& piece = pieces[k];
+    if (!piece.word) {
+      *out += piece.text;
+      continue;
+    }
+    std::string cf = FoldCase(piece.text, lang);
+    bool wildcard =
+        k + 1 < pieces.size() && !pieces[k + 1].text.empty() && pieces[k + 1].text[0] == '*';
+    if (wildcard) {
+      *out += cf;
+    } else if (phrase || words > 1 || piece.text.size() > internal::kMaxWordBytes) {
+      *out += FoldDiacritics(cf);
+    } else {
+      std::vector<std::string> variants{cf};
+      auto add = [&](std::string v) {
+        if (v.empty()) return;
+        for (const auto& e : variants) {
+          if (e == v) return;
+        }
+        variants.push_back(std::move(v));
+      };
+      add(FoldDiacritics(cf));
+      if (internal::HasCyrillic(cf)) add(TransliterateToLatin(cf));
+      if (variants.size() == 1) {
+        *out += cf;
+      } else {
+        *out += '(';
+        for (std::size_t v = 0; v < variants.size(); ++v) {
+          if (v) *out += " OR ";
+          *out += variants[v];
+        }
+        *out += ')';
+      }
+    }
+  }
+}
+
+bool IsFreeTextPrefix(std::string_view name, const std::vector<std::string>& prefixes) {
+  for (const auto& p : prefixes) {
+    if (p == name) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string PrepareQueryText(std::string_view query, std::string_view lang,
+                             const std::vector<std::string>& free_text_prefixes) {
+  std::string out;
+  out.reserve(query.size() * 2);
+  bool in_quotes = false;
+  std::size_t i = 0;
+  const std::size_t n = query.size();
+  auto is_delim = [](char32_t c) { return IsSpace(c) || c == '"' || c == '(' || c == ')'; };
+  // Copies a bracketed group or quoted string verbatim (boolean prefix values).
+  auto copy_group = [&]() {
+    if (i >= n) return;
+    char open = query[i];
+    if (open != '"' && open != '(') return;
+    char close = open == '"' ? '"' : ')';
+    std::size_t end = query.find(close, i + 1);
+    end = end == std::string_view::npos ? n : end + 1;
+    out.append(query.substr(i, end - i));
+    i = end;
+  };
+  while (i < n) {
+    std::size_t at = i;
+    std::size_t next = i;
+    char32_t c = DecodeUtf8(query, &next);
+    if (c == '"') {
+      in_quotes = !in_quotes;
+      out += '"';
+      i = next;
+      continue;
+    }
+    if (is_delim(c)) {
+      out.append(query.substr(at, next - at));
+      i = next;
+      continue;
+    }
+    // A chunk: up to the next delimiter.
+    std::size_t end = i;
+    while (end < n) {
+      std::size_t probe = end;
+      char32_t d = DecodeUtf8(query, &probe);
+      if (is_delim(d)) break;
+      end = probe;
+    }
+    std::string_view chunk = query.substr(i, end - i);
+    i = end;
+    if (in_quotes) {
+      AppendTextChunk(chunk, lang, true, &out);
+      continue;
+    }
+    if (IsOperator(chunk) || chunk.find("..") != std::string_view::npos) {
+      out.append(chunk);
+      continue;
+    }
+    std::size_t lead = 0;
+    while (lead < chunk.size() && (chunk[lead] == '+' || chunk[lead] == '-')) ++lead;
+    out.append(chunk.substr(0, lead));
+    chunk.remove_prefix(lead);
+    std::size_t colon = chunk.find(':');
+    bool is_prefix = colon != std::string_view::npos && colon > 0;
+    for (std::size_t k = 0; is_prefix && k < colon; ++k) {
+      auto ch = static_cast<unsigned char>(chunk[k]);
+      if (!(std::isalnum(ch) || ch == '_')) is_prefix = false;
+    }
+    if (is_prefix) {
+      std::string_view name = chunk.substr(0, colon);
+      std::string_view value = chunk.substr(colon + 1);
+      out.append(chunk.substr(0, colon + 1));
+      if (IsFreeTextPrefix(name, free_text_prefixes)) {
+        AppendTextChunk(value, lang, false, &out);
+      } else {
+        out.append(value);
+        if (value.empty()) copy_group();
+      }
+      continue;
+    }
+    AppendTextChunk(chunk, lang, false, &out);
+  }
+  return out;
+}
+
+Result<Xapian::Query> ParseUserQuery(Xapian::QueryParser& parser, std::string_view query,
+                                     std::string_view lang, unsigned flags,
+                                     const std::vector<std::string>& free_text_prefixes) {
+  bool blank = true;
+  for (char ch : query) {
+    if (!std::isspace(static_cast<unsigned char>(ch))) blank = false;
+  }
+  if (blank) return Xapian::Query();
+  try {
+    auto branch = [&](std::string_view l) {
+      std::string text = PrepareQueryText(query, l, free_text_prefixes);
+      parser.set_stemmer(StemmerFor(l));
+      parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+      return parser.parse_query(text, flags);
+    };
+    if (!lang.empty()) return branch(lang);
+    std::vector<Xapian::Query> parts;
+    std::vector<Xapian::Query> lang_terms;
+    for (const char* l : {"az", "en", "ru"}) {
+      Xapian::Query q = branch(l);
+      if (q.empty()) continue;
+      Xapian::Query filter(std::string(schema::kPrefixLanguage) + l);
+      lang_terms.push_back(filter);
+      parts.emplace_back(Xapian::Query::OP_FILTER, q, filter);
+    }
+    Xapian::Query other = branch("");
+    if (!other.empty()) {
+      parts.emplace_back(Xapian::Query::OP_AND_NOT, other,
+                         Xapian::Query(Xapian::Query::OP_OR, lang_terms.begin(), lang_terms.end()));
+    }
+    if (parts.empty()) return Xapian::Query();
+    return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+  } catch (const Xapian::QueryParserError& e) {
+    return Status::Usage("bad query: " + e.get_msg(),
+                         "see 'pressarc search --help' for the query syntax");
+  } catch (const Xapian::Error& e) {
+    return Status::Runtime("query failed: " + e.get_description());
+  }
+}
+
+std::string SuggestSpelling(const Xapian::Database& db, std::string_view query,
+                            std::string_view lang) {
+  std::string out;
+  bool changed = false;
+  std::size_t i = 0;
+  const std::size_t n = query.size();
+  bool in_quotes = false;
+  try {
+    while (i < n) {
+      if (std::isspace(static_cast<unsigned char>(query[i]))) {
+        out += query[i++];
+        continue;
+      }
+      std::size_t end = i;
+      while (end < n && !std::isspace(static_cast<unsigned char>(query[end]))) ++end;
+      std::string_view chunk = query.substr(i, end - i);
+      i = end;
+      std::size_t quotes = 0;
+      for (char ch : chunk) quotes += ch == '"';
+      bool skip = IsOperator(chunk) || chunk.find(':') != std::string_view::npos ||
+                  chunk.find("..") != std::string_view::npos ||
+                  chunk.find('*') != std::string_view::npos;
+      std::vector<Piece> pieces = SplitChunk(chunk);
+      for (auto& piece : pieces) {
+        if (!piece.word || skip || piece.text.size() < 3) continue;
+        bool has_digit = false;
+        for (char ch : piece.text) has_digit |= (ch >= '0' && ch <= '9');
+        if (has_digit) continue;
+        std::string cf = FoldCase(piece.text, lang.empty() ? "az" : lang);
+        std::string plain = FoldCase(piece.text, "");
+        if (db.term_exists(cf) || db.term_exists(plain) || db.term_exists(FoldDiacritics(cf)))
+          continue;
+        std::string suggestion = db.get_spelling_suggestion(plain);
+        if (suggestion.empty()) suggestion = db.get_spelling_suggestion(cf);
+        if (!suggestion.empty() && suggestion != cf) {
+          piece.text = suggestion;
+          changed = true;
+        }
+      }
+      for (const auto& piece : pieces) out += piece.text;
+      if (quotes % 2 == 1) in_quotes = !in_quotes;
+    }
+  } catch (const Xapian::Error&) {
+    return "";
+  }
+  (void)in_quotes;
+  return changed ? out : "";
+}
+
+}  // namespace pressarc

@@ -1,0 +1,77 @@
+// Internal to the indexer: the tokenizer and per-thread analysis caches
+// shared by analysis.cc, document.cc and the stemmers. Not a public header.
+#pragma once
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pressarc::internal {
+
+// Decodes one UTF-8 code point at s[*i] and advances *i (input is valid
+// UTF-8; a stray byte decodes as itself).
+char32_t DecodeUtf8(std::string_view s, std::size_t* i);
+void AppendUtf8(char32_t c, std::string* out);
+
+// Xapian's notion of a word character: letters, marks, digits, connector
+// punctuation.
+bool IsWordChar(char32_t c);
+bool IsCyrillic(char32_t c);
+bool HasCyrillic(std::string_view utf8);
+bool IsAllAscii(std::string_view s);
+
+// Splits case-folded text into words (the same rules for documents and
+// queries): runs of word characters; '.' or ',' between two digits joins;
+// apostrophes split. Words longer than kMaxWordBytes are skipped.
+inline constexpr std::size_t kMaxWordBytes = 64;
+template <typename F>
+void ForEachWord(std::string_view text, F&& f);
+
+// The analysed forms of one case-folded word, cached per thread.
+struct WordForms {
+  std::string folded;       // diacritics folded ("" when the same as the word)
+  std::string latin;        // transliteration of a Cyrillic word ("" when none / same)
+  std::string stem;         // stem of the word
+  std::string stem_folded;  // stem of folded ("" when none or same as stem)
+  std::string stem_latin;   // stem of latin ("" when none)
+};
+const WordForms& FormsFor(std::string_view word, std::string_view lang);
+
+// Per-thread stemmer for a language bucket ("az", "en", "ru", "").
+Xapian::Stem& ThreadStemmer(std::string_view lang);
+// "az", "en", "ru" or "" (anything else).
+std::string_view LanguageBucket(std::string_view lang);
+
+// ---- template implementation ----
+template <typename F>
+void ForEachWord(std::string_view text, F&& f) {
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  std::size_t start = std::string::npos;
+  char32_t prev = 0;
+  auto flush = [&](std::size_t end) {
+    if (start != std::string::npos) {
+      if (end - start <= kMaxWordBytes) f(text.substr(start, end - start));
+      start = std::string::npos;
+    }
+  };
+  while (i < n) {
+    std::size_t at = i;
+    char32_t c = DecodeUtf8(text, &i);
+    if (IsWordChar(c)) {
+      if (start == std::string::npos) start = at;
+    } else if ((c == '.' || c == ',') && start != std::string::npos && prev >= '0' && prev <= '9' &&
+               i < n && text[i] >= '0' && text[i] <= '9') {
+      // a digit separator inside a number: keep going
+    } else {
+      flush(at);
+    }
+    prev = c;
+  }
+  flush(n);
+}
+
+}  // namespace pressarc::internal

@@ -1,0 +1,339 @@
+// IndexWriter: the live generation (crawl, import) and new generations
+// swapped in atomically (reindex). See indexer.h for the layout.
+#include <fcntl.h>
+#include <unistd.h>
+#include <xapian.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <unordered_map>
+
+#include "config/log.h"
+#include "indexer/indexer.h"
+#include "indexer/schema.h"
+
+namespace pressarc {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kGenPrefix = "gen-";
+constexpr std::string_view kBuildSuffix = ".build";
+
+std::string GenName(unsigned n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "gen-%06u", n);
+  return buf;
+}
+
+// The number of "gen-NNNNNN" or "gen-NNNNNN.build"; 0 when not a generation.
+unsigned GenNumber(const std::string& name) {
+  if (name.rfind(kGenPrefix, 0) != 0) return 0;
+  std::string rest = name.substr(kGenPrefix.size());
+  if (rest.size() > kBuildSuffix.size() &&
+      rest.compare(rest.size() - kBuildSuffix.size(), kBuildSuffix.size(), kBuildSuffix) == 0) {
+    rest.resize(rest.size() - kBuildSuffix.size());
+  }
+  if (rest.size() != 6) return 0;
+  for (char c : rest) {
+    if (c < '0' || c > '9') return 0;
+  }
+  return static_cast<unsigned>(std::stoul(rest));
+}
+
+unsigned MaxGeneration(const std::string& index_dir) {
+  unsigned max = 0;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(index_dir, ec)) {
+    max = std::max(max, GenNumber(e.path().filename().string()));
+  }
+  return max;
+}
+
+// Removes every generation except `keep` (and "current").
+void RemoveOtherGenerations(const std::string& index_dir, const std::string& keep) {
+  std::error_code ec;
+  std::vector<fs::path> doomed;
+  for (const auto& e : fs::directory_iterator(index_dir, ec)) {
+    std::string name = e.path().filename().string();
+    if (GenNumber(name) != 0 && name != keep) doomed.push_back(e.path());
+  }
+  for (const auto& p : doomed) {
+    fs::remove_all(p, ec);
+    if (ec)
+      log::Warn("indexer",
+                "could not remove old index generation " + p.string() + ": " + ec.message());
+  }
+}
+
+Status FsyncPath(const std::string& path, bool directory) {
+  int fd = ::open(path.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
+  if (fd < 0) return Status::Runtime("cannot open " + path + " to sync it");
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return Status::Runtime("cannot sync " + path);
+  return Status::Ok();
+}
+
+// Writes the stub atomically: current.tmp, fsync, rename, fsync the folder.
+Status WriteStub(const std::string& data_dir, const std::string& gen) {
+  std::string dir = IndexPaths::Dir(data_dir);
+  std::string stub = IndexPaths::Stub(data_dir);
+  std::string tmp = stub + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << "auto " << gen << "\n";
+    out.flush();
+    if (!out) return Status::Runtime("cannot write " + tmp);
+  }
+  if (Status s = FsyncPath(tmp, false); !s.ok()) return s;
+  if (std::rename(tmp.c_str(), stub.c_str()) != 0) {
+    return Status::Runtime("cannot replace " + stub + " with " + tmp);
+  }
+  return FsyncPath(dir, true);
+}
+
+struct Seen {
+  std::string fetched;
+  std::string hash;
+  std::string archived;
+};
+
+class XapianIndexWriter : public IndexWriter {
+ public:
+  XapianIndexWriter(std::string data_dir, std::string gen, bool is_new, IndexWriterOptions options)
+      : data_dir_(std::move(data_dir)), gen_(std::move(gen)), is_new_(is_new), options_(options) {}
+
+  ~XapianIndexWriter() override {
+    if (!open_) return;
+    try {
+      if (is_new_) {
+        db_.close();  // not published: the partial generation goes away
+        std::error_code ec;
+        fs::remove_all(BuildPath(), ec);
+      } else {
+        db_.commit();
+        db_.close();
+      }
+    } catch (const Xapian::Error& e) {
+      log::Warn("indexer", "closing the index: " + e.get_description());
+    }
+  }
+
+  Status Open() {
+    try {
+      db_ = Xapian::WritableDatabase(
+          is_new_ ? BuildPath() : GenPath(),
+          is_new_ ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN);
+      open_ = true;
+    } catch (const Xapian::DatabaseLockError& e) {
+      return Status::Runtime("the index is locked by another writer: " + e.get_msg());
+    } catch (const Xapian::Error& e) {
+      return Status::Runtime("cannot open the index " + GenPath() + ": " + e.get_description(),
+                             "run 'pressarc reindex' to rebuild it from the archive");
+    }
+    return Status::Ok();
+  }
+
+  Result<bool> Add(const IndexedArticle& doc) override {
+    auto prepared = PrepareDocument(doc);
+    if (!prepared.ok()) return prepared.status();
+    return AddPrepared(std::move(prepared.value()));
+  }
+
+  Result<bool> AddPrepared(PreparedDocument doc) override {
+    try {
+      Seen old;
+      bool exists = Lookup(doc.unique_term, &old);
+      if (exists) {
+        if (!old.fetched.empty() && !doc.fetched_at.empty() && old.fetched > doc.fetched_at) {
+          return false;  // a newer version is indexed
+        }
+        if (old.hash == doc.content_hash) return false;
+        // Keep the first-archived time of the URL.
+        std::string archived = doc.document.get_value(schema::kSlotArchived);
+        if (!old.archived.empty() && (archived.empty() || old.archived < archived)) {
+          doc.document.add_value(schema::kSlotArchived, old.archived);
+        }
+      }
+      Seen now{doc.fetched_at, doc.content_hash, doc.document.get_value(schema::kSlotArchived)};
+      db_.replace_document(doc.unique_term, doc.document);
+      if (options_.spelling && !exists) {
+        for (const auto& w : doc.spelling_words) db_.add_spelling(w);
+      }
+      seen_[doc.unique_term] = std::move(now);
+      if (++pending_ >= options_.batch_size) {
+        if (Status s = Commit(); !s.ok()) return s;
+      }
+      return true;
+    } catch (const Xapian::Error& e) {
+      return Status::Runtime("writing the index: " + e.get_description());
+    }
+  }
+
+  bool Contains(const std::string& canonical_url) override {
+    std::string term = BooleanTerm(schema::kPrefixUnique, canonical_url);
+    if (seen_.count(term)) return true;
+    try {
+      return db_.term_exists(term);
+    } catch (const Xapian::Error&) {
+      return false;
+    }
+  }
+
+  Status Commit() override {
+    try {
+      db_.commit();
+      pending_ = 0;
+    } catch (const Xapian::Error& e) {
+      return Status::Runtime("committing the index: " + e.get_description());
+    }
+    return Status::Ok();
+  }
+
+  Status Publish() override {
+    if (!is_new_) return Commit();
+    if (!open_) return Status::Runtime("this index generation was already published");
+    try {
+      db_.commit();
+      Xapian::doccount expected = db_.get_doccount();
+      db_.close();
+      open_ = false;
+      std::error_code ec;
+      fs::remove_all(GenPath(), ec);
+      if (options_.compact) {
+        Xapian::Database src(BuildPath());
+        src.compact(GenPath());
+        src.close();
+        fs::remove_all(BuildPath(), ec);
+      } else {
+        fs::rename(BuildPath(), GenPath(), ec);
+        if (ec) return Status::Runtime("cannot rename " + BuildPath() + ": " + ec.message());
+      }
+      std::ostringstream report;
+      std::size_t errors = Xapian::Database::check(GenPath(), 0, &report);
+      if (errors != 0) {
+        return Status::Runtime("the new index generation failed its check (" +
+                               std::to_string(errors) + " errors); the live index is unchanged");
+      }
+      Xapian::Database check(GenPath());
+      if (check.get_doccount() != expected) {
+        return Status::Runtime("the new index generation has " +
+                               std::to_string(check.get_doccount()) + " documents, expected " +
+                               std::to_string(expected) + "; the live index is unchanged");
+      }
+      check.close();
+      if (Status s = FsyncPath(GenPath(), true); !s.ok()) return s;
+    } catch (const Xapian::Error& e) {
+      return Status::Runtime("finishing the new index generation: " + e.get_description() +
+                             "; the live index is unchanged");
+    }
+    if (Status s = WriteStub(data_dir_, gen_); !s.ok()) return s;
+    if (options_.old_generation_grace_s > 0) {
+      std::this_thread::sleep_for(std::chrono::duration<double>(options_.old_generation_grace_s));
+    }
+    RemoveOtherGenerations(IndexPaths::Dir(data_dir_), gen_);
+    return Status::Ok();
+  }
+
+  std::uint64_t DocumentCount() override {
+    try {
+      return open_ ? db_.get_doccount() : 0;
+    } catch (const Xapian::Error&) {
+      return 0;
+    }
+  }
+
+  std::string Generation() const override { return gen_; }
+
+ private:
+  std::string GenPath() const { return IndexPaths::Dir(data_dir_) + "/" + gen_; }
+  std::string BuildPath() const { return GenPath() + std::string(kBuildSuffix); }
+
+  bool Lookup(const std::string& term, Seen* out) {
+    auto it = seen_.find(term);
+    if (it != seen_.end()) {
+      *out = it->second;
+      return true;
+    }
+    if (is_new_) return false;  // a fresh generation holds only what this writer added
+    Xapian::PostingIterator p = db_.postlist_begin(term);
+    if (p == db_.postlist_end(term)) return false;
+    Xapian::Document d = db_.get_document(*p);
+    out->fetched = d.get_value(schema::kSlotFetched);
+    out->hash = d.get_value(schema::kSlotContentHash);
+    out->archived = d.get_value(schema::kSlotArchived);
+    return true;
+  }
+
+  std::string data_dir_;
+  std::string gen_;
+  bool is_new_;
+  IndexWriterOptions options_;
+  Xapian::WritableDatabase db_;
+  bool open_ = false;
+  unsigned pending_ = 0;
+  std::unordered_map<std::string, Seen> seen_;
+};
+
+}  // namespace
+
+std::string LiveGeneration(const std::string& data_dir) {
+  std::ifstream in(IndexPaths::Stub(data_dir));
+  if (!in) return "";
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string kind;
+    std::string path;
+    words >> kind >> path;
+    if ((kind == "auto" || kind == "glass") && GenNumber(path) != 0) return path;
+  }
+  return "";
+}
+
+Result<std::unique_ptr<IndexWriter>> IndexWriter::OpenLive(const std::string& data_dir,
+                                                           const IndexWriterOptions& options) {
+  std::string dir = IndexPaths::Dir(data_dir);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::Runtime("cannot create " + dir + ": " + ec.message());
+  std::string live = LiveGeneration(data_dir);
+  bool create = live.empty() || !fs::exists(dir + "/" + live);
+  if (create) {
+    if (!live.empty()) {
+      log::Warn("indexer", "the live index generation " + live + " is missing; starting a new one");
+    }
+    live = GenName(MaxGeneration(dir) + 1);
+  }
+  RemoveOtherGenerations(dir, live);  // leftovers of a crashed reindex
+  auto writer = std::make_unique<XapianIndexWriter>(data_dir, live, false, options);
+  if (Status s = writer->Open(); !s.ok()) return s;
+  if (create) {
+    if (Status s = writer->Commit(); !s.ok()) return s;
+    if (Status s = WriteStub(data_dir, live); !s.ok()) return s;
+  }
+  return std::unique_ptr<IndexWriter>(std::move(writer));
+}
+
+Result<std::unique_ptr<IndexWriter>> IndexWriter::CreateGeneration(
+    const std::string& data_dir, const IndexWriterOptions& options) {
+  std::string dir = IndexPaths::Dir(data_dir);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::Runtime("cannot create " + dir + ": " + ec.message());
+  std::string live = LiveGeneration(data_dir);
+  RemoveOtherGenerations(dir, live);  // leftovers of a crashed reindex
+  std::string gen = GenName(std::max(MaxGeneration(dir), GenNumber(live)) + 1);
+  auto writer = std::make_unique<XapianIndexWriter>(data_dir, gen, true, options);
+  if (Status s = writer->Open(); !s.ok()) return s;
+  return std::unique_ptr<IndexWriter>(std::move(writer));
+}
+
+}  // namespace pressarc
