@@ -1,0 +1,619 @@
+// Main-content extraction: boilerplate marking, candidate scoring and text
+// serialisation. The scoring follows Mozilla Readability (paragraph scores
+// from length and commas propagated to ancestors, tag and class/id weights,
+// link density, sibling merging, conditional cleaning), with two changes
+// taken from jusText/trafilatura: a paragraph's score is scaled by its own
+// link density, and boilerplate classes never remove a container that holds
+// most of the page's text. Every pass is linear in the node count (ancestor
+// walks are bounded by the depth BoundHtml caps).
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parser/internal.h"
+
+namespace pressarc::parser_internal {
+namespace {
+
+std::string LowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+bool ContainsAny(std::string_view s, std::initializer_list<std::string_view> words) {
+  for (std::string_view w : words)
+    if (s.find(w) != std::string_view::npos) return true;
+  return false;
+}
+
+// Readability's unlikelyCandidates plus the blocks seen on ministry sites.
+bool IsUnlikely(std::string_view cls_id) {
+  return ContainsAny(
+      cls_id,
+      {"-ad-",         "ai2html",    "banner",    "breadcrumb",     "combx",      "comment",
+       "community",    "cover-wrap", "disqus",    "extra",          "footer",     "gdpr",
+       "header",       "legends",    "menu",      "related",        "remark",     "replies",
+       "rss",          "shoutbox",   "sidebar",   "skyscraper",     "social",     "sponsor",
+       "supplemental", "ad-break",   "agegate",   "pagination",     "pager",      "popup",
+       "yom-remote",   "share",      "cookie",    "subscribe",      "newsletter", "promo",
+       "navbar",       "print",      "read-also", "readalso",       "see-also",   "other-news",
+       "other_news",   "more-news",  "widget",    "ainsyndication", "consent",    "modal",
+       "overlay",      "skip-link",  "feedback",  "phase-banner",   "weather",    "currency",
+       "tags",         "author-box"});
+}
+bool IsMaybeCandidate(std::string_view cls_id) {
+  return ContainsAny(cls_id, {"and", "article", "body", "column", "content", "main", "shadow",
+                              "text", "entry", "post", "story", "description"});
+}
+int ClassWeight(std::string_view cls, std::string_view id) {
+  auto weigh = [](std::string_view s) {
+    if (s.empty()) return 0;
+    int w = 0;
+    if (ContainsAny(s, {"-ad-",     "hidden",     "banner",  "combx",    "comment",    "com-",
+                        "contact",  "footer",     "gdpr",    "masthead", "media",      "meta",
+                        "outbrain", "promo",      "related", "scroll",   "share",      "shoutbox",
+                        "sidebar",  "skyscraper", "sponsor", "shopping", "tags",       "widget",
+                        "nav",      "menu",       "social",  "cookie",   "breadcrumb", "subscribe",
+                        "caption"}))
+      w -= 25;
+    if (ContainsAny(
+            s, {"article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "post",
+                "text", "blog", "story", "description", "news_in", "news-text", "news_paragraph"}))
+      w += 25;
+    return w;
+  };
+  return weigh(LowerAscii(cls)) + weigh(LowerAscii(id));
+}
+
+// Code points of whitespace-collapsed text, and commas, without allocating.
+void CountText(std::string_view s, std::size_t* chars, std::size_t* commas) {
+  bool space = true;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f') {
+      if (!space) ++*chars;
+      space = true;
+      continue;
+    }
+    space = false;
+    if ((c & 0xC0) != 0x80) ++*chars;
+    if (c == ',') ++*commas;
+  }
+}
+
+bool IsBlockish(GumboTag t) {
+  return !IsInlineTag(t);
+}
+
+struct Stats {
+  std::vector<int> text;   // chars in the subtree (not counting removed)
+  std::vector<int> links;  // chars inside <a>
+  std::vector<int> own;    // chars of text whose nearest block ancestor is this node
+  std::vector<int> own_links;
+  std::vector<int> own_commas;
+  std::vector<int> p, img, li, input, embed, headings;
+};
+
+Stats ComputeStats(const Dom& dom) {
+  int n = dom.size();
+  Stats s;
+  auto zero = std::vector<int>(static_cast<std::size_t>(n), 0);
+  s.text = s.links = s.own = s.own_links = s.own_commas = zero;
+  s.p = s.img = s.li = s.input = s.embed = s.headings = zero;
+  auto at = [](std::vector<int>& v, int i) -> int& { return v[static_cast<std::size_t>(i)]; };
+  // Own text: walk forward; the nearest block ancestor is tracked per node.
+  std::vector<int> block(static_cast<std::size_t>(n), -1);
+  std::vector<char> in_link(static_cast<std::size_t>(n), 0);
+  for (int i = 0; i < n; ++i) {
+    const Node& nd = dom[i];
+    int par = nd.parent;
+    if (nd.removed || (par >= 0 && at(block, par) == -2)) {
+      // Inside a removed subtree: mark with -2 so descendants know.
+      block[static_cast<std::size_t>(i)] = -2;
+      continue;
+    }
+    if (nd.is_text) {
+      std::size_t chars = 0, commas = 0;
+      CountText(nd.g->v.text.text, &chars, &commas);
+      at(s.text, i) = static_cast<int>(chars);
+      int b = par >= 0 ? at(block, par) : -1;
+      if (b < 0) b = par;
+      if (b >= 0) {
+        at(s.own, b) += static_cast<int>(chars);
+        at(s.own_commas, b) += static_cast<int>(commas);
+        if (par >= 0 && in_link[static_cast<std::size_t>(par)])
+          at(s.own_links, b) += static_cast<int>(chars);
+      }
+      if (par >= 0 && in_link[static_cast<std::size_t>(par)])
+        at(s.links, i) = static_cast<int>(chars);
+      continue;
+    }
+    block[static_cast<std::size_t>(i)] = (IsBlockish(nd.tag) || par < 0) ? i : at(block, par);
+    in_link[static_cast<std::size_t>(i)] =
+        nd.tag == GUMBO_TAG_A || (par >= 0 && in_link[static_cast<std::size_t>(par)]);
+    switch (nd.tag) {
+      case GUMBO_TAG_P:
+        at(s.p, i) = 1;
+        break;
+      case GUMBO_TAG_IMG:
+        at(s.img, i) = 1;
+        break;
+      case GUMBO_TAG_LI:
+        at(s.li, i) = 1;
+        break;
+      case GUMBO_TAG_INPUT:
+      case GUMBO_TAG_SELECT:
+      case GUMBO_TAG_TEXTAREA:
+        at(s.input, i) = 1;
+        break;
+      case GUMBO_TAG_EMBED:
+      case GUMBO_TAG_OBJECT:
+      case GUMBO_TAG_IFRAME:
+      case GUMBO_TAG_VIDEO:
+        at(s.embed, i) = 1;
+        break;
+      case GUMBO_TAG_H1:
+      case GUMBO_TAG_H2:
+      case GUMBO_TAG_H3:
+      case GUMBO_TAG_H4:
+      case GUMBO_TAG_H5:
+      case GUMBO_TAG_H6:
+        at(s.headings, i) = 1;
+        break;
+      default:
+        break;
+    }
+  }
+  // Subtree sums, children before parents (reverse pre-order).
+  for (int i = n - 1; i > 0; --i) {
+    if (block[static_cast<std::size_t>(i)] == -2) continue;
+    int par = dom[i].parent;
+    if (par < 0) continue;
+    for (auto* v : {&s.text, &s.links, &s.p, &s.img, &s.li, &s.input, &s.embed, &s.headings})
+      at(*v, par) += at(*v, i);
+  }
+  return s;
+}
+
+double LinkDensity(const Stats& s, int i) {
+  int t = s.text[static_cast<std::size_t>(i)];
+  return t > 0 ? static_cast<double>(s.links[static_cast<std::size_t>(i)]) / t : 0.0;
+}
+
+int FindBody(const Dom& dom) {
+  for (int i = 0; i < dom.size() && i < 64; ++i)
+    if (dom[i].tag == GUMBO_TAG_BODY) return i;
+  return 0;
+}
+
+// ---- text serialisation ------------------------------------------------------
+
+class TextBuilder {
+ public:
+  void Text(std::string_view s) { line_ += s; }
+  void Space() { line_ += ' '; }
+  void LineBreak() { FlushLine(); }
+  void Paragraph() {
+    FlushLine();
+    if (!lines_.empty()) {
+      std::string p;
+      for (const auto& l : lines_) {
+        if (!p.empty()) p += '\n';
+        p += l;
+      }
+      paragraphs_.push_back(std::move(p));
+      lines_.clear();
+    }
+  }
+  std::vector<std::string>& paragraphs() {
+    Paragraph();
+    return paragraphs_;
+  }
+
+ private:
+  void FlushLine() {
+    std::string l = CollapseSpace(line_);
+    line_.clear();
+    if (!l.empty()) lines_.push_back(std::move(l));
+  }
+  std::string line_;
+  std::vector<std::string> lines_;
+  std::vector<std::string> paragraphs_;
+};
+
+void Serialize(const Dom& dom, int root, const std::vector<char>& skip, TextBuilder* b) {
+  std::vector<std::pair<int, bool>> open;  // (end, is block)
+  int end = dom[root].end;
+  for (int j = root; j < end;) {
+    while (!open.empty() && open.back().first <= j) {
+      if (open.back().second) b->Paragraph();
+      open.pop_back();
+    }
+    const Node& n = dom[j];
+    if (n.removed || skip[static_cast<std::size_t>(j)]) {
+      b->Space();
+      j = n.end;
+      continue;
+    }
+    if (n.is_text) {
+      b->Text(n.g->v.text.text);
+      ++j;
+      continue;
+    }
+    switch (n.tag) {
+      case GUMBO_TAG_BR:
+        b->LineBreak();
+        break;
+      case GUMBO_TAG_TD:
+      case GUMBO_TAG_TH:
+        b->Space();
+        break;
+      case GUMBO_TAG_SCRIPT:
+      case GUMBO_TAG_STYLE:
+      case GUMBO_TAG_TEMPLATE:
+      case GUMBO_TAG_HEAD:
+      case GUMBO_TAG_TITLE:
+        j = n.end;
+        continue;
+      default:
+        break;
+    }
+    bool block = IsBlockish(n.tag) && n.tag != GUMBO_TAG_BR && n.tag != GUMBO_TAG_TD &&
+                 n.tag != GUMBO_TAG_TH && n.tag != GUMBO_TAG_IMG;
+    if (block) b->Paragraph();
+    if (n.end > j + 1) open.emplace_back(n.end, block);
+    ++j;
+  }
+  b->Paragraph();
+}
+
+// ---- Readability-style scoring ----------------------------------------------
+
+struct Scorer {
+  const Dom& dom;
+  const Stats& st;
+  std::vector<double> score;
+  std::vector<char> has_score;
+
+  Scorer(const Dom& d, const Stats& s)
+      : dom(d),
+        st(s),
+        score(static_cast<std::size_t>(d.size()), 0.0),
+        has_score(static_cast<std::size_t>(d.size()), 0) {}
+
+  void Init(int i) {
+    if (has_score[static_cast<std::size_t>(i)]) return;
+    has_score[static_cast<std::size_t>(i)] = 1;
+    double base = 0;
+    switch (dom[i].tag) {
+      case GUMBO_TAG_DIV:
+      case GUMBO_TAG_ARTICLE:
+      case GUMBO_TAG_MAIN:
+      case GUMBO_TAG_SECTION:
+        base = 5;
+        break;
+      case GUMBO_TAG_PRE:
+      case GUMBO_TAG_TD:
+      case GUMBO_TAG_BLOCKQUOTE:
+        base = 3;
+        break;
+      case GUMBO_TAG_ADDRESS:
+      case GUMBO_TAG_OL:
+      case GUMBO_TAG_UL:
+      case GUMBO_TAG_DL:
+      case GUMBO_TAG_DD:
+      case GUMBO_TAG_DT:
+      case GUMBO_TAG_LI:
+      case GUMBO_TAG_FORM:
+        base = -3;
+        break;
+      case GUMBO_TAG_H1:
+      case GUMBO_TAG_H2:
+      case GUMBO_TAG_H3:
+      case GUMBO_TAG_H4:
+      case GUMBO_TAG_H5:
+      case GUMBO_TAG_H6:
+      case GUMBO_TAG_TH:
+        base = -5;
+        break;
+      default:
+        break;
+    }
+    if (dom[i].tag == GUMBO_TAG_ARTICLE) base += 10;
+    if (dom.Attr(i, "itemprop") == "articleBody") base += 30;
+    base += ClassWeight(dom.Attr(i, "class"), dom.Attr(i, "id"));
+    score[static_cast<std::size_t>(i)] = base;
+  }
+
+  int Run(int body) {
+    for (int i = body; i < dom[body].end; ++i) {
+      const Node& n = dom[i];
+      if (n.removed) {
+        i = n.end - 1;
+        continue;
+      }
+      if (n.is_text) continue;
+      int own = st.own[static_cast<std::size_t>(i)];
+      if (own < 25) continue;
+      if (n.tag == GUMBO_TAG_A || n.tag == GUMBO_TAG_BODY) continue;
+      double link = static_cast<double>(st.own_links[static_cast<std::size_t>(i)]) / own;
+      double s = 1 + st.own_commas[static_cast<std::size_t>(i)] + std::min(own / 100, 3);
+      s *= (1.0 - link);
+      if (n.tag == GUMBO_TAG_LI || n.tag == GUMBO_TAG_DD || n.tag == GUMBO_TAG_DT) s *= 0.5;
+      int level = 0;
+      for (int p = n.parent; p >= 0 && level < 5; p = dom[p].parent, ++level) {
+        if (dom[p].tag == GUMBO_TAG_HTML) break;
+        Init(p);
+        double div = level == 0 ? 1 : level == 1 ? 2 : level * 3;
+        score[static_cast<std::size_t>(p)] += s / div;
+      }
+    }
+    int top = -1;
+    double best = 0;
+    for (int i = 0; i < dom.size(); ++i) {
+      if (!has_score[static_cast<std::size_t>(i)]) continue;
+      double f = score[static_cast<std::size_t>(i)] * (1.0 - LinkDensity(st, i));
+      score[static_cast<std::size_t>(i)] = f;
+      if (top < 0 || f > best) {
+        best = f;
+        top = i;
+      }
+    }
+    return top;
+  }
+  double Score(int i) const {
+    return has_score[static_cast<std::size_t>(i)] ? score[static_cast<std::size_t>(i)] : 0.0;
+  }
+};
+
+// Children (element) of a node.
+std::vector<int> Children(const Dom& dom, int i) {
+  std::vector<int> out;
+  for (int j = i + 1; j < dom[i].end; j = dom[j].end) out.push_back(j);
+  return out;
+}
+
+// Readability's _cleanConditionally for one node.
+bool ShouldClean(const Dom& dom, const Stats& st, const Scorer& sc, int i) {
+  GumboTag t = dom[i].tag;
+  if (t != GUMBO_TAG_FORM && t != GUMBO_TAG_FIELDSET && t != GUMBO_TAG_TABLE && t != GUMBO_TAG_UL &&
+      t != GUMBO_TAG_OL && t != GUMBO_TAG_DIV && t != GUMBO_TAG_SECTION && t != GUMBO_TAG_ASIDE)
+    return false;
+  auto at = [](const std::vector<int>& v, int k) { return v[static_cast<std::size_t>(k)]; };
+  bool is_list = t == GUMBO_TAG_UL || t == GUMBO_TAG_OL;
+  int weight = ClassWeight(dom.Attr(i, "class"), dom.Attr(i, "id"));
+  if (weight + sc.Score(i) < 0) return true;
+  std::size_t commas = 0, chars = 0;
+  std::string text = dom.Text(i, true, 1 << 16);
+  CountText(text, &chars, &commas);
+  if (commas >= 10) return false;
+  int p = at(st.p, i), img = at(st.img, i), li = at(st.li, i) - 100, input = at(st.input, i);
+  int embed = at(st.embed, i);
+  double ld = LinkDensity(st, i);
+  int len = static_cast<int>(chars);
+  if (t == GUMBO_TAG_TABLE) {
+    // Data tables are content: keep unless they are link lists.
+    return ld > 0.5 && len < 2000;
+  }
+  if (img > 1 && p > 0 && static_cast<double>(p) / img < 0.5) return true;
+  if (!is_list && li > p) return true;
+  if (input > p / 3) return true;
+  if (!is_list && len < 25 && (img == 0 || img > 2) && at(st.headings, i) == 0) return true;
+  if (!is_list && weight < 25 && ld > 0.2) return true;
+  if (weight >= 25 && ld > 0.5) return true;
+  if ((embed == 1 && len < 75) || embed > 1) return true;
+  if (is_list && ld > 0.5) return true;
+  return false;
+}
+
+}  // namespace
+
+int MarkBoilerplate(Dom& dom, const std::vector<int>& strip_nodes) {
+  int n = dom.size();
+  if (n == 0) return 0;
+  // Raw text sizes protect big containers from class-based removal.
+  std::vector<int> raw(static_cast<std::size_t>(n), 0);
+  for (int i = n - 1; i >= 0; --i) {
+    if (dom[i].is_text) {
+      std::size_t chars = 0, commas = 0;
+      CountText(dom[i].g->v.text.text, &chars, &commas);
+      raw[static_cast<std::size_t>(i)] += static_cast<int>(chars);
+    } else if (dom[i].tag == GUMBO_TAG_SCRIPT || dom[i].tag == GUMBO_TAG_STYLE) {
+      raw[static_cast<std::size_t>(i)] = 0;
+    }
+    if (dom[i].parent >= 0)
+      raw[static_cast<std::size_t>(dom[i].parent)] += raw[static_cast<std::size_t>(i)];
+  }
+  int body = FindBody(dom);
+  double body_len = raw[static_cast<std::size_t>(body)];
+  auto big = [&](int i) {
+    return body_len > 300 && raw[static_cast<std::size_t>(i)] > 0.5 * body_len;
+  };
+  int marked = 0;
+  for (int i = 0; i < n; ++i) {
+    Node& nd = dom[i];
+    if (nd.is_text) continue;
+    bool remove = false;
+    switch (nd.tag) {
+      case GUMBO_TAG_SCRIPT:
+      case GUMBO_TAG_STYLE:
+      case GUMBO_TAG_NOSCRIPT:
+      case GUMBO_TAG_IFRAME:
+      case GUMBO_TAG_INS:
+      case GUMBO_TAG_TEMPLATE:
+      case GUMBO_TAG_SVG:
+      case GUMBO_TAG_CANVAS:
+      case GUMBO_TAG_BUTTON:
+      case GUMBO_TAG_SELECT:
+      case GUMBO_TAG_INPUT:
+      case GUMBO_TAG_TEXTAREA:
+      case GUMBO_TAG_OBJECT:
+      case GUMBO_TAG_EMBED:
+      case GUMBO_TAG_MAP:
+      case GUMBO_TAG_HEAD:
+      case GUMBO_TAG_APPLET:
+      case GUMBO_TAG_FRAMESET:
+      case GUMBO_TAG_MATH:
+        remove = true;
+        break;
+      case GUMBO_TAG_NAV:
+      case GUMBO_TAG_ASIDE:
+      case GUMBO_TAG_FOOTER:
+      case GUMBO_TAG_HEADER:
+      case GUMBO_TAG_FORM:
+      case GUMBO_TAG_MENU:
+        remove = !big(i);
+        break;
+      default:
+        break;
+    }
+    if (!remove && nd.tag != GUMBO_TAG_BODY && nd.tag != GUMBO_TAG_HTML) {
+      std::string_view cls = dom.Attr(i, "class");
+      std::string_view id = dom.Attr(i, "id");
+      std::string role = LowerAscii(dom.Attr(i, "role"));
+      std::string style = LowerAscii(dom.Attr(i, "style"));
+      style.erase(std::remove(style.begin(), style.end(), ' '), style.end());
+      if (dom.HasAttr(i, "hidden") || style.find("display:none") != std::string::npos ||
+          style.find("visibility:hidden") != std::string::npos) {
+        remove = true;
+      } else if (id == "fb-root" || cls.substr(0, 3) == "fb-" ||
+                 cls.find(" fb-") != std::string_view::npos) {
+        remove = true;
+      } else if (!big(i)) {
+        if (role == "dialog" || role == "alertdialog" || role == "navigation" || role == "banner" ||
+            role == "contentinfo" || role == "complementary" || role == "search" ||
+            role == "menu" || role == "menubar" || dom.Attr(i, "aria-modal") == "true") {
+          remove = true;
+        } else if (!cls.empty() || !id.empty()) {
+          std::string key = LowerAscii(cls);
+          key += ' ';
+          key += LowerAscii(id);
+          if (IsUnlikely(key) && !IsMaybeCandidate(key) && nd.tag != GUMBO_TAG_A &&
+              nd.tag != GUMBO_TAG_ARTICLE && nd.tag != GUMBO_TAG_MAIN &&
+              dom.Attr(i, "itemprop") != "articleBody")
+            remove = true;
+        }
+      }
+    }
+    if (remove) {
+      nd.removed = true;
+      ++marked;
+      i = nd.end - 1;  // descendants are covered
+    }
+  }
+  for (int i : strip_nodes) {
+    if (i >= 0 && i < n && !dom[i].removed) {
+      dom[i].removed = true;
+      ++marked;
+    }
+  }
+  return marked;
+}
+
+ContentResult ExtractContent(Dom& dom, const std::vector<int>& forced_roots,
+                             std::string_view title) {
+  ContentResult r;
+  if (dom.size() == 0) return r;
+  Stats st = ComputeStats(dom);
+  Scorer sc(dom, st);
+  std::vector<char> skip(static_cast<std::size_t>(dom.size()), 0);
+  int body = FindBody(dom);
+
+  if (!forced_roots.empty()) {
+    for (int i : forced_roots) {
+      bool nested = false;
+      for (int j : r.roots) nested |= dom.IsAncestor(j, i);
+      if (!nested) r.roots.push_back(i);
+    }
+    r.top = r.roots.front();
+  } else {
+    int top = sc.Run(body);
+    if (top < 0) {
+      top = body;
+    } else {
+      // Climb while the parent scores at least as well (Readability).
+      double last = sc.Score(top);
+      for (int p = dom[top].parent; p >= 0 && p != body && dom[p].tag != GUMBO_TAG_HTML;
+           p = dom[p].parent) {
+        if (!sc.has_score[static_cast<std::size_t>(p)]) continue;
+        double ps = sc.Score(p);
+        if (ps < last / 3) break;
+        if (ps > last) {
+          top = p;
+          break;
+        }
+        last = ps;
+      }
+      // An only child adds nothing: use its parent.
+      while (dom[top].parent >= 0 && dom[top].parent != body &&
+             Children(dom, dom[top].parent).size() == 1)
+        top = dom[top].parent;
+    }
+    r.top = top;
+    // Siblings that belong to the article.
+    int parent = dom[top].parent;
+    if (parent < 0 || top == body) {
+      r.roots.push_back(top);
+    } else {
+      double threshold = std::max(10.0, sc.Score(top) * 0.2);
+      std::string_view top_class = dom.Attr(top, "class");
+      for (int c : Children(dom, parent)) {
+        if (dom[c].removed) continue;
+        bool append = c == top;
+        if (!append && !dom[c].is_text) {
+          double bonus =
+              (!top_class.empty() && dom.Attr(c, "class") == top_class) ? sc.Score(top) * 0.2 : 0;
+          if (sc.has_score[static_cast<std::size_t>(c)] && sc.Score(c) + bonus >= threshold) {
+            append = true;
+          } else if (dom[c].tag == GUMBO_TAG_P) {
+            int len = st.text[static_cast<std::size_t>(c)];
+            double ld = LinkDensity(st, c);
+            std::string t = dom.Text(c, true, 4096);
+            if (len > 80 && ld < 0.25)
+              append = true;
+            else if (len > 0 && len <= 80 && ld == 0 &&
+                     (t.find(". ") != std::string::npos || (!t.empty() && t.back() == '.')))
+              append = true;
+          }
+        }
+        if (append) r.roots.push_back(c);
+      }
+    }
+    // Conditional cleaning inside the chosen roots.
+    for (int root : r.roots) {
+      for (int i = root + 1; i < dom[root].end; ++i) {
+        if (dom[i].removed) {
+          i = dom[i].end - 1;
+          continue;
+        }
+        if (dom[i].is_text) continue;
+        if (ShouldClean(dom, st, sc, i)) {
+          skip[static_cast<std::size_t>(i)] = 1;
+          i = dom[i].end - 1;
+        }
+      }
+    }
+  }
+
+  TextBuilder b;
+  for (int root : r.roots) Serialize(dom, root, skip, &b);
+  std::vector<std::string>& paras = b.paragraphs();
+  // The heading repeated at the top of the body is not body text.
+  std::string t = CollapseSpace(title);
+  std::string out;
+  for (std::size_t k = 0; k < paras.size(); ++k) {
+    if (!t.empty() && k < 3 && paras[k] == t) continue;
+    if (!out.empty()) out += "\n\n";
+    out += paras[k];
+    ++r.paragraphs;
+  }
+  r.text = std::move(out);
+  r.text_chars = Utf8Length(r.text);
+  return r;
+}
+
+}  // namespace pressarc::parser_internal

@@ -1,0 +1,145 @@
+// Parser internals shared by the parser's .cc files and its tests. Not a
+// public interface: other modules use parser/parser.h only.
+#pragma once
+
+#include <gumbo.h>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pressarc::parser_internal {
+
+// ---- decoding (decode.cc) ------------------------------------------------
+
+struct Decoded {
+  std::string utf8;     // valid UTF-8, NFC
+  std::string charset;  // canonical name of what the bytes were decoded from
+};
+// Never fails: invalid bytes become U+FFFD.
+Decoded DecodeToUtf8(std::string_view bytes, std::string_view content_type);
+// The charset named in a Content-Type value ("text/html; charset=UTF-8"), "" if none.
+std::string CharsetFromContentType(std::string_view content_type);
+// The charset of a <meta charset> / http-equiv in the first bytes, "" if none.
+std::string PrescanMetaCharset(std::string_view bytes);
+
+// ---- bounding the input before Gumbo (prepass.cc) -------------------------
+
+struct PrepassLimits {
+  std::size_t max_depth = 400;        // nesting of elements that need an end tag
+  std::size_t max_tags = 150000;      // the document is cut after this many tags
+  std::size_t max_tag_bytes = 8192;   // a longer tag is cut (bounds attribute counts)
+  std::size_t max_bytes = 16u << 20;  // output cap
+};
+// Rewrites HTML so that Gumbo's cost is bounded: drops comments and the
+// content of <script> (except JSON-LD) and <style>, caps nesting depth, tag
+// count, tag length and total size. Linear time.
+std::string BoundHtml(std::string_view html, const PrepassLimits& limits = {});
+
+// ---- DOM (dom.cc) ----------------------------------------------------------
+
+// A flat, pre-order view of a Gumbo tree.
+struct Node {
+  const GumboNode* g = nullptr;
+  int parent = -1;
+  int end = 0;  // one past the last descendant
+  int depth = 0;
+  GumboTag tag = GUMBO_TAG_UNKNOWN;  // GUMBO_TAG_UNKNOWN for text nodes too
+  bool is_text = false;
+  bool removed = false;  // boilerplate: the subtree does not count as content
+};
+
+class Dom {
+ public:
+  explicit Dom(std::string_view html);
+  ~Dom();
+  Dom(const Dom&) = delete;
+  Dom& operator=(const Dom&) = delete;
+
+  std::vector<Node>& nodes() { return nodes_; }
+  const std::vector<Node>& nodes() const { return nodes_; }
+  const Node& operator[](int i) const { return nodes_[static_cast<std::size_t>(i)]; }
+  Node& operator[](int i) { return nodes_[static_cast<std::size_t>(i)]; }
+  int size() const { return static_cast<int>(nodes_.size()); }
+
+  // Attribute value, "" when absent.
+  std::string_view Attr(int i, const char* name) const;
+  bool HasAttr(int i, const char* name) const;
+  // The tag name, lower-case (also for unknown tags); "" for text.
+  std::string TagName(int i) const;
+  // Whitespace-collapsed text of the subtree; skips removed nodes when asked.
+  std::string Text(int i, bool skip_removed = false, std::size_t max_bytes = 1u << 20) const;
+  bool IsInRemoved(int i) const;  // i or an ancestor is removed
+  bool IsAncestor(int ancestor, int i) const {
+    return i >= ancestor && i < nodes_[static_cast<std::size_t>(ancestor)].end;
+  }
+
+ private:
+  GumboOutput* output_ = nullptr;
+  std::vector<Node> nodes_;
+};
+
+// Phrasing (inline) elements: they do not break a paragraph.
+bool IsInlineTag(GumboTag tag);
+
+// ---- main content (content.cc) ---------------------------------------------
+
+struct ContentResult {
+  std::string text;        // paragraphs joined by "\n\n"
+  int top = -1;            // the chosen content element (-1 = none)
+  std::vector<int> roots;  // the elements the text came from, in document order
+  std::size_t text_chars = 0;
+  std::size_t paragraphs = 0;
+};
+// Marks boilerplate subtrees in `dom` (Node::removed): structural tags,
+// hidden elements, class/id patterns, and `strip` selectors. Returns the
+// number of marked nodes.
+int MarkBoilerplate(Dom& dom, const std::vector<int>& strip_nodes);
+// Finds the main content (or uses `forced_roots` when non-empty) and
+// serialises it to text. `title` is dropped from the start of the text.
+ContentResult ExtractContent(Dom& dom, const std::vector<int>& forced_roots,
+                             std::string_view title);
+
+// ---- CSS selectors (selector.cc) ------------------------------------------
+
+// A compiled selector list: tag, .class, #id, [attr], [attr=v], [attr*=v],
+// [attr^=v], [attr$=v], [attr~=v], *, descendant and child combinators,
+// comma lists. Unsupported syntax makes the whole list match nothing.
+class Selector {
+ public:
+  explicit Selector(std::string_view text);
+  ~Selector();
+  Selector(Selector&&) noexcept;
+  Selector& operator=(Selector&&) noexcept;
+  bool valid() const;
+  bool Matches(const Dom& dom, int i) const;
+  // All matching element indices in document order.
+  std::vector<int> MatchAll(const Dom& dom) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// ---- dates (dates.cc) ------------------------------------------------------
+
+// A machine date ("2023-02-28", "2023-02-28T16:25:00+04:00", "2023-02-28 16:25",
+// RFC 2822) → ISO 8601 as given ("2023-02-28", "2023-02-28T16:25",
+// "2023-02-28T16:25:00+04:00"); "" when not a date.
+std::string ParseMachineDate(std::string_view s);
+// The first full date (with a year) in human text, in az/ru/en forms, with the
+// time and offset that follow (or precede) it; "" when none.
+std::string FindTextDate(std::string_view text);
+// Lower-cases UTF-8 the Turkic way (İ→i, I→ı) for az, or generally otherwise.
+std::string LowerTurkic(std::string_view s);
+
+// ---- text utilities (text.cc) ----------------------------------------------
+
+// Collapses runs of whitespace (incl. NBSP) to one space and trims.
+std::string CollapseSpace(std::string_view s);
+// Number of code points.
+std::size_t Utf8Length(std::string_view s);
+
+}  // namespace pressarc::parser_internal
