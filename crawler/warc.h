@@ -61,6 +61,10 @@ struct HttpMessage {
 // truncated block gives what is there.
 Result<HttpMessage> ParseHttpResponse(std::string_view block);
 // Decodes gzip/deflate Content-Encoding of a body (identity passes through).
+// `encoding` is the header value ("gzip", "x-gzip", "deflate" zlib or raw,
+// "identity", or a list such as "gzip, deflate"). An error when the output
+// would exceed `max_bytes` (gzip bombs), for corrupt data and for unknown
+// codings (e.g. "br"); a stream cut short gives what could be decoded.
 Result<std::string> DecodeContentEncoding(std::string_view body, std::string_view encoding,
                                           std::size_t max_bytes);
 
@@ -74,6 +78,9 @@ struct HttpExchange {
   int status = 0;
   std::string status_line;       // "HTTP/1.1 200 OK"
   HeaderList response_headers;   // as received, minus Transfer-Encoding / Content-Encoding when the body is stored decoded
+                                 // (the writer sets Content-Length to body.size(), keeping a different received
+                                 // value as X-Original-Content-Length, and renames any Transfer-Encoding to
+                                 // X-Original-Transfer-Encoding: a stored body is never chunked)
   std::string body;              // entity body as stored
   bool truncated = false;        // WARC-Truncated: length
 };
@@ -111,10 +118,16 @@ class WarcReader {
   virtual ~WarcReader() = default;
   // Reads the next record into *record. Returns false at the end. A damaged
   // record sets *error (not ok) and is skipped; the caller may keep calling.
+  // (When *error is set, the call returns true with an empty *record: report
+  // the error and call again. Damage between records, e.g. garbage, comes as
+  // such a call of its own before the next good record.)
   virtual bool Next(WarcRecord* record, Status* error) = 0;
 };
 
 // Reads the one record at `offset` of `path` (for `show` and replays).
+// `offset` is what the writer or a WarcReader reported: a gzip member's
+// offset, a plain file's byte offset, or (whole-file gzip) the record's
+// position in the uncompressed stream.
 Result<WarcRecord> ReadWarcRecordAt(const std::string& path, std::uint64_t offset);
 
 }  // namespace pressarc

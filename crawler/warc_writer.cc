@@ -1,0 +1,445 @@
+// WarcWriter: WARC/1.1 records, one gzip member each, appended to rotated
+// files with O_EXCL names. See crawler/warc.h for the contract.
+//
+// Stored headers agree with the stored body: the response block's
+// Content-Length is set to the stored body's length (the value received, when
+// different, is kept as X-Original-Content-Length), and a Transfer-Encoding
+// header is renamed X-Original-Transfer-Encoding, since the stored body is
+// never chunked. Content-Encoding is left as the caller gives it (the caller
+// removes it when it stores the body decoded).
+#include <dirent.h>
+#include <fcntl.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <random>
+#include <string>
+
+#include "config/digest.h"
+#include "crawler/warc.h"
+
+namespace pressarc {
+namespace {
+
+constexpr char kConformsTo[] =
+    "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/";
+constexpr char kRevisitProfile[] = "http://netpreserve.org/warc/1.1/revisit/server-not-modified";
+
+bool IEquals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string FormatUtc(std::time_t t, const char* format) {
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[32];
+  std::size_t n = std::strftime(buf, sizeof buf, format, &tm);
+  return std::string(buf, n);
+}
+
+// WARC-Date: "YYYY-MM-DDThh:mm:ssZ", optionally with a 1-9 digit fraction.
+bool IsWarcDate(std::string_view s) {
+  static constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:dd";
+  if (s.size() < kShape.size() + 1 || s.back() != 'Z') return false;
+  for (std::size_t i = 0; i < kShape.size(); ++i) {
+    bool digit = s[i] >= '0' && s[i] <= '9';
+    if (kShape[i] == 'd' ? !digit : s[i] != kShape[i]) return false;
+  }
+  std::string_view rest = s.substr(kShape.size(), s.size() - kShape.size() - 1);
+  if (rest.empty()) return true;
+  if (rest[0] != '.' || rest.size() < 2 || rest.size() > 10) return false;
+  for (char c : rest.substr(1)) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+std::string NowWarcDate() {
+  return FormatUtc(std::time(nullptr), "%Y-%m-%dT%H:%M:%SZ");
+}
+
+std::string DateOrNow(const std::string& date) {
+  return IsWarcDate(date) ? date : NowWarcDate();
+}
+
+// Header values must not break the record: no CR/LF inside.
+std::string OneLine(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  for (char c : v) out += (c == '\r' || c == '\n') ? ' ' : c;
+  return out;
+}
+
+std::string AngleWrapped(const std::string& id) {
+  if (id.empty() || (id.front() == '<' && id.back() == '>')) return id;
+  return "<" + id + ">";
+}
+
+// Gzips `data` as one complete gzip member.
+Result<std::string> GzipMember(std::string_view data) {
+  z_stream zs{};
+  if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    return Status::Runtime("cannot start gzip compression");
+  }
+  std::string out;
+  out.resize(deflateBound(&zs, data.size()) + 64);
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&zs, Z_FINISH);
+  std::size_t produced = zs.total_out;
+  deflateEnd(&zs);
+  if (rc != Z_STREAM_END) return Status::Runtime("gzip compression failed");
+  out.resize(produced);
+  return out;
+}
+
+class UuidSource {
+ public:
+  UuidSource() {
+    std::random_device rd;
+    std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd(), rd(), rd()};
+    gen_.seed(seq);
+  }
+  // "<urn:uuid:xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx>" (RFC 4122 version 4).
+  std::string NextRecordId() {
+    std::uint8_t b[16];
+    for (int i = 0; i < 16; i += 8) {
+      std::uint64_t r = gen_();
+      for (int j = 0; j < 8; ++j) b[i + j] = static_cast<std::uint8_t>(r >> (8 * j));
+    }
+    b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40);
+    b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);
+    std::string hex = Hex(b, 16);
+    return "<urn:uuid:" + hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) +
+           "-" + hex.substr(16, 4) + "-" + hex.substr(20) + ">";
+  }
+
+ private:
+  std::mt19937_64 gen_;
+};
+
+// Builds the uncompressed bytes of one record.
+std::string SerializeRecord(const HeaderList& fields, std::string_view block) {
+  std::string out = "WARC/1.1\r\n";
+  for (const auto& [k, v] : fields) out += k + ": " + OneLine(v) + "\r\n";
+  out += "Content-Length: " + std::to_string(block.size()) + "\r\n\r\n";
+  out.append(block);
+  out += "\r\n\r\n";
+  return out;
+}
+
+// The response block's HTTP head, made to agree with the stored body.
+std::string ResponseHead(const HttpExchange& ex, bool with_body_length) {
+  std::string status_line = OneLine(ex.status_line);
+  if (status_line.empty()) status_line = "HTTP/1.1 " + std::to_string(ex.status);
+  std::string head = status_line + "\r\n";
+  bool saw_length = false;
+  for (const auto& [k, v] : ex.response_headers) {
+    std::string name = OneLine(k);
+    std::string value = OneLine(v);
+    if (IEquals(name, "Content-Length") && with_body_length) {
+      if (saw_length) continue;
+      saw_length = true;
+      if (value != std::to_string(ex.body.size())) {
+        head += "X-Original-Content-Length: " + value + "\r\n";
+      }
+      head += "Content-Length: " + std::to_string(ex.body.size()) + "\r\n";
+    } else if (IEquals(name, "Transfer-Encoding")) {
+      head += "X-Original-Transfer-Encoding: " + value + "\r\n";
+    } else {
+      head += name + ": " + value + "\r\n";
+    }
+  }
+  if (!saw_length && with_body_length && !ex.body.empty()) {
+    head += "Content-Length: " + std::to_string(ex.body.size()) + "\r\n";
+  }
+  head += "\r\n";
+  return head;
+}
+
+std::string RequestBlock(const HttpExchange& ex) {
+  std::string block = ex.request_headers;
+  if (block.empty()) {
+    block = ex.method + " " + ex.url + " HTTP/1.1\r\n\r\n";
+  } else if (block.find("\r\n\r\n") == std::string::npos) {
+    if (block.size() >= 2 && block.compare(block.size() - 2, 2, "\r\n") == 0) {
+      block += "\r\n";
+    } else {
+      block += "\r\n\r\n";
+    }
+  }
+  return block;
+}
+
+class FileWarcWriter : public WarcWriter {
+ public:
+  explicit FileWarcWriter(WarcWriterOptions options) : options_(std::move(options)) {}
+  ~FileWarcWriter() override {
+    if (fd_ >= 0) {
+      ::fsync(fd_);
+      ::close(fd_);
+    }
+  }
+  FileWarcWriter(const FileWarcWriter&) = delete;
+  FileWarcWriter& operator=(const FileWarcWriter&) = delete;
+
+  Status Init() {
+    if (options_.dir.empty()) return Status::Usage("WARC writer: no archive directory given");
+    Status st = MakeDirs(options_.dir);
+    if (!st.ok()) return st;
+    if (::access(options_.dir.c_str(), W_OK | X_OK) != 0) {
+      return Status::Runtime("cannot write to archive directory " + options_.dir + ": " +
+                             std::strerror(errno));
+    }
+    next_sequence_ = HighestSequence() + 1;
+    return Status::Ok();
+  }
+
+  Result<ArchiveLocation> WriteExchange(const HttpExchange& ex) override {
+    std::string date = DateOrNow(ex.fetch_time);
+    std::string request_id = uuids_.NextRecordId();
+    std::string response_id = uuids_.NextRecordId();
+
+    std::string request = RequestBlock(ex);
+    HeaderList req_fields = {{"WARC-Type", "request"},
+                             {"WARC-Record-ID", request_id},
+                             {"WARC-Date", date},
+                             {"WARC-Target-URI", ex.url},
+                             {"WARC-Concurrent-To", response_id}};
+    if (!ex.ip.empty()) req_fields.emplace_back("WARC-IP-Address", ex.ip);
+    req_fields.emplace_back("Content-Type", "application/http; msgtype=request");
+    req_fields.emplace_back("WARC-Block-Digest", WarcSha1(request));
+
+    std::string response = ResponseHead(ex, true) + ex.body;
+    HeaderList resp_fields = {{"WARC-Type", "response"},
+                              {"WARC-Record-ID", response_id},
+                              {"WARC-Date", date},
+                              {"WARC-Target-URI", ex.url},
+                              {"WARC-Concurrent-To", request_id}};
+    if (!ex.ip.empty()) resp_fields.emplace_back("WARC-IP-Address", ex.ip);
+    resp_fields.emplace_back("Content-Type", "application/http; msgtype=response");
+    resp_fields.emplace_back("WARC-Block-Digest", WarcSha1(response));
+    resp_fields.emplace_back("WARC-Payload-Digest", WarcSha1(ex.body));
+    if (ex.truncated) resp_fields.emplace_back("WARC-Truncated", "length");
+
+    return WriteRecords(SerializeRecord(req_fields, request),
+                        SerializeRecord(resp_fields, response));
+  }
+
+  Result<ArchiveLocation> WriteRevisit(const HttpExchange& ex, const std::string& refers_to_date,
+                                       const std::string& refers_to_record_id) override {
+    std::string date = DateOrNow(ex.fetch_time);
+    std::string request_id = uuids_.NextRecordId();
+    std::string revisit_id = uuids_.NextRecordId();
+
+    std::string request = RequestBlock(ex);
+    HeaderList req_fields = {{"WARC-Type", "request"},
+                             {"WARC-Record-ID", request_id},
+                             {"WARC-Date", date},
+                             {"WARC-Target-URI", ex.url},
+                             {"WARC-Concurrent-To", revisit_id}};
+    if (!ex.ip.empty()) req_fields.emplace_back("WARC-IP-Address", ex.ip);
+    req_fields.emplace_back("Content-Type", "application/http; msgtype=request");
+    req_fields.emplace_back("WARC-Block-Digest", WarcSha1(request));
+
+    // A 304 has no body: the block is the response head only.
+    std::string block = ResponseHead(ex, false);
+    HeaderList fields = {{"WARC-Type", "revisit"},
+                         {"WARC-Record-ID", revisit_id},
+                         {"WARC-Date", date},
+                         {"WARC-Target-URI", ex.url},
+                         {"WARC-Concurrent-To", request_id}};
+    if (!ex.ip.empty()) fields.emplace_back("WARC-IP-Address", ex.ip);
+    fields.emplace_back("WARC-Profile", kRevisitProfile);
+    fields.emplace_back("WARC-Refers-To-Target-URI", ex.url);
+    if (IsWarcDate(refers_to_date)) fields.emplace_back("WARC-Refers-To-Date", refers_to_date);
+    if (!refers_to_record_id.empty()) {
+      fields.emplace_back("WARC-Refers-To", AngleWrapped(refers_to_record_id));
+    }
+    fields.emplace_back("Content-Type", "application/http; msgtype=response");
+    fields.emplace_back("WARC-Block-Digest", WarcSha1(block));
+
+    return WriteRecords(SerializeRecord(req_fields, request), SerializeRecord(fields, block));
+  }
+
+  Result<ArchiveLocation> WriteResource(const std::string& url, const std::string& date,
+                                        const std::string& content_type,
+                                        const std::string& body) override {
+    HeaderList fields = {{"WARC-Type", "resource"},
+                         {"WARC-Record-ID", uuids_.NextRecordId()},
+                         {"WARC-Date", DateOrNow(date)},
+                         {"WARC-Target-URI", url},
+                         {"Content-Type", content_type.empty() ? "text/html" : content_type},
+                         {"WARC-Block-Digest", WarcSha1(body)},
+                         {"WARC-Payload-Digest", WarcSha1(body)}};
+    return WriteRecords("", SerializeRecord(fields, body));
+  }
+
+  Status Flush() override {
+    if (fd_ >= 0 && ::fsync(fd_) != 0) {
+      return Status::Runtime("cannot sync " + path_ + ": " + std::strerror(errno));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  static Status MakeDirs(const std::string& dir) {
+    std::string partial;
+    std::size_t pos = 0;
+    while (pos != std::string::npos) {
+      pos = dir.find('/', pos + 1);
+      partial = dir.substr(0, pos);
+      if (partial.empty()) continue;
+      if (::mkdir(partial.c_str(), 0777) != 0 && errno != EEXIST) {
+        return Status::Runtime("cannot create archive directory " + partial + ": " +
+                               std::strerror(errno));
+      }
+    }
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      return Status::Runtime("archive path is not a directory: " + dir);
+    }
+    return Status::Ok();
+  }
+
+  // The highest NNNNN among "<prefix>-<14 digits>-NNNNN.warc.gz" in the dir,
+  // so that sequences keep increasing across runs.
+  long HighestSequence() const {
+    long highest = -1;
+    DIR* d = ::opendir(options_.dir.c_str());
+    if (d == nullptr) return highest;
+    std::string lead = options_.prefix + "-";
+    while (dirent* e = ::readdir(d)) {
+      std::string_view name = e->d_name;
+      constexpr std::string_view kSuffix = ".warc.gz";
+      if (name.size() != lead.size() + 14 + 1 + 5 + kSuffix.size()) continue;
+      if (name.substr(0, lead.size()) != lead || !name.ends_with(kSuffix)) continue;
+      std::string_view seq = name.substr(lead.size() + 15, 5);
+      long value = 0;
+      bool digits = true;
+      for (char c : seq) {
+        if (c < '0' || c > '9') digits = false;
+        value = value * 10 + (c - '0');
+      }
+      if (digits && value > highest) highest = value;
+    }
+    ::closedir(d);
+    return highest;
+  }
+
+  Status OpenNewFile() {
+    if (fd_ >= 0) {
+      ::fsync(fd_);
+      ::close(fd_);
+      fd_ = -1;
+    }
+    std::string stamp = FormatUtc(std::time(nullptr), "%Y%m%d%H%M%S");
+    for (int attempt = 0; attempt < 1000; ++attempt) {
+      char seq[16];
+      std::snprintf(seq, sizeof seq, "%05ld", next_sequence_ % 100000);
+      ++next_sequence_;
+      std::string name = options_.prefix + "-" + stamp + "-" + seq + ".warc.gz";
+      std::string path = options_.dir + "/" + name;
+      int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+      if (fd < 0) {
+        if (errno == EEXIST) continue;
+        return Status::Runtime("cannot create WARC file " + path + ": " + std::strerror(errno));
+      }
+      fd_ = fd;
+      name_ = name;
+      path_ = path;
+      size_ = 0;
+      return WriteWarcinfo();
+    }
+    return Status::Runtime("cannot find a free WARC file name in " + options_.dir);
+  }
+
+  Status WriteWarcinfo() {
+    std::string info = "software: " + OneLine(options_.software) + "\r\n";
+    info += "format: WARC File Format 1.1\r\n";
+    info += std::string("conformsTo: ") + kConformsTo + "\r\n";
+    if (!options_.operator_info.empty()) {
+      info += "operator: " + OneLine(options_.operator_info) + "\r\n";
+    }
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) == 0 && host[0] != '\0') {
+      info += std::string("hostname: ") + host + "\r\n";
+    }
+    HeaderList fields = {{"WARC-Type", "warcinfo"},
+                         {"WARC-Record-ID", uuids_.NextRecordId()},
+                         {"WARC-Date", NowWarcDate()},
+                         {"WARC-Filename", name_},
+                         {"Content-Type", "application/warc-fields"},
+                         {"WARC-Block-Digest", WarcSha1(info)}};
+    auto gz = GzipMember(SerializeRecord(fields, info));
+    if (!gz.ok()) return gz.status();
+    return AppendBytes(*gz);
+  }
+
+  Status AppendBytes(const std::string& bytes) {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        std::string why = n < 0 ? std::strerror(errno) : "short write";
+        // Leave the file ending on a whole record.
+        if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
+          why += " (and cannot truncate the partial record)";
+        }
+        return Status::Runtime("cannot write WARC file " + path_ + ": " + why);
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    size_ += bytes.size();
+    return Status::Ok();
+  }
+
+  // Appends the (optional) first and the second record, in one file; returns
+  // the location of the second. On failure, neither stays in the file.
+  Result<ArchiveLocation> WriteRecords(const std::string& first, const std::string& second) {
+    std::string gz_first;
+    if (!first.empty()) {
+      auto gz = GzipMember(first);
+      if (!gz.ok()) return gz.status();
+      gz_first = std::move(*gz);
+    }
+    auto gz_second = GzipMember(second);
+    if (!gz_second.ok()) return gz_second.status();
+
+    if (fd_ < 0 || size_ > options_.max_file_bytes) {
+      Status st = OpenNewFile();
+      if (!st.ok()) return st;
+    }
+    std::uint64_t start = size_;
+    Status st = AppendBytes(gz_first + *gz_second);
+    if (!st.ok()) return st;
+    return ArchiveLocation{name_, start + gz_first.size()};
+  }
+
+  WarcWriterOptions options_;
+  UuidSource uuids_;
+  long next_sequence_ = 0;
+  int fd_ = -1;
+  std::string name_;
+  std::string path_;
+  std::uint64_t size_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<WarcWriter>> WarcWriter::Open(const WarcWriterOptions& options) {
+  auto writer = std::make_unique<FileWarcWriter>(options);
+  Status st = writer->Init();
+  if (!st.ok()) return st;
+  return std::unique_ptr<WarcWriter>(std::move(writer));
+}
+
+}  // namespace pressarc
