@@ -154,6 +154,13 @@ class ServerTest(unittest.TestCase):
         self.assertEqual(self.srv.get("mfa", p["url_path"] + "?utm_source=x&utm_medium=y").body,
                          base)
 
+    def test_bitrix_site_redirects_to_the_trailing_slash_form(self):
+        r = self.srv.get("mid", "/ru/foreign_policy/news/1856003?utm_source=x")
+        self.assertEqual((r.status, r.header("Location")),
+                         (301, "/ru/foreign_policy/news/1856003/?utm_source=x"))
+        self.assertEqual(self.srv.get("mid", "/ru/foreign_policy/news/1856003/").status, 200)
+        self.assertEqual(self.srv.get("mid", "/ru/nowhere").status, 404)
+
     def test_listing_past_the_end_is_empty_with_200(self):
         r = self.srv.get("mfa", "/az/news?page=99")
         self.assertEqual(r.status, 200)
