@@ -1,18 +1,23 @@
 """Tests of the fixture sites and the fixture HTTP server themselves."""
 
 import gzip
+import html
+import html.parser
 import http.client
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import tomllib
 import unittest
+import urllib.parse
 import zlib
 
-from harness import (FIXTURES_DIR, SITES_DIR, FixtureServer, manifest, pages, read_fixture,
-                     tmp_data_dir, write_config)
+from harness import (DEMO_TOML, FIXTURES_DIR, SITES_DIR, FixtureServer, manifest, pages,
+                     read_fixture, tmp_data_dir, write_config)
 
 def article(site, language, **match):
     for p in pages("article", site, language):
@@ -315,6 +320,81 @@ class ServerTest(unittest.TestCase):
         out = d.decompress(resp.read(64 * 1024), 256 * 1024 * 1024)
         self.assertGreater(len(out), 32 * 1024 * 1024)  # >500:1 already on the first 64 KiB
         conn.close()
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("a", "link"):
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(href)
+
+
+class ReachabilityTest(unittest.TestCase):
+    """A miniature crawler over the demo config: every manifest article is reachable
+    from the start URLs within the allow patterns, robots rules and max_depth, the
+    calendar trap is bounded by depth, and nothing outside the sites is contacted."""
+
+    def test_every_article_is_reachable_from_the_start_urls(self):
+        with FixtureServer() as srv:
+            cfg_path = write_config(os.path.join(tmp_data_dir(), "c.toml"), srv.port_base)
+            with open(cfg_path, "rb") as f:
+                cfg = tomllib.load(f)
+            max_depth = cfg["crawler"]["max_depth"]
+            disallow = {}
+            for site in ("mfa", "republisher", "mid"):
+                rules = srv.get(site, "/robots.txt").body.decode()
+                disallow[srv.port(site)] = [
+                    re.escape(line.split(":", 1)[1].strip()).replace(r"\*", ".*")
+                    for line in rules.split("User-agent: BadBot")[0].splitlines()
+                    if line.startswith("Disallow:")]
+            found = set()
+            for source in cfg["sources"]:
+                allow = [re.compile(p) for p in source["allow"]]
+                article = [re.compile(p) for p in source["article"]]
+                queue = [(u, 0) for u in source["start_urls"] + source.get("feeds", [])]
+                seen = {u for u, _ in queue}
+                while queue:
+                    url, depth = queue.pop(0)
+                    parts = urllib.parse.urlsplit(url)
+                    self.assertEqual(parts.hostname, "127.0.0.1", url)
+                    path = parts.path + ("?" + parts.query if parts.query else "")
+                    r = srv.request(next(s for s in srv.sites if srv.port(s) == parts.port),
+                                    path)
+                    if r.status in (301, 302):
+                        target = urllib.parse.urljoin(url, r.header("Location"))
+                        links = [target]
+                    elif r.status == 200:
+                        body = r.body.decode("utf-8", "replace")
+                        if any(p.search(url) for p in article):
+                            found.add(re.sub(r"[?#].*$", "", url).rstrip("/") + "/")
+                        p = _Links()
+                        p.feed(body)
+                        links = [urllib.parse.urljoin(url, h) for h in p.hrefs]
+                        links += re.findall(r"<(?:link|loc)>([^<]+)</", body)
+                        links += re.findall(r'<link[^>]+href="([^"]+)"', body)
+                    else:
+                        continue
+                    for link in links:
+                        link = html.unescape(link).split("#")[0]
+                        lp = urllib.parse.urlsplit(link)
+                        if link in seen or not any(a.search(link) for a in allow):
+                            continue
+                        lpath = lp.path + ("?" + lp.query if lp.query else "")
+                        if any(re.match(d, lpath) for d in disallow.get(lp.port, [])):
+                            continue
+                        if depth + 1 > max_depth:
+                            continue
+                        seen.add(link)
+                        queue.append((link, depth + 1))
+                self.assertLess(len(seen), 1000, source["name"])
+            for p in pages("article"):
+                url = srv.url(p["site"], p["url_path"]).rstrip("/") + "/"
+                self.assertIn(url, found, p["url_path"])
 
 
 class RobotsModeTest(unittest.TestCase):
