@@ -161,7 +161,8 @@ class FixtureServer:
             base = self.port_base if fixed else free_port_base(self.sites)
             ready = os.path.join(tmp_data_dir("pressarc-fixture-"), "ready")
             cmd = [sys.executable, SERVER_PY, "--host", HOST, "--port-base", str(base),
-                   "--ready-file", ready, "--robots-mode", self.robots_mode]
+                   "--ready-file", ready, "--robots-mode", self.robots_mode,
+                   "--exit-with-parent"]
             if self.faults:
                 cmd.append("--faults")
             if self.delay_ms:
