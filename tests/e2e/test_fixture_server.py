@@ -310,6 +310,7 @@ class ServerTest(unittest.TestCase):
     def test_huge_body_and_gzip_bomb(self):
         h = self.srv.get("faults", "/huge", method="HEAD")
         self.assertEqual(int(h.header("Content-Length")), 20 * 1024 * 1024)
+        self.assertTrue(h.header("ETag") and h.header("Last-Modified"))
         conn = http.client.HTTPConnection("127.0.0.1", self.srv.port("faults"), timeout=10)
         conn.request("GET", "/gzip-bomb")
         resp = conn.getresponse()
