@@ -127,12 +127,6 @@ bool HasVowel(const U32& w, std::size_t len) {
   return LastVowel(w, len) != 0;
 }
 
-int Syllables(const U32& w, std::size_t len) {
-  int n = 0;
-  for (std::size_t k = 0; k < len; ++k) n += IsVowel(w[k]) ? 1 : 0;
-  return n;
-}
-
 bool EndsWith(const U32& w, std::size_t len, const U32& s) {
   return len >= s.size() && w.compare(len - s.size(), s.size(), s) == 0;
 }
@@ -239,9 +233,10 @@ const Suffix* StripLayer(const U32& w, std::size_t* len, const Suffix* begin, co
         IsVowel(w[rest - 2])) {
       continue;
     }
-    // -liy/-lüy + vowel: the k of -lik softened (nazirliy-ə), not a buffer y.
-    if ((suf[0] == U'y') && rest >= 2 && w[rest - 1] == U'i' && w[rest - 2] == U'l') continue;
-    if ((suf[0] == U'y') && rest >= 2 && w[rest - 1] == U'ü' && w[rest - 2] == U'l') continue;
+    // -liy/-lüy + vowel: the k of -lik softened (nazirliy-ə), not a buffer y;
+    // and -iya/-iyə are loanword endings (Rusiya, Türkiyə), not datives.
+    if (suf[0] == U'y' && rest >= 2 && w[rest - 1] == U'i') continue;
+    if (suf[0] == U'y' && rest >= 2 && w[rest - 1] == U'ü' && w[rest - 2] == U'l') continue;
     // Harmony with the stem's last vowel.
     char32_t sv = 0;
     for (char32_t c : suf) {
@@ -262,14 +257,21 @@ const Suffix* Strip(const U32& w, std::size_t* len, const Suffix (&table)[N]) {
   return StripLayer(w, len, table, table + N);
 }
 
-bool StartsWithVowel(const Suffix* s) {
-  return s != nullptr && IsVowel(s->text[0]);
+// Function words that look inflected (üçün "for" is not üç "three" + -ün).
+bool IsProtectedWord(std::string_view w) {
+  static const char* const kWords[] = {"üçün",   "ilə",   "kimi", "görə",  "qədər", "sonra",
+                                       "hansı",  "bütün", "isə",  "bəri",  "üzrə",  "haqqında",
+                                       "barədə", "ucun",  "gore", "qeder", "butun", "uzre"};
+  for (const char* k : kWords) {
+    if (w == k) return true;
+  }
+  return false;
 }
 
 }  // namespace
 
 std::string StemAzerbaijani(std::string_view word) {
-  if (word.size() < 4) return std::string(word);
+  if (word.size() < 4 || IsProtectedWord(word)) return std::string(word);
   U32 w = ToU32(word);
   for (char32_t c : w) {
     if (!(c >= U'a' && c <= U'z') && !IsVowel(c) && c != U'ş' && c != U'ç' && c != U'ğ') {
@@ -277,28 +279,33 @@ std::string StemAzerbaijani(std::string_view word) {
     }
   }
   std::size_t len = w.size();
-  const Suffix* last = nullptr;
-  if (const Suffix* s = Strip(w, &len, kCopula)) last = s;
-  if (const Suffix* s = Strip(w, &len, kCase)) last = s;
-  if (const Suffix* s = Strip(w, &len, kPossessive)) last = s;
-  if (const Suffix* s = Strip(w, &len, kPlural)) last = s;
+  Strip(w, &len, kCopula);
+  Strip(w, &len, kCase);
+  Strip(w, &len, kPossessive);
+  Strip(w, &len, kPlural);
   U32 stem = w.substr(0, len);
-  bool restored = false;
-  if (StartsWithVowel(last) && Syllables(stem, stem.size()) >= 2 && stem.size() >= 3) {
-    // k/q softened before a vowel: nazirliy → nazirlik, torpağ → torpaq.
+  // Stems end in q/k, never in the soft ğ/y they take before a vowel:
+  // torpağ-ı → torpaq, Qarabağ → qarabaq, nazirliy-i → nazirlik.
+  if (stem.size() >= 3) {
     char32_t end = stem.back();
     char32_t before = stem[stem.size() - 2];
-    if (end == U'ğ' || (end == U'g' && (before == U'a' || before == U'ı' || before == U'o' ||
-                                        before == U'u' || before == U'i'))) {
+    bool back_vowel = before == U'a' || before == U'ı' || before == U'o' || before == U'u';
+    if (end == U'ğ' || (end == U'g' && back_vowel)) {
       stem.back() = U'q';
-      restored = true;
-    } else if (end == U'y' && (before == U'i' || before == U'ü' || before == U'u') &&
+    } else if (end == U'y' &&
+               (before == U'i' || before == U'ü' || before == U'u' || before == U'ı') &&
                stem.size() >= 4 && stem[stem.size() - 3] == U'l') {
       stem.back() = U'k';
-      restored = true;
     }
   }
-  if (!restored && stem.size() >= 4 && IsVowel(stem.back()) && !IsVowel(stem[stem.size() - 2]) &&
+  // A final n after a vowel goes, so that X+V+n+ın (Azərbaycan-ın) and
+  // X+V+nın (Bakı-nın) give the same stem whichever parse was taken.
+  if (stem.size() >= 4 && stem.back() == U'n' && IsVowel(stem[stem.size() - 2]) &&
+      HasVowel(stem, stem.size() - 2)) {
+    stem.pop_back();
+  }
+  // One final vowel after a consonant goes: Bakı/Bakıda → bak.
+  if (stem.size() >= 4 && IsVowel(stem.back()) && !IsVowel(stem[stem.size() - 2]) &&
       HasVowel(stem, stem.size() - 1)) {
     stem.pop_back();
   }

@@ -1,0 +1,286 @@
+// Analysis: case folding, diacritic folding, transliteration, query
+// rewriting, and what queries find in a small az/ru/en index.
+#include <gtest/gtest.h>
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+#include <xapian.h>
+
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "indexer/indexer.h"
+#include "indexer/schema.h"
+
+namespace pressarc {
+namespace {
+
+TEST(FoldCaseTest, TurkicIsInAzerbaijaniTextOnly) {
+  struct Case {
+    const char* in;
+    const char* lang;
+    const char* want;
+  };
+  const Case cases[] = {
+      {"IŞIQ", "az", "ışıq"},
+      {"İŞIQ", "az", "işıq"},
+      {"ışıq", "az", "ışıq"},
+      {"İSTANBUL", "az", "istanbul"},
+      {"NAZİRLİYİ", "az", "nazirliyi"},
+      {"Istanbul", "en", "istanbul"},
+      {"I met", "en", "i met"},
+      {"İstanbul", "en", "istanbul"},  // never the two-code-point i̇
+      {"İstanbul", "", "istanbul"},
+      {"ƏLİYEV", "az", "əliyev"},
+      {"МИНИСТЕРСТВО", "ru", "министерство"},
+      {"Ёлка", "ru", "ёлка"},
+      {"STRASSE Straße", "de", "strasse strasse"},
+      {"A\xCC\x8A", "en", "\xC3\xA5"},  // NFC: a + ring → å
+  };
+  for (const auto& c : cases) EXPECT_EQ(FoldCase(c.in, c.lang), c.want) << c.in << " / " << c.lang;
+}
+
+TEST(FoldDiacriticsTest, RemovesWhatUsersTypeWithout) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"azərbaycan", "azerbaycan"},
+      {"ışıq", "isiq"},
+      {"işıq", "isiq"},
+      {"şuşa", "susa"},
+      {"çox", "cox"},
+      {"ağ", "ag"},
+      {"gözəl", "gozel"},
+      {"üçün", "ucun"},
+      {"ёлка", "елка"},
+      {"йод", "йод"},
+      {"café", "cafe"},
+      {"straße", "strasse"},
+      {"plain", "plain"},
+      {"", ""},
+  };
+  for (const auto& [in, want] : cases) EXPECT_EQ(FoldDiacritics(in), want) << in;
+}
+
+TEST(TransliterateTest, BgnStyleFoldedToAscii) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"Лавров", "lavrov"},   {"лаврова", "lavrova"}, {"Захарова", "zakharova"},
+      {"Щукин", "shchukin"},  {"Сергей", "sergey"},   {"Елена", "yelena"},
+      {"объявил", "obyavil"}, {"Шойгу", "shoygu"},    {"Цой", "tsoy"},
+      {"Ёлка", "yelka"},      {"Baku", "baku"},       {"Әлијев", "eliyev"},
+  };
+  for (const auto& [in, want] : cases) EXPECT_EQ(TransliterateToLatin(in), want) << in;
+}
+
+// Our table agrees with ICU's Russian-Latin/BGN once both are folded and
+// BGN's apostrophes/middle dots are dropped.
+TEST(TransliterateTest, AgreesWithIcuRussianLatinBgn) {
+  UErrorCode err = U_ZERO_ERROR;
+  std::unique_ptr<icu::Transliterator> t(
+      icu::Transliterator::createInstance("Russian-Latin/BGN", UTRANS_FORWARD, err));
+  ASSERT_TRUE(U_SUCCESS(err));
+  for (const char* word : {"лавров", "министерство", "иностранных", "дел", "россии", "захарова",
+                           "заявление", "переговоры", "сергей", "встреча", "азербайджан", "щит",
+                           "чайка", "жизнь", "юрий", "язык", "подъезд", "ёж"}) {
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(word);
+    t->transliterate(u);
+    std::string icu;
+    u.toUTF8String(icu);
+    std::string folded = FoldDiacritics(FoldCase(icu, ""));
+    std::string letters;
+    for (char c : folded) {
+      if (c >= 'a' && c <= 'z') letters += c;
+    }
+    EXPECT_EQ(TransliterateToLatin(word), letters) << word << " (ICU: " << icu << ")";
+  }
+}
+
+TEST(PrepareQueryTextTest, RewritesWordsAndKeepsSyntax) {
+  struct Case {
+    const char* in;
+    const char* lang;
+    const char* want;
+  };
+  const Case cases[] = {
+      {"IŞIQ", "az", "(ışıq OR isiq)"},
+      {"Azerbaycan", "az", "azerbaycan"},
+      {"Azərbaycan nazirliyi", "az", "(azərbaycan OR azerbaycan) nazirliyi"},
+      {"Лавров", "ru", "(лавров OR lavrov)"},
+      {"Ёлка", "ru", "(ёлка OR елка OR yelka)"},
+      {"\"Azərbaycan Respublikası\"", "az", "\"azerbaycan respublikasi\""},
+      {"nazir* AND NOT Bakı", "az", "nazir* AND NOT (bakı OR baki)"},
+      {"-Bakı +Gəncə", "az", "-(bakı OR baki) +(gəncə OR gence)"},
+      {"title:Lavrov source:mfa-az", "en", "title:lavrov source:mfa-az"},
+      {"site:mfa.gov.az lang:az 2023-01-01..2023-12-31", "",
+       "site:mfa.gov.az lang:az 2023-01-01..2023-12-31"},
+      {"Azərbaycan-Rusiya", "az", "azerbaycan-rusiya"},
+      {"Bayramov's", "en", "bayramov s"},
+      {"(Bakı OR Şuşa)", "az", "((bakı OR baki) OR (şuşa OR susa))"},
+      {"source:\"Mfa Az\" x", "", "source:\"Mfa Az\" x"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(PrepareQueryText(c.in, c.lang), c.want) << c.in;
+}
+
+TEST(PrepareQueryTextTest, NeverCrashesOnOddInput) {
+  for (const char* q : {"", "\"", "((((", "title:", ":", "::x", "\xff\xfe\xfd", "a\"b\"c\"", "-",
+                        "+-+", "NEAR/3", "..", "x..", "*", "ы*"}) {
+    std::string out = PrepareQueryText(q, "az");
+    EXPECT_LE(out.size(), std::string(q).size() * 8 + 8) << q;
+  }
+}
+
+// A small index of az/ru/en articles, searched the way `pressarc search` does.
+class RetrievalTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = Xapian::WritableDatabase(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    Add("https://a.example/az/1", "az", "Xarici İşlər Nazirliyinin bəyanatı",
+        "Azərbaycan Respublikası Xarici İşlər Nazirliyi IŞIQ layihəsini dəstəkləyir. "
+        "Nazir Bayramovun səfəri Bakıda keçirildi.");
+    Add("https://a.example/az/2", "az", "Azerbaycan xeberleri",
+        "Azerbaycan hokumeti yeni qerar qebul edib.");
+    Add("https://a.example/ru/1", "ru", "Заявление МИД России",
+        "Сергей Лавров провёл встречу в Москве. Ёлка стояла в зале.");
+    Add("https://a.example/en/1", "en", "Minister Lavrov visits Istanbul",
+        "I met the minister in Istanbul. The ministries signed agreements.");
+    Add("https://a.example/az/3", "az", "Görüş", "İSTANBUL şəhərində görüş oldu.");
+  }
+
+  void Add(const std::string& url, const std::string& lang, const std::string& title,
+           const std::string& text) {
+    IndexedArticle a;
+    a.article.url = url;
+    a.article.canonical_url = url;
+    a.article.language = lang;
+    a.article.title = title;
+    a.article.text = text;
+    a.article.kind = PageKind::kArticle;
+    a.fetched_at = "2024-01-01T00:00:00Z";
+    auto p = PrepareDocument(a);
+    ASSERT_TRUE(p.ok()) << p.status().message();
+    db_.replace_document(p->unique_term, p->document);
+  }
+
+  // URLs found by `query` (no language given), best first.
+  std::vector<std::string> Search(const std::string& query, const std::string& lang = "") {
+    Xapian::QueryParser qp;
+    qp.set_database(db_);
+    qp.set_default_op(Xapian::Query::OP_AND);
+    qp.add_prefix("title", std::string(schema::kPrefixTitle));
+    qp.add_boolean_prefix("lang", std::string(schema::kPrefixLanguage));
+    auto q = ParseUserQuery(qp, query, lang,
+                            Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD);
+    EXPECT_TRUE(q.ok()) << query;
+    if (!q.ok()) return {};
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(*q);
+    std::vector<std::string> urls;
+    Xapian::MSet mset = enquire.get_mset(0, 20);
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      std::string data = it.get_document().get_data();
+      urls.push_back(data.substr(4, data.find('\n') - 4));
+    }
+    return urls;
+  }
+
+  static bool Has(const std::vector<std::string>& urls, const std::string& url) {
+    for (const auto& u : urls) {
+      if (u == url) return true;
+    }
+    return false;
+  }
+
+  Xapian::WritableDatabase db_;
+};
+
+TEST_F(RetrievalTest, DotlessAndDottedCapitalsMatchInAzText) {
+  for (const char* q : {"IŞIQ", "İŞIQ", "ışıq", "işiq", "isiq"}) {
+    EXPECT_TRUE(Has(Search(q), "https://a.example/az/1")) << q;
+  }
+}
+
+TEST_F(RetrievalTest, MissingDiacriticsStillMatchAndExactRanksFirst) {
+  auto hits = Search("Azerbaycan");
+  ASSERT_GE(hits.size(), 2u);
+  EXPECT_TRUE(Has(hits, "https://a.example/az/1"));
+  EXPECT_EQ(hits[0], "https://a.example/az/2");  // written without diacritics: exact
+  hits = Search("Azərbaycan");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0], "https://a.example/az/1");
+  EXPECT_TRUE(Has(Search("xarici isler nazirliyi"), "https://a.example/az/1"));
+}
+
+TEST_F(RetrievalTest, InflectedFormsMatch) {
+  EXPECT_TRUE(Has(Search("Bayramov"), "https://a.example/az/1"));
+  EXPECT_TRUE(Has(Search("Bakı"), "https://a.example/az/1"));
+  EXPECT_TRUE(Has(Search("nazirlik"), "https://a.example/az/1"));
+  EXPECT_TRUE(Has(Search("ministry"), "https://a.example/en/1"));
+  EXPECT_TRUE(Has(Search("министерство"), "https://a.example/ru/1") ||
+              Has(Search("мид"), "https://a.example/ru/1"));
+  EXPECT_TRUE(Has(Search("Москва"), "https://a.example/ru/1"));
+}
+
+TEST_F(RetrievalTest, LatinAndCyrillicNamesFindEachOther) {
+  auto hits = Search("Lavrov");
+  EXPECT_TRUE(Has(hits, "https://a.example/ru/1"));
+  EXPECT_TRUE(Has(hits, "https://a.example/en/1"));
+  hits = Search("Лавров");
+  EXPECT_TRUE(Has(hits, "https://a.example/ru/1"));
+  EXPECT_TRUE(Has(hits, "https://a.example/en/1"));
+}
+
+TEST_F(RetrievalTest, EnglishCapitalIStillMatches) {
+  EXPECT_TRUE(Has(Search("Istanbul"), "https://a.example/en/1"));
+  EXPECT_TRUE(Has(Search("ISTANBUL"), "https://a.example/en/1"));
+  EXPECT_TRUE(Has(Search("İstanbul"), "https://a.example/az/3"));
+  EXPECT_TRUE(Has(Search("Istanbul"), "https://a.example/az/3"));
+}
+
+TEST_F(RetrievalTest, RussianYoIsFoldedToYe) {
+  EXPECT_TRUE(Has(Search("елка"), "https://a.example/ru/1"));
+  EXPECT_TRUE(Has(Search("ёлка"), "https://a.example/ru/1"));
+  EXPECT_TRUE(Has(Search("провел"), "https://a.example/ru/1"));
+}
+
+TEST_F(RetrievalTest, PhrasesMatchWithAndWithoutDiacritics) {
+  EXPECT_TRUE(Has(Search("\"Xarici İşlər Nazirliyi\""), "https://a.example/az/1"));
+  EXPECT_TRUE(Has(Search("\"xarici isler nazirliyi\""), "https://a.example/az/1"));
+  EXPECT_FALSE(Has(Search("\"nazirliyi xarici\""), "https://a.example/az/1"));
+}
+
+TEST_F(RetrievalTest, TitleFieldAndLanguageFilter) {
+  EXPECT_TRUE(Has(Search("title:Lavrov"), "https://a.example/en/1"));
+  EXPECT_FALSE(Has(Search("title:Istanbul lang:az"), "https://a.example/en/1"));
+  auto hits = Search("Lavrov", "ru");
+  EXPECT_TRUE(Has(hits, "https://a.example/ru/1"));
+}
+
+TEST_F(RetrievalTest, BadQueryIsAUsageError) {
+  Xapian::QueryParser qp;
+  auto q = ParseUserQuery(qp, "\"unbalanced", "", Xapian::QueryParser::FLAG_DEFAULT);
+  // Xapian accepts an unbalanced quote leniently; a bad bracket is not fatal either.
+  EXPECT_TRUE(q.ok());
+  auto empty = ParseUserQuery(qp, "   ", "", Xapian::QueryParser::FLAG_DEFAULT);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->empty());
+}
+
+TEST_F(RetrievalTest, SpellingSuggestion) {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "pressarc-spell-XXXXXX").string();
+  ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+  {
+    Xapian::WritableDatabase db(tmpl + "/db", Xapian::DB_CREATE_OR_OPEN);
+    for (const char* w : {"nazirlik", "azərbaycan", "peyvənd"}) db.add_spelling(w, 3);
+    Xapian::Document d;
+    d.add_term("nazirlik");
+    db.add_document(d);
+    db.commit();
+    EXPECT_EQ(SuggestSpelling(db, "nazirlikk", "az"), "nazirlik");
+    EXPECT_EQ(SuggestSpelling(db, "Nazirlik peyvend", "az"), "Nazirlik peyvənd");
+    EXPECT_EQ(SuggestSpelling(db, "nazirlik", "az"), "");
+  }
+  std::filesystem::remove_all(tmpl);
+}
+
+}  // namespace
+}  // namespace pressarc

@@ -1,0 +1,264 @@
+// IndexWriter: one document per canonical URL, unchanged detection,
+// generations, atomic publish, crash leftovers; every index written here
+// passes xapian-check.
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "indexer/indexer.h"
+#include "indexer/schema.h"
+
+namespace pressarc {
+namespace {
+namespace fs = std::filesystem;
+
+class IndexWriterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "pressarc-idx-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    options_.old_generation_grace_s = 0;
+  }
+  void TearDown() override {
+    // Every index a test wrote must pass xapian-check.
+    std::string live = LiveGeneration(dir_);
+    if (!live.empty()) {
+      std::string path = IndexPaths::Dir(dir_) + "/" + live;
+      EXPECT_EQ(Xapian::Database::check(path), 0u) << path;
+      std::string cmd = "xapian-check '" + path + "' >/dev/null 2>&1";
+      EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    }
+    fs::remove_all(dir_);
+  }
+
+  static IndexedArticle Article(const std::string& url, const std::string& text,
+                                const std::string& fetched = "2024-01-01T00:00:00Z") {
+    IndexedArticle a;
+    a.article.url = url;
+    a.article.canonical_url = url;
+    a.article.title = "Title of " + url;
+    a.article.text = text;
+    a.article.language = "az";
+    a.article.source = "mfa-az";
+    a.article.published = "2024-03-05T10:20:00+04:00";
+    a.article.translation_key = "no123";
+    a.article.kind = PageKind::kArticle;
+    a.archive = {"pressarc-1.warc.gz", 42};
+    a.fetched_at = fetched;
+    return a;
+  }
+
+  Xapian::Database Live() { return Xapian::Database(IndexPaths::Stub(dir_)); }
+
+  std::string dir_;
+  IndexWriterOptions options_;
+};
+
+TEST_F(IndexWriterTest, OpenLiveCreatesFirstGenerationAndStub) {
+  auto w = IndexWriter::OpenLive(dir_, options_);
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  EXPECT_EQ(LiveGeneration(dir_), "gen-000001");
+  std::ifstream stub(IndexPaths::Stub(dir_));
+  std::string line;
+  std::getline(stub, line);
+  EXPECT_EQ(line, "auto gen-000001");
+  EXPECT_EQ(Live().get_doccount(), 0u);
+}
+
+TEST_F(IndexWriterTest, OneDocumentPerCanonicalUrlReplacedWhenChanged) {
+  auto w = IndexWriter::OpenLive(dir_, options_);
+  ASSERT_TRUE(w.ok());
+  auto r1 = (*w)->Add(Article("https://mfa.gov.az/az/news/no1", "Birinci mətn."));
+  ASSERT_TRUE(r1.ok());
+  EXPECT_TRUE(*r1);
+  auto r2 = (*w)->Add(Article("https://mfa.gov.az/az/news/no1", "Birinci mətn."));
+  ASSERT_TRUE(r2.ok());
+  EXPECT_FALSE(*r2) << "unchanged content must not count as a change";
+  auto r3 = (*w)->Add(
+      Article("https://mfa.gov.az/az/news/no1", "Dəyişmiş mətn.", "2024-01-02T00:00:00Z"));
+  ASSERT_TRUE(r3.ok());
+  EXPECT_TRUE(*r3);
+  EXPECT_TRUE((*w)->Contains("https://mfa.gov.az/az/news/no1"));
+  EXPECT_FALSE((*w)->Contains("https://mfa.gov.az/az/news/no2"));
+  ASSERT_TRUE((*w)->Commit().ok());
+  Xapian::Database db = Live();
+  EXPECT_EQ(db.get_doccount(), 1u);
+  EXPECT_EQ(db.get_termfreq("dəyişmiş"), 1u);
+  EXPECT_EQ(db.get_termfreq("birinci"), 0u);
+}
+
+TEST_F(IndexWriterTest, OlderFetchNeverReplacesNewer) {
+  auto w = IndexWriter::OpenLive(dir_, options_);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->Add(Article("https://x.az/1", "Yeni mətn.", "2024-05-01T00:00:00Z")).ok());
+  auto r = (*w)->Add(Article("https://x.az/1", "Köhnə mətn.", "2023-05-01T00:00:00Z"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(*r);
+  ASSERT_TRUE((*w)->Commit().ok());
+  w->reset();
+  // Also across writers (looked up in the database, not the session cache).
+  auto w2 = IndexWriter::OpenLive(dir_, options_);
+  ASSERT_TRUE(w2.ok());
+  auto r2 = (*w2)->Add(Article("https://x.az/1", "Köhnə mətn.", "2023-05-01T00:00:00Z"));
+  ASSERT_TRUE(r2.ok());
+  EXPECT_FALSE(*r2);
+  ASSERT_TRUE((*w2)->Commit().ok());
+  EXPECT_EQ(Live().get_termfreq("yeni"), 1u);
+}
+
+TEST_F(IndexWriterTest, DocumentFollowsTheSchema) {
+  auto w = IndexWriter::OpenLive(dir_, options_);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->Add(Article("https://mfa.gov.az/az/news/no7", "Azərbaycan və Rusiya.")).ok());
+  ASSERT_TRUE((*w)->Commit().ok());
+  Xapian::Database db = Live();
+  Xapian::PostingIterator p = db.postlist_begin("Qhttps://mfa.gov.az/az/news/no7");
+  ASSERT_NE(p, db.postlist_end("Qhttps://mfa.gov.az/az/news/no7"));
+  Xapian::Document d = db.get_document(*p);
+  std::set<std::string> terms;
+  for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) terms.insert(*t);
+  for (const char* want : {"Uhttps://mfa.gov.az/az/news/no7", "Hmfa.gov.az", "Laz", "D20240305",
+                           "M202403", "Y2024", "XSOURCEmfa-az", "XTKno123", "XKINDarticle",
+                           "azərbaycan", "azerbaycan", "Stitle", "rusiya", "Zrusiy"}) {
+    EXPECT_TRUE(terms.count(want)) << want;
+  }
+  EXPECT_TRUE(terms.count("XID" + DocumentId("https://mfa.gov.az/az/news/no7")));
+  EXPECT_EQ(d.get_value(schema::kSlotPublished), "20240305102000");
+  EXPECT_EQ(d.get_value(schema::kSlotDate), "20240305");
+  EXPECT_EQ(d.get_value(schema::kSlotSource), "mfa-az");
+  EXPECT_EQ(d.get_value(schema::kSlotTranslation), "no123");
+  EXPECT_EQ(d.get_value(schema::kSlotLanguage), "az");
+  EXPECT_FALSE(d.get_value(schema::kSlotDupKey).empty());
+  std::string data = d.get_data();
+  EXPECT_EQ(data.rfind("url=https://mfa.gov.az/az/news/no7\ncaption=", 0), 0u) << data;
+  EXPECT_NE(data.find("\nsample=Azərbaycan və Rusiya.\n"), std::string::npos);
+  EXPECT_NE(data.find("\nlanguage=az\n"), std::string::npos);
+  EXPECT_NE(data.find("\npressarc={"), std::string::npos);
+  EXPECT_NE(data.find("\"offset\":42"), std::string::npos);
+}
+
+TEST_F(IndexWriterTest, NewGenerationIsInvisibleUntilPublished) {
+  {
+    auto live = IndexWriter::OpenLive(dir_, options_);
+    ASSERT_TRUE(live.ok());
+    ASSERT_TRUE((*live)->Add(Article("https://x.az/old", "Köhnə indeks.")).ok());
+    ASSERT_TRUE((*live)->Commit().ok());
+  }
+  auto gen = IndexWriter::CreateGeneration(dir_, options_);
+  ASSERT_TRUE(gen.ok()) << gen.status().message();
+  EXPECT_EQ((*gen)->Generation(), "gen-000002");
+  ASSERT_TRUE((*gen)->Add(Article("https://x.az/new1", "Yeni indeks bir.")).ok());
+  ASSERT_TRUE((*gen)->Add(Article("https://x.az/new2", "Yeni indeks iki.")).ok());
+  ASSERT_TRUE((*gen)->Commit().ok());
+  Xapian::Database before = Live();
+  EXPECT_EQ(before.get_doccount(), 1u);
+  EXPECT_EQ(LiveGeneration(dir_), "gen-000001");
+  ASSERT_TRUE((*gen)->Publish().ok());
+  EXPECT_EQ(LiveGeneration(dir_), "gen-000002");
+  Xapian::Database after = Live();
+  EXPECT_EQ(after.get_doccount(), 2u);
+  EXPECT_EQ(after.get_termfreq("köhnə"), 0u);
+  EXPECT_FALSE(fs::exists(IndexPaths::Dir(dir_) + "/gen-000001"));
+  EXPECT_FALSE(fs::exists(IndexPaths::Stub(dir_) + ".tmp"));
+}
+
+TEST_F(IndexWriterTest, UnpublishedGenerationLeavesLiveIndexAndIsCleanedUp) {
+  {
+    auto live = IndexWriter::OpenLive(dir_, options_);
+    ASSERT_TRUE(live.ok());
+    ASSERT_TRUE((*live)->Add(Article("https://x.az/a", "Canlı indeks.")).ok());
+  }
+  {
+    auto gen = IndexWriter::CreateGeneration(dir_, options_);
+    ASSERT_TRUE(gen.ok());
+    ASSERT_TRUE((*gen)->Add(Article("https://x.az/b", "Yarımçıq.")).ok());
+    ASSERT_TRUE((*gen)->Commit().ok());
+    // dropped without Publish(): as if the reindex failed
+  }
+  EXPECT_EQ(LiveGeneration(dir_), "gen-000001");
+  EXPECT_EQ(Live().get_doccount(), 1u);
+  // A crashed reindex leaves a directory behind: the next writer removes it.
+  fs::create_directories(IndexPaths::Dir(dir_) + "/gen-000007.build");
+  auto w = IndexWriter::OpenLive(dir_, options_);
+  ASSERT_TRUE(w.ok());
+  EXPECT_FALSE(fs::exists(IndexPaths::Dir(dir_) + "/gen-000007.build"));
+  EXPECT_EQ(Live().get_doccount(), 1u);
+}
+
+TEST_F(IndexWriterTest, ReaderOpenedBeforePublishKeepsWorking) {
+  {
+    auto live = IndexWriter::OpenLive(dir_, options_);
+    ASSERT_TRUE(live.ok());
+    for (int i = 0; i < 50; ++i) {
+      ASSERT_TRUE(
+          (*live)
+              ->Add(Article("https://x.az/" + std::to_string(i), "Mətn sənəd " + std::to_string(i)))
+              .ok());
+    }
+  }
+  Xapian::Database reader = Live();
+  auto gen = IndexWriter::CreateGeneration(dir_, options_);
+  ASSERT_TRUE(gen.ok());
+  ASSERT_TRUE((*gen)->Add(Article("https://x.az/only", "Tək sənəd.")).ok());
+  ASSERT_TRUE((*gen)->Publish().ok());
+  Xapian::Enquire enquire(reader);
+  enquire.set_query(Xapian::Query("sənəd"));
+  EXPECT_EQ(enquire.get_mset(0, 100).size(), 50u);  // the old generation, still readable
+  EXPECT_EQ(Live().get_doccount(), 1u);
+}
+
+TEST_F(IndexWriterTest, LongUrlsAreHashedIntoShortTerms) {
+  std::string url = "https://x.az/" + std::string(400, 'a');
+  std::string term = BooleanTerm("Q", url);
+  EXPECT_LE(term.size(), 240u);
+  EXPECT_NE(term, BooleanTerm("Q", url + "b"));
+  auto w = IndexWriter::OpenLive(dir_, options_);
+  ASSERT_TRUE(w.ok());
+  auto r = (*w)->Add(Article(url, "Uzun ünvan."));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE((*w)->Contains(url));
+}
+
+TEST(NearDuplicateKeyTest, RepublishedCopyWithAttributionSharesTheKey) {
+  std::string original =
+      "Azərbaycan Respublikasının Xarici İşlər Naziri Ceyhun Bayramov Rusiya Federasiyasının "
+      "Xarici "
+      "İşlər Naziri Sergey Lavrov ilə görüşüb.\n\n"
+      "Görüşdə iki ölkə arasında əməkdaşlığın gündəliyində duran məsələlər, regional təhlükəsizlik "
+      "və sülh prosesi müzakirə olunub.\n\n"
+      "Tərəflər gələcək görüşlərin tarixləri barədə razılığa gəliblər və əlaqələrin inkişafını "
+      "qeyd "
+      "ediblər.";
+  std::string copy =
+      "Metbuat.az xəbər verir ki, Azərbaycan Respublikasının Xarici İşlər Naziri Ceyhun Bayramov "
+      "Rusiya Federasiyasının Xarici İşlər Naziri Sergey Lavrov ilə görüşüb.\n\n"
+      "Görüşdə iki ölkə arasında “əməkdaşlığın” gündəliyində duran məsələlər, regional "
+      "təhlükəsizlik və sülh prosesi müzakirə olunub.\n\n"
+      "Tərəflər gələcək görüşlərin tarixləri barədə razılığa gəliblər və əlaqələrin inkişafını "
+      "qeyd "
+      "ediblər.\n\nPaylaş";
+  std::string other =
+      "Nazirlik yeni səfirlər barədə məlumat yayıb və onların təyinatı ilə bağlı sərəncam "
+      "imzalanıb "
+      "və qüvvəyə minib.\n\nDigər məlumatlar sonra veriləcək və ictimaiyyətə açıqlanacaq.";
+  EXPECT_EQ(NearDuplicateKey(original), NearDuplicateKey(copy));
+  EXPECT_NE(NearDuplicateKey(original), NearDuplicateKey(other));
+  EXPECT_EQ(NearDuplicateKey(""), "");
+  EXPECT_EQ(NearDuplicateKey(original).size(), 16u);
+}
+
+TEST(DocumentIdTest, StableHexFromCanonicalUrl) {
+  EXPECT_EQ(DocumentId("https://mfa.gov.az/az/news/no1").size(), 16u);
+  EXPECT_EQ(DocumentId("https://mfa.gov.az/az/news/no1"),
+            DocumentId("https://mfa.gov.az/az/news/no1"));
+  EXPECT_NE(DocumentId("https://mfa.gov.az/az/news/no1"),
+            DocumentId("https://mfa.gov.az/az/news/no2"));
+}
+
+}  // namespace
+}  // namespace pressarc
