@@ -144,6 +144,7 @@ class FixtureServer:
         self.log_file = log_file
         self.port_base = port_base
         self.proc = None
+        self.stderr_path = None
         self.sites = ["mfa", "republisher", "mid"] + (["faults"] if faults else [])
 
     def __enter__(self):
@@ -159,7 +160,9 @@ class FixtureServer:
         last_err = ""
         for _ in range(1 if fixed else 5):
             base = self.port_base if fixed else free_port_base(self.sites)
-            ready = os.path.join(tmp_data_dir("pressarc-fixture-"), "ready")
+            tmp = tmp_data_dir("pressarc-fixture-")
+            ready = os.path.join(tmp, "ready")
+            self.stderr_path = os.path.join(tmp, "server.stderr")
             cmd = [sys.executable, SERVER_PY, "--host", HOST, "--port-base", str(base),
                    "--ready-file", ready, "--robots-mode", self.robots_mode,
                    "--exit-with-parent"]
@@ -169,7 +172,8 @@ class FixtureServer:
                 cmd += ["--delay-ms", str(self.delay_ms)]
             if self.log_file:
                 cmd += ["--log", self.log_file]
-            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            with open(self.stderr_path, "wb") as err:
+                proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline:
                 if os.path.exists(ready):
@@ -181,7 +185,8 @@ class FixtureServer:
             if proc.poll() is None:
                 proc.kill()
             proc.wait()
-            last_err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+            with open(self.stderr_path, encoding="utf-8", errors="replace") as f:
+                last_err = f.read()
             if fixed:
                 break
         raise RuntimeError(f"fixture server did not start: {last_err.strip()}")
@@ -195,9 +200,14 @@ class FixtureServer:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-        if self.proc.stderr:
-            self.proc.stderr.close()
         self.proc = None
+
+    def stderr(self):
+        """What the server wrote on stderr (empty when all went well)."""
+        if not self.stderr_path or not os.path.exists(self.stderr_path):
+            return ""
+        with open(self.stderr_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
 
     # addresses
     def port(self, site):

@@ -92,6 +92,7 @@ class ServerTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.srv.stop()
+        assert cls.srv.stderr() == "", cls.srv.stderr()
 
     def setUp(self):
         self.srv.set_version(1)
