@@ -1,6 +1,6 @@
 """Shared helpers for pressarc's end-to-end tests (Python standard library only).
 
-    from harness import FixtureServer, write_config, run, tmp_data_dir, manifest
+    from harness import FixtureServer, write_config, run, crawl, tmp_data_dir, manifest, pages
 
     with FixtureServer() as srv:                      # mfa, republisher, mid on a free port base
         cfg = write_config(os.path.join(tmp_data_dir(), "demo.toml"), srv.port_base,
@@ -248,11 +248,12 @@ class FixtureServer:
             raise RuntimeError(f"admin {path}: HTTP {r.status}")
         return json.loads(r.body.decode("utf-8"))
 
-    def log(self, site=None):
+    def log(self, site=None, path_prefix=None):
         """Every request received (oldest first): {time, port, site, method, path, status,
-        headers}."""
+        headers}; optionally only one site's, or only paths starting with path_prefix."""
         entries = self.admin("/__admin/log")
-        return [e for e in entries if site is None or e["site"] == site]
+        return [e for e in entries if (site is None or e["site"] == site)
+                and (path_prefix is None or e["path"].startswith(path_prefix))]
 
     def reset_log(self):
         self.admin("/__admin/reset-log")
@@ -323,6 +324,17 @@ def run_json(args, **kw):
     if p.returncode != 0:
         raise AssertionError(f"pressarc {' '.join(args)} exited {p.returncode}: {p.stderr}")
     return json.loads(p.stdout)
+
+
+def crawl(config, data_dir, *args, timeout=300):
+    """Runs `pressarc crawl --config CONFIG --data DATA --json ARGS...`; returns
+    (CompletedProcess, summary dict or None when stdout is not JSON)."""
+    p = run(["crawl", "--config", config, "--data", data_dir, "--json", *args], timeout=timeout)
+    try:
+        summary = json.loads(p.stdout)
+    except ValueError:
+        summary = None
+    return p, summary
 
 
 def url_path(url):
