@@ -600,7 +600,11 @@ ContentResult ExtractContent(Dom& dom, const std::vector<int>& forced_roots,
   }
 
   TextBuilder b;
-  for (int root : r.roots) Serialize(dom, root, skip, &b);
+  for (int root : r.roots) {
+    Serialize(dom, root, skip, &b);
+    r.raw_chars += static_cast<std::size_t>(st.text[static_cast<std::size_t>(root)]);
+    r.link_chars += static_cast<std::size_t>(st.links[static_cast<std::size_t>(root)]);
+  }
   std::vector<std::string>& paras = b.paragraphs();
   // The heading repeated at the top of the body is not body text.
   std::string t = CollapseSpace(title);

@@ -400,10 +400,8 @@ std::string Format(const DateMatch& d, const TimeMatch* tm) {
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.y, d.m, d.d);
   std::string out = buf;
   if (tm && tm->h >= 0) {
-    if (tm->sec >= 0)
-      std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d", tm->h, tm->min, tm->sec);
-    else
-      std::snprintf(buf, sizeof buf, "T%02d:%02d", tm->h, tm->min);
+    // Seconds are always written (":00" when the page gives none).
+    std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d", tm->h, tm->min, tm->sec < 0 ? 0 : tm->sec);
     out += buf;
     out += tm->offset;
   }

@@ -5,9 +5,10 @@
 // datePublished/dateCreated; meta article:published_time and friends;
 // <time datetime> / itemprop=datePublished; the date-like element (class or
 // id containing date/time/publish…) nearest to the title; a date at the
-// start of the article text; a /YYYY/MM/DD/ URL. ExtractOptions::
-// timezone_offset, when set, is appended to a date-time that carries no
-// offset (the source's configured local time); a date alone stays a date.
+// start of the article text; a /YYYY/MM/DD/ URL. The result is the page's
+// own reading (a date, or a date-time with seconds, with the offset only when
+// the page gives one); ExtractOptions::timezone_offset is NOT applied here,
+// so consumers (the indexer's sort value) decide how to place local times.
 #include <algorithm>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -271,6 +272,16 @@ std::string DateFromElement(const Dom& dom, int i) {
       if (!d.empty()) return d;
     }
   }
+  // A machine-readable date inside the element (<time datetime> in a date div).
+  for (int j = i + 1; j < dom[i].end && j < i + 40; ++j) {
+    if (dom[j].is_text) continue;
+    for (const char* attr : {"datetime", "content"}) {
+      std::string_view v = dom.Attr(j, attr);
+      if (v.empty()) continue;
+      std::string d = ParseMachineDate(v);
+      if (!d.empty()) return d;
+    }
+  }
   std::string text = dom.Text(i, false, 2048);
   if (text.size() > 600) return "";
   std::string d = FindTextDate(text);
@@ -378,8 +389,13 @@ std::string ChooseDate(const Dom& dom, const PageScan& scan, const ExtractOption
     ++considered;
     int dist = std::abs(i - anchor);
     if (i < anchor) dist += 50;  // after the heading is likelier than before it
-    if (dom.IsInRemoved(i)) dist += 400;
-    if (dist >= best_dist) continue;
+    if (dom.IsInRemoved(i)) dist += 100;
+    if (dist >= best_dist || (title_node >= 0 && dist > 400)) continue;
+    // Dates of other items (lists of links, "latest news") are not this page's.
+    bool in_link = false;
+    for (int p = i, up = 0; p >= 0 && up < 8 && !in_link; p = dom[p].parent, ++up)
+      in_link = dom[p].tag == GUMBO_TAG_A || dom[p].tag == GUMBO_TAG_LI;
+    if (in_link) continue;
     std::string d = DateFromElement(dom, i);
     if (d.empty()) continue;
     best = d;
@@ -476,10 +492,12 @@ std::string ChooseLanguage(const PageScan& scan, const std::string& url, const s
   if (declared.empty()) declared = LangCode(Meta(scan, {"og:locale"}));
   if (declared.empty()) declared = LangFromUrl(url);
   std::string guessed = LangFromText(text);
-  if (!guessed.empty() && guessed != declared && parser_internal::Utf8Length(text) >= 150) {
-    // Content wins over a wrong or generic declaration.
+  // The script is strong evidence (ə is Azerbaijani, Cyrillic Russian) and wins
+  // over a wrong declaration; "looks English" is not (English notices and
+  // error pages on az/ru sites), so it only fills a gap.
+  if ((guessed == "az" || guessed == "ru") && guessed != declared &&
+      parser_internal::Utf8Length(text) >= 150)
     return guessed;
-  }
   if (!declared.empty()) return declared;
   if (!guessed.empty()) return guessed;
   return fallback;
@@ -640,7 +658,7 @@ int CountArticleLinks(const Dom& dom, const PageScan& scan, const std::string& b
   int count = 0;
   for (int i : scan.anchors) {
     std::string_view href = dom.Attr(i, "href");
-    if (href.empty() || href[0] == '#') continue;
+    if (href.empty() || href[0] == '#' || dom.IsInRemoved(i)) continue;
     std::string t = dom.Text(i, false, 512);
     if (parser_internal::Utf8Length(t) < 25) continue;
     if (!base_host.empty()) {
@@ -650,6 +668,20 @@ int CountArticleLinks(const Dom& dom, const PageScan& scan, const std::string& b
     ++count;
   }
   return count;
+}
+
+// Pagination parameters (?page=2, ?PAGEN_1=3, per-page, /page/4) mark listings.
+bool IsPaginationUrl(const std::string& url) {
+  std::string pq = LowerAscii(UrlPathAndQuery(url));
+  auto q = pq.find('?');
+  if (q != std::string::npos) {
+    std::string query = "&" + pq.substr(q + 1);
+    for (const char* key : {"&page=", "&pagen_", "&per-page=", "&paged=", "&start=", "&offset="})
+      if (Contains(query, key)) return true;
+  }
+  std::string path = pq.substr(0, q);
+  auto p = path.find("/page/");
+  return p != std::string::npos && p + 6 < path.size() && path[p + 6] >= '0' && path[p + 6] <= '9';
 }
 
 bool MatchesAny(const std::vector<std::string>& patterns, const std::string& url) {
@@ -756,13 +788,6 @@ Article ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
 
   a.published = ChooseDate(dom, scan, options, ld_published, ld_created, title_node, a.text,
                            a.canonical_url.empty() ? a.url : a.canonical_url);
-  if (!options.timezone_offset.empty() && a.published.size() > 10) {
-    const std::string& p = a.published;
-    bool has_offset = p.back() == 'Z' || p.find('+', 10) != std::string::npos ||
-                      p.find('-', 10) != std::string::npos;
-    if (!has_offset) a.published += options.timezone_offset;
-  }
-
   a.language = ChooseLanguage(scan, a.url.empty() ? a.canonical_url : a.url,
                               a.title + "\n" + a.text, options.default_language);
 
@@ -782,20 +807,28 @@ Article ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
     a.kind = PageKind::kNotFound;
   } else {
     int article_links = CountArticleLinks(dom, scan, UrlHost(page_url));
-    bool listing = article_links >= 8 &&
-                   (text_chars < 1500 || article_links * 60 > static_cast<int>(text_chars));
+    double content_ld =
+        content.raw_chars > 0 ? static_cast<double>(content.link_chars) / content.raw_chars : 0.0;
+    bool listing = IsPaginationUrl(page_url) ||
+                   (article_links >= 6 && (text_chars < 300 || content_ld > 0.4 ||
+                                           article_links * 50 > static_cast<int>(text_chars)));
     bool has_content = text_chars >= 200 || (text_chars >= 60 && !a.title.empty());
     if (!options.article_url_patterns.empty()) {
-      bool matches = MatchesAny(options.article_url_patterns, a.url) ||
-                     MatchesAny(options.article_url_patterns, a.canonical_url);
-      if (matches)
-        a.kind = has_content ? PageKind::kArticle : PageKind::kOther;
-      else
+      // The URL fetched decides (a print view's canonical is the article, but
+      // the print view itself is not one).
+      bool matches = MatchesAny(options.article_url_patterns, page_url);
+      // An article URL with a heading is an article even when its body is empty.
+      if (matches) {
+        a.kind = (has_content || !a.title.empty()) ? PageKind::kArticle : PageKind::kOther;
+      } else {
         a.kind = listing ? PageKind::kListing : PageKind::kOther;
+      }
     } else if (listing &&
                !(text_chars >= 1500 && content.paragraphs >= 3 && !a.published.empty())) {
       a.kind = PageKind::kListing;
-    } else if (text_chars >= 250 || (has_content && !a.published.empty())) {
+    } else if (text_chars >= 250 || (has_content && !a.published.empty()) ||
+               (title_node >= 0 && !a.published.empty() && article_links < 3)) {
+      // The last case: a heading and a date but an empty body (an image-only release).
       a.kind = PageKind::kArticle;
     } else {
       a.kind = PageKind::kOther;

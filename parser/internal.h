@@ -92,6 +92,8 @@ struct ContentResult {
   std::vector<int> roots;  // the elements the text came from, in document order
   std::size_t text_chars = 0;
   std::size_t paragraphs = 0;
+  std::size_t raw_chars = 0;   // text in the roots before cleaning
+  std::size_t link_chars = 0;  // of which inside links
 };
 // Marks boilerplate subtrees in `dom` (Node::removed): structural tags,
 // hidden elements, class/id patterns, and `strip` selectors. Returns the
