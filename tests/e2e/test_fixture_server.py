@@ -77,6 +77,25 @@ class ManifestTest(unittest.TestCase):
         self.assertTrue(any(len(v) == 1 for v in by_key.values()))
         self.assertTrue(any(len(v) == 2 for v in by_key.values()))
 
+    def test_feeds_and_sitemap_are_well_formed_xml(self):
+        import xml.etree.ElementTree as ET
+        formats = {}
+        for f in manifest()["feeds"]:
+            root = ET.parse(os.path.join(SITES_DIR, f["path"])).getroot()
+            formats[f["url_path"]] = root.tag
+        self.assertEqual(formats["/rss.xml"], "rss")
+        self.assertEqual(formats["/ru/rss"], "{http://www.w3.org/2005/Atom}feed")
+        self.assertEqual(formats["/sitemap.xml"],
+                         "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset")
+        self.assertNotIn("/ru/news/rss", formats)
+        sitemap = ET.parse(os.path.join(SITES_DIR, "mfa", "sitemap.xml")).getroot()
+        alt = sitemap.findall(".//{http://www.w3.org/1999/xhtml}link[@hreflang='ru']")
+        self.assertTrue(alt)
+        rss = ET.parse(os.path.join(SITES_DIR, "republisher", "rss.xml")).getroot()
+        self.assertTrue(rss.findall(".//{http://search.yahoo.com/mrss/}content"))
+        self.assertRegex(rss.find(".//item/pubDate").text,
+                         r"^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0400$")
+
     def test_generator_reproduces_identical_bytes(self):
         p = subprocess.run([sys.executable, os.path.join(FIXTURES_DIR, "generate.py"),
                             "--check"], capture_output=True, text=True, timeout=120)
