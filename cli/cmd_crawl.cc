@@ -1,17 +1,134 @@
+// `pressarc crawl`: one incremental crawl job (see crawler/crawler.h) with
+// the live index as its sink, under the data directory lock.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
 
 #include "cli/app.h"
+#include "cli/data_dir.h"
+#include "cli/index_sink.h"
+#include "cli/metrics.h"
+#include "cli/pipeline.h"
+#include "config/log.h"
+#include "crawler/crawler.h"
 
 namespace pressarc::cli {
+namespace {
+
+struct CrawlFlags {
+  std::vector<std::string> sources;
+  long long max_pages = 0;
+  bool json = false;
+  std::string metrics_file;
+};
+
+void PrintHuman(const CrawlSummary& s) {
+  const CrawlCounters& c = s.total;
+  std::printf(
+      "crawl: %lld fetched, %lld new, %lld updated, %lld unchanged, %lld failed, "
+      "%lld robots-denied, %lld out-of-scope, %lld indexed in %.1f s\n",
+      static_cast<long long>(c.fetched), static_cast<long long>(c.new_articles),
+      static_cast<long long>(c.updated), static_cast<long long>(c.unchanged),
+      static_cast<long long>(c.failed), static_cast<long long>(c.robots_denied),
+      static_cast<long long>(c.out_of_scope), static_cast<long long>(c.indexed), s.seconds);
+  if (s.per_source.size() > 1) {
+    for (const auto& [name, p] : s.per_source) {
+      std::printf("  %s: %lld fetched, %lld new, %lld updated, %lld unchanged, %lld failed\n",
+                  name.c_str(), static_cast<long long>(p.fetched),
+                  static_cast<long long>(p.new_articles), static_cast<long long>(p.updated),
+                  static_cast<long long>(p.unchanged), static_cast<long long>(p.failed));
+    }
+  }
+  if (c.failed > 0) {
+    std::printf("%lld pages failed (they are retried in the next run)%s\n",
+                static_cast<long long>(c.failed), s.failures.empty() ? "" : ":");
+    std::size_t shown = 0;
+    for (const auto& f : s.failures) {
+      if (++shown > 10) break;
+      std::printf("  %s\n", f.c_str());
+    }
+    if (c.failed > 10) std::printf("  ... and %lld more\n", static_cast<long long>(c.failed - 10));
+  }
+}
+
+Status RunCrawlCommand(CommandContext& ctx, const CrawlFlags& flags) {
+  auto config = ctx.LoadConfig();
+  if (!config.ok()) return config.status();
+  if (config->sources.empty()) {
+    return Status::Usage(
+        "no sources configured" +
+            (config->path.empty() ? std::string(" (no config file found)") : " in " + config->path),
+        "add [[sources]] tables (name, start_urls) to the config, or pass --config FILE");
+  }
+  for (const auto& name : flags.sources) {
+    if (!config->FindSource(name)) {
+      std::string names;
+      for (const auto& s : config->sources) names += (names.empty() ? "" : ", ") + s.name;
+      return Status::Usage("unknown source '" + name + "'", "configured sources: " + names);
+    }
+  }
+  if (flags.max_pages < 0) return Status::Usage("--max-pages must be 0 (no limit) or more");
+  std::string data_dir = ctx.ResolveDataDir(*config);
+  auto lock = DataDirLock::Acquire(data_dir, "crawl");
+  if (!lock.ok()) return lock.status();
+  auto sink = IndexSink::Open(data_dir);
+  if (!sink.ok()) return sink.status();
+
+  CrawlRequest request;
+  request.data_dir = data_dir;
+  request.sources = flags.sources;
+  request.max_pages = flags.max_pages;
+  request.progress = !ctx.common.quiet && !ctx.common.verbose && ::isatty(STDERR_FILENO) == 1;
+  request.extract_options = [](const SourceConfig* source, const std::string& url,
+                               const std::string& content_type) {
+    return ExtractOptionsFor(source, url, content_type);
+  };
+  auto summary = RunCrawl(*config, request, sink->get());
+  if (!summary.ok()) {
+    if (!flags.metrics_file.empty()) {
+      CrawlSummary empty;
+      Status m = WriteMetricsFile(flags.metrics_file, empty, false);
+      if (!m.ok()) log::Error("crawl", m.message());
+    }
+    return summary.status();
+  }
+  if (!flags.metrics_file.empty()) {
+    Status m = WriteMetricsFile(flags.metrics_file, *summary, true);
+    if (!m.ok()) log::Error("crawl", "metrics file: " + m.message());
+  }
+  if (flags.json) {
+    std::printf("%s\n", CrawlSummaryJson(*summary).c_str());
+  } else if (!ctx.common.quiet) {
+    PrintHuman(*summary);
+  }
+  std::fflush(stdout);
+  return Status::Ok();
+}
+
+}  // namespace
 
 void RegisterCrawl(CLI::App& app, CommandContext& ctx, CommandRun* run) {
-  CLI::App* sub = app.add_subcommand("crawl", "(crawl: not built yet)");
+  CLI::App* sub = app.add_subcommand(
+      "crawl",
+      "Run one incremental crawl job over the configured sources: fetch politely, archive in "
+      "WARC, extract and index new and changed articles, print a summary");
   AddCommonOptions(sub, &ctx.common);
-  sub->callback([run] {
-    *run = [](CommandContext&) {
-      return Status::Runtime("'crawl' is not built yet in this version of pressarc");
-    };
-  });
+  auto flags = std::make_shared<CrawlFlags>();
+  sub->add_option("--source", flags->sources,
+                  "Crawl only this source (repeatable; default: all configured sources)");
+  sub->add_option("--max-pages", flags->max_pages,
+                  "Stop after this many page requests in this run (0 = no limit); the rest stays "
+                  "queued for the next run");
+  sub->add_flag("--json", flags->json, "Print the summary as one JSON object");
+  sub->add_option("--metrics-file", flags->metrics_file,
+                  "Write Prometheus metrics (textfile collector format) to this file");
+  sub->footer(
+      "Exit codes: 0 success (also when some pages failed: they are listed and retried next "
+      "run); 1 runtime failure; 2 usage or config error; 75 another job holds the lock.");
+  sub->callback(
+      [run, flags] { *run = [flags](CommandContext& c) { return RunCrawlCommand(c, *flags); }; });
 }
 
 }  // namespace pressarc::cli

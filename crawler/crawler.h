@@ -47,7 +47,7 @@ struct CrawlSummary {
   std::map<std::string, CrawlCounters> per_source;
   double seconds = 0;
   std::int64_t run_id = 0;
-  std::string started_at;   // ISO 8601 UTC
+  std::string started_at;  // ISO 8601 UTC
   std::string finished_at;
   std::vector<std::string> failures;  // "URL: reason", first few, for the summary
 };
@@ -68,9 +68,23 @@ struct CrawlRequest {
   std::vector<std::string> sources;  // empty = all configured sources
   std::int64_t max_pages = 0;        // 0 = no limit (per run, all sources)
   bool progress = false;             // a progress line on stderr (for terminals)
+  // Extraction options for a page of a source (which may be nullptr); the
+  // CLI passes cli::ExtractOptionsFor. Unset = the same defaults built here.
+  std::function<ExtractOptions(const SourceConfig*, const std::string& url,
+                               const std::string& content_type)>
+      extract_options;
 };
 
-Result<CrawlSummary> RunCrawl(const Config& config, const CrawlRequest& request,
-                              ArticleSink* sink);
+// REQUIRES: the caller holds the data directory lock. `sink` may be null
+// (archive only; nothing is marked indexed then). Errors: kUsage for an
+// unknown source name, no sources, or a bad regex; kRuntime when the state
+// database or the archive cannot be written (the run stops; what was
+// committed stays). Page failures are not errors: they are counted.
+Result<CrawlSummary> RunCrawl(const Config& config, const CrawlRequest& request, ArticleSink* sink);
+
+// The summary as the JSON object of the contract: fetched, new, updated,
+// unchanged, failed, robots_denied, out_of_scope, indexed, seconds, plus
+// sources {name: {the same counters}} and failures ["URL: reason", ...].
+std::string CrawlSummaryJson(const CrawlSummary& summary);
 
 }  // namespace pressarc

@@ -1,0 +1,89 @@
+// The crawler's outside world behind small interfaces, so that tests run in
+// memory with injected faults: a Clock (time, sleeping) and an HttpClient
+// (asynchronous transfers). The production implementations are RealClock()
+// and NewCurlHttpClient() (libcurl multi, curl_client.cc).
+//
+// Internal to the crawler (tests include it directly).
+// Thread safety: one crawl job uses one Clock and one HttpClient from one
+// thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "crawler/warc.h"
+
+namespace pressarc {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  // Monotonic milliseconds, for delays, backoff and timeouts.
+  virtual std::int64_t NowMs() = 0;
+  // Wall-clock seconds since the epoch (UTC), for WARC dates and state.
+  virtual std::int64_t UnixSeconds() = 0;
+  virtual void SleepMs(std::int64_t ms) = 0;
+};
+
+// The process clock (steady_clock + system_clock). Never null; not owned.
+Clock* RealClock();
+
+// "YYYY-MM-DDThh:mm:ssZ" for a Unix time.
+std::string IsoUtc(std::int64_t unix_seconds);
+// Parses "YYYY-MM-DDThh:mm:ssZ" (or a prefix "YYYY-MM-DD"); -1 when malformed.
+std::int64_t ParseIsoUtc(const std::string& text);
+
+struct FetchRequest {
+  std::uint64_t id = 0;  // chosen by the caller, echoed in the response
+  std::string url;
+  HeaderList headers;  // extra request headers (If-None-Match, ...)
+  std::string user_agent;
+  std::int64_t max_body_bytes = 10485760;  // decoded bytes; more aborts the transfer (kTooLarge)
+  int timeout_s = 30;
+  int connect_timeout_s = 10;
+  bool verify_tls = true;
+};
+
+enum class FetchError {
+  kNone,
+  kTimeout,   // connect, total or low-speed timeout
+  kConnect,   // DNS or TCP connect failure
+  kReset,     // connection reset, empty reply, truncated body
+  kTooLarge,  // body beyond max_body_bytes (the received part is in body)
+  kOther,     // anything else (bad encoding, TLS, protocol)
+};
+const char* FetchErrorName(FetchError error);
+
+struct FetchResponse {
+  std::uint64_t id = 0;
+  std::string url;
+  FetchError error = FetchError::kNone;
+  std::string error_message;
+  int status = 0;               // 0 when no response was received
+  std::string status_line;      // "HTTP/1.1 200 OK"
+  HeaderList headers;           // as received (the final response; interim 1xx dropped)
+  std::string body;             // decoded from any Content-Encoding
+  bool body_decoded = false;    // true when the transfer had a Content-Encoding that was undone
+  std::string request_headers;  // raw request head as sent
+  std::string ip;               // remote IP, "" when unknown
+};
+
+// Asynchronous HTTP GETs. Redirects are never followed (the caller does it).
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+  virtual void Start(FetchRequest request) = 0;
+  // Runs transfers for at most max_wait_ms (returns early when one finishes)
+  // and returns the finished ones.
+  virtual std::vector<FetchResponse> Wait(std::int64_t max_wait_ms) = 0;
+  virtual std::size_t InFlight() const = 0;
+};
+
+struct CurlClientOptions {
+  int max_connections = 16;
+};
+std::unique_ptr<HttpClient> NewCurlHttpClient(const CurlClientOptions& options);
+
+}  // namespace pressarc

@@ -1,0 +1,349 @@
+#include "crawler/crawl_state.h"
+
+#include <sqlite3.h>
+
+#include <map>
+#include <string_view>
+
+namespace pressarc {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS frontier(
+  url TEXT PRIMARY KEY, source TEXT NOT NULL, depth INTEGER NOT NULL DEFAULT 0,
+  kind TEXT NOT NULL DEFAULT 'unknown', status TEXT NOT NULL DEFAULT 'queued',
+  discovered_at TEXT NOT NULL, next_fetch_at TEXT NOT NULL DEFAULT '',
+  fetched_at TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT '', response_id INTEGER NOT NULL DEFAULT 0,
+  published TEXT NOT NULL DEFAULT '', canonical TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS frontier_source_status ON frontier(source, status);
+CREATE TABLE IF NOT EXISTS fetches(
+  id INTEGER PRIMARY KEY, run_id INTEGER, url TEXT NOT NULL, source TEXT NOT NULL DEFAULT '',
+  status INTEGER NOT NULL DEFAULT 0, etag TEXT NOT NULL DEFAULT '',
+  last_modified TEXT NOT NULL DEFAULT '', payload_digest TEXT NOT NULL DEFAULT '',
+  content_digest TEXT NOT NULL DEFAULT '', warc_file TEXT NOT NULL DEFAULT '',
+  warc_offset INTEGER NOT NULL DEFAULT 0, warc_date TEXT NOT NULL DEFAULT '',
+  fetched_at TEXT NOT NULL, published TEXT NOT NULL DEFAULT '',
+  canonical TEXT NOT NULL DEFAULT '', page_kind TEXT NOT NULL DEFAULT '',
+  indexed INTEGER NOT NULL DEFAULT 0, error TEXT NOT NULL DEFAULT '',
+  attempts INTEGER NOT NULL DEFAULT 1);
+CREATE INDEX IF NOT EXISTS fetches_url ON fetches(url);
+CREATE INDEX IF NOT EXISTS fetches_unindexed ON fetches(indexed) WHERE indexed = 0;
+CREATE INDEX IF NOT EXISTS fetches_canonical ON fetches(canonical) WHERE canonical != '';
+CREATE TABLE IF NOT EXISTS robots(
+  origin TEXT PRIMARY KEY, status INTEGER NOT NULL, body TEXT NOT NULL, fetched_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs(
+  id INTEGER PRIMARY KEY, started_at TEXT, finished_at TEXT, status TEXT, summary_json TEXT);
+)sql";
+
+using StmtMap = std::map<std::string, sqlite3_stmt*, std::less<>>;
+
+// A prepared statement from the cache, reset on scope exit.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, StmtMap* cache, std::string_view sql) : db_(db) {
+    auto it = cache->find(sql);
+    if (it != cache->end()) {
+      stmt_ = it->second;
+      return;
+    }
+    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
+        SQLITE_OK) {
+      stmt_ = nullptr;
+      return;
+    }
+    cache->emplace(std::string(sql), stmt_);
+  }
+  ~Stmt() {
+    if (stmt_) {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+    }
+  }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  bool ok() const { return stmt_ != nullptr; }
+  Stmt& Bind(int i, std::string_view v) {
+    if (stmt_) sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Bind(int i, std::int64_t v) {
+    if (stmt_) sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int Step() { return stmt_ ? sqlite3_step(stmt_) : SQLITE_ERROR; }
+  std::string Text(int col) const {
+    const unsigned char* p = sqlite3_column_text(stmt_, col);
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+  }
+  std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  Status Run(std::string_view what) {
+    int rc = Step();
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::Ok();
+    return Status::Runtime("state database: " + std::string(what) + ": " + sqlite3_errmsg(db_));
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+constexpr const char* kPageColumns =
+    "f.url, f.source, f.depth, f.kind, f.status, f.fetched_at, f.published, f.canonical, "
+    "f.response_id, coalesce(h.etag,''), coalesce(h.last_modified,''), "
+    "coalesce(h.payload_digest,''), coalesce(h.content_digest,''), coalesce(h.warc_file,''), "
+    "coalesce(h.warc_offset,0), coalesce(h.warc_date,'') "
+    "FROM frontier f LEFT JOIN fetches h ON h.id = f.response_id ";
+
+void ReadPage(const Stmt& s, PageState* p) {
+  p->url = s.Text(0);
+  p->source = s.Text(1);
+  p->depth = static_cast<int>(s.Int(2));
+  p->kind = s.Text(3);
+  p->status = s.Text(4);
+  p->fetched_at = s.Text(5);
+  p->published = s.Text(6);
+  p->canonical = s.Text(7);
+  p->response_id = s.Int(8);
+  p->etag = s.Text(9);
+  p->last_modified = s.Text(10);
+  p->payload_digest = s.Text(11);
+  p->content_digest = s.Text(12);
+  p->warc_file = s.Text(13);
+  p->warc_offset = static_cast<std::uint64_t>(s.Int(14));
+  p->warc_date = s.Text(15);
+}
+
+}  // namespace
+
+struct CrawlState::StmtCache {
+  StmtMap map;
+};
+
+CrawlState::CrawlState(sqlite3* db) : db_(db), cache_(std::make_unique<StmtCache>()) {}
+
+Result<std::unique_ptr<CrawlState>> CrawlState::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return Status::Runtime("cannot open state database " + path + ": " + msg);
+  }
+  std::unique_ptr<CrawlState> state(new CrawlState(db));
+  sqlite3_busy_timeout(db, 5000);
+  for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", kSchema}) {
+    Status st = state->Exec(sql);
+    if (!st.ok()) return Status::Runtime(st.message() + " (" + path + ")");
+  }
+  return state;
+}
+
+CrawlState::~CrawlState() {
+  for (auto& [sql, stmt] : cache_->map) sqlite3_finalize(stmt);
+  sqlite3_close(db_);
+}
+
+Status CrawlState::Exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errmsg(db_);
+    sqlite3_free(err);
+    return Status::Runtime("state database: " + msg);
+  }
+  return Status::Ok();
+}
+
+Status CrawlState::Begin() {
+  return Exec("BEGIN IMMEDIATE");
+}
+Status CrawlState::Commit() {
+  return Exec("COMMIT");
+}
+Status CrawlState::Checkpoint() {
+  return Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+Result<std::int64_t> CrawlState::StartRun(const std::string& started_at) {
+  Stmt s(db_, &cache_->map,
+         "INSERT INTO runs(started_at, finished_at, status, summary_json) VALUES(?, '', 'running', "
+         "'{}')");
+  Status st = s.Bind(1, started_at).Run("start run");
+  if (!st.ok()) return st;
+  return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
+}
+
+Status CrawlState::FinishRun(std::int64_t id, const std::string& finished_at,
+                             const std::string& status, const std::string& summary_json) {
+  Stmt s(db_, &cache_->map, "UPDATE runs SET finished_at=?, status=?, summary_json=? WHERE id=?");
+  return s.Bind(1, finished_at).Bind(2, status).Bind(3, summary_json).Bind(4, id).Run("finish run");
+}
+
+Status CrawlState::MarkInterruptedRuns() {
+  return Exec("UPDATE runs SET status='interrupted' WHERE status='running'");
+}
+
+bool CrawlState::Lookup(const std::string& url, PageState* page) {
+  std::string sql = std::string("SELECT ") + kPageColumns + "WHERE f.url = ?";
+  Stmt s(db_, &cache_->map, sql);
+  s.Bind(1, url);
+  if (s.Step() != SQLITE_ROW) return false;
+  ReadPage(s, page);
+  return true;
+}
+
+Status CrawlState::Enqueue(const std::string& url, const std::string& source, int depth,
+                           const std::string& kind, const std::string& now) {
+  Stmt s(db_, &cache_->map,
+         "INSERT INTO frontier(url, source, depth, kind, status, discovered_at, next_fetch_at) "
+         "VALUES(?1, ?2, ?3, ?4, 'queued', ?5, ?5) ON CONFLICT(url) DO UPDATE SET "
+         "status='queued', kind=CASE WHEN kind IN ('unknown','page') THEN excluded.kind ELSE kind "
+         "END");
+  return s.Bind(1, url).Bind(2, source).Bind(3, depth).Bind(4, kind).Bind(5, now).Run("enqueue");
+}
+
+Status CrawlState::SetStatus(const std::string& url, const std::string& status,
+                             const std::string& error) {
+  Stmt s(db_, &cache_->map, "UPDATE frontier SET status=?, error=? WHERE url=?");
+  return s.Bind(1, status).Bind(2, error).Bind(3, url).Run("set status");
+}
+
+Status CrawlState::SetKind(const std::string& url, const std::string& kind) {
+  Stmt s(db_, &cache_->map, "UPDATE frontier SET kind=? WHERE url=?");
+  return s.Bind(1, kind).Bind(2, url).Run("set kind");
+}
+
+Result<std::int64_t> CrawlState::RecordFetch(const FetchRow& r, const std::string& outcome,
+                                             bool is_response, const std::string& next_fetch_at) {
+  Stmt s(db_, &cache_->map,
+         "INSERT INTO fetches(run_id, url, source, status, etag, last_modified, payload_digest, "
+         "content_digest, warc_file, warc_offset, warc_date, fetched_at, published, canonical, "
+         "page_kind, indexed, error, attempts) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  s.Bind(1, r.run_id).Bind(2, r.url).Bind(3, r.source).Bind(4, static_cast<std::int64_t>(r.status));
+  s.Bind(5, r.etag).Bind(6, r.last_modified).Bind(7, r.payload_digest).Bind(8, r.content_digest);
+  s.Bind(9, r.warc_file).Bind(10, static_cast<std::int64_t>(r.warc_offset)).Bind(11, r.warc_date);
+  s.Bind(12, r.fetched_at).Bind(13, r.published).Bind(14, r.canonical).Bind(15, r.page_kind);
+  s.Bind(16, static_cast<std::int64_t>(r.indexed ? 1 : 0)).Bind(17, r.error);
+  s.Bind(18, static_cast<std::int64_t>(r.attempts));
+  Status st = s.Run("record fetch");
+  if (!st.ok()) return st;
+  std::int64_t id = sqlite3_last_insert_rowid(db_);
+  if (is_response) {
+    Stmt u(db_, &cache_->map,
+           "UPDATE frontier SET status=?, fetched_at=?, next_fetch_at=?, attempts=?, error='', "
+           "response_id=?, published=?, canonical=? WHERE url=?");
+    u.Bind(1, outcome).Bind(2, r.fetched_at).Bind(3, next_fetch_at);
+    u.Bind(4, static_cast<std::int64_t>(r.attempts)).Bind(5, id).Bind(6, r.published);
+    u.Bind(7, r.canonical).Bind(8, r.url);
+    st = u.Run("update frontier");
+  } else {
+    Stmt u(db_, &cache_->map,
+           "UPDATE frontier SET status=?, fetched_at=?, next_fetch_at=?, attempts=?, error=? "
+           "WHERE url=?");
+    u.Bind(1, outcome).Bind(2, r.fetched_at).Bind(3, next_fetch_at);
+    u.Bind(4, static_cast<std::int64_t>(r.attempts)).Bind(5, r.error).Bind(6, r.url);
+    st = u.Run("update frontier");
+  }
+  if (!st.ok()) return st;
+  return id;
+}
+
+Status CrawlState::Touch(const std::string& url, const std::string& fetched_at,
+                         const std::string& next_fetch_at) {
+  Stmt s(db_, &cache_->map,
+         "UPDATE frontier SET status='done', fetched_at=?, next_fetch_at=?, error='' WHERE url=?");
+  return s.Bind(1, fetched_at).Bind(2, next_fetch_at).Bind(3, url).Run("touch");
+}
+
+Status CrawlState::MarkIndexed(const std::vector<std::int64_t>& ids) {
+  for (std::int64_t id : ids) {
+    Stmt s(db_, &cache_->map, "UPDATE fetches SET indexed=1 WHERE id=?");
+    Status st = s.Bind(1, id).Run("mark indexed");
+    if (!st.ok()) return st;
+  }
+  return Status::Ok();
+}
+
+bool CrawlState::CanonicalKnown(const std::string& canonical, const std::string& except_url) {
+  Stmt s(db_, &cache_->map,
+         "SELECT 1 FROM fetches WHERE canonical=? AND url!=? AND page_kind='article' LIMIT 1");
+  s.Bind(1, canonical).Bind(2, except_url);
+  return s.Step() == SQLITE_ROW;
+}
+
+std::vector<PageState> CrawlState::Pending(const std::string& source) {
+  std::string sql = std::string("SELECT ") + kPageColumns +
+                    "WHERE f.source = ? AND f.status IN ('queued','failed') ORDER BY f.rowid";
+  Stmt s(db_, &cache_->map, sql);
+  s.Bind(1, source);
+  std::vector<PageState> out;
+  while (s.Step() == SQLITE_ROW) {
+    out.emplace_back();
+    ReadPage(s, &out.back());
+  }
+  return out;
+}
+
+std::vector<PageState> CrawlState::DueRevisits(const std::string& source,
+                                               const std::string& fetched_before,
+                                               const std::string& published_since) {
+  std::string sql = std::string("SELECT ") + kPageColumns +
+                    "WHERE f.source = ?1 AND f.kind = 'article' AND f.status = 'done' "
+                    "AND f.fetched_at <= ?2 AND (?3 = '' OR f.published = '' OR "
+                    "substr(f.published, 1, 10) >= ?3) ORDER BY f.published DESC, f.rowid";
+  Stmt s(db_, &cache_->map, sql);
+  s.Bind(1, source).Bind(2, fetched_before).Bind(3, published_since);
+  std::vector<PageState> out;
+  while (s.Step() == SQLITE_ROW) {
+    out.emplace_back();
+    ReadPage(s, &out.back());
+  }
+  return out;
+}
+
+std::vector<ReplayRow> CrawlState::Unindexed() {
+  Stmt s(
+      db_, &cache_->map,
+      "SELECT id, url, source, warc_file, warc_offset, fetched_at FROM fetches "
+      "WHERE indexed = 0 AND page_kind = 'article' AND error = '' AND warc_file != '' ORDER BY id");
+  std::vector<ReplayRow> out;
+  while (s.Step() == SQLITE_ROW) {
+    ReplayRow r;
+    r.id = s.Int(0);
+    r.url = s.Text(1);
+    r.source = s.Text(2);
+    r.warc_file = s.Text(3);
+    r.warc_offset = static_cast<std::uint64_t>(s.Int(4));
+    r.fetched_at = s.Text(5);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+bool CrawlState::LoadRobots(const std::string& origin, const std::string& fetched_since,
+                            int* status, std::string* body) {
+  Stmt s(db_, &cache_->map, "SELECT status, body FROM robots WHERE origin=? AND fetched_at >= ?");
+  s.Bind(1, origin).Bind(2, fetched_since);
+  if (s.Step() != SQLITE_ROW) return false;
+  *status = static_cast<int>(s.Int(0));
+  *body = s.Text(1);
+  return true;
+}
+
+Status CrawlState::SaveRobots(const std::string& origin, int status, const std::string& body,
+                              const std::string& fetched_at) {
+  Stmt s(db_, &cache_->map,
+         "INSERT INTO robots(origin, status, body, fetched_at) VALUES(?,?,?,?) "
+         "ON CONFLICT(origin) DO UPDATE SET status=excluded.status, body=excluded.body, "
+         "fetched_at=excluded.fetched_at");
+  return s.Bind(1, origin)
+      .Bind(2, static_cast<std::int64_t>(status))
+      .Bind(3, body)
+      .Bind(4, fetched_at)
+      .Run("save robots");
+}
+
+}  // namespace pressarc
