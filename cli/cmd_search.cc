@@ -1,16 +1,155 @@
+// `pressarc search [options] QUERY...`: full-text search over the index.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "cli/app.h"
+#include "search/search.h"
 
 namespace pressarc::cli {
 
+namespace {
+
+struct SearchArgs {
+  std::vector<std::string> words;
+  std::vector<std::string> languages;
+  std::vector<std::string> sources;
+  std::string from;
+  std::string to;
+  std::string sort = "relevance";
+  std::uint32_t limit = 10;
+  std::uint32_t offset = 0;
+  bool any = false;
+  bool all = false;
+  bool facets = false;
+  bool json = false;
+  std::string format;  // "" = text (or json with --json)
+  bool bom = false;
+  std::string color = "auto";
+};
+
+void WriteOut(const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
+
+bool UseColor(const std::string& mode) {
+  if (mode == "always") return true;
+  if (mode == "never") return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  const char* term = std::getenv("TERM");
+  if (term && std::string(term) == "dumb") return false;
+  return isatty(STDOUT_FILENO) == 1;
+}
+
+Status RunSearch(CommandContext& ctx, const SearchArgs& args,
+                 const std::vector<std::string>& extras) {
+  search::SearchOptions options;
+  std::string query;
+  for (const auto& w : args.words) query += (query.empty() ? "" : " ") + w;
+  // Words like -covid (excluded words) reach us as unknown options.
+  for (const auto& e : extras) {
+    if (e.starts_with("--") || e.size() < 2) {
+      return Status::Usage("unknown option '" + e + "'",
+                           "run 'pressarc search --help'; put '--' before query words that "
+                           "start with '-'");
+    }
+    query += (query.empty() ? "" : " ") + e;
+  }
+  options.query = query;
+  options.languages = args.languages;
+  options.sources = args.sources;
+  options.from = args.from;
+  options.to = args.to;
+  options.sort = args.sort == "newest"   ? search::SortOrder::kNewest
+                 : args.sort == "oldest" ? search::SortOrder::kOldest
+                                         : search::SortOrder::kRelevance;
+  options.limit = args.limit;
+  options.offset = args.offset;
+  options.match_any = args.any;
+  options.fold_copies = !args.all;
+  options.facets = args.facets;
+
+  search::OutputFormat format = search::OutputFormat::kText;
+  std::string name = args.format;
+  if (args.json) {
+    if (!name.empty() && name != "json") {
+      return Status::Usage("--json and --format " + name + " contradict each other");
+    }
+    name = "json";
+  }
+  if (name == "json") format = search::OutputFormat::kJson;
+  if (name == "jsonl") format = search::OutputFormat::kJsonl;
+  if (name == "csv") format = search::OutputFormat::kCsv;
+  search::FormatOptions format_options;
+  format_options.color = format == search::OutputFormat::kText && UseColor(args.color);
+  format_options.csv_bom = args.bom;
+  options.highlight = format_options.color;
+
+  // Usage errors first, so that a bad query is reported even without an index.
+  if (Status s = search::ValidateSearchOptions(options); !s.ok()) return s;
+  if (options.query.empty() && options.languages.empty() && options.sources.empty() &&
+      options.from.empty() && options.to.empty()) {
+    return Status::Usage("empty query: give words to search for, or filters",
+                         "e.g. pressarc search vaccine, or pressarc search --lang ru");
+  }
+
+  auto config = ctx.LoadConfig();
+  if (!config.ok()) return config.status();
+  auto searcher = search::Searcher::Open(ctx.ResolveDataDir(*config));
+  if (!searcher.ok()) return searcher.status();
+  auto response = (*searcher)->Search(options);
+  if (!response.ok()) return response.status();
+  WriteOut(search::FormatSearch(*response, format, format_options));
+  return Status::Ok();
+}
+
+}  // namespace
+
 void RegisterSearch(CLI::App& app, CommandContext& ctx, CommandRun* run) {
-  CLI::App* sub = app.add_subcommand("search", "(search: not built yet)");
+  auto args = std::make_shared<SearchArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "search",
+      "Full-text search. QUERY uses Xapian's syntax: all words required; \"a phrase\", AND, OR, "
+      "NOT, -word, word*, title:word, source:NAME, site:HOST, lang:az, id:ID and date ranges "
+      "2023-01-01..2023-12-31, 2023..2024, 2023-05.., ..2023 (inclusive). Put '--' before words "
+      "starting with '-'.");
   AddCommonOptions(sub, &ctx.common);
-  sub->callback([run] {
-    *run = [](CommandContext&) {
-      return Status::Runtime("'search' is not built yet in this version of pressarc");
-    };
+  sub->add_option("query", args->words, "Query words (joined with spaces)");
+  sub->add_option("--lang", args->languages,
+                  "Only documents in this language (ISO 639-1; repeatable: any of them)")
+      ->allow_extra_args(false);
+  sub->add_option("--source", args->sources,
+                  "Only documents of this source (repeatable: any of them)")
+      ->allow_extra_args(false);
+  sub->add_option("--from", args->from, "Published on or after this day (YYYY-MM-DD)");
+  sub->add_option("--to", args->to, "Published on or before this day (YYYY-MM-DD)");
+  sub->add_option("--sort", args->sort, "Order of results")
+      ->check(CLI::IsMember({"relevance", "newest", "oldest"}))
+      ->capture_default_str();
+  sub->add_option("--limit", args->limit, "Results to show")->capture_default_str();
+  sub->add_option("--offset", args->offset, "Results to skip (paging)")->capture_default_str();
+  sub->add_flag("--any", args->any, "Match any word instead of all words");
+  sub->add_flag("--all", args->all, "Show every near-duplicate copy as its own result");
+  sub->add_flag("--facets", args->facets, "Also count the matches by source, language and year");
+  sub->add_flag("--json", args->json, "Same as --format json");
+  sub->add_option("--format", args->format, "Output format (default text)")
+      ->check(CLI::IsMember({"text", "json", "jsonl", "csv"}));
+  sub->add_flag("--bom", args->bom,
+                "CSV: start with a UTF-8 byte order mark (Excel needs it to read UTF-8)");
+  sub->add_option("--color", args->color, "Bold titles and matches on a terminal")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  sub->allow_extras();
+  sub->callback([run, args, sub] {
+    std::vector<std::string> extras = sub->remaining();
+    *run = [args, extras](CommandContext& c) { return RunSearch(c, *args, extras); };
   });
 }
 

@@ -1,3 +1,204 @@
-// Search: the query front end over the index (see indexer/schema.h).
-// (Being built: see issue 6.)
+// Search: the query front end over the index (schema in indexer/schema.h),
+// and the output formats of `pressarc search`, `show` and `stats`.
+//
+// Query language: Xapian's QueryParser syntax (FLAG_DEFAULT + wildcards +
+// spelling correction), all words required by default (OR with
+// SearchOptions::match_any). Field prefixes: `title:` (free text, S),
+// `source:` (XSOURCE), `lang:`/`language:` (L), `site:`/`host:` (H; a domain
+// also matches its subdomains), `id:` (XID), all boolean except `title:`.
+// Date ranges on the publication day (value kSlotDay): `2023-01-01..2023-12-31`,
+// `2023..2024`, `2023-05..`, `..2023`; both bounds inclusive at the
+// granularity given (a year, a month or a day). Where we depart from
+// Xapian's lenient parser, so that mistakes are reported rather than
+// silently searched: an unbalanced `"` or `(`, an unknown `foo:` prefix
+// (other than `http:`/`https:`), an impossible date (2023-02-30) and a
+// query with neither words nor filters are usage errors (Status::kUsage,
+// exit 2). A query made only of filters matches every document that passes
+// them. Query words go through the indexer's analysis (PrepareQueryText and
+// StemmerFor in indexer/indexer.h), so that diacritics, Turkic casing,
+// stemming and transliteration match the documents.
+//
+// Results: near-duplicates (same kSlotDupKey) are collapsed into one result
+// whose shown copy is the earliest published matching copy (ties: the
+// first archived, kSlotArchived); every other copy is listed in `copies`.
+// Other language versions (same translation key and source) are listed in
+// `translations`. Snippets come from Xapian's MSet::snippet with the
+// query's stemmer, plain text (or ANSI bold when highlight is on).
+//
+// Index access: read-only through the stub DATA/index/current; a search
+// that meets DatabaseModifiedError (a writer committed) or a generation
+// swap is retried on a freshly opened database.
+//
+// Errors are values: kUsage for bad queries and options, kRuntime for a
+// missing index ("no index yet") or an unreadable one. Nothing here throws.
+//
+// Thread safety: a Searcher is used by one thread at a time; open one per
+// thread. The Format* functions are pure.
 #pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/status.h"
+
+namespace pressarc::search {
+
+enum class SortOrder {
+  kRelevance,  // best match first (ties: newest first)
+  kNewest,     // publication time descending; undated documents last
+  kOldest,     // publication time ascending; undated documents last
+};
+
+struct SearchOptions {
+  std::string query;                   // QueryParser syntax; may be empty when filters are given
+  std::vector<std::string> languages;  // --lang: ISO 639-1 codes, ORed together
+  std::vector<std::string> sources;    // --source: source names, ORed together
+  std::string from;                    // --from YYYY-MM-DD, inclusive ("" = open)
+  std::string to;                      // --to YYYY-MM-DD, inclusive ("" = open)
+  SortOrder sort = SortOrder::kRelevance;
+  std::uint32_t limit = 10;         // results per page
+  std::uint32_t offset = 0;         // results skipped (paging)
+  bool match_any = false;           // --any: words ORed instead of ANDed
+  bool fold_copies = true;          // false with --all: every near-duplicate is its own result
+  bool facets = false;              // count results by source, language and year (exact counts)
+  bool highlight = false;           // wrap matched words of snippets in ANSI bold
+  std::size_t snippet_bytes = 240;  // snippet length (UTF-8 bytes, cut on word boundaries)
+  std::uint32_t wildcard_limit =
+      1000;                       // a `word*` expands to at most this many terms (most frequent)
+  std::uint32_t max_linked = 50;  // copies/translations listed per result, at most
+};
+
+// Another document tied to a result: a near-duplicate copy or a translation.
+struct LinkedDocument {
+  std::string id;
+  std::string url;
+  std::string language;
+  std::string source;
+  std::string published;  // as the page gave it; "" = unknown
+};
+
+struct SearchHit {
+  std::uint32_t rank = 0;  // 1-based, counting the offset
+  std::string id;          // stable id (XID), from the canonical URL
+  std::string url;         // the canonical URL
+  std::string title;
+  std::string published;  // ISO 8601 as the page gave it; "" = unknown (null in JSON)
+  std::string language;
+  std::string source;
+  std::string snippet;                 // plain text, or with ANSI bold when highlight was asked for
+  double score = 0;                    // Xapian weight (BM25); 0 for filter-only queries
+  int percent = 0;                     // Xapian's percentage score
+  std::vector<LinkedDocument> copies;  // other copies of the same release (folded)
+  std::vector<LinkedDocument> translations;  // other language versions
+};
+
+struct FacetValue {
+  std::string value;
+  std::uint64_t count = 0;
+};
+
+struct Facets {
+  std::vector<FacetValue> sources;    // most frequent first
+  std::vector<FacetValue> languages;  // most frequent first
+  std::vector<FacetValue> years;      // newest first
+};
+
+struct SearchResponse {
+  std::string query;        // the query as given
+  std::uint64_t total = 0;  // Xapian's estimate of the matches (after folding)
+  std::vector<SearchHit> hits;
+  std::optional<std::string> suggestion;  // "did you mean", when the query finds little
+  std::optional<Facets> facets;           // with SearchOptions::facets
+};
+
+// One stored article in full (`pressarc show`).
+struct StoredArticle {
+  std::string id;
+  std::string url;
+  std::string canonical_url;
+  std::string title;
+  std::string published;
+  std::string language;
+  std::string text;
+  std::string source;
+  std::string translation_key;
+  std::string fetched_at;
+  std::string archive_file;
+  std::uint64_t archive_offset = 0;
+  std::vector<LinkedDocument> translations;
+  std::vector<LinkedDocument> copies;
+};
+
+struct LastCrawl {
+  std::int64_t id = 0;
+  std::string started_at;
+  std::string finished_at;
+  std::string status;
+  std::string summary_json;  // as stored ("" when none)
+};
+
+struct IndexStats {
+  bool has_index = false;
+  std::uint64_t documents = 0;
+  std::vector<FacetValue> sources;    // by name
+  std::vector<FacetValue> languages;  // by code
+  std::vector<FacetValue> years;      // ascending
+  std::uint64_t archive_bytes = 0;    // regular files in DATA/archive/
+  std::uint64_t archive_files = 0;
+  std::optional<LastCrawl> last_crawl;  // from DATA/state.sqlite table runs, when present
+};
+
+// Checks options that need no index (dates, limits, query syntax), so that
+// usage errors win over "no index yet". Search() calls it too.
+Status ValidateSearchOptions(const SearchOptions& options);
+
+// "YYYY-MM-DD" → YYYYMMDD when it is a real calendar date.
+std::optional<int> ParseIsoDay(std::string_view text);
+
+class Searcher {
+ public:
+  // Opens DATA/index/current read-only. kRuntime "no index yet ..." when
+  // there is none.
+  static Result<std::unique_ptr<Searcher>> Open(const std::string& data_dir);
+  virtual ~Searcher() = default;
+
+  virtual Result<SearchResponse> Search(const SearchOptions& options) = 0;
+  // By stable id (16 hex digits, with or without "id:") or by URL (any
+  // form: normalised, then matched against canonical and fetched URLs).
+  // kRuntime "no article ..." when unknown.
+  virtual Result<StoredArticle> Show(std::string_view url_or_id) = 0;
+  virtual std::uint64_t DocumentCount() = 0;
+};
+
+// Index counts plus the archive and last crawl; works without an index
+// (has_index false, documents 0). kRuntime when DATA does not exist.
+Result<IndexStats> CollectStats(const std::string& data_dir);
+
+// ---- output -------------------------------------------------------------
+
+enum class OutputFormat { kText, kJson, kJsonl, kCsv };
+
+struct FormatOptions {
+  bool color = false;    // text: ANSI styles (stdout is a terminal)
+  bool csv_bom = false;  // csv: start with a UTF-8 BOM (for Excel); off by default (scripts)
+};
+
+// text: a human listing; json: the contract's object {"query", "total",
+// "results", "suggestion"} (+ "facets"); jsonl: one result object per line;
+// csv: RFC 4180 (CRLF, quotes doubled), header
+// rank,id,url,title,published,language,source,score,snippet,copies,translations.
+// Cells starting with = + @ (formula triggers) get a leading apostrophe.
+std::string FormatSearch(const SearchResponse& response, OutputFormat format,
+                         const FormatOptions& options = {});
+std::string FormatArticleText(const StoredArticle& article);
+std::string FormatArticleJson(const StoredArticle& article);  // one line + "\n"
+std::string FormatStatsText(const IndexStats& stats);
+std::string FormatStatsJson(const IndexStats& stats);  // one line + "\n"
+// One CSV cell per RFC 4180 (quoted when needed), with formula neutralising.
+std::string CsvCell(std::string_view value);
+
+}  // namespace pressarc::search

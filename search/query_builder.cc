@@ -1,0 +1,404 @@
+#include "search/query_builder.h"
+
+#include <xapian/unicode.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "indexer/indexer.h"
+#include "indexer/schema.h"
+#include "parser/parser.h"
+
+namespace pressarc::search {
+
+namespace {
+
+bool IsLeapYear(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int DaysInMonth(int y, int m) {
+  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return (m == 2 && IsLeapYear(y)) ? 29 : kDays[m - 1];
+}
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+int ToInt(std::string_view s) {
+  int v = 0;
+  for (char c : s) v = v * 10 + (c - '0');
+  return v;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::optional<int> ParseIsoDay(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  std::string_view y = text.substr(0, 4), m = text.substr(5, 2), d = text.substr(8, 2);
+  if (!AllDigits(y) || !AllDigits(m) || !AllDigits(d)) return std::nullopt;
+  int yi = ToInt(y), mi = ToInt(m), di = ToInt(d);
+  if (yi < 1000 || mi < 1 || mi > 12 || di < 1 || di > DaysInMonth(yi, mi)) return std::nullopt;
+  return yi * 10000 + mi * 100 + di;
+}
+
+namespace internal {
+
+std::optional<int> ParseDayBound(std::string_view text, bool upper, bool* impossible) {
+  *impossible = false;
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t dash = text.find('-', start);
+    parts.push_back(text.substr(start, dash == std::string_view::npos ? text.npos : dash - start));
+    if (dash == std::string_view::npos) break;
+    start = dash + 1;
+  }
+  // YYYYMMDD (Omega's form) is accepted too.
+  if (parts.size() == 1 && parts[0].size() == 8 && AllDigits(parts[0])) {
+    parts = {text.substr(0, 4), text.substr(4, 2), text.substr(6, 2)};
+  }
+  if (parts.size() > 3 || parts[0].size() != 4) return std::nullopt;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (!AllDigits(parts[i]) || (i > 0 && parts[i].size() > 2)) return std::nullopt;
+  }
+  int y = ToInt(parts[0]);
+  int m = parts.size() > 1 ? ToInt(parts[1]) : (upper ? 12 : 1);
+  if (y < 1000 || m < 1 || m > 12) {
+    *impossible = true;
+    return std::nullopt;
+  }
+  int d = parts.size() > 2 ? ToInt(parts[2]) : (upper ? DaysInMonth(y, m) : 1);
+  if (d < 1 || d > DaysInMonth(y, m)) {
+    *impossible = true;
+    return std::nullopt;
+  }
+  return y * 10000 + m * 100 + d;
+}
+
+std::string DayValue(int yyyymmdd) {
+  return Xapian::sortable_serialise(yyyymmdd);
+}
+
+DayRangeProcessor::DayRangeProcessor() : Xapian::RangeProcessor(schema::kSlotDay) {}
+
+Xapian::Query DayRangeProcessor::operator()(const std::string& begin, const std::string& end) {
+  bool bad_begin = false, bad_end = false;
+  std::optional<int> lo, hi;
+  if (!begin.empty()) {
+    lo = ParseDayBound(begin, false, &bad_begin);
+    if (!lo && !bad_begin) return Xapian::Query(Xapian::Query::OP_INVALID);
+  }
+  if (!end.empty()) {
+    hi = ParseDayBound(end, true, &bad_end);
+    if (!hi && !bad_end) return Xapian::Query(Xapian::Query::OP_INVALID);
+  }
+  if (bad_begin || bad_end) {
+    if (error_.empty()) {
+      error_ = "impossible date in range '" + begin + ".." + end + "': '" +
+               (bad_begin ? begin : end) + "' is not a calendar date";
+    }
+    return Xapian::Query::MatchNothing;
+  }
+  if (lo && hi) {
+    if (*lo > *hi) {
+      if (error_.empty()) error_ = "date range '" + begin + ".." + end + "' ends before it starts";
+      return Xapian::Query::MatchNothing;
+    }
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotDay, DayValue(*lo),
+                         DayValue(*hi));
+  }
+  if (lo) return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotDay, DayValue(*lo));
+  if (hi) return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotDay, DayValue(*hi));
+  return Xapian::Query(Xapian::Query::OP_INVALID);
+}
+
+std::string OldestFirstKey::operator()(const Xapian::Document& doc) const {
+  std::string v = doc.get_value(schema::kSlotPublished);
+  if (v.empty()) return std::string(1, '\xff');
+  return v;
+}
+
+// ---- syntax checks --------------------------------------------------------
+
+namespace {
+
+constexpr std::array<std::string_view, 7> kKnownFields = {"title", "source", "lang", "language",
+                                                          "site",  "host",   "id"};
+
+bool IsDoubleQuote(unsigned ch) {
+  return ch == '"' || ch == 0x201c || ch == 0x201d;
+}
+bool IsPhraseGenerator(unsigned ch) {
+  return ch < 128 && ch != 0 &&
+         std::string_view(".-/:\\@").find(static_cast<char>(ch)) != std::string_view::npos;
+}
+
+std::string KnownFieldList() {
+  return "title:, source:, lang:, site:, id: and date ranges like 2023-01-01..2023-12-31";
+}
+
+}  // namespace
+
+Status CheckQuerySyntax(std::string_view query) {
+  std::string q(query);
+  Xapian::Utf8Iterator it(q), end;
+  bool in_quotes = false;
+  int depth = 0;
+  bool prev_word = false;         // the previous code point was a word character
+  bool after_phrase_gen = false;  // a word, then one of . - / : \ @
+  while (it != end) {
+    unsigned ch = *it;
+    if (IsDoubleQuote(ch)) {
+      in_quotes = !in_quotes;
+      ++it;
+      prev_word = after_phrase_gen = false;
+      continue;
+    }
+    if (in_quotes) {
+      ++it;
+      continue;
+    }
+    if (Xapian::Unicode::is_wordchar(ch)) {
+      bool can_be_field = !after_phrase_gen && !prev_word;
+      std::string word;
+      Xapian::Utf8Iterator p = it;
+      while (p != end && Xapian::Unicode::is_wordchar(*p)) {
+        Xapian::Unicode::append_utf8(word, *p);
+        ++p;
+      }
+      if (can_be_field && p != end && *p == ':') {
+        Xapian::Utf8Iterator next = p;
+        ++next;
+        if (next != end && *next > ' ' && *next != ')') {
+          std::string field = Lower(word);
+          bool known =
+              std::find(kKnownFields.begin(), kKnownFields.end(), word) != kKnownFields.end();
+          if (!known && !AllDigits(word) && field != "http" && field != "https") {
+            if (std::find(kKnownFields.begin(), kKnownFields.end(), field) != kKnownFields.end()) {
+              return Status::Usage("query error: prefixes are lower-case: write '" + field +
+                                   ":' instead of '" + word + ":'");
+            }
+            return Status::Usage("query error: unknown prefix '" + word + ":'",
+                                 "known prefixes: " + KnownFieldList());
+          }
+        }
+      }
+      it = p;
+      prev_word = true;
+      after_phrase_gen = false;
+      continue;
+    }
+    if (ch == '(') {
+      ++depth;
+    } else if (ch == ')') {
+      if (--depth < 0) return Status::Usage("query error: unbalanced parenthesis: ')' without '('");
+    }
+    after_phrase_gen = prev_word && IsPhraseGenerator(ch);
+    prev_word = false;
+    ++it;
+  }
+  if (in_quotes) {
+    return Status::Usage("query error: unbalanced quote: a phrase is opened with \" but not closed",
+                         "close the phrase with a second \", e.g. \"foreign ministry\"");
+  }
+  if (depth > 0) return Status::Usage("query error: unbalanced parenthesis: '(' without ')'");
+  return Status::Ok();
+}
+
+// ---- field processors -------------------------------------------------------
+
+namespace {
+
+// A boolean filter on `prefix + lower-cased value`.
+class TermFieldProcessor : public Xapian::FieldProcessor {
+ public:
+  explicit TermFieldProcessor(std::string prefix) : prefix_(std::move(prefix)) {}
+  Xapian::Query operator()(const std::string& value) override {
+    return Xapian::Query(prefix_ + Lower(value));
+  }
+
+ private:
+  std::string prefix_;
+};
+
+// site:HOST matches the host and its subdomains; a URL is reduced to its host.
+class SiteFieldProcessor : public Xapian::FieldProcessor {
+ public:
+  explicit SiteFieldProcessor(Xapian::Database db) : db_(std::move(db)) {}
+  Xapian::Query operator()(const std::string& value) override {
+    std::string host;
+    if (value.find("://") != std::string::npos) {
+      host = UrlHost(value);
+    } else {
+      host = Lower(value.substr(0, value.find('/')));
+      host = host.substr(0, host.find(':'));
+    }
+    while (!host.empty() && host.back() == '.') host.pop_back();
+    const std::string prefix(schema::kPrefixHost);
+    std::vector<Xapian::Query> terms = {Xapian::Query(prefix + host)};
+    if (!host.empty()) {
+      const std::string suffix = "." + host;
+      for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) {
+        const std::string term = *t;
+        if (term.size() > prefix.size() + suffix.size() &&
+            term.compare(term.size() - suffix.size(), suffix.size(), suffix) == 0) {
+          terms.emplace_back(term);
+        }
+      }
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+  }
+
+ private:
+  Xapian::Database db_;
+};
+
+Xapian::Query OrOfTerms(std::string_view prefix, const std::vector<std::string>& values,
+                        bool lower) {
+  std::vector<Xapian::Query> terms;
+  for (const auto& v : values) terms.emplace_back(std::string(prefix) + (lower ? Lower(v) : v));
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+Status CheckOptions(const SearchOptions& options) {
+  std::optional<int> from, to;
+  if (!options.from.empty()) {
+    from = ParseIsoDay(options.from);
+    if (!from) {
+      return Status::Usage("--from '" + options.from + "' is not a date",
+                           "dates are YYYY-MM-DD and must exist, e.g. 2023-02-28");
+    }
+  }
+  if (!options.to.empty()) {
+    to = ParseIsoDay(options.to);
+    if (!to) {
+      return Status::Usage("--to '" + options.to + "' is not a date",
+                           "dates are YYYY-MM-DD and must exist, e.g. 2023-02-28");
+    }
+  }
+  if (from && to && *from > *to) {
+    return Status::Usage("--from " + options.from + " is after --to " + options.to);
+  }
+  for (const auto& lang : options.languages) {
+    if (lang.empty() || lang.size() > 12 || !std::all_of(lang.begin(), lang.end(), [](char c) {
+          return std::isalpha(static_cast<unsigned char>(c)) || c == '-';
+        })) {
+      return Status::Usage("--lang '" + lang + "' is not a language code",
+                           "use ISO 639-1 codes such as az, ru, en");
+    }
+  }
+  for (const auto& source : options.sources) {
+    if (source.empty() || source.find_first_of(" \t\r\n") != std::string::npos) {
+      return Status::Usage("--source '" + source + "' is not a source name");
+    }
+  }
+  if (options.limit > 100000) return Status::Usage("--limit must be at most 100000");
+  return Status::Ok();
+}
+
+void ConfigureParser(Xapian::QueryParser& qp, const Xapian::Database& db,
+                     const SearchOptions& options, DayRangeProcessor* days) {
+  qp.set_database(db);
+  qp.set_default_op(options.match_any ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
+  qp.set_max_expansion(options.wildcard_limit, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                       Xapian::QueryParser::FLAG_WILDCARD);
+  qp.add_prefix("title", std::string(schema::kPrefixTitle));
+  const std::string source(schema::kPrefixSource), lang(schema::kPrefixLanguage),
+      id(schema::kPrefixId);
+  const std::string lang_group = "lang", site_group = "site";
+  qp.add_boolean_prefix("source", (new TermFieldProcessor(source))->release());
+  qp.add_boolean_prefix("lang", (new TermFieldProcessor(lang))->release());
+  qp.add_boolean_prefix("language", (new TermFieldProcessor(lang))->release(), &lang_group);
+  qp.add_boolean_prefix("site", (new SiteFieldProcessor(db))->release());
+  qp.add_boolean_prefix("host", (new SiteFieldProcessor(db))->release(), &site_group);
+  qp.add_boolean_prefix("id", (new TermFieldProcessor(id))->release());
+  qp.add_rangeprocessor(days);
+}
+
+}  // namespace
+
+std::string QueryLanguage(const SearchOptions& options) {
+  if (options.languages.size() == 1) return Lower(options.languages[0]);
+  return "";
+}
+
+std::string CorrectSpelling(const Xapian::Database& db, const SearchOptions& options) {
+  return SuggestSpelling(db, options.query, QueryLanguage(options));
+}
+
+Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& options) {
+  if (Status s = ValidateSearchOptions(options); !s.ok()) return s;
+  const std::string lang = QueryLanguage(options);
+
+  BuiltQuery built;
+  built.stemmer = StemmerFor(lang);
+  Xapian::QueryParser qp;
+  DayRangeProcessor days;
+  ConfigureParser(qp, db, options, &days);
+  const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
+                         Xapian::QueryParser::FLAG_PURE_NOT;
+  auto parsed = ParseUserQuery(qp, options.query, lang, flags, {"title"});
+  if (!parsed.ok()) {
+    if (parsed.status().message().find("Unknown range operation") != std::string::npos) {
+      return Status::Usage(
+          "query error: a range must be dates, like 2023-01-01..2023-12-31, 2023..2024 or "
+          "2023-05..");
+    }
+    return Status::Usage("query error: " + parsed.status().message(), parsed.status().hint());
+  }
+  if (!days.error().empty()) return Status::Usage("query error: " + days.error());
+  Xapian::Query words = *parsed;
+  built.has_words = !words.empty();
+
+  std::vector<Xapian::Query> filters;
+  if (!options.languages.empty()) {
+    filters.push_back(OrOfTerms(schema::kPrefixLanguage, options.languages, true));
+  }
+  if (!options.sources.empty()) {
+    filters.push_back(OrOfTerms(schema::kPrefixSource, options.sources, false));
+  }
+  if (!options.from.empty() || !options.to.empty()) {
+    auto from = ParseIsoDay(options.from);
+    auto to = ParseIsoDay(options.to);
+    if (from && to) {
+      filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::kSlotDay, DayValue(*from),
+                           DayValue(*to));
+    } else if (from) {
+      filters.emplace_back(Xapian::Query::OP_VALUE_GE, schema::kSlotDay, DayValue(*from));
+    } else if (to) {
+      filters.emplace_back(Xapian::Query::OP_VALUE_LE, schema::kSlotDay, DayValue(*to));
+    }
+  }
+  if (words.empty() && filters.empty()) {
+    return Status::Usage("empty query: give words to search for, or filters",
+                         "e.g. pressarc search 'vaccine' or pressarc search --lang ru");
+  }
+  Xapian::Query query = words.empty() ? Xapian::Query::MatchAll : words;
+  if (!filters.empty()) {
+    query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                          Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+  }
+  built.query = query;
+  return built;
+}
+
+}  // namespace internal
+
+Status ValidateSearchOptions(const SearchOptions& options) {
+  if (Status s = internal::CheckOptions(options); !s.ok()) return s;
+  return internal::CheckQuerySyntax(options.query);
+}
+
+}  // namespace pressarc::search

@@ -1,0 +1,70 @@
+// Internal to search/: from SearchOptions to a Xapian::Query.
+//
+// Steps: CheckQuerySyntax (our stricter checks on the raw text) → a
+// QueryParser with our prefixes and the day range processor → the
+// indexer's ParseUserQuery (same analysis as documents, one branch per
+// language) → option filters (--lang, --source, --from/--to) ANDed on as
+// boolean filters.
+#pragma once
+
+#include <xapian.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "config/status.h"
+#include "search/search.h"
+
+namespace pressarc::search::internal {
+
+// Rejects what Xapian would silently reinterpret: an odd number of double
+// quotes, unbalanced parentheses, an unknown `field:` prefix.
+Status CheckQuerySyntax(std::string_view query);
+
+// A date bound as typed in a range: "YYYY", "YYYY-MM" or "YYYY-MM-DD".
+// Returns the first (upper=false) or last (upper=true) day it covers as
+// YYYYMMDD; nullopt when it is not a date at all; sets *impossible when it
+// has a date's shape but is not a real date (2023-02-30, 2023-13).
+std::optional<int> ParseDayBound(std::string_view text, bool upper, bool* impossible);
+
+// The value kSlotDay holds for a YYYYMMDD day.
+std::string DayValue(int yyyymmdd);
+
+// Parses date ranges on the publication day (kSlotDay).
+class DayRangeProcessor : public Xapian::RangeProcessor {
+ public:
+  DayRangeProcessor();
+  Xapian::Query operator()(const std::string& begin, const std::string& end) override;
+  // Set when a bound looked like a date but was impossible.
+  const std::string& error() const { return error_; }
+
+ private:
+  std::string error_;
+};
+
+// Sort key: the publication value, with undated documents last in
+// ascending order.
+class OldestFirstKey : public Xapian::KeyMaker {
+ public:
+  std::string operator()(const Xapian::Document& doc) const override;
+};
+
+struct BuiltQuery {
+  Xapian::Query query;     // everything: words and all filters
+  Xapian::Stem stemmer;    // StemmerFor(the query's language) (snippets of unknown language)
+  bool has_words = false;  // the user's query had something besides filters
+};
+
+// Builds the whole query. kUsage for malformed queries and options.
+// REQUIRES: db is open (used for wildcards, spelling and site: expansion).
+Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& options);
+
+// The user's query with misspelt words replaced from the index's spelling
+// data ("" when nothing was corrected; the indexer's SuggestSpelling).
+std::string CorrectSpelling(const Xapian::Database& db, const SearchOptions& options);
+
+// The language the query's words are analysed for: the one --lang, else "" (all).
+std::string QueryLanguage(const SearchOptions& options);
+
+}  // namespace pressarc::search::internal

@@ -1,0 +1,426 @@
+// Searcher over the live index: query, fold near-duplicates, attach
+// translations, snippets, facets and the spelling suggestion.
+#include <xapian.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "indexer/indexer.h"
+#include "indexer/schema.h"
+#include "parser/parser.h"
+#include "search/query_builder.h"
+#include "search/search.h"
+#include "search/stored_doc.h"
+
+namespace pressarc::search {
+
+namespace {
+
+using internal::StoredDoc;
+
+// Results below this many make us look for a spelling suggestion.
+constexpr std::uint64_t kFewResults = 3;
+// Documents the matcher checks at least, so that small totals are exact.
+constexpr Xapian::doccount kMinChecked = 200;
+// Attempts when the index changes under us (commit or generation swap).
+constexpr int kAttempts = 4;
+
+LinkedDocument Linked(const StoredDoc& d) {
+  return LinkedDocument{d.id, d.canonical_url, d.language, d.source, d.published};
+}
+
+// Orders copies: earliest published first (undated last), then first archived.
+struct CopyRank {
+  bool undated;
+  std::string published;
+  double archived;
+  Xapian::docid docid;
+  bool operator<(const CopyRank& o) const {
+    return std::tie(undated, published, archived, docid) <
+           std::tie(o.undated, o.published, o.archived, o.docid);
+  }
+};
+
+CopyRank RankOf(const Xapian::Database& db, Xapian::docid did) {
+  Xapian::Document doc = db.get_document(did);
+  std::string published = doc.get_value(schema::kSlotPublished);
+  std::string archived = doc.get_value(schema::kSlotArchived);
+  return CopyRank{published.empty(), published,
+                  archived.empty() ? 0.0 : Xapian::sortable_unserialise(archived), did};
+}
+
+// Replaces Xapian's HTML escaping with plain text and the \x01/\x02
+// highlight markers with `on`/`off`; newlines become spaces.
+std::string CleanSnippet(const std::string& html, const std::string& on, const std::string& off) {
+  std::string out;
+  out.reserve(html.size());
+  for (std::size_t i = 0; i < html.size(); ++i) {
+    char c = html[i];
+    if (c == '&') {
+      static const std::pair<std::string_view, char> kEntities[] = {
+          {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
+      bool matched = false;
+      for (const auto& [entity, ch] : kEntities) {
+        if (html.compare(i, entity.size(), entity) == 0) {
+          out += ch;
+          i += entity.size() - 1;
+          matched = true;
+          break;
+        }
+      }
+      if (!matched) out += c;
+    } else if (c == '\x01') {
+      out += on;
+    } else if (c == '\x02') {
+      out += off;
+    } else if (c == '\n' || c == '\r' || c == '\t') {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// Text with control characters (our markers included) turned into spaces.
+std::string SafeText(const std::string& text) {
+  std::string out = text;
+  for (char& c : out) {
+    if (c == '\x01' || c == '\x02' || c == '\x1b') c = ' ';
+  }
+  return out;
+}
+
+std::vector<FacetValue> SpyValues(const Xapian::ValueCountMatchSpy& spy, bool by_value_desc) {
+  std::vector<FacetValue> out;
+  for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+    if ((*it).empty()) continue;
+    out.push_back(FacetValue{*it, it.get_termfreq()});
+  }
+  std::sort(out.begin(), out.end(), [&](const FacetValue& a, const FacetValue& b) {
+    if (by_value_desc) return a.value > b.value;
+    if (a.count != b.count) return a.count > b.count;
+    return a.value < b.value;
+  });
+  return out;
+}
+
+class XapianSearcher : public Searcher {
+ public:
+  XapianSearcher(std::string data_dir, Xapian::Database db)
+      : data_dir_(std::move(data_dir)), db_(std::move(db)) {}
+
+  Result<SearchResponse> Search(const SearchOptions& options) override {
+    if (Status s = ValidateSearchOptions(options); !s.ok()) return s;
+    return WithRetry<SearchResponse>([&] { return DoSearch(options); });
+  }
+
+  Result<StoredArticle> Show(std::string_view url_or_id) override {
+    return WithRetry<StoredArticle>([&] { return DoShow(url_or_id); });
+  }
+
+  std::uint64_t DocumentCount() override {
+    auto r = WithRetry<std::uint64_t>(
+        [&]() -> Result<std::uint64_t> { return static_cast<std::uint64_t>(db_.get_doccount()); });
+    return r.ok() ? *r : 0;
+  }
+
+ private:
+  template <typename T, typename F>
+  Result<T> WithRetry(F&& body) {
+    std::string last;
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+      try {
+        return body();
+      } catch (const Xapian::DatabaseModifiedError& e) {
+        last = e.get_msg();
+      } catch (const Xapian::DatabaseOpeningError& e) {
+        last = e.get_msg();
+      } catch (const Xapian::DatabaseCorruptError& e) {
+        return Status::Runtime("the index is damaged: " + e.get_msg(),
+                               "rebuild it from the archive with pressarc reindex");
+      } catch (const Xapian::Error& e) {
+        return Status::Runtime("index error: " + e.get_description());
+      }
+      // The stub may name a new generation: open afresh (reopen() does not re-read it).
+      try {
+        db_ = Xapian::Database(IndexPaths::Stub(data_dir_));
+      } catch (const Xapian::Error& e) {
+        last = e.get_msg();
+      }
+    }
+    return Status::Runtime("the index kept changing while reading it: " + last,
+                           "try again when the running reindex has finished");
+  }
+
+  // All documents sharing `term` (or, when no document has the term, the
+  // value `value` in `slot`), at most `cap`.
+  std::vector<Xapian::docid> Group(const std::string& term, unsigned slot, const std::string& value,
+                                   std::size_t cap) {
+    std::vector<Xapian::docid> out;
+    if (db_.term_exists(term)) {
+      for (auto p = db_.postlist_begin(term); p != db_.postlist_end(term) && out.size() < cap;
+           ++p) {
+        out.push_back(*p);
+      }
+      return out;
+    }
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, value, value));
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(cap));
+    for (auto it = mset.begin(); it != mset.end(); ++it) out.push_back(*it);
+    return out;
+  }
+
+  std::vector<Xapian::docid> Copies(const Xapian::Document& doc, std::size_t cap) {
+    std::string key = doc.get_value(schema::kSlotDupKey);
+    if (key.empty()) return {};
+    return Group(std::string(schema::kPrefixDupKey) + key, schema::kSlotDupKey, key, cap);
+  }
+
+  std::vector<LinkedDocument> Translations(Xapian::docid self, const StoredDoc& self_doc,
+                                           const Xapian::Document& doc, std::size_t cap) {
+    std::vector<LinkedDocument> out;
+    std::string key = doc.get_value(schema::kSlotTranslation);
+    if (key.empty()) return out;
+    std::set<std::string> seen = {self_doc.canonical_url};
+    for (Xapian::docid did : Group(BooleanTerm(schema::kPrefixTranslation, key),
+                                   schema::kSlotTranslation, key, cap * 4 + 1)) {
+      if (did == self) continue;
+      StoredDoc other = internal::ReadStoredDoc(db_.get_document(did));
+      if (other.source != self_doc.source || other.language == self_doc.language) continue;
+      if (!seen.insert(other.canonical_url).second) continue;
+      out.push_back(Linked(other));
+      if (out.size() >= cap) break;
+    }
+    std::sort(out.begin(), out.end(), [](const LinkedDocument& a, const LinkedDocument& b) {
+      return std::tie(a.language, a.url) < std::tie(b.language, b.url);
+    });
+    return out;
+  }
+
+  // The copy to show for a collapsed result: the earliest published copy
+  // that matches the query.
+  Xapian::docid Representative(const Xapian::MSetIterator& it, const Xapian::Query& query,
+                               const std::vector<Xapian::docid>& group) {
+    if (group.size() < 2 || it.get_collapse_count() == 0) return *it;
+    Xapian::Document doc = it.get_document();
+    std::string key = doc.get_value(schema::kSlotDupKey);
+    std::string term = std::string(schema::kPrefixDupKey) + key;
+    Xapian::Query same = db_.term_exists(term) ? Xapian::Query(term)
+                                               : Xapian::Query(Xapian::Query::OP_VALUE_RANGE,
+                                                               schema::kSlotDupKey, key, key);
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, same));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    Xapian::MSet matching = enquire.get_mset(0, static_cast<Xapian::doccount>(group.size()));
+    CopyRank best = RankOf(db_, *it);
+    for (auto m = matching.begin(); m != matching.end(); ++m) {
+      CopyRank r = RankOf(db_, *m);
+      if (r < best) best = r;
+    }
+    return best.docid;
+  }
+
+  Result<SearchResponse> DoSearch(const SearchOptions& options) {
+    auto built = internal::BuildQuery(db_, options);
+    if (!built.ok()) return built.status();
+
+    internal::OldestFirstKey oldest_key;
+    Xapian::ValueCountMatchSpy by_source(schema::kSlotSource);
+    Xapian::ValueCountMatchSpy by_language(schema::kSlotLanguage);
+    Xapian::ValueCountMatchSpy by_year(schema::kSlotYear);
+
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(built->query);
+    if (options.fold_copies) enquire.set_collapse_key(schema::kSlotDupKey);
+    switch (options.sort) {
+      case SortOrder::kRelevance:
+        enquire.set_sort_by_relevance_then_value(schema::kSlotPublished, true);
+        break;
+      case SortOrder::kNewest:
+        enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, true);
+        break;
+      case SortOrder::kOldest:
+        enquire.set_sort_by_key_then_relevance(&oldest_key, false);
+        break;
+    }
+    Xapian::doccount check =
+        std::max<Xapian::doccount>(kMinChecked, options.offset + options.limit);
+    if (options.facets) {
+      enquire.add_matchspy(&by_source);
+      enquire.add_matchspy(&by_language);
+      enquire.add_matchspy(&by_year);
+      check = std::max<Xapian::doccount>(check, db_.get_doccount());
+    }
+    Xapian::MSet mset = enquire.get_mset(options.offset, options.limit, check);
+
+    SearchResponse response;
+    response.query = options.query;
+    response.total = mset.get_matches_estimated();
+    const std::string on = options.highlight ? "\x1b[1m" : "";
+    const std::string off = options.highlight ? "\x1b[0m" : "";
+    std::map<std::string, Xapian::Stem> stemmers;  // per document language, for snippets
+    std::uint32_t rank = options.offset;
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      Xapian::Document first = it.get_document();
+      std::vector<Xapian::docid> group = Copies(first, options.max_linked + 1);
+      Xapian::docid shown = options.fold_copies ? Representative(it, built->query, group) : *it;
+      Xapian::Document doc = shown == *it ? first : db_.get_document(shown);
+      StoredDoc stored = internal::ReadStoredDoc(doc);
+
+      SearchHit hit;
+      hit.rank = ++rank;
+      hit.id = stored.id;
+      hit.url = stored.canonical_url;
+      hit.title = stored.title;
+      hit.published = stored.published;
+      hit.language = stored.language;
+      hit.source = stored.source;
+      hit.score = it.get_weight();
+      hit.percent = it.get_percent();
+      auto stem = stemmers.find(stored.language);
+      if (stem == stemmers.end()) {
+        stem = stemmers.emplace(stored.language, StemmerFor(stored.language)).first;
+      }
+      hit.snippet =
+          CleanSnippet(mset.snippet(SafeText(stored.text), options.snippet_bytes, stem->second,
+                                    Xapian::MSet::SNIPPET_BACKGROUND_MODEL, "\x01", "\x02", "…"),
+                       on, off);
+      for (Xapian::docid did : group) {
+        if (did == shown || hit.copies.size() >= options.max_linked) continue;
+        hit.copies.push_back(Linked(internal::ReadStoredDoc(db_.get_document(did))));
+      }
+      hit.translations = Translations(shown, stored, doc, options.max_linked);
+      response.hits.push_back(std::move(hit));
+    }
+
+    if (options.facets) {
+      response.facets = Facets{SpyValues(by_source, false), SpyValues(by_language, false),
+                               SpyValues(by_year, true)};
+    }
+    if (response.total < kFewResults && built->has_words) {
+      response.suggestion = Suggest(options, response.total);
+    }
+    return response;
+  }
+
+  // A corrected query, when it finds more than the query as typed.
+  std::optional<std::string> Suggest(const SearchOptions& options, std::uint64_t total) {
+    std::string corrected = internal::CorrectSpelling(db_, options);
+    if (corrected.empty() || corrected == options.query) return std::nullopt;
+    SearchOptions other = options;
+    other.query = corrected;
+    auto built = internal::BuildQuery(db_, other);
+    if (!built.ok()) return std::nullopt;
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(built->query);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    Xapian::MSet mset = enquire.get_mset(0, 1, kMinChecked);
+    if (mset.get_matches_estimated() <= total) return std::nullopt;
+    return corrected;
+  }
+
+  std::optional<Xapian::docid> FindByTerm(const std::string& term) {
+    auto p = db_.postlist_begin(term);
+    if (p == db_.postlist_end(term)) return std::nullopt;
+    return *p;
+  }
+
+  std::optional<Xapian::docid> FindByUrl(const std::string& url) {
+    std::vector<std::string> candidates;
+    std::string normal = NormalizeUrl(url);
+    if (!normal.empty()) candidates.push_back(normal);
+    if (normal != url) candidates.push_back(url);
+    // The indexer adds U terms for the canonical and the fetched URL.
+    for (const auto& c : candidates) {
+      if (auto d = FindByTerm(std::string(schema::kPrefixId) + DocumentId(c))) return d;
+      if (auto d = FindByTerm(BooleanTerm(schema::kPrefixUrl, c))) return d;
+    }
+    return std::nullopt;
+  }
+
+  Result<StoredArticle> DoShow(std::string_view url_or_id) {
+    std::string key(url_or_id);
+    while (!key.empty() && std::isspace(static_cast<unsigned char>(key.back()))) key.pop_back();
+    while (!key.empty() && std::isspace(static_cast<unsigned char>(key.front()))) key.erase(0, 1);
+    if (key.starts_with("id:")) key.erase(0, 3);
+    if (key.empty()) return Status::Usage("show: give a URL or an id");
+    std::optional<Xapian::docid> did;
+    bool is_id = key.size() == 16 && std::all_of(key.begin(), key.end(), [](char c) {
+                   return std::isxdigit(static_cast<unsigned char>(c));
+                 });
+    if (is_id) {
+      std::string lower = key;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      did = FindByTerm(std::string(schema::kPrefixId) + lower);
+    } else {
+      did = FindByUrl(key);
+    }
+    if (!did) {
+      return Status::Runtime(
+          "no article with " + std::string(is_id ? "id" : "URL") + " '" + key + "' in the index",
+          "find articles with pressarc search; ids are the 16-hex-digit "
+          "\"id\" of search --json");
+    }
+    Xapian::Document doc = db_.get_document(*did);
+    StoredDoc s = internal::ReadStoredDoc(doc);
+    StoredArticle a;
+    a.id = s.id;
+    a.url = s.url;
+    a.canonical_url = s.canonical_url;
+    a.title = s.title;
+    a.published = s.published;
+    a.language = s.language;
+    a.text = s.text;
+    a.source = s.source;
+    a.translation_key = s.translation_key;
+    a.fetched_at = s.fetched_at;
+    a.archive_file = s.archive_file;
+    a.archive_offset = s.archive_offset;
+    a.translations = Translations(*did, s, doc, 100);
+    for (Xapian::docid copy : Copies(doc, 101)) {
+      if (copy != *did) a.copies.push_back(Linked(internal::ReadStoredDoc(db_.get_document(copy))));
+    }
+    return a;
+  }
+
+  std::string data_dir_;
+  Xapian::Database db_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& data_dir) {
+  namespace fs = std::filesystem;
+  const std::string stub = IndexPaths::Stub(data_dir);
+  std::error_code ec;
+  if (!fs::exists(data_dir, ec)) {
+    return Status::Runtime("no index yet: data directory '" + data_dir + "' does not exist",
+                           "run pressarc crawl (or pressarc import FILE...) first, or pass --data");
+  }
+  if (!fs::exists(stub, ec)) {
+    return Status::Runtime("no index yet in '" + data_dir + "'",
+                           "run pressarc crawl (or pressarc import FILE...) first");
+  }
+  std::string last;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    try {
+      Xapian::Database db(stub);
+      return std::unique_ptr<Searcher>(new XapianSearcher(data_dir, std::move(db)));
+    } catch (const Xapian::DatabaseOpeningError& e) {
+      last = e.get_msg();  // a generation swap in progress: try again
+    } catch (const Xapian::Error& e) {
+      return Status::Runtime("cannot open the index " + stub + ": " + e.get_description());
+    }
+  }
+  return Status::Runtime("cannot open the index " + stub + ": " + last,
+                         "rebuild it with pressarc reindex");
+}
+
+}  // namespace pressarc::search

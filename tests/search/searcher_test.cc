@@ -1,0 +1,380 @@
+// Searcher over a small az/ru/en index written through IndexWriter: filters,
+// ranges, sorting, folding of copies, translations, suggestions, show and
+// stats, and malformed queries.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "search/search.h"
+#include "tests/search/test_index.h"
+
+namespace pressarc::search {
+namespace {
+
+using testing::TempIndex;
+
+class SearcherTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { index_ = new TempIndex(); }
+  static void TearDownTestSuite() {
+    delete index_;
+    index_ = nullptr;
+  }
+  void SetUp() override {
+    auto s = Searcher::Open(index_->dir());
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    searcher_ = std::move(*s);
+  }
+
+  SearchResponse Run(SearchOptions o) {
+    if (o.limit == 10) o.limit = 50;
+    auto r = searcher_->Search(o);
+    EXPECT_TRUE(r.ok()) << o.query << ": " << r.status().message();
+    return r.ok() ? *r : SearchResponse{};
+  }
+  SearchResponse Run(const std::string& query) {
+    SearchOptions o;
+    o.query = query;
+    return Run(o);
+  }
+  static std::vector<std::string> Urls(const SearchResponse& r) {
+    std::vector<std::string> out;
+    for (const auto& h : r.hits) out.push_back(h.url);
+    return out;
+  }
+  static std::set<std::string> UrlSet(const SearchResponse& r) {
+    auto v = Urls(r);
+    return {v.begin(), v.end()};
+  }
+
+  static TempIndex* index_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
+TempIndex* SearcherTest::index_ = nullptr;
+
+const char kAzStatement[] = "https://mfa.gov.az/az/news/no10023";
+const char kEnStatement[] = "https://mfa.gov.az/en/news/no10023";
+const char kRuStatement[] = "https://mfa.gov.az/ru/news/no10023";
+const char kCopy[] = "https://metbuat.az/news/1501-xin-beyanat.html";
+const char kVaccine[] = "https://mfa.gov.az/en/news/no20011";
+const char kUndated[] = "https://mfa.gov.az/en/news/undated";
+const char kMidRu[] = "https://mid.ru/ru/press/1900";
+const char kVisit[] = "https://mfa.gov.az/az/news/no30005";
+
+TEST_F(SearcherTest, AllWordsAreRequiredByDefaultAndAnyWidens) {
+  EXPECT_EQ(UrlSet(Run("vaccine Paris")), std::set<std::string>{});
+  SearchOptions any;
+  any.query = "vaccine Paris";
+  any.match_any = true;
+  EXPECT_EQ(UrlSet(Run(any)), (std::set<std::string>{kVaccine, kUndated}));
+}
+
+TEST_F(SearcherTest, FilterOnlyQueriesMatchEverythingThatPasses) {
+  SearchOptions ru;
+  ru.languages = {"ru"};
+  EXPECT_EQ(UrlSet(Run(ru)), (std::set<std::string>{kRuStatement, kMidRu}));
+  EXPECT_EQ(UrlSet(Run("source:mid-ru")), std::set<std::string>{kMidRu});
+  EXPECT_EQ(UrlSet(Run("lang:en")), (std::set<std::string>{kEnStatement, kVaccine, kUndated}));
+  EXPECT_EQ(Run("source:mfa-az").total, 6u);
+}
+
+TEST_F(SearcherTest, PrefixFiltersCombineWithWords) {
+  EXPECT_EQ(UrlSet(Run("брифинг source:mid-ru")), std::set<std::string>{kMidRu});
+  EXPECT_EQ(UrlSet(Run("site:mid.ru")), std::set<std::string>{kMidRu});
+  EXPECT_EQ(UrlSet(Run("site:ru")), std::set<std::string>{kMidRu});  // subdomains of ru
+  EXPECT_EQ(UrlSet(Run("site:https://metbuat.az/news")), std::set<std::string>{kCopy});
+  EXPECT_EQ(UrlSet(Run("title:vaccine")), std::set<std::string>{kVaccine});
+  EXPECT_EQ(UrlSet(Run("title:embassy")), std::set<std::string>{});
+}
+
+TEST_F(SearcherTest, OptionFiltersAreOredWithinAndAndedAcross) {
+  SearchOptions o;
+  o.sources = {"mid-ru", "metbuat"};
+  EXPECT_EQ(UrlSet(Run(o)), (std::set<std::string>{kMidRu, kCopy}));
+  o.languages = {"ru"};
+  EXPECT_EQ(UrlSet(Run(o)), std::set<std::string>{kMidRu});
+}
+
+TEST_F(SearcherTest, DateRangesAreInclusiveAtTheirGranularity) {
+  struct Case {
+    const char* query;
+    std::set<std::string> expected;
+  };
+  const Case cases[] = {
+      {"2023-02-28..2023-02-28", {kAzStatement, kEnStatement, kRuStatement}},
+      {"2023-03-01..2023-05-07", {kCopy, kVisit}},
+      {"2024..2024", {kMidRu}},
+      {"2022..2022", {kVaccine}},
+      {"2023-05..", {kVisit, kMidRu}},
+      {"..2022", {kVaccine}},
+      {"..2022-12-15", {kVaccine}},
+      {"..2022-12-14", {}},
+      {"2023-02..2023-03 source:metbuat", {kCopy}},
+  };
+  for (const auto& c : cases) {
+    SearchOptions o;
+    o.query = c.query;
+    o.fold_copies = false;
+    EXPECT_EQ(UrlSet(Run(o)), c.expected) << c.query;
+  }
+}
+
+TEST_F(SearcherTest, FromAndToOptionsAreInclusive) {
+  SearchOptions o;
+  o.from = "2023-02-28";
+  o.to = "2023-03-01";
+  o.fold_copies = false;
+  EXPECT_EQ(UrlSet(Run(o)),
+            (std::set<std::string>{kAzStatement, kEnStatement, kRuStatement, kCopy}));
+  o.from = "2024-01-10";
+  o.to = "";
+  EXPECT_EQ(UrlSet(Run(o)), std::set<std::string>{kMidRu});
+}
+
+TEST_F(SearcherTest, SortNewestAndOldestPutUndatedDocumentsLast) {
+  SearchOptions o;
+  o.languages = {"en"};
+  o.sort = SortOrder::kNewest;
+  EXPECT_EQ(Urls(Run(o)), (std::vector<std::string>{kEnStatement, kVaccine, kUndated}));
+  o.sort = SortOrder::kOldest;
+  EXPECT_EQ(Urls(Run(o)), (std::vector<std::string>{kVaccine, kEnStatement, kUndated}));
+}
+
+TEST_F(SearcherTest, NewestSortIsByPublicationTimeAcrossLanguages) {
+  SearchOptions o;
+  o.query = "source:mfa-az OR source:mid-ru OR source:metbuat";
+  o.sort = SortOrder::kNewest;
+  o.fold_copies = false;
+  auto r = Run(o);
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.hits.front().url, kMidRu);
+  EXPECT_EQ(r.hits.back().url, kUndated);
+  for (std::size_t i = 1; i + 1 < r.hits.size(); ++i) {
+    EXPECT_GE(r.hits[i - 1].published.substr(0, 10), r.hits[i].published.substr(0, 10));
+  }
+}
+
+TEST_F(SearcherTest, RepublishedCopyIsFoldedIntoTheEarliestOriginal) {
+  SearchOptions o;
+  o.query = "Lavrov";
+  o.languages = {"az"};
+  auto r = Run(o);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].url, kAzStatement);
+  ASSERT_EQ(r.hits[0].copies.size(), 1u);
+  EXPECT_EQ(r.hits[0].copies[0].url, kCopy);
+  EXPECT_EQ(r.hits[0].copies[0].source, "metbuat");
+}
+
+TEST_F(SearcherTest, FoldingPicksTheOriginalEvenWhenOnlyTheCopyIsAskedFor) {
+  SearchOptions o;
+  o.query = "Lavrov source:metbuat";
+  auto r = Run(o);
+  ASSERT_EQ(r.hits.size(), 1u);
+  // Only the copy matches the filter, so the copy is shown; the original is listed.
+  EXPECT_EQ(r.hits[0].url, kCopy);
+  ASSERT_EQ(r.hits[0].copies.size(), 1u);
+  EXPECT_EQ(r.hits[0].copies[0].url, kAzStatement);
+}
+
+TEST_F(SearcherTest, AllShowsEveryCopy) {
+  SearchOptions o;
+  o.query = "Lavrov";
+  o.languages = {"az"};
+  o.fold_copies = false;
+  EXPECT_EQ(UrlSet(Run(o)), (std::set<std::string>{kAzStatement, kCopy}));
+}
+
+TEST_F(SearcherTest, TranslationsAreListedBesideEachResult) {
+  SearchOptions o;
+  o.query = "Lavrov";
+  o.languages = {"en"};
+  auto r = Run(o);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].url, kEnStatement);
+  std::set<std::string> langs;
+  for (const auto& t : r.hits[0].translations) {
+    langs.insert(t.language);
+    EXPECT_EQ(t.source, "mfa-az");
+  }
+  EXPECT_EQ(langs, (std::set<std::string>{"az", "ru"}));
+}
+
+TEST_F(SearcherTest, QueriesGetTheDocumentsAnalysis) {
+  EXPECT_TRUE(UrlSet(Run("Azerbaycan")).count(kAzStatement));  // no diacritics
+  EXPECT_TRUE(UrlSet(Run("Lavrov")).count(kRuStatement));      // Latin finds Cyrillic
+  EXPECT_TRUE(UrlSet(Run("Bayramov")).count(kVisit));          // inflected form in text
+}
+
+TEST_F(SearcherTest, PhrasesWildcardsAndNegation) {
+  EXPECT_EQ(UrlSet(Run("\"public holiday\"")), std::set<std::string>{kUndated});
+  EXPECT_EQ(UrlSet(Run("\"holiday public\"")), std::set<std::string>{});
+  EXPECT_TRUE(UrlSet(Run("vacc*")).count(kVaccine));
+  auto r = Run("embassy -Paris");
+  EXPECT_TRUE(UrlSet(r).count(kVaccine));
+  EXPECT_FALSE(UrlSet(r).count(kUndated));
+}
+
+TEST_F(SearcherTest, ResultsCarryTheContractFields) {
+  auto r = Run("vaccine");
+  ASSERT_EQ(r.hits.size(), 1u);
+  const auto& h = r.hits[0];
+  EXPECT_EQ(h.rank, 1u);
+  EXPECT_EQ(h.id, DocumentId(kVaccine));
+  EXPECT_EQ(h.title, "Vaccine campaign, \"phase two\" starts");
+  EXPECT_EQ(h.published, "2022-12-15");
+  EXPECT_EQ(h.language, "en");
+  EXPECT_EQ(h.source, "mfa-az");
+  EXPECT_GT(h.score, 0);
+  EXPECT_NE(h.snippet.find("vaccin"), std::string::npos) << h.snippet;
+  EXPECT_EQ(h.snippet.find('\x1b'), std::string::npos);
+  EXPECT_EQ(r.query, "vaccine");
+  EXPECT_EQ(r.total, 1u);
+}
+
+TEST_F(SearcherTest, HighlightWrapsMatchesInBold) {
+  SearchOptions o;
+  o.query = "vaccine";
+  o.highlight = true;
+  auto r = Run(o);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_NE(r.hits[0].snippet.find("\x1b[1m"), std::string::npos) << r.hits[0].snippet;
+}
+
+TEST_F(SearcherTest, OffsetAndLimitPage) {
+  SearchOptions o;
+  o.query = "source:mfa-az";
+  o.sort = SortOrder::kOldest;
+  o.limit = 2;
+  auto first = Run(o);
+  o.offset = 2;
+  auto second = Run(o);
+  ASSERT_EQ(first.hits.size(), 2u);
+  ASSERT_EQ(second.hits.size(), 2u);
+  EXPECT_EQ(second.hits[0].rank, 3u);
+  EXPECT_NE(first.hits[0].url, second.hits[0].url);
+}
+
+TEST_F(SearcherTest, FacetsCountMatchesBySourceLanguageAndYear) {
+  SearchOptions o;
+  o.query = "source:mfa-az OR source:mid-ru OR source:metbuat";
+  o.facets = true;
+  o.fold_copies = false;
+  auto r = Run(o);
+  ASSERT_TRUE(r.facets.has_value());
+  auto count = [](const std::vector<FacetValue>& v, const std::string& key) -> std::uint64_t {
+    for (const auto& f : v)
+      if (f.value == key) return f.count;
+    return 0;
+  };
+  EXPECT_EQ(count(r.facets->sources, "mfa-az"), 6u);
+  EXPECT_EQ(count(r.facets->sources, "metbuat"), 1u);
+  EXPECT_EQ(count(r.facets->languages, "ru"), 2u);
+  EXPECT_EQ(count(r.facets->years, "2023"), 5u);
+  EXPECT_EQ(r.facets->years.front().value, "2024");  // newest first
+}
+
+TEST_F(SearcherTest, MisspeltQueryGetsASuggestion) {
+  auto r = Run("vacine");
+  EXPECT_EQ(r.total, 0u);
+  ASSERT_TRUE(r.suggestion.has_value());
+  EXPECT_EQ(*r.suggestion, "vaccine");
+  EXPECT_FALSE(Run("vaccine").suggestion.has_value());
+}
+
+TEST_F(SearcherTest, MalformedQueriesAreUsageErrors) {
+  const char* bad[] = {"\"unbalanced",           "foo:bar", "(open",  "a..b",
+                       "2023-02-30..2023-03-01", "",        "LANG:ru"};
+  for (const char* q : bad) {
+    SearchOptions o;
+    o.query = q;
+    auto r = searcher_->Search(o);
+    ASSERT_FALSE(r.ok()) << q;
+    EXPECT_EQ(r.status().code(), Status::Code::kUsage) << q << ": " << r.status().message();
+  }
+}
+
+TEST_F(SearcherTest, ShowFindsByIdAndAnyUrl) {
+  auto by_id = searcher_->Show(DocumentId(kAzStatement));
+  ASSERT_TRUE(by_id.ok()) << by_id.status().message();
+  EXPECT_EQ(by_id->canonical_url, kAzStatement);
+  EXPECT_EQ(by_id->language, "az");
+  EXPECT_NE(by_id->text.find("Lavrov"), std::string::npos);
+  EXPECT_EQ(by_id->archive_file, "pressarc-00001.warc.gz");
+  EXPECT_EQ(by_id->archive_offset, 0u);
+  EXPECT_EQ(by_id->translations.size(), 2u);
+  ASSERT_EQ(by_id->copies.size(), 1u);
+  EXPECT_EQ(by_id->copies[0].url, kCopy);
+
+  auto by_url = searcher_->Show("HTTPS://MFA.GOV.AZ/en/news/no10023#top");
+  ASSERT_TRUE(by_url.ok()) << by_url.status().message();
+  EXPECT_EQ(by_url->canonical_url, kEnStatement);
+
+  auto fetched = searcher_->Show("https://mfa.gov.az/az/news/no30005?utm_source=rss");
+  ASSERT_TRUE(fetched.ok()) << fetched.status().message();
+  EXPECT_EQ(fetched->canonical_url, kVisit);
+
+  auto with_prefix = searcher_->Show("id:" + DocumentId(kMidRu));
+  ASSERT_TRUE(with_prefix.ok());
+  EXPECT_EQ(with_prefix->published, "2024-01-10");
+}
+
+TEST_F(SearcherTest, ShowOfAnUnknownArticleIsARuntimeError) {
+  for (const char* key : {"https://example.org/nothing", "0000000000000000", "not a url"}) {
+    auto r = searcher_->Show(key);
+    ASSERT_FALSE(r.ok()) << key;
+    EXPECT_EQ(r.status().code(), Status::Code::kRuntime);
+    EXPECT_NE(r.status().message().find("no article"), std::string::npos);
+  }
+}
+
+TEST_F(SearcherTest, StatsCountDocumentsBySourceLanguageAndYear) {
+  auto archive = std::filesystem::path(index_->dir()) / "archive";
+  std::filesystem::create_directories(archive);
+  std::ofstream(archive / "a.warc.gz") << std::string(100, 'x');
+  std::ofstream(archive / "b.warc.gz") << std::string(50, 'y');
+  auto s = CollectStats(index_->dir());
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_TRUE(s->has_index);
+  EXPECT_EQ(s->documents, 8u);
+  auto count = [](const std::vector<FacetValue>& v, const std::string& key) -> std::uint64_t {
+    for (const auto& f : v)
+      if (f.value == key) return f.count;
+    return 0;
+  };
+  EXPECT_EQ(count(s->sources, "mfa-az"), 6u);
+  EXPECT_EQ(count(s->sources, "mid-ru"), 1u);
+  EXPECT_EQ(count(s->languages, "az"), 3u);
+  EXPECT_EQ(count(s->languages, "en"), 3u);
+  EXPECT_EQ(count(s->years, "2022"), 1u);
+  EXPECT_EQ(s->archive_files, 2u);
+  EXPECT_EQ(s->archive_bytes, 150u);
+  EXPECT_FALSE(s->last_crawl.has_value());
+  std::filesystem::remove_all(archive);
+}
+
+TEST(SearcherOpen, MissingOrEmptyDataDirectoryMeansNoIndexYet) {
+  auto missing = Searcher::Open("/nonexistent/pressarc-data");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), Status::Code::kRuntime);
+  EXPECT_NE(missing.status().message().find("no index yet"), std::string::npos);
+
+  TempIndex empty(std::vector<testing::Doc>{});
+  auto none = Searcher::Open(empty.dir());
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.status().message().find("no index yet"), std::string::npos);
+
+  auto stats = CollectStats(empty.dir());
+  ASSERT_TRUE(stats.ok());
+  EXPECT_FALSE(stats->has_index);
+  EXPECT_EQ(stats->documents, 0u);
+}
+
+}  // namespace
+}  // namespace pressarc::search
