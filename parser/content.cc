@@ -378,7 +378,33 @@ std::vector<int> Children(const Dom& dom, int i) {
 }
 
 // Readability's _cleanConditionally for one node.
+// Bylines, datelines, share and tag rows inside the article: short blocks
+// whose class or id says what they are.
+bool IsMetaBlock(const Dom& dom, const Stats& st, int i) {
+  if (st.text[static_cast<std::size_t>(i)] > 250) return false;
+  std::string key = LowerAscii(dom.Attr(i, "class"));
+  key += ' ';
+  key += LowerAscii(dom.Attr(i, "id"));
+  if (key.size() < 3) return false;
+  return ContainsAny(key, {"byline",     "author",       "dateline",  "timestamp",  "posted-on",
+                           "published",  "article-date", "post-date", "entry-date", "post-meta",
+                           "entry-meta", "article-meta", "share",     "social",     "tags",
+                           "related",    "newsletter",   "subscribe", "promo",      "advert",
+                           "sponsor",    "print",        "comments"}) ||
+         dom.Attr(i, "rel") == "author";
+}
+
+// A short block of mostly links ("See also: …", a row of tag links).
+bool IsLinkBlock(const Dom& dom, const Stats& st, int i) {
+  auto at = [&st, i](const std::vector<int>& v) { return v[static_cast<std::size_t>(i)]; };
+  (void)dom;
+  int own = at(st.own);
+  if (own == 0 || at(st.text) > 200) return false;
+  return at(st.own_links) * 10 > own * 6;
+}
+
 bool ShouldClean(const Dom& dom, const Stats& st, const Scorer& sc, int i) {
+  if (IsMetaBlock(dom, st, i)) return true;
   GumboTag t = dom[i].tag;
   if (t != GUMBO_TAG_FORM && t != GUMBO_TAG_FIELDSET && t != GUMBO_TAG_TABLE && t != GUMBO_TAG_UL &&
       t != GUMBO_TAG_OL && t != GUMBO_TAG_DIV && t != GUMBO_TAG_SECTION && t != GUMBO_TAG_ASIDE)
@@ -412,7 +438,7 @@ bool ShouldClean(const Dom& dom, const Stats& st, const Scorer& sc, int i) {
 
 }  // namespace
 
-int MarkBoilerplate(Dom& dom, const std::vector<int>& strip_nodes) {
+int MarkBoilerplate(Dom& dom, const std::vector<int>& strip_nodes, bool class_patterns) {
   int n = dom.size();
   if (n == 0) return 0;
   // Raw text sizes protect big containers from class-based removal.
@@ -483,7 +509,7 @@ int MarkBoilerplate(Dom& dom, const std::vector<int>& strip_nodes) {
       } else if (id == "fb-root" || cls.substr(0, 3) == "fb-" ||
                  cls.find(" fb-") != std::string_view::npos) {
         remove = true;
-      } else if (!big(i)) {
+      } else if (class_patterns && !big(i)) {
         if (role == "dialog" || role == "alertdialog" || role == "navigation" || role == "banner" ||
             role == "contentinfo" || role == "complementary" || role == "search" ||
             role == "menu" || role == "menubar" || dom.Attr(i, "aria-modal") == "true") {
@@ -535,13 +561,35 @@ ContentResult ExtractContent(Dom& dom, const std::vector<int>& forced_roots,
     if (top < 0) {
       top = body;
     } else {
+      // Several near-best candidates under one ancestor: the ancestor is the
+      // article (Readability's alternative candidates).
+      std::vector<int> tops;
+      for (int i = 0; i < dom.size(); ++i)
+        if (sc.has_score[static_cast<std::size_t>(i)] && i != top &&
+            sc.Score(i) >= 0.75 * sc.Score(top))
+          tops.push_back(i);
+      std::sort(tops.begin(), tops.end(),
+                [&sc](int x, int y) { return sc.Score(x) > sc.Score(y); });
+      if (tops.size() > 4) tops.resize(4);
+      if (tops.size() >= 3) {
+        for (int p = dom[top].parent; p >= 0 && p != body && dom[p].tag != GUMBO_TAG_HTML;
+             p = dom[p].parent) {
+          int containing = 0;
+          for (int t : tops) containing += dom.IsAncestor(p, t) ? 1 : 0;
+          if (containing >= 3) {
+            top = p;
+            break;
+          }
+        }
+      }
       // Climb while the parent scores at least as well (Readability).
       double last = sc.Score(top);
+      const double threshold = last / 3;
       for (int p = dom[top].parent; p >= 0 && p != body && dom[p].tag != GUMBO_TAG_HTML;
            p = dom[p].parent) {
         if (!sc.has_score[static_cast<std::size_t>(p)]) continue;
         double ps = sc.Score(p);
-        if (ps < last / 3) break;
+        if (ps < threshold) break;
         if (ps > last) {
           top = p;
           break;
@@ -591,7 +639,7 @@ ContentResult ExtractContent(Dom& dom, const std::vector<int>& forced_roots,
           continue;
         }
         if (dom[i].is_text) continue;
-        if (ShouldClean(dom, st, sc, i)) {
+        if (ShouldClean(dom, st, sc, i) || IsLinkBlock(dom, st, i)) {
           skip[static_cast<std::size_t>(i)] = 1;
           i = dom[i].end - 1;
         }

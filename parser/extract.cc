@@ -30,6 +30,9 @@ using parser_internal::ParseMachineDate;
 using parser_internal::Selector;
 
 constexpr std::size_t kMaxLinks = 20000;
+// Below this many characters of text the extraction is retried without the
+// class/id heuristics.
+constexpr std::size_t kRetryBelowChars = 500;
 
 std::string LowerAscii(std::string_view s) {
   std::string out(s);
@@ -776,6 +779,19 @@ Article ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
   }
   std::sort(forced.begin(), forced.end());
   parser_internal::ContentResult content = parser_internal::ExtractContent(dom, forced, a.title);
+  if (forced.empty() && content.text_chars < kRetryBelowChars) {
+    // Too little: class/id heuristics may have removed the article (a
+    // "pageRow" matching "pager"). Retry without them, keep the longer text.
+    for (auto& n : dom.nodes()) n.removed = false;
+    parser_internal::MarkBoilerplate(dom, strip_nodes, /*class_patterns=*/false);
+    parser_internal::ContentResult second = parser_internal::ExtractContent(dom, forced, a.title);
+    if (second.text_chars > content.text_chars * 2 + 100) {
+      content = std::move(second);
+    } else {
+      for (auto& n : dom.nodes()) n.removed = false;
+      parser_internal::MarkBoilerplate(dom, strip_nodes);
+    }
+  }
   a.text = CleanText(content.text, options.hints.strip_text);
   if (!a.title.empty() && a.text.compare(0, a.title.size(), a.title) == 0) {
     std::size_t cut = a.title.size();

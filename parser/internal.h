@@ -98,7 +98,9 @@ struct ContentResult {
 // Marks boilerplate subtrees in `dom` (Node::removed): structural tags,
 // hidden elements, class/id patterns, and `strip` selectors. Returns the
 // number of marked nodes.
-int MarkBoilerplate(Dom& dom, const std::vector<int>& strip_nodes);
+// `class_patterns` = false skips the class/id/role heuristics (Readability's
+// retry when the first pass finds too little).
+int MarkBoilerplate(Dom& dom, const std::vector<int>& strip_nodes, bool class_patterns = true);
 // Finds the main content (or uses `forced_roots` when non-empty) and
 // serialises it to text. `title` is dropped from the start of the text.
 ContentResult ExtractContent(Dom& dom, const std::vector<int>& forced_roots,
