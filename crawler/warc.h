@@ -6,7 +6,11 @@
 // WARC-Concurrent-To linking a request to its response; files named
 // pressarc-YYYYMMDDhhmmss-NNNNN.warc.gz, rotated at a size; each record is
 // flushed (fflush + fsync on Flush()) before its location is returned, so a
-// crash never loses a record that the state database points to.
+// crash never loses a record that the state database points to. While a
+// file is being written an empty marker "<file>.open" stands beside it; a
+// clean close removes it. Open() repairs the files whose marker a killed
+// process left: it cuts them after their last complete gzip member (so no
+// reader ever meets a partial record) and removes the marker.
 //
 // Reader: WARC/1.0 and 1.1, gzip per record, whole-file gzip, or plain;
 // reports each record with its file offset (the offset of its gzip member,
@@ -91,6 +95,7 @@ struct WarcWriterOptions {
   std::uint64_t max_file_bytes = 1073741824;  // rotate after a file grows past this
   std::string software = "pressarc/0.1";      // for warcinfo
   std::string operator_info;                  // for warcinfo, optional
+  int gzip_level = 6;                         // zlib level 1-9: 6 as wget and Heritrix; lower is faster
 };
 
 class WarcWriter {

@@ -14,11 +14,14 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "config/digest.h"
 #include "crawler/warc.h"
@@ -81,9 +84,10 @@ std::string AngleWrapped(const std::string& id) {
 }
 
 // Gzips `data` as one complete gzip member.
-Result<std::string> GzipMember(std::string_view data) {
+Result<std::string> GzipMember(std::string_view data, int level) {
   z_stream zs{};
-  if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+  level = std::clamp(level, 1, 9);
+  if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
     return Status::Runtime("cannot start gzip compression");
   }
   std::string out;
@@ -181,12 +185,7 @@ std::string RequestBlock(const HttpExchange& ex) {
 class FileWarcWriter : public WarcWriter {
  public:
   explicit FileWarcWriter(WarcWriterOptions options) : options_(std::move(options)) {}
-  ~FileWarcWriter() override {
-    if (fd_ >= 0) {
-      ::fsync(fd_);
-      ::close(fd_);
-    }
-  }
+  ~FileWarcWriter() override { CloseFile(); }
   FileWarcWriter(const FileWarcWriter&) = delete;
   FileWarcWriter& operator=(const FileWarcWriter&) = delete;
 
@@ -198,6 +197,7 @@ class FileWarcWriter : public WarcWriter {
       return Status::Runtime("cannot write to archive directory " + options_.dir + ": " +
                              std::strerror(errno));
     }
+    RepairInterruptedFiles();
     next_sequence_ = HighestSequence() + 1;
     return Status::Ok();
   }
@@ -286,6 +286,10 @@ class FileWarcWriter : public WarcWriter {
     if (fd_ >= 0 && ::fsync(fd_) != 0) {
       return Status::Runtime("cannot sync " + path_ + ": " + std::strerror(errno));
     }
+    if (dir_dirty_) {
+      SyncDir();
+      dir_dirty_ = false;
+    }
     return Status::Ok();
   }
 
@@ -334,12 +338,101 @@ class FileWarcWriter : public WarcWriter {
     return highest;
   }
 
-  Status OpenNewFile() {
-    if (fd_ >= 0) {
-      ::fsync(fd_);
-      ::close(fd_);
-      fd_ = -1;
+  void SyncDir() const {
+    int dfd = ::open(options_.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+      ::fsync(dfd);
+      ::close(dfd);
     }
+  }
+
+  // A file being written has a marker "<name>.open" beside it; a clean close
+  // removes it. A marker left by a killed process means the file may end in
+  // a partial record: cut the file after its last complete gzip member.
+  void RepairInterruptedFiles() {
+    DIR* d = ::opendir(options_.dir.c_str());
+    if (d == nullptr) return;
+    std::vector<std::string> markers;
+    while (dirent* e = ::readdir(d)) {
+      std::string_view name = e->d_name;
+      if (name.starts_with(options_.prefix + "-") && name.ends_with(".warc.gz.open")) {
+        markers.emplace_back(name);
+      }
+    }
+    ::closedir(d);
+    for (const auto& marker : markers) {
+      std::string warc = options_.dir + "/" + marker.substr(0, marker.size() - 5);
+      std::uint64_t good = CompleteGzipPrefix(warc);
+      struct stat st {};
+      if (::stat(warc.c_str(), &st) == 0) {
+        if (good == 0) {
+          ::unlink(warc.c_str());
+        } else if (static_cast<std::uint64_t>(st.st_size) > good) {
+          if (::truncate(warc.c_str(), static_cast<off_t>(good)) != 0) continue;
+        }
+      }
+      ::unlink((options_.dir + "/" + marker).c_str());
+    }
+    if (!markers.empty()) SyncDir();
+  }
+
+  // The length of the longest prefix of `path` made of complete gzip members.
+  static std::uint64_t CompleteGzipPrefix(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) return 0;
+    z_stream zs{};
+    if (inflateInit2(&zs, 15 + 16) != Z_OK) {
+      std::fclose(f);
+      return 0;
+    }
+    std::vector<unsigned char> in(1 << 16);
+    std::vector<unsigned char> out(1 << 16);
+    std::uint64_t consumed = 0;  // file bytes fed to zlib so far
+    std::uint64_t good = 0;      // end of the last complete member
+    bool at_member_start = true;
+    std::size_t n = 0, pos = 0;
+    while (true) {
+      if (pos == n) {
+        n = std::fread(in.data(), 1, in.size(), f);
+        pos = 0;
+        if (n == 0) break;
+      }
+      if (at_member_start) {
+        if (in[pos] != 0x1f) break;  // not a member: stop here
+        at_member_start = false;
+      }
+      zs.next_in = in.data() + pos;
+      zs.avail_in = static_cast<uInt>(n - pos);
+      zs.next_out = out.data();
+      zs.avail_out = static_cast<uInt>(out.size());
+      int rc = inflate(&zs, Z_NO_FLUSH);
+      std::size_t used = (n - pos) - zs.avail_in;
+      pos += used;
+      consumed += used;
+      if (rc == Z_STREAM_END) {
+        good = consumed;
+        inflateReset(&zs);
+        at_member_start = true;
+      } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+        break;
+      }
+    }
+    inflateEnd(&zs);
+    std::fclose(f);
+    return good;
+  }
+
+  void CloseFile() {
+    if (fd_ < 0) return;
+    ::fsync(fd_);
+    ::close(fd_);
+    fd_ = -1;
+    ::unlink((path_ + ".open").c_str());
+    SyncDir();
+  }
+
+  Status OpenNewFile() {
+    CloseFile();
     std::string stamp = FormatUtc(std::time(nullptr), "%Y%m%d%H%M%S");
     for (int attempt = 0; attempt < 1000; ++attempt) {
       char seq[16];
@@ -347,11 +440,21 @@ class FileWarcWriter : public WarcWriter {
       ++next_sequence_;
       std::string name = options_.prefix + "-" + stamp + "-" + seq + ".warc.gz";
       std::string path = options_.dir + "/" + name;
+      // The marker first, so that a crash at any point leaves it behind.
+      int marker = ::open((path + ".open").c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+      if (marker < 0) {
+        if (errno == EEXIST) continue;
+        return Status::Runtime("cannot create " + path + ".open: " + std::strerror(errno));
+      }
+      ::close(marker);
       int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
       if (fd < 0) {
-        if (errno == EEXIST) continue;
-        return Status::Runtime("cannot create WARC file " + path + ": " + std::strerror(errno));
+        int err = errno;
+        ::unlink((path + ".open").c_str());
+        if (err == EEXIST) continue;
+        return Status::Runtime("cannot create WARC file " + path + ": " + std::strerror(err));
       }
+      dir_dirty_ = true;
       fd_ = fd;
       name_ = name;
       path_ = path;
@@ -378,7 +481,7 @@ class FileWarcWriter : public WarcWriter {
                          {"WARC-Filename", name_},
                          {"Content-Type", "application/warc-fields"},
                          {"WARC-Block-Digest", WarcSha1(info)}};
-    auto gz = GzipMember(SerializeRecord(fields, info));
+    auto gz = GzipMember(SerializeRecord(fields, info), options_.gzip_level);
     if (!gz.ok()) return gz.status();
     return AppendBytes(*gz);
   }
@@ -407,11 +510,11 @@ class FileWarcWriter : public WarcWriter {
   Result<ArchiveLocation> WriteRecords(const std::string& first, const std::string& second) {
     std::string gz_first;
     if (!first.empty()) {
-      auto gz = GzipMember(first);
+      auto gz = GzipMember(first, options_.gzip_level);
       if (!gz.ok()) return gz.status();
       gz_first = std::move(*gz);
     }
-    auto gz_second = GzipMember(second);
+    auto gz_second = GzipMember(second, options_.gzip_level);
     if (!gz_second.ok()) return gz_second.status();
 
     if (fd_ < 0 || size_ > options_.max_file_bytes) {
@@ -428,6 +531,7 @@ class FileWarcWriter : public WarcWriter {
   UuidSource uuids_;
   long next_sequence_ = 0;
   int fd_ = -1;
+  bool dir_dirty_ = false;
   std::string name_;
   std::string path_;
   std::uint64_t size_ = 0;

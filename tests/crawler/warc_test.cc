@@ -3,6 +3,9 @@
 #include "crawler/warc.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <cstdlib>
@@ -147,7 +150,7 @@ class WarcTest : public ::testing::Test {
   std::vector<fs::path> ArchiveFiles() const {
     std::vector<fs::path> files;
     for (const auto& e : fs::directory_iterator(fs::path(dir_) / "archive")) {
-      files.push_back(e.path());
+      if (e.path().extension() != ".open") files.push_back(e.path());  // markers of open files
     }
     std::sort(files.begin(), files.end());
     return files;
@@ -356,6 +359,70 @@ TEST_F(WarcTest, NewWriterNeverOverwritesAnExistingFile) {
   }
   EXPECT_EQ(names.size(), 3u);
   for (const auto& f : ArchiveFiles()) EXPECT_EQ(ReadAll(f.string()).records.size(), 3u);
+}
+
+TEST_F(WarcTest, CleanCloseLeavesNoMarkerAndAPartialTailIsCutOnTheNextOpen) {
+  {
+    auto w = OpenWriter();
+    ASSERT_TRUE(w);
+    ASSERT_TRUE(w->WriteExchange(Exchange("https://example.gov/1", std::string(500, 'a'))).ok());
+    auto files = ArchiveFiles();
+    ASSERT_EQ(files.size(), 1u);
+    EXPECT_TRUE(fs::exists(files[0].string() + ".open"));  // a marker while writing
+  }
+  EXPECT_FALSE(fs::exists(ArchiveFiles()[0].string() + ".open"));
+  auto files = ArchiveFiles();
+  ASSERT_EQ(files.size(), 1u);
+  std::string good = ReadFile(files[0]);
+  // As if killed in the middle of a record: marker left, half a member at the end.
+  std::string partial = good.substr(good.size() / 2);
+  WriteFile(files[0], good + partial.substr(0, partial.size() / 2));
+  WriteFile(files[0].string() + ".open", "");
+  // And a file killed before its first record was complete.
+  fs::path empty = files[0].parent_path() / "pressarc-20000101000000-00077.warc.gz";
+  WriteFile(empty, good.substr(0, 10));
+  WriteFile(empty.string() + ".open", "");
+  ASSERT_TRUE(ReadAll(files[0].string()).errors.size() > 0);
+
+  auto w = OpenWriter();
+  ASSERT_TRUE(w);
+  EXPECT_EQ(ReadFile(files[0]), good);
+  EXPECT_FALSE(fs::exists(files[0].string() + ".open"));
+  EXPECT_FALSE(fs::exists(empty));
+  EXPECT_FALSE(fs::exists(empty.string() + ".open"));
+}
+
+TEST_F(WarcTest, KillNineWhileWritingLeavesReadableFilesAfterTheNextOpen) {
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    WarcWriterOptions o;
+    o.dir = (fs::path(dir_) / "archive").string();
+    o.max_file_bytes = 200000;
+    auto w = WarcWriter::Open(o);
+    if (!w.ok()) ::_exit(3);
+    std::string body(20000, 'x');
+    for (int i = 0;; ++i) {
+      body[i % body.size()] = static_cast<char>('a' + i % 26);
+      (void)(*w)->WriteExchange(Exchange("https://example.gov/" + std::to_string(i), body));
+    }
+  }
+  ::usleep(300 * 1000);
+  ::kill(child, SIGKILL);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  ASSERT_TRUE(OpenWriter());  // repairs what the killed writer left
+  std::size_t records = 0;
+  for (const auto& f : ArchiveFiles()) {
+    EXPECT_FALSE(fs::exists(f.string() + ".open")) << f;
+    ReadResult r = ReadAll(f.string());
+    EXPECT_TRUE(r.errors.empty()) << f << ": " << r.errors[0];
+    ASSERT_FALSE(r.records.empty()) << f;
+    EXPECT_EQ(r.records[0].Type(), "warcinfo");
+    records += r.records.size();
+  }
+  EXPECT_GT(records, 1u);
 }
 
 TEST_F(WarcTest, OpenFailsClearlyWhenTheDirectoryCannotBeMade) {
