@@ -391,7 +391,10 @@ bool IsMetaBlock(const Dom& dom, const Stats& st, int i) {
                            "entry-meta", "article-meta", "share",     "social",     "tags",
                            "related",    "newsletter",   "subscribe", "promo",      "advert",
                            "sponsor",    "print",        "comments"}) ||
-         dom.Attr(i, "rel") == "author";
+         dom.Attr(i, "rel") == "author" ||
+         (st.text[static_cast<std::size_t>(i)] <= 80 &&
+          ContainsAny(key, {"date", "time", "meta", "info", "tarix"}) &&
+          !FindTextDate(dom.Text(i, true, 512)).empty());
 }
 
 // A short block of mostly links ("See also: …", a row of tag links).

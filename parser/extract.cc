@@ -182,7 +182,9 @@ std::string StripSiteName(const std::string& title, const std::string& site_name
   }
   if (best_pos == std::string::npos) return t;
   std::string left = t.substr(0, best_pos), right = t.substr(best_pos + best_len);
-  if (parser_internal::Utf8Length(left) >= parser_internal::Utf8Length(right)) return left;
+  // "Title | Site" is the common order; "Site | Title" when the left side is
+  // clearly the shorter one.
+  if (parser_internal::Utf8Length(left) * 10 >= parser_internal::Utf8Length(right) * 6) return left;
   // "Site | Title": the first separator.
   std::size_t first = std::string::npos, first_len = 0;
   for (const char* sep : kSeps) {
@@ -721,7 +723,9 @@ Article ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
   std::unordered_set<std::string> seen;
   for (int i : scan.anchors) {
     if (a.links.size() >= kMaxLinks) break;
-    std::string u = ResolveUrl(base, dom.Attr(i, "href"));
+    std::string_view href = dom.Attr(i, "href");
+    if (href.empty()) continue;
+    std::string u = ResolveUrl(base, href);
     if (!u.empty() && seen.insert(u).second) a.links.push_back(u);
   }
   for (int i : scan.alternate_links) {
