@@ -9,6 +9,7 @@ PACKAGES=(
   libsqlite3-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   zlib1g-dev libxml2-dev libgtest-dev libgmock-dev
   python3 nodejs npm
+  help2man systemd
 )
 
 missing=()
