@@ -46,7 +46,9 @@
 #include <xapian.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -210,5 +212,42 @@ class IndexWriter {
 
 // The live generation's name from DATA/index/current ("" when no index).
 std::string LiveGeneration(const std::string& data_dir);
+
+// ---- bulk indexing (import, reindex) ----------------------------------------
+
+// Parses on a pool of threads and writes on one: the caller Push()es tasks
+// (each turns one archived record into an article, or nullopt when it is
+// not an article); `threads` workers run them and PrepareDocument(); one
+// writer thread calls writer->AddPrepared(). Queues are bounded, so memory
+// stays flat whatever the archive size. Which version of a URL wins is the
+// writer's rule (newest fetch), so the order of completion does not matter.
+struct BulkIndexStats {
+  std::uint64_t tasks = 0;      // records pushed
+  std::uint64_t articles = 0;   // tasks that gave an article
+  std::uint64_t indexed = 0;    // documents added or replaced
+  std::uint64_t unchanged = 0;  // articles already indexed as they are (or older)
+  std::uint64_t errors = 0;     // documents that could not be prepared or written
+};
+
+class BulkIndexer {
+ public:
+  using Task = std::function<std::optional<IndexedArticle>()>;
+  // REQUIRES: writer outlives this object. threads 0 = one per core.
+  BulkIndexer(IndexWriter* writer, unsigned threads);
+  ~BulkIndexer();  // waits for the threads (Finish() if not called)
+  BulkIndexer(const BulkIndexer&) = delete;
+  BulkIndexer& operator=(const BulkIndexer&) = delete;
+
+  // Blocks while the queue is full.
+  void Push(Task task);
+  // Waits until everything pushed is written. Returns the first write error
+  // (the run should then not be published); per-document errors are counted.
+  Status Finish();
+  BulkIndexStats stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace pressarc

@@ -1,0 +1,151 @@
+// BulkIndexer: parse + analyse on a thread pool, write on one thread.
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "config/log.h"
+#include "indexer/indexer.h"
+
+namespace pressarc {
+
+namespace {
+
+// A bounded blocking queue; Close() wakes everyone and lets Pop drain.
+template <typename T>
+class BoundedQueue {
+ public:
+  explicit BoundedQueue(std::size_t capacity) : capacity_(capacity) {}
+  void Push(T item) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_full_.wait(lock, [&] { return items_.size() < capacity_ || closed_; });
+    items_.push_back(std::move(item));
+    not_empty_.notify_one();
+  }
+  bool Pop(T* out) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_empty_.wait(lock, [&] { return !items_.empty() || closed_; });
+    if (items_.empty()) return false;
+    *out = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return true;
+  }
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    not_empty_.notify_all();
+    not_full_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable not_empty_;
+  std::condition_variable not_full_;
+  std::deque<T> items_;
+  std::size_t capacity_;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+struct BulkIndexer::Impl {
+  IndexWriter* writer;
+  BoundedQueue<Task> tasks;
+  BoundedQueue<PreparedDocument> prepared;
+  std::vector<std::thread> workers;
+  std::thread writer_thread;
+  mutable std::mutex mu;
+  BulkIndexStats stats;
+  Status first_error;
+  bool finished = false;
+
+  Impl(IndexWriter* w, unsigned threads)
+      : writer(w), tasks(4 * threads + 4), prepared(4 * threads + 4) {}
+
+  void Work() {
+    Task task;
+    while (tasks.Pop(&task)) {
+      std::optional<IndexedArticle> article;
+      try {
+        article = task();
+      } catch (const std::exception& e) {
+        log::Warn("indexer", std::string("a record could not be parsed: ") + e.what());
+      }
+      task = nullptr;
+      if (!article) continue;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        ++stats.articles;
+      }
+      auto doc = PrepareDocument(*article);
+      if (!doc.ok()) {
+        log::Warn("indexer", doc.status().message());
+        std::lock_guard<std::mutex> lock(mu);
+        ++stats.errors;
+        continue;
+      }
+      prepared.Push(std::move(doc.value()));
+    }
+  }
+
+  void Write() {
+    PreparedDocument doc;
+    while (prepared.Pop(&doc)) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!first_error.ok()) continue;  // drain after a fatal write error
+      }
+      auto added = writer->AddPrepared(std::move(doc));
+      std::lock_guard<std::mutex> lock(mu);
+      if (!added.ok()) {
+        ++stats.errors;
+        first_error = added.status();
+      } else if (*added) {
+        ++stats.indexed;
+      } else {
+        ++stats.unchanged;
+      }
+    }
+  }
+};
+
+BulkIndexer::BulkIndexer(IndexWriter* writer, unsigned threads) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  impl_ = std::make_unique<Impl>(writer, threads);
+  for (unsigned i = 0; i < threads; ++i) impl_->workers.emplace_back([this] { impl_->Work(); });
+  impl_->writer_thread = std::thread([this] { impl_->Write(); });
+}
+
+BulkIndexer::~BulkIndexer() {
+  if (!impl_->finished) (void)Finish();
+}
+
+void BulkIndexer::Push(Task task) {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    ++impl_->stats.tasks;
+  }
+  impl_->tasks.Push(std::move(task));
+}
+
+Status BulkIndexer::Finish() {
+  if (!impl_->finished) {
+    impl_->finished = true;
+    impl_->tasks.Close();
+    for (auto& t : impl_->workers) t.join();
+    impl_->prepared.Close();
+    impl_->writer_thread.join();
+  }
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->first_error;
+}
+
+BulkIndexStats BulkIndexer::stats() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->stats;
+}
+
+}  // namespace pressarc

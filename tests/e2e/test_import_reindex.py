@@ -1,0 +1,241 @@
+"""End-to-end: `pressarc import` (HTML and WARC), the index read by `quest`,
+`reindex` under concurrent searches, and kill -9 during reindex.
+
+The input is the fixture sites' article pages (tests/fixtures/sites), imported
+as plain HTML files; the WARC files that import writes are then imported into
+another data directory, so both input kinds are exercised.
+"""
+
+import glob
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import threading
+import time
+import unittest
+
+import harness
+from harness import run, run_json, tmp_data_dir
+
+QUEST = shutil.which("quest")
+XAPIAN_CHECK = shutil.which("xapian-check")
+
+
+def article_files(language=None):
+    return [os.path.join(harness.SITES_DIR, p["path"])
+            for p in harness.pages(kind="article", language=language)
+            if p.get("status", 200) == 200]
+
+
+def quest(data, query, extra=()):
+    """Runs quest on DATA/index/current; returns (returncode, number of matches)."""
+    p = subprocess.run([QUEST, "-d", os.path.join(data, "index", "current"), "-c", "100000",
+                        *extra, query], capture_output=True, text=True, timeout=60)
+    matches = None
+    for line in p.stdout.splitlines():
+        if line.startswith("Exactly "):
+            matches = int(line.split()[1])
+        elif line.startswith("Between ") or "estimate" in line:
+            matches = int(line.rsplit(" ", 1)[-1]) if line.rsplit(" ", 1)[-1].isdigit() else matches
+    return p.returncode, matches
+
+
+def live_generation(data):
+    with open(os.path.join(data, "index", "current"), encoding="utf-8") as f:
+        return f.read().split()[1]
+
+
+def check_index(test, data):
+    gen = os.path.join(data, "index", live_generation(data))
+    p = subprocess.run([XAPIAN_CHECK, gen], capture_output=True, text=True, timeout=120)
+    test.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+    test.assertIn("No errors found", p.stdout)
+
+
+def synthetic_pages(directory, n, seed=7):
+    """n distinct az/ru/en article pages with their own canonical URLs."""
+    rnd = random.Random(seed)
+    az = ("Azərbaycan Respublikasının Xarici İşlər Nazirliyi bəyanat yayıb . Nazir Bayramov "
+          "səfirlə görüşüb , əməkdaşlığın inkişafı və regional təhlükəsizlik məsələləri "
+          "müzakirə olunub . Bakıda keçirilən tədbirdə ölkələrimiz arasında sülh").split()
+    ru = ("Министерство иностранных дел России сообщает что Сергей Лавров провёл переговоры "
+          "с министром , стороны обсудили сотрудничество и безопасность в регионе").split()
+    en = ("The Ministry of Foreign Affairs announced that the minister met the ambassador and "
+          "discussed cooperation , regional security and the peace process in Baku").split()
+    os.makedirs(directory, exist_ok=True)
+    paths = []
+    for i in range(n):
+        lang, words = [("az", az), ("ru", ru), ("en", en)][i % 3]
+        paras = []
+        for _ in range(5):
+            paras.append("<p>" + " ".join(rnd.choice(words) for _ in range(60)) +
+                         f" {lang}{i:05d}.</p>")
+        html = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+                f'<title>Release {i}</title>'
+                f'<link rel="canonical" href="https://bench.example.gov/{lang}/news/{i}">'
+                f'<meta name="dcterms.issued" content="2023-0{1 + i % 9}-1{i % 10}">'
+                f'</head><body><nav><a href="/">Home</a></nav><main><article>'
+                f'<h1>Press release {i} {words[i % len(words)]}</h1>'
+                f'<time datetime="2023-0{1 + i % 9}-1{i % 10}">2023</time>'
+                + "".join(paras) + "</article></main><footer>© Ministry</footer></body></html>")
+        path = os.path.join(directory, f"page{i:05d}.html")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(html)
+        paths.append(path)
+    return paths
+
+
+@unittest.skipUnless(QUEST and XAPIAN_CHECK, "needs xapian-tools (quest, xapian-check)")
+class ImportReindexTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.files = article_files()
+        if not cls.files:
+            raise unittest.SkipTest("no fixture articles (tests/fixtures/sites not generated)")
+        cls.data = tmp_data_dir()
+        cls.summary = run_json(["import", "--json", "--data", cls.data, *cls.files])
+
+    def test_import_html_summary_and_quest_reads_the_index(self):
+        s = self.summary
+        for key in ("files", "records", "articles", "indexed", "skipped", "errors"):
+            self.assertIn(key, s)
+        self.assertEqual(s["files"], len(self.files))
+        self.assertGreater(s["articles"], 0)
+        self.assertGreater(s["indexed"], 0)
+        rc, n = quest(self.data, "lavrov")
+        self.assertEqual(rc, 0)
+        self.assertGreater(n or 0, 0)
+        # Omega conventions: boolean filters quest understands.
+        rc, n_az = quest(self.data, "lang:az", ["-b", "lang:L"])
+        self.assertEqual(rc, 0)
+        self.assertGreater(n_az or 0, 0)
+        check_index(self, self.data)
+
+    def test_import_is_idempotent(self):
+        again = run_json(["import", "--json", "--data", self.data, *self.files])
+        self.assertEqual(again["indexed"], 0)
+        self.assertEqual(again["articles"], self.summary["articles"])
+
+    def test_import_warc_written_by_import(self):
+        warcs = sorted(glob.glob(os.path.join(self.data, "archive", "*.warc.gz")))
+        self.assertTrue(warcs)
+        other = tmp_data_dir()
+        s = run_json(["import", "--json", "--data", other, *warcs])
+        self.assertEqual(s["errors"], 0)
+        self.assertEqual(s["indexed"], self.summary["indexed"])
+        copied = glob.glob(os.path.join(other, "archive", "import-*.warc.gz"))
+        self.assertEqual(len(copied), len(warcs))
+        for src in warcs:  # verbatim copies
+            name = os.path.basename(src)
+            dst = [c for c in copied if c.endswith("-" + name)]
+            self.assertEqual(len(dst), 1)
+            with open(src, "rb") as a, open(dst[0], "rb") as b:
+                self.assertEqual(a.read(), b.read())
+        check_index(self, other)
+
+    def test_bad_records_are_reported_and_skipped(self):
+        warcs = sorted(glob.glob(os.path.join(self.data, "archive", "*.warc.gz")))
+        with open(warcs[0], "rb") as f:
+            good = f.read()
+        bad_dir = tmp_data_dir()
+        bad = os.path.join(bad_dir, "damaged.warc.gz")
+        cut = len(good) // 2
+        with open(bad, "wb") as f:
+            f.write(good[:cut] + b"\x00garbage\xff" * 50 + good[cut:])
+        plain = os.path.join(bad_dir, "junk.warc")
+        with open(plain, "wb") as f:
+            f.write(b"WARC/1.1\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\nshort")
+        data = tmp_data_dir()
+        p = run(["import", "--json", "--data", data, bad, plain, os.path.join(bad_dir, "missing.html")])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        s = json.loads(p.stdout)
+        self.assertGreater(s["errors"], 0)
+        self.assertGreater(s["indexed"], 0)
+        self.assertIn("pressarc:", p.stderr)
+        check_index(self, data)
+
+    def test_reindex_rebuilds_the_same_documents(self):
+        data = tmp_data_dir()
+        s = run_json(["import", "--json", "--data", data, *self.files])
+        rc, before = quest(data, "nazirliyi")
+        gen_before = live_generation(data)
+        r = run_json(["reindex", "--json", "--data", data])
+        for key in ("records", "articles", "documents", "seconds", "generation"):
+            self.assertIn(key, r)
+        self.assertEqual(r["documents"], s["indexed"])
+        self.assertNotEqual(r["generation"], gen_before)
+        self.assertEqual(live_generation(data), r["generation"])
+        self.assertFalse(os.path.exists(os.path.join(data, "index", gen_before)))
+        rc, after = quest(data, "nazirliyi")
+        self.assertEqual(rc, 0)
+        self.assertEqual(before, after)
+        check_index(self, data)
+
+
+@unittest.skipUnless(QUEST and XAPIAN_CHECK, "needs xapian-tools (quest, xapian-check)")
+class ReindexConcurrencyTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.data = tmp_data_dir()
+        pages_dir = os.path.join(tmp_data_dir(), "pages")
+        cls.n = 300
+        cls.files = synthetic_pages(pages_dir, cls.n)
+        s = run_json(["import", "--json", "--data", cls.data, *cls.files], timeout=600)
+        assert s["indexed"] == cls.n, s
+
+    def test_searches_during_reindex_see_old_or_new_never_partial(self):
+        stop = threading.Event()
+        results = []
+
+        def searcher():
+            while not stop.is_set():
+                results.append(quest(self.data, "bayramov OR lavrov OR ministry"))
+
+        threads = [threading.Thread(target=searcher) for _ in range(2)]
+        for t in threads:
+            t.start()
+        try:
+            for _ in range(2):
+                run_json(["reindex", "--json", "--data", self.data], timeout=600)
+        finally:
+            stop.set()
+            for t in threads:
+                t.join()
+        self.assertTrue(results)
+        for rc, n in results:
+            self.assertEqual(rc, 0)
+            self.assertEqual(n, self.n)
+        check_index(self, self.data)
+
+    def test_kill_9_during_reindex_leaves_live_index_and_rerun_completes(self):
+        for delay in (0.3, 0.8, 1.5):
+            gen = live_generation(self.data)
+            p = subprocess.Popen([harness.pressarc_bin(), "reindex", "--data", self.data],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(delay)
+            p.send_signal(signal.SIGKILL)
+            p.wait()
+            rc, n = quest(self.data, "bayramov OR lavrov OR ministry")
+            self.assertEqual(rc, 0)
+            self.assertEqual(n, self.n, f"after kill at {delay}s")
+            check_index(self, self.data)
+            self.assertIn(live_generation(self.data), (gen, _next_gen(gen)))
+        r = run_json(["reindex", "--json", "--data", self.data], timeout=600)
+        self.assertEqual(r["documents"], self.n)
+        left = [d for d in os.listdir(os.path.join(self.data, "index"))
+                if d.startswith("gen-") and d != r["generation"]]
+        self.assertEqual(left, [])
+        check_index(self, self.data)
+
+
+def _next_gen(gen):
+    return "gen-%06d" % (int(gen.split("-")[1]) + 1)
+
+
+if __name__ == "__main__":
+    unittest.main()
