@@ -203,6 +203,7 @@ class FileWarcWriter : public WarcWriter {
   }
 
   Result<ArchiveLocation> WriteExchange(const HttpExchange& ex) override {
+    if (Status st = EnsureFile(); !st.ok()) return st;
     std::string date = DateOrNow(ex.fetch_time);
     std::string request_id = uuids_.NextRecordId();
     std::string response_id = uuids_.NextRecordId();
@@ -214,6 +215,7 @@ class FileWarcWriter : public WarcWriter {
                              {"WARC-Target-URI", ex.url},
                              {"WARC-Concurrent-To", response_id}};
     if (!ex.ip.empty()) req_fields.emplace_back("WARC-IP-Address", ex.ip);
+    req_fields.emplace_back("WARC-Warcinfo-ID", warcinfo_id_);
     req_fields.emplace_back("Content-Type", "application/http; msgtype=request");
     req_fields.emplace_back("WARC-Block-Digest", WarcSha1(request));
 
@@ -224,6 +226,7 @@ class FileWarcWriter : public WarcWriter {
                               {"WARC-Target-URI", ex.url},
                               {"WARC-Concurrent-To", request_id}};
     if (!ex.ip.empty()) resp_fields.emplace_back("WARC-IP-Address", ex.ip);
+    resp_fields.emplace_back("WARC-Warcinfo-ID", warcinfo_id_);
     resp_fields.emplace_back("Content-Type", "application/http; msgtype=response");
     resp_fields.emplace_back("WARC-Block-Digest", WarcSha1(response));
     resp_fields.emplace_back("WARC-Payload-Digest", WarcSha1(ex.body));
@@ -235,6 +238,7 @@ class FileWarcWriter : public WarcWriter {
 
   Result<ArchiveLocation> WriteRevisit(const HttpExchange& ex, const std::string& refers_to_date,
                                        const std::string& refers_to_record_id) override {
+    if (Status st = EnsureFile(); !st.ok()) return st;
     std::string date = DateOrNow(ex.fetch_time);
     std::string request_id = uuids_.NextRecordId();
     std::string revisit_id = uuids_.NextRecordId();
@@ -246,6 +250,7 @@ class FileWarcWriter : public WarcWriter {
                              {"WARC-Target-URI", ex.url},
                              {"WARC-Concurrent-To", revisit_id}};
     if (!ex.ip.empty()) req_fields.emplace_back("WARC-IP-Address", ex.ip);
+    req_fields.emplace_back("WARC-Warcinfo-ID", warcinfo_id_);
     req_fields.emplace_back("Content-Type", "application/http; msgtype=request");
     req_fields.emplace_back("WARC-Block-Digest", WarcSha1(request));
 
@@ -263,6 +268,7 @@ class FileWarcWriter : public WarcWriter {
     if (!refers_to_record_id.empty()) {
       fields.emplace_back("WARC-Refers-To", AngleWrapped(refers_to_record_id));
     }
+    fields.emplace_back("WARC-Warcinfo-ID", warcinfo_id_);
     fields.emplace_back("Content-Type", "application/http; msgtype=response");
     fields.emplace_back("WARC-Block-Digest", WarcSha1(block));
 
@@ -272,9 +278,11 @@ class FileWarcWriter : public WarcWriter {
   Result<ArchiveLocation> WriteResource(const std::string& url, const std::string& date,
                                         const std::string& content_type,
                                         const std::string& body) override {
+    if (Status st = EnsureFile(); !st.ok()) return st;
     HeaderList fields = {{"WARC-Type", "resource"},
                          {"WARC-Record-ID", uuids_.NextRecordId()},
                          {"WARC-Date", DateOrNow(date)},
+                         {"WARC-Warcinfo-ID", warcinfo_id_},
                          {"WARC-Target-URI", url},
                          {"Content-Type", content_type.empty() ? "text/html" : content_type},
                          {"WARC-Block-Digest", WarcSha1(body)},
@@ -475,8 +483,9 @@ class FileWarcWriter : public WarcWriter {
     if (::gethostname(host, sizeof host - 1) == 0 && host[0] != '\0') {
       info += std::string("hostname: ") + host + "\r\n";
     }
+    warcinfo_id_ = uuids_.NextRecordId();
     HeaderList fields = {{"WARC-Type", "warcinfo"},
-                         {"WARC-Record-ID", uuids_.NextRecordId()},
+                         {"WARC-Record-ID", warcinfo_id_},
                          {"WARC-Date", NowWarcDate()},
                          {"WARC-Filename", name_},
                          {"Content-Type", "application/warc-fields"},
@@ -505,6 +514,12 @@ class FileWarcWriter : public WarcWriter {
     return Status::Ok();
   }
 
+  // A file to write the next records to: rotated past max_file_bytes.
+  Status EnsureFile() {
+    if (fd_ >= 0 && size_ <= options_.max_file_bytes) return Status::Ok();
+    return OpenNewFile();
+  }
+
   // Appends the (optional) first and the second record, in one file; returns
   // the location of the second. On failure, neither stays in the file.
   Result<ArchiveLocation> WriteRecords(const std::string& first, const std::string& second) {
@@ -517,10 +532,7 @@ class FileWarcWriter : public WarcWriter {
     auto gz_second = GzipMember(second, options_.gzip_level);
     if (!gz_second.ok()) return gz_second.status();
 
-    if (fd_ < 0 || size_ > options_.max_file_bytes) {
-      Status st = OpenNewFile();
-      if (!st.ok()) return st;
-    }
+    if (fd_ < 0) return Status::Runtime("WARC writer: no open file");
     std::uint64_t start = size_;
     Status st = AppendBytes(gz_first + *gz_second);
     if (!st.ok()) return st;
@@ -532,6 +544,7 @@ class FileWarcWriter : public WarcWriter {
   long next_sequence_ = 0;
   int fd_ = -1;
   bool dir_dirty_ = false;
+  std::string warcinfo_id_;
   std::string name_;
   std::string path_;
   std::uint64_t size_ = 0;

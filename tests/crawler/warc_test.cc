@@ -202,6 +202,8 @@ TEST_F(WarcTest, WriterRoundTripsExchangeRevisitAndResource) {
   EXPECT_EQ(FindHeader(resp.headers, "Content-Type"), "application/http; msgtype=response");
   EXPECT_EQ(FindHeader(req.headers, "Content-Type"), "application/http; msgtype=request");
   EXPECT_EQ(FindHeader(req.headers, "WARC-Concurrent-To"), resp.RecordId());
+  EXPECT_EQ(FindHeader(resp.headers, "WARC-Warcinfo-ID"), info.RecordId());
+  EXPECT_EQ(FindHeader(req.headers, "WARC-Warcinfo-ID"), info.RecordId());
   EXPECT_EQ(FindHeader(resp.headers, "WARC-Concurrent-To"), req.RecordId());
   EXPECT_TRUE(HasShape(resp.RecordId(), "<urn:uuid:%%%%%%%%-%%%%-4%%%-!%%%-%%%%%%%%%%%%>"))
       << resp.RecordId();
