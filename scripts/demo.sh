@@ -69,8 +69,17 @@ fi
 # Runs one pressarc command, printing it first. A command whose module is not
 # built yet is reported and skipped; any other failure is counted.
 # Returns the command's exit code.
+# The command line as one would type it (arguments with spaces or quotes quoted).
+shown() {
+  local a out=""
+  for a in "$@"; do
+    if [[ "$a" =~ [[:space:]\"\'\$\*\?] ]]; then out+="'${a//\'/\'\\\'\'}' "; else out+="$a "; fi
+  done
+  printf '%s' "${out% }"
+}
+
 run() {
-  printf '\n\033[36m$ pressarc %s\033[0m\n' "$*"
+  printf '\n\033[36m$ pressarc %s\033[0m\n' "$(shown "$@")"
   if "$bin" "$1" --help 2>/dev/null | grep -q "not built yet"; then
     [[ " ${missing[*]-} " == *" $1 "* ]] || missing+=("$1")
     echo "(not built yet in this version: skipped)"
@@ -170,7 +179,7 @@ if run crawl --config "$config" --data "$data"; then
   echo "crawled in $((SECONDS - start)) s"
   requests=$(wc -l <"$work/requests.jsonl" 2>/dev/null || echo 0)
   echo "the fixture server answered $requests requests"
-  say "Crawling again: only what changed is fetched (conditional GET, 304s)"
+  say "Crawling again: listings and feeds are re-read (conditional GET); known articles wait for revisit_after_hours"
   run crawl --config "$config" --data "$data" --json || true
 else
   crawled=0
