@@ -192,7 +192,7 @@ class XapianSearcher : public Searcher {
     for (Xapian::docid did : Group(BooleanTerm(schema::kPrefixTranslation, key),
                                    schema::kSlotTranslation, key, cap * 4 + 1)) {
       if (did == self) continue;
-      StoredDoc other = internal::ReadStoredDoc(db_.get_document(did));
+      StoredDoc other = internal::ReadLinkedDoc(db_.get_document(did));
       if (other.source != self_doc.source || other.language == self_doc.language) continue;
       if (!seen.insert(other.canonical_url).second) continue;
       out.push_back(Linked(other));
@@ -294,7 +294,7 @@ class XapianSearcher : public Searcher {
                        on, off);
       for (Xapian::docid did : group) {
         if (did == shown || hit.copies.size() >= options.max_linked) continue;
-        hit.copies.push_back(Linked(internal::ReadStoredDoc(db_.get_document(did))));
+        hit.copies.push_back(Linked(internal::ReadLinkedDoc(db_.get_document(did))));
       }
       hit.translations = Translations(shown, stored, doc, options.max_linked);
       response.hits.push_back(std::move(hit));

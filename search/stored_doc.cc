@@ -80,17 +80,43 @@ StoredDoc ParseDocumentData(std::string_view data) {
   return out;
 }
 
-StoredDoc ReadStoredDoc(const Xapian::Document& doc) {
-  StoredDoc out = ParseDocumentData(doc.get_data());
+namespace {
+
+std::string IdTerm(const Xapian::Document& doc) {
   const std::string id_prefix(schema::kPrefixId);
   Xapian::TermIterator t = doc.termlist_begin();
   t.skip_to(id_prefix);
   if (t != doc.termlist_end()) {
     const std::string term = *t;
     if (term.size() > id_prefix.size() && term.compare(0, id_prefix.size(), id_prefix) == 0) {
-      out.id = term.substr(id_prefix.size());
+      return term.substr(id_prefix.size());
     }
   }
+  return "";
+}
+
+}  // namespace
+
+StoredDoc ReadLinkedDoc(const Xapian::Document& doc) {
+  StoredDoc out;
+  const std::string data = doc.get_data();
+  if (data.starts_with("url=")) {
+    std::size_t nl = data.find('\n');
+    out.canonical_url = data.substr(4, nl == std::string::npos ? std::string::npos : nl - 4);
+  } else {
+    out = ParseDocumentData(data);
+  }
+  out.url = out.canonical_url;
+  out.language = doc.get_value(schema::kSlotLanguage);
+  out.source = doc.get_value(schema::kSlotSource);
+  out.id = IdTerm(doc);
+  if (out.id.empty() && !out.canonical_url.empty()) out.id = DocumentId(out.canonical_url);
+  return out;
+}
+
+StoredDoc ReadStoredDoc(const Xapian::Document& doc) {
+  StoredDoc out = ParseDocumentData(doc.get_data());
+  out.id = IdTerm(doc);
   if (out.id.empty() && !out.canonical_url.empty()) out.id = DocumentId(out.canonical_url);
   if (out.source.empty()) {
     out.source = doc.get_value(schema::kSlotSource);

@@ -29,6 +29,11 @@ struct StoredDoc {
 // the Omega lines url=, caption=, language= and the sample=).
 StoredDoc ReadStoredDoc(const Xapian::Document& doc);
 
+// The few fields a linked document (copy, translation) needs, without
+// parsing the stored JSON: id (XID term), canonical URL (the url= line),
+// language and source (value slots); `published` stays empty.
+StoredDoc ReadLinkedDoc(const Xapian::Document& doc);
+
 // Parses the document data alone (no id).
 StoredDoc ParseDocumentData(std::string_view data);
 
