@@ -45,6 +45,12 @@ bool IsUnlikely(std::string_view cls_id) {
        "overlay",      "skip-link",  "feedback",  "phase-banner",   "weather",    "currency",
        "tags",         "author-box"});
 }
+// Blocks that are boilerplate even when their class also says "content"
+// ("sidebar-content", "comments-main", "related-articles").
+bool IsStronglyUnlikely(std::string_view cls_id) {
+  return ContainsAny(cls_id, {"sidebar", "comment", "related", "cookie", "breadcrumb", "newsletter",
+                              "subscribe", "disqus", "social", "share"});
+}
 bool IsMaybeCandidate(std::string_view cls_id) {
   return ContainsAny(cls_id, {"and", "article", "body", "column", "content", "main", "shadow",
                               "text", "entry", "post", "story", "description"});
@@ -406,8 +412,19 @@ bool IsLinkBlock(const Dom& dom, const Stats& st, int i) {
   return at(st.own_links) * 10 > own * 6;
 }
 
+// Author boxes and disclaimers (longer than a byline).
+bool IsBioBlock(const Dom& dom, const Stats& st, int i) {
+  if (st.text[static_cast<std::size_t>(i)] > 800) return false;
+  std::string key = LowerAscii(dom.Attr(i, "class"));
+  key += ' ';
+  key += LowerAscii(dom.Attr(i, "id"));
+  return ContainsAny(key, {"author-bio", "author_bio", "authorbio", "bio-", "-bio", "author-info",
+                           "about-author", "author-box", "disclaimer", "credit", "copyright",
+                           "signup", "sign-up", "newsletter", "inline-promo"});
+}
+
 bool ShouldClean(const Dom& dom, const Stats& st, const Scorer& sc, int i) {
-  if (IsMetaBlock(dom, st, i)) return true;
+  if (IsMetaBlock(dom, st, i) || IsBioBlock(dom, st, i)) return true;
   GumboTag t = dom[i].tag;
   if (t != GUMBO_TAG_FORM && t != GUMBO_TAG_FIELDSET && t != GUMBO_TAG_TABLE && t != GUMBO_TAG_UL &&
       t != GUMBO_TAG_OL && t != GUMBO_TAG_DIV && t != GUMBO_TAG_SECTION && t != GUMBO_TAG_ASIDE)
@@ -436,6 +453,31 @@ bool ShouldClean(const Dom& dom, const Stats& st, const Scorer& sc, int i) {
   if (weight >= 25 && ld > 0.5) return true;
   if ((embed == 1 && len < 75) || embed > 1) return true;
   if (is_list && ld > 0.5) return true;
+  return false;
+}
+
+bool IsTrailer(const std::string& p) {
+  if (p.size() > 400) return false;
+  static const char* kStarts[] = {"Reporting by",
+                                  "(Reporting by",
+                                  "Additional reporting by",
+                                  "Editing by",
+                                  "(Editing by",
+                                  "Associated Press writer",
+                                  "Follow @",
+                                  "Follow us",
+                                  "Have a tip?",
+                                  "Sign up",
+                                  "Subscribe to",
+                                  "If you enjoyed this article",
+                                  "Want more",
+                                  "Disclaimer:",
+                                  "Copyright ",
+                                  "©",
+                                  "All rights reserved",
+                                  "Click here"};
+  for (const char* s : kStarts)
+    if (p.rfind(s, 0) == 0) return true;
   return false;
 }
 
@@ -509,8 +551,9 @@ int MarkBoilerplate(Dom& dom, const std::vector<int>& strip_nodes, bool class_pa
       if (dom.HasAttr(i, "hidden") || style.find("display:none") != std::string::npos ||
           style.find("visibility:hidden") != std::string::npos) {
         remove = true;
-      } else if (id == "fb-root" || cls.substr(0, 3) == "fb-" ||
-                 cls.find(" fb-") != std::string_view::npos) {
+      } else if (id == "fb-root" ||
+                 ((cls.substr(0, 3) == "fb-" || cls.find(" fb-") != std::string_view::npos) &&
+                  raw[static_cast<std::size_t>(i)] < 200)) {  // fb-like, fb-comments widgets
         remove = true;
       } else if (class_patterns && !big(i)) {
         if (role == "dialog" || role == "alertdialog" || role == "navigation" || role == "banner" ||
@@ -521,8 +564,8 @@ int MarkBoilerplate(Dom& dom, const std::vector<int>& strip_nodes, bool class_pa
           std::string key = LowerAscii(cls);
           key += ' ';
           key += LowerAscii(id);
-          if (IsUnlikely(key) && !IsMaybeCandidate(key) && nd.tag != GUMBO_TAG_A &&
-              nd.tag != GUMBO_TAG_ARTICLE && nd.tag != GUMBO_TAG_MAIN &&
+          if (IsUnlikely(key) && (!IsMaybeCandidate(key) || IsStronglyUnlikely(key)) &&
+              nd.tag != GUMBO_TAG_A && nd.tag != GUMBO_TAG_ARTICLE && nd.tag != GUMBO_TAG_MAIN &&
               dom.Attr(i, "itemprop") != "articleBody")
             remove = true;
         }
@@ -660,6 +703,10 @@ ContentResult ExtractContent(Dom& dom, const std::vector<int>& forced_roots,
   // The heading repeated at the top of the body is not body text.
   std::string t = CollapseSpace(title);
   std::string out;
+  // Trailing credits and calls to action after the article proper.
+  std::size_t last = paras.size();
+  while (last > 1 && paras.size() - last < 3 && IsTrailer(paras[last - 1])) --last;
+  paras.resize(last);
   for (std::size_t k = 0; k < paras.size(); ++k) {
     if (!t.empty() && k < 3 && paras[k] == t) continue;
     if (!out.empty()) out += "\n\n";
