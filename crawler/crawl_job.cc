@@ -115,6 +115,7 @@ struct Flight {
   Item item;
   Origin* origin = nullptr;
   std::string fetched_at;
+  bool released = false;  // the origin was freed before the response was processed
 };
 
 struct SourceRun {
@@ -218,6 +219,7 @@ class Job {
   void LaunchReady();
   std::int64_t NextWake(std::int64_t now) const;
   void Launch(Origin& o, Item item);
+  void Release(const FetchResponse& r);
   void OnResponse(FetchResponse& r);
   void OnRobots(Flight& f, FetchResponse& r);
   void OnRedirect(Flight& f, FetchResponse& r);
@@ -780,15 +782,30 @@ void Job::Retry(Flight& f, std::int64_t delay_ms) {
   f.origin->delayed.push_back(std::move(item));
 }
 
+// Frees the origin for its next request as soon as a response is in, so
+// that fetching the next page overlaps processing this one. Not after a
+// robots.txt (its rules decide what may come next) nor a 429/503 (Retry-After).
+void Job::Release(const FetchResponse& r) {
+  auto it = flights_.find(r.id);
+  if (it == flights_.end()) return;
+  Flight& f = it->second;
+  if (f.item.kind == Kind::kRobots || r.status == 429 || r.status == 503) return;
+  f.released = true;
+  f.origin->busy = false;
+  f.origin->next_at = clock_->NowMs() + f.origin->Gap();
+}
+
 void Job::OnResponse(FetchResponse& r) {
   auto it = flights_.find(r.id);
   if (it == flights_.end()) return;
   Flight f = std::move(it->second);
   flights_.erase(it);
   Origin& o = *f.origin;
-  o.busy = false;
   std::int64_t now = clock_->NowMs();
-  o.next_at = now + o.Gap();
+  if (!f.released) {
+    o.busy = false;
+    o.next_at = now + o.Gap();
+  }
   const std::string& src_name = sources_[f.item.source].config->name;
   if (r.status > 0) {
     Count(f.item.source, &CrawlCounters::fetched);
@@ -807,9 +824,11 @@ void Job::OnResponse(FetchResponse& r) {
     return;
   }
 
-  // 429 / 503 ask the host to slow down.
+  // 429 / 503 ask the host to slow down; other answers let it recover.
   if (r.error == FetchError::kNone && (r.status == 429 || r.status == 503)) {
     o.slow_ms = std::min(std::max(o.slow_ms * 2, 1000), opts_.max_crawl_delay_s * 1000);
+  } else if (r.status > 0 && o.slow_ms > 0) {
+    o.slow_ms = o.slow_ms >= 100 ? o.slow_ms / 2 : 0;
   }
   if (r.error == FetchError::kTooLarge) {
     ArchiveLocation loc;
@@ -1052,7 +1071,7 @@ void Job::OnArticle(Flight& f, FetchResponse& r, const ArchiveLocation& loc, Art
   row.published = article.published;
   row.canonical = article.canonical_url;
   row.page_kind = "article";
-  row.indexed = unchanged || !sink_;
+  row.indexed = unchanged || alias || !sink_;
   row.attempts = f.item.attempts + 1;
   EnsureTxn();
   auto id = state_->RecordFetch(row, "done", true, ArticleNextFetch());
@@ -1068,7 +1087,10 @@ void Job::OnArticle(Flight& f, FetchResponse& r, const ArchiveLocation& loc, Art
     } else if (!alias) {
       Count(f.item.source, &CrawlCounters::new_articles);
     }
-    if (sink_) pending_.push_back(PendingArticle{article, loc, f.fetched_at, *id, f.item.source});
+    // An alias of an archived article (same canonical URL) adds no document.
+    if (sink_ && !alias) {
+      pending_.push_back(PendingArticle{article, loc, f.fetched_at, *id, f.item.source});
+    }
   }
   FollowLinks(f.item, article.links, false);
 }
@@ -1201,6 +1223,8 @@ void Job::Loop() {
         inflight >= max_conn || stop_ ? 200 : std::clamp<std::int64_t>(NextWake(now) - now, 1, 200);
     if (inflight > 0) {
       std::vector<FetchResponse> done = http_->Wait(wait);
+      for (const auto& r : done) Release(r);
+      if (!done.empty()) LaunchReady();
       for (auto& r : done) {
         OnResponse(r);
         if (!fatal_.ok()) break;
