@@ -18,13 +18,13 @@ set -euo pipefail
 
 PAGES=${1:-3000}
 HERE=$(cd "$(dirname "$0")" && pwd)
-BIN=${2:-${PRESSARC_BIN:-$HERE/../build/pressarc}}
+BIN=$(realpath "${2:-${PRESSARC_BIN:-$HERE/../build/pressarc}}")
 OMINDEX=$(command -v omindex || true)
 [ -x "$BIN" ] || { echo "index_bench: no pressarc binary at $BIN (build first or pass it)" >&2; exit 2; }
 [ -n "$OMINDEX" ] || { echo "index_bench: omindex not found (apt-get install xapian-omega)" >&2; exit 2; }
 
 WORK=$(mktemp -d /tmp/pressarc-index-bench-XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+[ -n "${BENCH_KEEP:-}" ] || trap 'rm -rf "$WORK"' EXIT
 
 python3 - "$WORK/pages" "$PAGES" <<'PY'
 import os, random, sys

@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -22,7 +24,6 @@
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -62,9 +63,12 @@ void ReportBad(const std::string& what) {
 Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Runtime("cannot read " + path);
-  std::string data;
-  data.resize(max_bytes);
-  in.read(data.data(), static_cast<std::streamsize>(max_bytes));
+  std::error_code ec;
+  std::uintmax_t size = fs::file_size(path, ec);
+  std::size_t want =
+      ec ? max_bytes : static_cast<std::size_t>(std::min<std::uintmax_t>(size, max_bytes));
+  std::string data(want, '\0');
+  in.read(data.data(), static_cast<std::streamsize>(want));
   data.resize(static_cast<std::size_t>(in.gcount()));
   return data;
 }
@@ -130,25 +134,66 @@ Result<std::string> ArchiveCopy(const std::string& path, const std::string& arch
   return name;
 }
 
-// The page's own absolute canonical URL (link rel=canonical, og:url), or "".
-std::string CanonicalFromHtml(const std::string& html) {
-  std::string head = html.substr(0, 200000);
-  static const std::regex kCanonical(R"(<link\b[^>]*\brel\s*=\s*["']?canonical["']?[^>]*>)",
-                                     std::regex::icase);
-  static const std::regex kOgUrl(R"(<meta\b[^>]*\bproperty\s*=\s*["']og:url["'][^>]*>)",
-                                 std::regex::icase);
-  static const std::regex kHref(R"(\b(?:href|content)\s*=\s*["']([^"']+)["'])", std::regex::icase);
-  for (const auto* re : {&kCanonical, &kOgUrl}) {
-    std::smatch tag;
-    if (!std::regex_search(head, tag, *re)) continue;
-    std::string t = tag.str();
-    std::smatch href;
-    if (std::regex_search(t, href, kHref)) {
-      std::string url = NormalizeUrl(href.str(1));
-      if (!url.empty()) return url;
+// The value of attribute `name` in one tag ("" when absent).
+std::string AttributeValue(std::string_view tag, std::string_view lower_tag,
+                           std::string_view name) {
+  std::size_t pos = 0;
+  while ((pos = lower_tag.find(name, pos)) != std::string_view::npos) {
+    std::size_t p = pos + name.size();
+    bool boundary = pos > 0 && (lower_tag[pos - 1] == ' ' || lower_tag[pos - 1] == '\t' ||
+                                lower_tag[pos - 1] == '\n' || lower_tag[pos - 1] == '\r');
+    pos = p;
+    if (!boundary) continue;
+    while (p < tag.size() && tag[p] == ' ') ++p;
+    if (p >= tag.size() || tag[p] != '=') continue;
+    ++p;
+    while (p < tag.size() && tag[p] == ' ') ++p;
+    if (p >= tag.size()) return "";
+    char q = tag[p];
+    if (q == '"' || q == '\'') {
+      std::size_t end = tag.find(q, p + 1);
+      if (end == std::string_view::npos) return "";
+      return std::string(tag.substr(p + 1, end - p - 1));
     }
+    std::size_t end = p;
+    while (end < tag.size() && tag[end] != ' ' && tag[end] != '>' && tag[end] != '/') ++end;
+    return std::string(tag.substr(p, end - p));
   }
   return "";
+}
+
+// The page's own absolute canonical URL (link rel=canonical, og:url), or "".
+std::string CanonicalFromHtml(const std::string& html) {
+  std::string head = html.substr(0, 256 * 1024);
+  std::string lower = head;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::size_t body = lower.find("<body");
+  if (body != std::string::npos) {
+    head.resize(body);
+    lower.resize(body);
+  }
+  std::string og;
+  std::size_t pos = 0;
+  while ((pos = lower.find('<', pos)) != std::string::npos) {
+    std::size_t end = lower.find('>', pos);
+    if (end == std::string::npos) break;
+    std::string_view tag(head.data() + pos, end - pos + 1);
+    std::string_view ltag(lower.data() + pos, end - pos + 1);
+    pos = end;
+    if (ltag.rfind("<link", 0) == 0) {
+      std::string rel = AttributeValue(tag, ltag, "rel");
+      for (char& c : rel) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (rel == "canonical") {
+        std::string url = NormalizeUrl(AttributeValue(tag, ltag, "href"));
+        if (!url.empty()) return url;
+      }
+    } else if (ltag.rfind("<meta", 0) == 0 && og.empty()) {
+      std::string prop = AttributeValue(tag, ltag, "property");
+      for (char& c : prop) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (prop == "og:url") og = NormalizeUrl(AttributeValue(tag, ltag, "content"));
+    }
+  }
+  return og;
 }
 
 std::string IsoUtc(std::time_t t) {

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cctype>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -412,7 +413,11 @@ constexpr const char* kBucketNames[4] = {"az", "en", "ru", ""};
 
 struct ThreadCaches {
   std::array<std::unique_ptr<Xapian::Stem>, 4> stemmers;
-  std::array<std::unordered_map<std::string, WordForms>, 4> forms;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::array<std::unordered_map<std::string, WordForms, Hash, std::equal_to<>>, 4> forms;
 };
 
 ThreadCaches& Caches() {
@@ -432,9 +437,9 @@ Xapian::Stem& ThreadStemmer(std::string_view lang) {
 const WordForms& FormsFor(std::string_view word, std::string_view lang) {
   int b = BucketIndex(LanguageBucket(lang));
   auto& map = Caches().forms[b];
-  std::string key(word);
-  auto it = map.find(key);
+  auto it = map.find(word);
   if (it != map.end()) return it->second;
+  std::string key(word);
   if (map.size() > 200000) map.clear();
   Xapian::Stem& stem = ThreadStemmer(kBucketNames[b]);
   WordForms f;
@@ -465,21 +470,25 @@ void IndexText(Xapian::TermGenerator& generator, std::string_view text, std::str
   const std::string p(prefix);
   const std::string z = std::string(schema::kPrefixStem) + p;
   std::string term;
+  std::string zterm;
+  auto stem_term = [&](const std::string& stem) -> const std::string& {
+    return zterm.assign(z).append(stem);
+  };
   internal::ForEachWord(folded, [&](std::string_view word) {
     ++pos;
     const internal::WordForms& f = internal::FormsFor(word, lang);
     term.assign(p).append(word);
     doc.add_posting(term, pos, 2);
-    doc.add_term(z + f.stem, 2);
+    doc.add_term(stem_term(f.stem), 2);
     if (!f.folded.empty()) {
       term.assign(p).append(f.folded);
       doc.add_posting(term, pos, 1);
-      if (!f.stem_folded.empty()) doc.add_term(z + f.stem_folded, 1);
+      if (!f.stem_folded.empty()) doc.add_term(stem_term(f.stem_folded), 1);
     }
     if (!f.latin.empty()) {
       term.assign(p).append(f.latin);
       doc.add_term(term, 1);
-      doc.add_term(z + f.stem_latin, 1);
+      doc.add_term(stem_term(f.stem_latin), 1);
     }
   });
   generator.set_termpos(pos);

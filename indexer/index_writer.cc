@@ -168,7 +168,7 @@ class XapianIndexWriter : public IndexWriter {
         for (const auto& w : doc.spelling_words) db_.add_spelling(w);
       }
       seen_[doc.unique_term] = std::move(now);
-      if (++pending_ >= options_.batch_size) {
+      if (++pending_ >= options_.batch_size && !is_new_) {
         if (Status s = Commit(); !s.ok()) return s;
       }
       return true;

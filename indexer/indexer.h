@@ -164,15 +164,18 @@ struct PreparedDocument {
 Result<PreparedDocument> PrepareDocument(const IndexedArticle& doc);
 
 struct IndexWriterOptions {
-  // Documents per automatic commit (a kill -9 loses at most this many).
+  // Documents per automatic commit of the live generation (a kill -9 loses
+  // at most this many). A new generation commits once, in Publish() (Xapian
+  // still flushes every XAPIAN_FLUSH_THRESHOLD documents, default 10000).
   unsigned batch_size = 1000;
   // Keep the spelling table ("did you mean") up to date.
   bool spelling = true;
-  // Publish(): compact the new generation (smaller, faster index).
-  bool compact = true;
+  // Publish(): compact the new generation (about 20% smaller when it was
+  // committed in several batches; costs a second per ~1000 documents).
+  bool compact = false;
   // Publish(): seconds to wait after swapping the stub before deleting old
   // generations, so a search that read the old stub can still open it.
-  double old_generation_grace_s = 2.0;
+  double old_generation_grace_s = 1.0;
 };
 
 class IndexWriter {
