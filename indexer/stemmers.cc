@@ -161,17 +161,19 @@ const Suffix kCase[] = {
     {U"nın", Before::kVowel, true},        {U"nin", Before::kVowel, true},
     {U"nun", Before::kVowel, true},        {U"nün", Before::kVowel, true},
     {U"yla", Before::kVowel, false},       {U"ylə", Before::kVowel, false},
-    {U"yle", Before::kVowel, false},       {U"ın", Before::kConsonant, true},
-    {U"in", Before::kConsonant, true},     {U"un", Before::kConsonant, true},
-    {U"ün", Before::kConsonant, true},     {U"ya", Before::kVowel, false},
-    {U"yə", Before::kVowel, false},        {U"ye", Before::kVowel, false},
-    {U"na", Before::kPossVowel, false},    {U"nə", Before::kPossVowel, false},
-    {U"ne", Before::kPossVowel, false},    {U"nı", Before::kVowel, true},
-    {U"ni", Before::kVowel, true},         {U"nu", Before::kVowel, true},
-    {U"nü", Before::kVowel, true},         {U"a", Before::kConsonant, false},
-    {U"ə", Before::kConsonant, false},     {U"e", Before::kConsonant, false},
-    {U"ı", Before::kConsonant, true},      {U"i", Before::kConsonant, true},
-    {U"u", Before::kConsonant, true},      {U"ü", Before::kConsonant, true},
+    {U"yle", Before::kVowel, false},       {U"la", Before::kConsonant, false},
+    {U"lə", Before::kConsonant, false},    {U"le", Before::kConsonant, false},
+    {U"ın", Before::kConsonant, true},     {U"in", Before::kConsonant, true},
+    {U"un", Before::kConsonant, true},     {U"ün", Before::kConsonant, true},
+    {U"ya", Before::kVowel, false},        {U"yə", Before::kVowel, false},
+    {U"ye", Before::kVowel, false},        {U"na", Before::kPossVowel, false},
+    {U"nə", Before::kPossVowel, false},    {U"ne", Before::kPossVowel, false},
+    {U"nı", Before::kVowel, true},         {U"ni", Before::kVowel, true},
+    {U"nu", Before::kVowel, true},         {U"nü", Before::kVowel, true},
+    {U"a", Before::kConsonant, false},     {U"ə", Before::kConsonant, false},
+    {U"e", Before::kConsonant, false},     {U"ı", Before::kConsonant, true},
+    {U"i", Before::kConsonant, true},      {U"u", Before::kConsonant, true},
+    {U"ü", Before::kConsonant, true},
 };
 
 const Suffix kPossessive[] = {
@@ -279,10 +281,17 @@ std::string StemAzerbaijani(std::string_view word) {
     }
   }
   std::size_t len = w.size();
-  Strip(w, &len, kCopula);
-  Strip(w, &len, kCase);
-  Strip(w, &len, kPossessive);
-  Strip(w, &len, kPlural);
+  // Layers right to left; repeated (at most 3 rounds) so that a stem that
+  // ends like a suffix (nümayən-də, nümayəndə-si) is cut the same way in
+  // every form.
+  for (int round = 0; round < 3; ++round) {
+    std::size_t before = len;
+    Strip(w, &len, kCopula);
+    Strip(w, &len, kCase);
+    Strip(w, &len, kPossessive);
+    Strip(w, &len, kPlural);
+    if (len == before) break;
+  }
   U32 stem = w.substr(0, len);
   // Stems end in q/k, never in the soft ğ/y they take before a vowel:
   // torpağ-ı → torpaq, Qarabağ → qarabaq, nazirliy-i → nazirlik.
