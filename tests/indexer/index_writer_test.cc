@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "indexer/indexer.h"
@@ -222,6 +224,37 @@ TEST_F(IndexWriterTest, LongUrlsAreHashedIntoShortTerms) {
   auto r = (*w)->Add(Article(url, "Uzun ünvan."));
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_TRUE((*w)->Contains(url));
+}
+
+TEST_F(IndexWriterTest, BulkIndexerKeepsTheNewestVersionWhateverTheOrder) {
+  auto gen = IndexWriter::CreateGeneration(dir_, options_);
+  ASSERT_TRUE(gen.ok());
+  BulkIndexStats stats;
+  {
+    BulkIndexer bulk(gen->get(), 3);
+    for (int i = 0; i < 60; ++i) {
+      // 20 URLs, three versions each, pushed newest first for some.
+      int url = i % 20;
+      int version = (i / 20 + url) % 3;
+      bulk.Push([url, version]() -> std::optional<IndexedArticle> {
+        return Article("https://x.az/" + std::to_string(url), "versiya" + std::to_string(version),
+                       "2024-01-0" + std::to_string(version + 1) + "T00:00:00Z");
+      });
+    }
+    bulk.Push([]() -> std::optional<IndexedArticle> { return std::nullopt; });  // not an article
+    bulk.Push([]() -> std::optional<IndexedArticle> { throw std::runtime_error("bad page"); });
+    ASSERT_TRUE(bulk.Finish().ok());
+    stats = bulk.stats();
+  }
+  EXPECT_EQ(stats.tasks, 62u);
+  EXPECT_EQ(stats.articles, 60u);
+  EXPECT_EQ(stats.indexed + stats.unchanged, 60u);
+  EXPECT_EQ(stats.errors, 0u);
+  ASSERT_TRUE((*gen)->Publish().ok());
+  Xapian::Database db = Live();
+  EXPECT_EQ(db.get_doccount(), 20u);
+  EXPECT_EQ(db.get_termfreq("versiya2"), 20u);
+  EXPECT_EQ(db.get_termfreq("versiya0"), 0u);
 }
 
 TEST(NearDuplicateKeyTest, RepublishedCopyWithAttributionSharesTheKey) {
