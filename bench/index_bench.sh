@@ -13,7 +13,7 @@
 #   2. pressarc import --data DATA PAGES/*.html                    (archive + parse + index)
 #   3. pressarc reindex --data DATA                                (from the archive, all cores)
 # and prints documents per second (wall clock), the ratio, and index sizes
-# (du of the database directory; pressarc's is compacted by reindex).
+# (du of the database directory).
 set -euo pipefail
 
 PAGES=${1:-3000}
@@ -146,4 +146,4 @@ printf '%-34s %8s %10s %10s %12s\n' "pressarc import (HTML → WARC → index)" 
 printf '%-34s %8s %10s %10s %12s\n' "pressarc reindex (archive → index)" "$reindex_docs" "$reindex_s" "$reindex_rate" "$pressarc_kb"
 echo "ratio import/omindex:  $(rate "$import_rate" "$omega_rate")x   (goal >= 3x)"
 echo "ratio reindex/omindex: $(rate "$reindex_rate" "$omega_rate")x   (goal >= 3x)"
-echo "size pressarc/omindex: $(rate "$pressarc_kb" "$omega_kb") (reindexed, compacted; goal <= 1); after import: $(rate "$import_kb" "$omega_kb")"
+echo "size pressarc/omindex: $(rate "$pressarc_kb" "$omega_kb") after reindex, $(rate "$import_kb" "$omega_kb") after import (goal <= 1)"

@@ -183,7 +183,7 @@ class ReindexConcurrencyTest(unittest.TestCase):
     def setUpClass(cls):
         cls.data = tmp_data_dir()
         pages_dir = os.path.join(tmp_data_dir(), "pages")
-        cls.n = 300
+        cls.n = 200
         cls.files = synthetic_pages(pages_dir, cls.n)
         s = run_json(["import", "--json", "--data", cls.data, *cls.files], timeout=600)
         assert s["indexed"] == cls.n, s
