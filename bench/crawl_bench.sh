@@ -32,6 +32,7 @@ fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 WORK=$(mktemp -d /tmp/pressarc-crawl-bench-XXXXXX)
+chmod 755 "$WORK"  # nginx workers run as www-data
 NGINX_PID=""
 cleanup() {
   if [[ -n $NGINX_PID ]] && kill -0 "$NGINX_PID" 2>/dev/null; then kill "$NGINX_PID"; fi

@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS fetches(
   attempts INTEGER NOT NULL DEFAULT 1);
 CREATE INDEX IF NOT EXISTS fetches_url ON fetches(url);
 CREATE INDEX IF NOT EXISTS fetches_unindexed ON fetches(indexed) WHERE indexed = 0;
-CREATE INDEX IF NOT EXISTS fetches_canonical ON fetches(canonical) WHERE canonical != '';
+CREATE INDEX IF NOT EXISTS fetches_by_canonical ON fetches(canonical);
 CREATE TABLE IF NOT EXISTS robots(
   origin TEXT PRIMARY KEY, status INTEGER NOT NULL, body TEXT NOT NULL, fetched_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs(
