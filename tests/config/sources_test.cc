@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -258,6 +260,53 @@ TEST(DefaultConfig, KeepsTheContractDefaultsAndNoDataDir) {
   EXPECT_EQ(c.revisit_after_hours, d.revisit_after_hours);
   // Installed as /etc/pressarc/pressarc.toml, a relative data_dir would point into /etc.
   EXPECT_TRUE(main->data_dir.empty());
+}
+
+// The TOML examples in the docs must load too: a reader copies them.
+std::string TomlBlockContaining(const std::string& doc, const std::string& needle) {
+  std::ifstream in(std::string(PRESSARC_SOURCE_DIR) + "/" + doc);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  std::size_t pos = 0;
+  while ((pos = text.find("```toml\n", pos)) != std::string::npos) {
+    std::size_t start = pos + 8;
+    std::size_t end = text.find("```", start);
+    if (end == std::string::npos) break;
+    std::string block = text.substr(start, end - start);
+    if (block.find(needle) != std::string::npos) return block;
+    pos = end + 3;
+  }
+  return "";
+}
+
+TEST(DocExamples, ReadmeConfigExampleLoads) {
+  std::string block = TomlBlockContaining("README.md", "[[sources]]");
+  ASSERT_FALSE(block.empty());
+  auto c = ParseConfig(block, "README.md");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_NE(c->FindSource("mfa-az"), nullptr);
+}
+
+TEST(DocExamples, WorkedExampleOfAddingASourceLoads) {
+  std::string block = TomlBlockContaining("docs/adding-a-source.md", "name = \"mfa-kz\"");
+  ASSERT_FALSE(block.empty());
+  auto c = ParseConfig(block, "adding-a-source.md");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  const SourceConfig* s = c->FindSource("mfa-kz");
+  ASSERT_NE(s, nullptr);
+  const std::string article =
+      "https://www.gov.example.kz/memleket/entities/mfa/press/news/details/512345?lang=ru";
+  EXPECT_TRUE(InScope(*s, article));
+  EXPECT_TRUE(AnyMatches(s->article, article));
+  EXPECT_EQ(TranslationKey(*s, article), "512345");
+  const std::string listing =
+      "https://www.gov.example.kz/memleket/entities/mfa/press/news?lang=ru&page=2";
+  EXPECT_TRUE(InScope(*s, listing));
+  EXPECT_FALSE(AnyMatches(s->article, listing));
+  for (const auto& u : s->start_urls) EXPECT_TRUE(InScope(*s, u)) << u;
+  for (const auto& u : s->feeds) EXPECT_TRUE(InScope(*s, u)) << u;
+  EXPECT_FALSE(InScope(*s, "https://www.gov.example.kz/memleket/entities/mfa/search?q=x"));
 }
 
 }  // namespace
