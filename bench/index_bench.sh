@@ -123,7 +123,7 @@ t0=$(now)
 (cd "$WORK/pages" && ls | sed "s|^|$WORK/pages/|" | xargs "$BIN" import --quiet --data "$WORK/data" --json) > "$WORK/import.json"
 t1=$(now)
 import_s=$(python3 -c "print('%.2f' % ($t1 - $t0))")
-import_docs=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['indexed'])" "$WORK/import.json")
+import_docs=$(python3 -c "import json,sys; print(sum(json.loads(l)['indexed'] for l in open(sys.argv[1]) if l.strip()))" "$WORK/import.json")
 import_gen=$(awk '{print $2}' "$WORK/data/index/current")
 import_kb=$(du -sk "$WORK/data/index/$import_gen" | cut -f1)
 
