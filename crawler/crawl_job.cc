@@ -559,7 +559,6 @@ bool Job::Enqueue(const std::string& url, int source, int depth, Kind kind, int 
 }
 
 void Job::Seed() {
-  std::string now = NowIso();
   for (std::size_t i = 0; i < sources_.size(); ++i) {
     int s = static_cast<int>(i);
     const SourceConfig& cfg = *sources_[i].config;
@@ -595,7 +594,6 @@ void Job::Seed() {
       if (!seen_.count(p.url)) Enqueue(p.url, s, p.depth, Kind::kArticle, kPrioRevisit);
     }
   }
-  (void)now;
 }
 
 std::int64_t Job::NextWake(std::int64_t now) const {
