@@ -9,6 +9,7 @@ faults site costs failures, not the run.
 """
 
 import datetime
+import glob
 import json
 import os
 import re
@@ -168,6 +169,14 @@ class IncrementalCrawlTest(CrawlTestBase):
                 canonicals = {c for (c,) in db_rows(
                     data, "SELECT DISTINCT canonical FROM fetches WHERE page_kind='article'")}
                 self.assertEqual(count, len(canonicals), "duplicates in the index after version 2")
+            # Three runs of responses, revisits and redirects: an independent reader accepts them.
+            check = os.path.join(SOURCE_DIR, "tests", "warc-check", "check.mjs")
+            if shutil.which("node") and os.path.isdir(
+                    os.path.join(SOURCE_DIR, "tests", "warc-check", "node_modules", "warcio")):
+                files = sorted(glob.glob(os.path.join(data, "archive", "*.warc.gz")))
+                p = subprocess.run(["node", check, *files], capture_output=True, text=True,
+                                   timeout=300)
+                self.assertEqual(p.returncode, 0, p.stdout[-2000:] + p.stderr[-2000:])
 
 
 class PolitenessTest(CrawlTestBase):
