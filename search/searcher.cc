@@ -1,6 +1,7 @@
 // Searcher over the live index: query, fold near-duplicates, attach
 // translations, snippets, facets and the spelling suggestion.
 #include <xapian.h>
+#include <xapian/unicode.h>
 
 #include <algorithm>
 #include <cctype>
@@ -21,6 +22,41 @@ namespace pressarc::search {
 namespace {
 
 using internal::StoredDoc;
+
+// The suggestion keeps the user's capitals: a corrected word whose typed
+// form started with a capital starts with one too.
+std::string RestoreCase(const std::string& typed, const std::string& corrected) {
+  auto split = [](const std::string& s) {
+    std::vector<std::string> words;
+    std::size_t start = 0;
+    while (start <= s.size()) {
+      std::size_t sp = s.find(' ', start);
+      words.push_back(s.substr(start, sp == std::string::npos ? std::string::npos : sp - start));
+      if (sp == std::string::npos) break;
+      start = sp + 1;
+    }
+    return words;
+  };
+  std::vector<std::string> a = split(typed), b = split(corrected);
+  if (a.size() != b.size()) return corrected;
+  std::string out;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    std::string word = b[i];
+    if (a[i] != b[i] && !a[i].empty() && !word.empty()) {
+      Xapian::Utf8Iterator ta(a[i]), tb(word);
+      if (Xapian::Unicode::get_category(*ta) == Xapian::Unicode::UPPERCASE_LETTER &&
+          Xapian::Unicode::get_category(*tb) == Xapian::Unicode::LOWERCASE_LETTER) {
+        std::string upper;
+        Xapian::Unicode::append_utf8(upper, Xapian::Unicode::toupper(*tb));
+        ++tb;
+        word = upper + std::string(tb.raw(), tb.left());
+      }
+    }
+    if (i) out += ' ';
+    out += word;
+  }
+  return out;
+}
 
 // Results below this many make us look for a spelling suggestion.
 constexpr std::uint64_t kFewResults = 3;
@@ -183,8 +219,11 @@ class XapianSearcher : public Searcher {
     return Group(std::string(schema::kPrefixDupKey) + key, schema::kSlotDupKey, key, cap);
   }
 
+  // `full`: read each document's stored JSON (for its published date), not
+  // just the cheap fields.
   std::vector<LinkedDocument> Translations(Xapian::docid self, const StoredDoc& self_doc,
-                                           const Xapian::Document& doc, std::size_t cap) {
+                                           const Xapian::Document& doc, std::size_t cap,
+                                           bool full = false) {
     std::vector<LinkedDocument> out;
     std::string key = doc.get_value(schema::kSlotTranslation);
     if (key.empty()) return out;
@@ -192,7 +231,9 @@ class XapianSearcher : public Searcher {
     for (Xapian::docid did : Group(BooleanTerm(schema::kPrefixTranslation, key),
                                    schema::kSlotTranslation, key, cap * 4 + 1)) {
       if (did == self) continue;
-      StoredDoc other = internal::ReadLinkedDoc(db_.get_document(did));
+      Xapian::Document other_doc = db_.get_document(did);
+      StoredDoc other =
+          full ? internal::ReadStoredDoc(other_doc) : internal::ReadLinkedDoc(other_doc);
       if (other.source != self_doc.source || other.language == self_doc.language) continue;
       if (!seen.insert(other.canonical_url).second) continue;
       out.push_back(Linked(other));
@@ -323,7 +364,7 @@ class XapianSearcher : public Searcher {
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     Xapian::MSet mset = enquire.get_mset(0, 1, kMinChecked);
     if (mset.get_matches_estimated() <= total) return std::nullopt;
-    return corrected;
+    return RestoreCase(options.query, corrected);
   }
 
   std::optional<Xapian::docid> FindByTerm(const std::string& term) {
@@ -383,7 +424,7 @@ class XapianSearcher : public Searcher {
     a.fetched_at = s.fetched_at;
     a.archive_file = s.archive_file;
     a.archive_offset = s.archive_offset;
-    a.translations = Translations(*did, s, doc, 100);
+    a.translations = Translations(*did, s, doc, 100, true);
     for (Xapian::docid copy : Copies(doc, 101)) {
       if (copy != *did) a.copies.push_back(Linked(internal::ReadStoredDoc(db_.get_document(copy))));
     }
