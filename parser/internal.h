@@ -31,7 +31,7 @@ struct PrepassLimits {
   std::size_t max_depth = 400;        // nesting of elements that need an end tag
   std::size_t max_tags = 150000;      // the document is cut after this many tags
   std::size_t max_tag_bytes = 8192;   // a longer tag is cut (bounds attribute counts)
-  std::size_t max_bytes = 16u << 20;  // output cap
+  std::size_t max_bytes = 8u << 20;  // output cap (an article page is far smaller)
 };
 // Rewrites HTML so that Gumbo's cost is bounded: drops comments and the
 // content of <script> (except JSON-LD) and <style>, caps nesting depth, tag

@@ -12,6 +12,13 @@
 // found). Cost is bounded: input is capped at ExtractOptions::max_input_bytes,
 // DOM depth and node counts are capped, and text scans are linear.
 //
+// Per-source hints (ExtractHints in config/config.h) use a CSS selector
+// subset: tag, *, .class, #id, [attr], [attr=v], [attr*=v], [attr^=v],
+// [attr$=v], [attr~=v], descendant (space) and child (>) combinators, and
+// comma lists. Anything else (pseudo-classes, +, ~) makes the selector match
+// nothing. `content` selectors replace the generic content finder; `strip`
+// ones are removed first; `strip_text` sentences are cut from the text.
+//
 // Also here: URL resolution and normalisation, shared by the crawler.
 //
 // Thread safety: all functions are reentrant; no global mutable state after
@@ -43,31 +50,37 @@ struct AlternateLink {
 };
 
 struct Article {
-  std::string url;             // the URL it was fetched from (normalised)
-  std::string canonical_url;   // <link rel=canonical> / og:url when in scope, else url
-  std::string title;           // the article's heading
-  std::string published;       // ISO 8601 as the page gives it ("2023-02-28", "2023-02-28T16:25:00+04:00"); "" = unknown
-  std::string language;        // ISO 639-1 ("az", "ru", "en"); "" = unknown
-  std::string text;            // clean text; paragraphs joined by "\n\n"
-  std::string source;          // the configured source name (filled by the caller)
-  std::string translation_key; // "" when none
-  std::string description;     // meta description / og:description, when given
-  std::vector<std::string> links;       // absolute, normalised, in document order, deduplicated
-  std::vector<std::string> feed_links;  // RSS/Atom <link rel=alternate> in the head
-  std::vector<AlternateLink> alternates; // hreflang alternates
+  std::string url;            // the URL it was fetched from (normalised)
+  std::string canonical_url;  // <link rel=canonical> / og:url when in scope, else url
+  std::string title;          // the article's heading
+  // ISO 8601 as the page gives it: "2023-02-28", "2023-02-28T16:25:00" (seconds
+  // always written), "2023-02-28T16:25:00+04:00" when the page gives an offset;
+  // "" = unknown (never guessed; a date without a year is unknown).
+  std::string published;
+  std::string language;                   // ISO 639-1 ("az", "ru", "en"); "" = unknown
+  std::string text;                       // clean text; paragraphs joined by "\n\n"
+  std::string source;                     // the configured source name (filled by the caller)
+  std::string translation_key;            // "" when none
+  std::string description;                // meta description / og:description, when given
+  std::vector<std::string> links;         // absolute, normalised, in document order, deduplicated
+  std::vector<std::string> feed_links;    // RSS/Atom <link rel=alternate> in the head
+  std::vector<AlternateLink> alternates;  // hreflang alternates
   PageKind kind = PageKind::kOther;
-  std::string charset;         // the charset the bytes were decoded from
+  std::string charset;  // the charset the bytes were decoded from
 };
 
 struct ExtractOptions {
-  std::string url;              // where the page came from; base for relative links
-  std::string content_type;     // the HTTP Content-Type header, "" when unknown
-  std::string default_language; // used when the page does not say
+  std::string url;                    // where the page came from; base for relative links
+  std::string content_type;           // the HTTP Content-Type header, "" when unknown
+  std::string default_language;       // used when the page does not say
   std::string translation_key_regex;  // group 1 of a match on the URL (or canonical URL)
-  std::string timezone_offset;  // "+04:00": appended to a date-time without an offset? ("" = leave as is)
-  ExtractHints hints;           // per-source selectors
+  // The source's local offset ("+04:00"). Not applied by the parser: `published`
+  // stays as the page gives it (design.md); callers may use it to place a
+  // date-time without an offset on a time line.
+  std::string timezone_offset;
+  ExtractHints hints;                             // per-source selectors
   std::vector<std::string> article_url_patterns;  // URLs matching any of these are articles
-  std::size_t max_input_bytes = 50u << 20;  // bytes beyond this are ignored
+  std::size_t max_input_bytes = 50u << 20;        // bytes beyond this are ignored
 };
 
 // The whole extraction. Never fails.
@@ -80,7 +93,9 @@ Article ExtractArticle(std::string_view bytes, const ExtractOptions& options);
 // Returns "" for anything that is not an http(s) URL (mailto:, javascript:,
 // data:, malformed).
 std::string ResolveUrl(std::string_view base, std::string_view href);
-inline std::string NormalizeUrl(std::string_view url) { return ResolveUrl("", url); }
+inline std::string NormalizeUrl(std::string_view url) {
+  return ResolveUrl("", url);
+}
 
 // "scheme://host[:port]" of an absolute URL, "" when not http(s).
 std::string UrlOrigin(std::string_view url);
