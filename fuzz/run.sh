@@ -26,6 +26,6 @@ while IFS= read -r -d '' f; do
   n=$((n + 1))
 done < <(find "$root/tests/fixtures/sites" "$root/tests/fixtures/pages" -name '*.html' -print0)
 
-exec "$build/fuzz/extract_fuzz" -max_total_time="$seconds" -max_len=262144 -timeout=30 \
+exec "$build/fuzz/extract_fuzz" -max_total_time="$seconds" -max_len=${FUZZ_MAX_LEN:-65536} -timeout=30 \
   -rss_limit_mb=4096 -artifact_prefix="$build/fuzz-artifacts/" -print_final_stats=1 \
   "$corpus" "$seeds"
