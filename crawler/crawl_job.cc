@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <queue>
 #include <random>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "config/digest.h"
@@ -72,6 +73,7 @@ constexpr std::size_t kIndexBatch = 200;
 constexpr std::size_t kStateBatch = 64;
 constexpr std::int64_t kStateBatchMs = 250;
 constexpr std::size_t kMaxFailuresListed = 50;
+constexpr int kMaxQueryVariantsPerPath = 500;  // query explosion guard (per path, per run)
 
 struct Item {
   std::string url;
@@ -246,6 +248,7 @@ class Job {
     if (fatal_.ok()) fatal_ = st;
   }
   void Progress(bool final);
+  bool TooManyQueryVariants(const std::string& url);
   ExtractOptions OptionsFor(int source, const std::string& url, const std::string& ct) const;
   std::string NowIso() { return IsoUtc(clock_->UnixSeconds()); }
   std::string ArticleNextFetch() {
@@ -272,6 +275,7 @@ class Job {
   std::size_t rr_ = 0;
   std::map<std::uint64_t, Flight> flights_;
   std::unordered_set<std::string> seen_;
+  std::unordered_map<std::string, int> query_variants_;  // per scheme://host/path, this run
   std::uint64_t seq_ = 0;
   std::uint64_t next_id_ = 0;
   std::int64_t launched_pages_ = 0;
@@ -1154,7 +1158,7 @@ void Job::FollowLinks(const Item& from, const std::vector<std::string>& links, b
       Count(from.source, &CrawlCounters::out_of_scope);
       continue;
     }
-    if (!TrapReason(url, current_year_).empty()) {
+    if (!TrapReason(url, current_year_).empty() || TooManyQueryVariants(url)) {
       seen_.insert(url);
       continue;
     }
@@ -1189,6 +1193,14 @@ void Job::FollowLinks(const Item& from, const std::vector<std::string>& links, b
       }
     }
   }
+}
+
+// One path with ever new query strings (filters, sort orders, session
+// parameters, calendars) is a trap; its first variants are still crawled.
+bool Job::TooManyQueryVariants(const std::string& url) {
+  std::size_t q = url.find('?');
+  if (q == std::string::npos) return false;
+  return ++query_variants_[url.substr(0, q)] > kMaxQueryVariantsPerPath;
 }
 
 void Job::Progress(bool final) {

@@ -485,6 +485,27 @@ TEST(CrawlJob, TrapsAreBoundedByDepthAndTrapGuards) {
   EXPECT_LE(calendar, 6);
 }
 
+TEST(CrawlJob, QueryExplosionOnOnePathIsCut) {
+  World w;
+  FakeSite site;
+  site.articles = 1;
+  site.Install(w.web);
+  std::string links;
+  for (int i = 0; i < 600; ++i) {
+    std::string url = "http://mfa.test/search?q=" + std::to_string(i);
+    links += "<a href=\"/search?q=" + std::to_string(i) + "\">result</a>";
+    w.web.Page(url, "<html><body><p>nothing</p></body></html>");
+  }
+  w.web.Page("http://mfa.test/news", site.ListingHtml(1) + links);
+  Config config = SiteConfig();
+  config.sources[0].article = {};
+  config.crawler.per_host_delay_ms = 0;
+  ASSERT_TRUE(w.Crawl(config).ok());
+  int search = 0;
+  for (const Hit& h : w.web.hits) search += h.url.find("/search?") != std::string::npos;
+  EXPECT_EQ(search, 500);
+}
+
 TEST(CrawlJob, MaxPagesPerSourceBoundsTheFrontier) {
   World w;
   FakeSite site;
