@@ -1,9 +1,12 @@
 // IndexWriter: the live generation (crawl, import) and new generations
 // swapped in atomically (reindex). See indexer.h for the layout.
 #include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <xapian.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -97,6 +100,33 @@ Status WriteStub(const std::string& data_dir, const std::string& gen) {
     return Status::Runtime("cannot replace " + stub + " with " + tmp);
   }
   return FsyncPath(dir, true);
+}
+
+// Runs `xapian-check PATH` (xapian-tools). Not installed: skipped (the
+// reopen + document count check below still runs).
+Status RunXapianCheck(const std::string& path) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  std::string tool = "xapian-check";
+  std::vector<char*> argv = {tool.data(), const_cast<char*>(path.c_str()), nullptr};
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, tool.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    log::Info("indexer", "xapian-check not available; checked by reopening only");
+    return Status::Ok();
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 127) return Status::Ok();  // not found
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return Status::Runtime(
+        "the new index generation failed xapian-check; the live index is unchanged");
+  }
+  return Status::Ok();
 }
 
 struct Seen {
@@ -216,12 +246,9 @@ class XapianIndexWriter : public IndexWriter {
         fs::rename(BuildPath(), GenPath(), ec);
         if (ec) return Status::Runtime("cannot rename " + BuildPath() + ": " + ec.message());
       }
-      std::ostringstream report;
-      std::size_t errors = Xapian::Database::check(GenPath(), 0, &report);
-      if (errors != 0) {
-        return Status::Runtime("the new index generation failed its check (" +
-                               std::to_string(errors) + " errors); the live index is unchanged");
-      }
+      // xapian-check in a child process: Xapian::Database::check() in-process
+      // trips AddressSanitizer (a new/delete size mismatch inside libxapian 1.4.22).
+      if (Status s = RunXapianCheck(GenPath()); !s.ok()) return s;
       Xapian::Database check(GenPath());
       if (check.get_doccount() != expected) {
         return Status::Runtime("the new index generation has " +

@@ -31,7 +31,7 @@ class IndexWriterTest : public ::testing::Test {
     std::string live = LiveGeneration(dir_);
     if (!live.empty()) {
       std::string path = IndexPaths::Dir(dir_) + "/" + live;
-      EXPECT_EQ(Xapian::Database::check(path), 0u) << path;
+      // (Xapian::Database::check() in-process trips ASan inside libxapian 1.4.22.)
       std::string cmd = "xapian-check '" + path + "' >/dev/null 2>&1";
       EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
     }
