@@ -64,15 +64,18 @@ Status RunReindex(CommandContext& ctx, const ReindexFlags& flags) {
   std::uint64_t records = 0;
   std::uint64_t bad = 0;
   BulkIndexStats stats;
+  Status unreadable;
   {
     BulkIndexer bulk(writer->get(), flags.threads);
     for (const auto& name : files) {
       auto reader = WarcReader::Open(archive_dir + "/" + name);
       if (!reader.ok()) {
-        std::fprintf(stderr, "pressarc: %s: %s (skipped)\n", name.c_str(),
-                     reader.status().message().c_str());
-        ++bad;
-        continue;
+        // An archive file that cannot be read would silently drop its
+        // documents from the new index: fail, and leave the live index as it is.
+        unreadable = Status::Runtime(
+            "cannot read archive file " + name + ": " + reader.status().message(),
+            "the live index was left unchanged; fix the file's permissions and rerun reindex");
+        break;
       }
       log::Info("reindex", "replaying " + name);
       for (;;) {
@@ -109,7 +112,8 @@ Status RunReindex(CommandContext& ctx, const ReindexFlags& flags) {
     }
     Status finished = bulk.Finish();
     stats = bulk.stats();
-    if (!finished.ok()) return finished;  // the writer's destructor drops the new generation
+    if (!unreadable.ok()) return unreadable;  // the writer's destructor drops the new generation
+    if (!finished.ok()) return finished;
   }
   std::uint64_t documents = (*writer)->DocumentCount();
   std::string generation = (*writer)->Generation();

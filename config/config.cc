@@ -7,7 +7,6 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <toml++/toml.h>
@@ -214,6 +213,15 @@ bool ValidLanguage(const std::string& code) {
           std::islower(static_cast<unsigned char>(code[1])));
 }
 
+// "+HH:MM" or "-HH:MM", hours 00-14, minutes 00-59.
+bool ValidOffset(const std::string& o) {
+  auto digit = [&](std::size_t i) { return std::isdigit(static_cast<unsigned char>(o[i])) != 0; };
+  if (o.size() != 6 || (o[0] != '+' && o[0] != '-') || o[3] != ':') return false;
+  if (!digit(1) || !digit(2) || !digit(4) || !digit(5)) return false;
+  int hours = (o[1] - '0') * 10 + (o[2] - '0');
+  return hours <= 14 && o[4] <= '5';
+}
+
 bool ValidHttpUrl(const std::string& url) {
   return (url.rfind("http://", 0) == 0 && url.size() > 7) ||
          (url.rfind("https://", 0) == 0 && url.size() > 8);
@@ -254,8 +262,7 @@ Status ParseSource(const toml::table& t, const Reporter& r, const std::string& p
       }
     } else if (key == "timezone_offset") {
       PRESSARC_TRY(GetString(node, r, full, &s->timezone_offset));
-      static const std::regex kOffset("^[+-](0\\d|1[0-4]):[0-5]\\d$");
-      if (!std::regex_match(s->timezone_offset, kOffset)) {
+      if (!ValidOffset(s->timezone_offset)) {
         return r.Error(&node, full, "expected an offset like \"+04:00\"");
       }
     } else if (key == "per_host_delay_ms") {

@@ -345,7 +345,7 @@ std::size_t MatchOffset(const std::vector<Token>& t, std::size_t k, std::string*
       if (!IsPunct(t, e, ")")) return 0;
       ++e;
     }
-    char buf[16];
+    char buf[32];  // room for any int, so -Wformat-truncation stays quiet
     std::snprintf(buf, sizeof buf, "%c%02d:%02d", sign, hh, mm);
     *offset = buf;
     return e - k;
