@@ -8,7 +8,7 @@ PACKAGES=(
   libcurl4-openssl-dev libgumbo-dev libxapian-dev xapian-tools libicu-dev
   libsqlite3-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   zlib1g-dev libxml2-dev libgtest-dev libgmock-dev
-  python3 nodejs npm
+  python3
   help2man systemd
 )
 
@@ -18,6 +18,12 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
+# Node.js and npm run the independent WARC check (warcio). Any install that
+# provides the commands will do (Debian's packages, or a vendor's nodejs that
+# bundles npm and conflicts with Debian's npm package).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 
 if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
