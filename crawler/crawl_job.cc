@@ -191,21 +191,6 @@ HeaderList StoredHeaders(const FetchResponse& r, bool truncated) {
   return out;
 }
 
-ExtractOptions DefaultExtractOptions(const SourceConfig* source, const std::string& url,
-                                     const std::string& content_type) {
-  ExtractOptions o;
-  o.url = url;
-  o.content_type = content_type;
-  if (source) {
-    o.default_language = source->language;
-    o.translation_key_regex = source->translation_key;
-    o.timezone_offset = source->timezone_offset;
-    o.hints = source->extract;
-    o.article_url_patterns = source->article;
-  }
-  return o;
-}
-
 class Job {
  public:
   Job(const Config& config, const CrawlRequest& request, ArticleSink* sink, const CrawlEnv& env)
@@ -305,7 +290,7 @@ void Job::Count(int source, std::int64_t CrawlCounters::*field, std::int64_t n) 
 ExtractOptions Job::OptionsFor(int source, const std::string& url, const std::string& ct) const {
   const SourceConfig* cfg = source >= 0 ? sources_[source].config : nullptr;
   if (request_.extract_options) return request_.extract_options(cfg, url, ct);
-  return DefaultExtractOptions(cfg, url, ct);
+  return ExtractOptionsForSource(cfg, url, ct);
 }
 
 Status Job::Setup() {
@@ -400,7 +385,7 @@ Status Job::Replay() {
           const SourceConfig* cfg =
               source >= 0 ? sources_[source].config : config_.FindSource(row.source);
           ExtractOptions eo = request_.extract_options ? request_.extract_options(cfg, row.url, ct)
-                                                       : DefaultExtractOptions(cfg, row.url, ct);
+                                                       : ExtractOptionsForSource(cfg, row.url, ct);
           Article article = ExtractArticle(*body, eo);
           article.source = row.source;
           if (article.kind == PageKind::kArticle) {

@@ -69,7 +69,7 @@ struct CrawlRequest {
   std::int64_t max_pages = 0;        // 0 = no limit (per run, all sources)
   bool progress = false;             // a progress line on stderr (for terminals)
   // Extraction options for a page of a source (which may be nullptr); the
-  // CLI passes cli::ExtractOptionsFor. Unset = the same defaults built here.
+  // CLI passes cli::ExtractOptionsFor. Unset = ExtractOptionsForSource (parser.h).
   std::function<ExtractOptions(const SourceConfig*, const std::string& url,
                                const std::string& content_type)>
       extract_options;

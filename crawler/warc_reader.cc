@@ -302,8 +302,14 @@ class FileWarcReader : public WarcReader {
     }
     std::uint64_t start = pos_;
     std::string problem = ReadRecord(record);
+    // Look one byte past the record, so that a compressed member cut right
+    // after the record's last byte (its trailer lost) is seen as a break
+    // before the record is accepted, whatever the deflate data happened to be.
+    stream_.Ensure(pos_, 1);
     std::uint64_t at = 0;
-    if (stream_.BreakIn(start, pos_, &at)) {
+    // A break exactly at the record's end is harmless when a new member
+    // starts there (the damage is in the next record, not in this one).
+    if (stream_.BreakIn(start, pos_, &at) && !(at == pos_ && stream_.IsMemberStart(pos_))) {
       if (problem.empty()) problem = "record cut by damaged compressed data";
       pos_ = at;
     }

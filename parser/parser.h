@@ -83,6 +83,11 @@ struct ExtractOptions {
   std::size_t max_input_bytes = 50u << 20;        // bytes beyond this are ignored
 };
 
+// Extraction options for a page of a configured source (nullptr = no source:
+// generic extraction only). Shared by the crawler, import and reindex.
+ExtractOptions ExtractOptionsForSource(const SourceConfig* source, const std::string& url,
+                                       const std::string& content_type);
+
 // The whole extraction. Never fails.
 Article ExtractArticle(std::string_view bytes, const ExtractOptions& options);
 
