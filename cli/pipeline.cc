@@ -17,7 +17,8 @@ bool LooksLikeHtml(std::string_view content_type, std::string_view body) {
   std::string head(body.substr(0, 1024));
   std::transform(head.begin(), head.end(), head.begin(),
                  [](unsigned char c) { return std::tolower(c); });
-  return head.find("<html") != std::string::npos || head.find("<!doctype html") != std::string::npos ||
+  return head.find("<html") != std::string::npos ||
+         head.find("<!doctype html") != std::string::npos ||
          head.find("<body") != std::string::npos || head.find("<p") != std::string::npos;
 }
 
@@ -55,8 +56,8 @@ std::optional<Article> ArticleFromRecord(const Config& config, const WarcRecord&
     auto http = ParseHttpResponse(record.block);
     if (!http.ok() || http->status < 200 || http->status >= 300) return std::nullopt;
     content_type = FindHeader(http->headers, "Content-Type");
-    auto decoded = DecodeContentEncoding(http->body, FindHeader(http->headers, "Content-Encoding"),
-                                         64u << 20);
+    auto decoded =
+        DecodeContentEncoding(http->body, FindHeader(http->headers, "Content-Encoding"), 64u << 20);
     if (!decoded.ok()) return std::nullopt;
     body = std::move(decoded.value());
   } else if (type == "resource") {

@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <toml++/toml.h>
 #include <unicode/regex.h>
 #include <unicode/unistr.h>
 
@@ -9,7 +10,6 @@
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace pressarc {
 namespace {
@@ -48,16 +48,24 @@ class Reporter {
 
 std::string TypeName(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
     case toml::node_type::date:
     case toml::node_type::time:
-    case toml::node_type::date_time: return "a date";
-    default: return "nothing";
+    case toml::node_type::date_time:
+      return "a date";
+    default:
+      return "nothing";
   }
 }
 
@@ -92,7 +100,8 @@ Status GetInt(const toml::node& node, const Reporter& r, const std::string& key,
 }
 
 Status GetBool(const toml::node& node, const Reporter& r, const std::string& key, bool* out) {
-  if (!node.is_boolean()) return r.Error(&node, key, "expected true or false, got " + TypeName(node));
+  if (!node.is_boolean())
+    return r.Error(&node, key, "expected true or false, got " + TypeName(node));
   *out = node.as_boolean()->get();
   return Status::Ok();
 }
@@ -125,10 +134,10 @@ Status CheckRegexes(const toml::node& node, const Reporter& r, const std::string
   return Status::Ok();
 }
 
-#define PRESSARC_TRY(expr)        \
-  do {                            \
-    Status _s = (expr);           \
-    if (!_s.ok()) return _s;      \
+#define PRESSARC_TRY(expr)   \
+  do {                       \
+    Status _s = (expr);      \
+    if (!_s.ok()) return _s; \
   } while (0)
 
 Status ParseCrawler(const toml::table& t, const Reporter& r, CrawlerOptions* c) {
@@ -198,8 +207,8 @@ Status ParseExtract(const toml::table& t, const Reporter& r, const std::string& 
 bool ValidName(const std::string& name) {
   if (name.empty() || name.size() > 64) return false;
   for (char c : name) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-          c == '-' || c == '_' || c == '.')) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) {
       return false;
     }
   }
@@ -208,9 +217,8 @@ bool ValidName(const std::string& name) {
 
 // ISO 639-1: two lower-case letters ("" = not set).
 bool ValidLanguage(const std::string& code) {
-  return code.empty() ||
-         (code.size() == 2 && std::islower(static_cast<unsigned char>(code[0])) &&
-          std::islower(static_cast<unsigned char>(code[1])));
+  return code.empty() || (code.size() == 2 && std::islower(static_cast<unsigned char>(code[0])) &&
+                          std::islower(static_cast<unsigned char>(code[1])));
 }
 
 // "+HH:MM" or "-HH:MM", hours 00-14, minutes 00-59.

@@ -4,7 +4,9 @@
 
 namespace pressarc {
 namespace {
-inline std::uint32_t Rol(std::uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
+inline std::uint32_t Rol(std::uint32_t x, int n) {
+  return (x << n) | (x >> (32 - n));
+}
 }  // namespace
 
 Sha1::Sha1() : h_{0x67452301u, 0xEFCDAB89u, 0x98BADCFEu, 0x10325476u, 0xC3D2E1F0u}, buf_{} {}

@@ -16,11 +16,16 @@ std::mutex g_mu;
 
 const char* LevelName(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
-    case Level::kOff: break;
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
+    case Level::kOff:
+      break;
   }
   return "off";
 }
@@ -37,10 +42,18 @@ std::string UtcNow() {
 
 }  // namespace
 
-void SetLevel(Level level) { g_level = level; }
-void SetFormat(Format format) { g_format = format; }
-Level GetLevel() { return g_level; }
-bool Enabled(Level level) { return level >= g_level.load() && level != Level::kOff; }
+void SetLevel(Level level) {
+  g_level = level;
+}
+void SetFormat(Format format) {
+  g_format = format;
+}
+Level GetLevel() {
+  return g_level;
+}
+bool Enabled(Level level) {
+  return level >= g_level.load() && level != Level::kOff;
+}
 
 void Write(Level level, std::string_view source, std::string_view message) {
   if (!Enabled(level)) return;

@@ -13,7 +13,8 @@ std::string FindHeader(const HeaderList& headers, std::string_view name) {
 
 std::string WarcRecord::TargetUri() const {
   std::string uri = FindHeader(headers, "WARC-Target-URI");
-  if (uri.size() >= 2 && uri.front() == '<' && uri.back() == '>') uri = uri.substr(1, uri.size() - 2);
+  if (uri.size() >= 2 && uri.front() == '<' && uri.back() == '>')
+    uri = uri.substr(1, uri.size() - 2);
   return uri;
 }
 
