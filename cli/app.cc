@@ -1,9 +1,5 @@
 #include "cli/app.h"
 
-#include <curl/curl.h>
-#include <unicode/uvernum.h>
-#include <xapian.h>
-
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -11,10 +7,6 @@
 
 #include "cli/version.h"
 #include "config/log.h"
-
-#ifndef PRESSARC_GUMBO_VERSION
-#define PRESSARC_GUMBO_VERSION "0.10.1"
-#endif
 
 namespace pressarc::cli {
 namespace fs = std::filesystem;
@@ -51,15 +43,6 @@ void AddCommonOptions(CLI::App* sub, CommonOptions* options) {
   sub->option_defaults()->group("Options");
 }
 
-std::string VersionText() {
-  std::string out = "pressarc " PRESSARC_VERSION "\n";
-  out += std::string("libcurl ") + curl_version_info(CURLVERSION_NOW)->version + "\n";
-  out += std::string("Xapian ") + Xapian::version_string() + "\n";
-  out += std::string("ICU ") + U_ICU_VERSION + "\n";
-  out += std::string("Gumbo ") + PRESSARC_GUMBO_VERSION + "\n";
-  return out;
-}
-
 namespace {
 
 void ApplyLogging(const CommonOptions& common) {
@@ -81,13 +64,15 @@ int ReportError(const Status& status) {
 
 }  // namespace
 
-int RunCli(int argc, char** argv) {
+int RunCommands(int argc, char** argv, std::initializer_list<Registration> commands,
+                std::string (*version_text)()) {
   CLI::App app{
       "pressarc: archive the press releases of government ministries (WARC) and search them "
       "(Xapian).",
       "pressarc"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", VersionText());
+  // The text is printed by the handler below (computed only when asked for).
+  app.set_version_flag("--version", std::string("pressarc " PRESSARC_VERSION));
   app.footer(
       "Exit codes: 0 success; 1 runtime failure (including \"no index yet\"); 2 usage, config or\n"
       "query error; 75 another job holds the data directory's lock.\n"
@@ -95,13 +80,7 @@ int RunCli(int argc, char** argv) {
 
   CommandContext ctx;
   CommandRun run;
-  RegisterCrawl(app, ctx, &run);
-  RegisterReindex(app, ctx, &run);
-  RegisterImport(app, ctx, &run);
-  RegisterSearch(app, ctx, &run);
-  RegisterShow(app, ctx, &run);
-  RegisterExtract(app, ctx, &run);
-  RegisterStats(app, ctx, &run);
+  for (Registration add : commands) add(app, ctx, &run);
 
   try {
     app.parse(argc, argv);
@@ -110,7 +89,7 @@ int RunCli(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
-    std::cout << VersionText();
+    std::cout << version_text();
     return kExitOk;
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "pressarc: %s\n", e.what());

@@ -2,13 +2,18 @@
 // design.md and README.md: commands, flags, output, exit codes).
 //
 // Each subcommand lives in cli/cmd_<name>.cc and registers itself through
-// one Register* function below. Results go to stdout, diagnostics to
+// one Register* function below. Two executables share this code: `pressarc`
+// (cli/main.cc) serves search, show and stats itself and hands every other
+// command line, unchanged, to the full CLI `pressarc-full` (cli/full_main.cc,
+// installed in libexec), so that a search never loads the crawler's
+// libraries. Results go to stdout, diagnostics to
 // stderr. Errors come back as Status values; RunCli turns them into one line
 // "pressarc: ..." (plus an optional hint line) and the exit code:
 // 0 ok, 1 runtime failure, 2 usage/config/query error, 75 lock held.
 #pragma once
 
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 
@@ -50,6 +55,7 @@ using CommandRun = std::function<Status(CommandContext&)>;
 void AddCommonOptions(CLI::App* sub, CommonOptions* options);
 
 // Each adds its subcommand to `app`; when it is chosen, *run is set.
+using Registration = void (*)(CLI::App& app, CommandContext& ctx, CommandRun* run);
 void RegisterCrawl(CLI::App& app, CommandContext& ctx, CommandRun* run);
 void RegisterReindex(CLI::App& app, CommandContext& ctx, CommandRun* run);
 void RegisterImport(CLI::App& app, CommandContext& ctx, CommandRun* run);
@@ -58,10 +64,25 @@ void RegisterShow(CLI::App& app, CommandContext& ctx, CommandRun* run);
 void RegisterExtract(CLI::App& app, CommandContext& ctx, CommandRun* run);
 void RegisterStats(CLI::App& app, CommandContext& ctx, CommandRun* run);
 
-// The whole CLI; returns the exit code. Used by main() and by tests.
+// The `pressarc` command with the given subcommands (the top level, its
+// help text, --help and --version are the same whichever are given):
+// parses argv, runs the chosen subcommand, returns the exit code.
+// `version_text` is called for --version only.
+int RunCommands(int argc, char** argv, std::initializer_list<Registration> commands,
+                std::string (*version_text)());
+
+// The whole CLI, every subcommand; returns the exit code. Used by the full
+// executable (cli/full_main.cc) and by tests. Defined in cli/full_cli.cc,
+// which links libcurl: code that must not load it uses RunCommands.
 int RunCli(int argc, char** argv);
 
-// "pressarc 0.1.0" plus the versions of libcurl, Xapian, ICU and Gumbo.
+// "pressarc 0.1.0" plus the versions of libcurl, Xapian, ICU and Gumbo
+// (cli/full_cli.cc).
 std::string VersionText();
+
+// The commands `pressarc` serves itself, in a process that maps only
+// Xapian, ICU, SQLite and the C++ runtime (cli/main.cc); every other
+// command line goes to the full executable. Keep in step with RunCli.
+inline constexpr std::initializer_list<const char*> kQueryCommands = {"search", "show", "stats"};
 
 }  // namespace pressarc::cli

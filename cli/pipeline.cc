@@ -69,7 +69,9 @@ std::optional<Article> ArticleFromRecord(const Config& config, const WarcRecord&
   if (!LooksLikeHtml(content_type, body)) return std::nullopt;
   const SourceConfig* source =
       source_name.empty() ? SourceForUrl(config, url) : config.FindSource(source_name);
-  Article article = ExtractArticle(body, ExtractOptionsFor(source, url, content_type));
+  ExtractOptions options = ExtractOptionsFor(source, url, content_type);
+  options.collect_links = false;  // indexed, not crawled
+  Article article = ExtractArticle(body, options);
   if (!source_name.empty()) {
     article.source = source_name;
   } else if (source) {

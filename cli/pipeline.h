@@ -23,7 +23,7 @@ ExtractOptions ExtractOptionsFor(const SourceConfig* source, const std::string& 
 // Parses a WARC `response` (HTTP 2xx, HTML) or `resource` record into an
 // Article, decoding any Content-Encoding. `source_name` forces the source
 // ("" = SourceForUrl, else the host). nullopt when the record holds no HTML
-// page.
+// page. The article's links are not collected (it is indexed, not crawled).
 std::optional<Article> ArticleFromRecord(const Config& config, const WarcRecord& record,
                                          const std::string& source_name);
 

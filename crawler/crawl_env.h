@@ -81,6 +81,8 @@ class HttpClient {
   virtual std::size_t InFlight() const = 0;
 };
 
+// libcurl multi; the transfers run on a thread of the client's own, so that
+// responses arrive while the job processes earlier ones.
 struct CurlClientOptions {
   int max_connections = 16;
 };

@@ -6,11 +6,15 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <queue>
 #include <random>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -136,6 +140,114 @@ struct PendingArticle {
   int source = 0;
 };
 
+// Indexes on a thread of its own, so that the crawl goes on fetching,
+// archiving and extracting while the index is written. Batches are indexed in
+// the order given; the sink is used by the worker thread alone from the first
+// Submit on. Documents are committed every `commit_every` articles and when a
+// batch asks for it; each commit reports the fetch ids it made durable, which
+// the crawler then marks indexed (state after index, so that kill -9 loses
+// nothing: an uncommitted article is replayed by the next run).
+class IndexWorker {
+ public:
+  struct Done {
+    std::vector<std::pair<int, std::int64_t>> indexed;  // (source, count) of added documents
+    std::vector<std::int64_t> committed;                // fetch ids now in the index
+    Status status;                                      // a failed commit: the run stops
+  };
+
+  IndexWorker(ArticleSink* sink, std::size_t commit_every)
+      : sink_(sink), commit_every_(commit_every) {}
+  ~IndexWorker() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  IndexWorker(const IndexWorker&) = delete;
+  IndexWorker& operator=(const IndexWorker&) = delete;
+
+  // Queues a batch; waits while two batches are already waiting (the
+  // crawler must not outrun the index by more than that in memory).
+  void Submit(std::vector<PendingArticle> batch, bool commit) {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!thread_.joinable()) thread_ = std::thread([this] { Work(); });
+    cv_.wait(lock, [this] { return queue_.size() < 2 || failed_; });
+    if (failed_) return;
+    queue_.push_back(Batch{std::move(batch), commit});
+    ++submitted_;
+    cv_.notify_all();
+  }
+
+  // What was indexed since the last call; with `wait`, after every batch
+  // submitted so far is done.
+  std::vector<Done> Take(bool wait) {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (wait) cv_.wait(lock, [this] { return finished_ == submitted_ || failed_; });
+    std::vector<Done> out = std::move(done_);
+    done_.clear();
+    return out;
+  }
+
+ private:
+  struct Batch {
+    std::vector<PendingArticle> articles;
+    bool commit = false;
+  };
+
+  void Work() {
+    std::vector<std::int64_t> uncommitted;
+    for (;;) {
+      Batch batch;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+        if (stop_) return;  // what is queued stays unindexed: replayed next run
+        batch = std::move(queue_.front());
+        queue_.pop_front();
+        cv_.notify_all();
+      }
+      Done done;
+      std::map<int, std::int64_t> counts;
+      for (const PendingArticle& p : batch.articles) {
+        auto added = sink_->Add(p.article, p.where, p.fetched_at);
+        if (!added.ok()) {
+          // Left unindexed in the state: the next run replays it.
+          log::Warn("crawler", "indexing " + p.article.url + ": " + added.status().message());
+          continue;
+        }
+        if (*added) ++counts[p.source];
+        uncommitted.push_back(p.fetch_id);
+      }
+      done.indexed.assign(counts.begin(), counts.end());
+      if (!uncommitted.empty() && (batch.commit || uncommitted.size() >= commit_every_)) {
+        done.status = sink_->Commit();
+        if (done.status.ok()) done.committed = std::move(uncommitted);
+        uncommitted.clear();
+      }
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!done.status.ok()) failed_ = true;
+      done_.push_back(std::move(done));
+      ++finished_;
+      cv_.notify_all();
+      if (failed_) return;
+    }
+  }
+
+  ArticleSink* sink_;
+  std::size_t commit_every_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Batch> queue_;
+  std::vector<Done> done_;
+  std::uint64_t submitted_ = 0;
+  std::uint64_t finished_ = 0;
+  bool stop_ = false;
+  bool failed_ = false;
+  std::thread thread_;  // last: started after the members it uses
+};
+
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
@@ -228,6 +340,7 @@ class Job {
   void UseRobots(Origin& o, int status, const std::string& body, bool cache);
   void EnsureTxn();
   void Flush(bool force);
+  void TakeIndexed(bool wait);
   void Count(int source, std::int64_t CrawlCounters::*field, std::int64_t n = 1);
   void SetFatal(const Status& st) {
     if (fatal_.ok()) fatal_ = st;
@@ -251,6 +364,7 @@ class Job {
   std::unique_ptr<HttpClient> own_http_;
   std::unique_ptr<WarcWriter> own_warc_;
   std::unique_ptr<CrawlState> state_;
+  std::unique_ptr<IndexWorker> indexer_;  // declared after state_: joined before it closes
   std::string archive_dir_;
   std::mt19937_64 rng_;
 
@@ -271,7 +385,6 @@ class Job {
   std::size_t txn_rows_ = 0;
   std::int64_t last_flush_ms_ = 0;
   std::vector<PendingArticle> pending_;
-  std::vector<std::int64_t> uncommitted_;
   Status fatal_;
 
   CrawlSummary summary_;
@@ -439,30 +552,30 @@ void Job::Flush(bool force) {
     pending_.clear();
     return;
   }
-  for (auto& p : pending_) {
-    auto added = sink_->Add(p.article, p.where, p.fetched_at);
-    if (!added.ok()) {
-      // Left unindexed in the state: the next run replays it.
-      log::Warn("crawler", "indexing " + p.article.url + ": " + added.status().message());
-      continue;
-    }
-    if (*added) Count(p.source, &CrawlCounters::indexed);
-    uncommitted_.push_back(p.fetch_id);
+  if (!pending_.empty() || force) {
+    if (!indexer_) indexer_ = std::make_unique<IndexWorker>(sink_, kIndexBatch);
+    indexer_->Submit(std::move(pending_), force);
+    pending_.clear();
   }
-  pending_.clear();
-  if (!uncommitted_.empty() && (force || uncommitted_.size() >= kIndexBatch)) {
-    Status st = sink_->Commit();
-    if (!st.ok()) return SetFatal(st);
+  TakeIndexed(force);
+}
+
+// Counts what the index worker added and marks what it committed.
+void Job::TakeIndexed(bool wait) {
+  if (!indexer_) return;
+  for (IndexWorker::Done& d : indexer_->Take(wait)) {
+    for (const auto& [source, n] : d.indexed) Count(source, &CrawlCounters::indexed, n);
+    if (!d.status.ok()) return SetFatal(d.status);
+    if (d.committed.empty()) continue;
     EnsureTxn();
     if (!fatal_.ok()) return;
-    st = state_->MarkIndexed(uncommitted_);
+    Status st = state_->MarkIndexed(d.committed);
     if (!st.ok()) return SetFatal(st);
-    uncommitted_.clear();
-    if (force) {
-      st = state_->Commit();
-      txn_open_ = false;
-      if (!st.ok()) return SetFatal(st);
-    }
+  }
+  if (wait && txn_open_) {
+    Status st = state_->Commit();
+    txn_open_ = false;
+    if (!st.ok()) SetFatal(st);
   }
 }
 

@@ -52,8 +52,10 @@ struct CrawlSummary {
   std::vector<std::string> failures;  // "URL: reason", first few, for the summary
 };
 
-// Receives each new or changed article in archive order. Called on the
-// crawler's thread.
+// Receives each new or changed article in archive order. Called from one
+// thread at a time, never concurrently: the crawl job's index thread (so that
+// fetching, archiving and extraction go on while the index is written), or
+// the caller's thread when replaying what a killed run left unindexed.
 class ArticleSink {
  public:
   virtual ~ArticleSink() = default;

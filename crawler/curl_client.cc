@@ -2,12 +2,20 @@
 // messages are what went over the wire), no automatic redirects, only http
 // and https, any Content-Encoding accepted and decoded, the decoded size
 // capped while receiving, the request head recorded as sent.
+//
+// Transfers run on a thread of their own, which alone uses the multi handle:
+// the next response arrives while the crawler archives and extracts the
+// previous one. Start and Wait hand requests and responses over under a mutex;
+// curl_multi_wakeup interrupts the thread's poll when a request comes.
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include "crawler/crawl_env.h"
 
@@ -109,8 +117,15 @@ class CurlHttpClient : public HttpClient {
     curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, 2L);
     share_ = curl_share_init();
     curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    thread_ = std::thread([this] { Run(); });
   }
   ~CurlHttpClient() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    curl_multi_wakeup(multi_);
+    thread_.join();
     for (auto& [easy, t] : transfers_) Finish(t.get());
     transfers_.clear();
     curl_multi_cleanup(multi_);
@@ -120,6 +135,57 @@ class CurlHttpClient : public HttpClient {
   CurlHttpClient& operator=(const CurlHttpClient&) = delete;
 
   void Start(FetchRequest request) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      incoming_.push_back(std::move(request));
+      ++in_flight_;
+    }
+    curl_multi_wakeup(multi_);
+  }
+
+  std::vector<FetchResponse> Wait(std::int64_t max_wait_ms) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (done_.empty() && in_flight_ > 0) {
+      cv_.wait_for(lock, std::chrono::milliseconds(std::clamp<std::int64_t>(max_wait_ms, 0, 1000)),
+                   [this] { return !done_.empty(); });
+    }
+    std::vector<FetchResponse> out = std::move(done_);
+    done_.clear();
+    in_flight_ -= out.size();
+    return out;
+  }
+
+  std::size_t InFlight() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return in_flight_;
+  }
+
+ private:
+  // The transfer thread.
+  void Run() {
+    for (;;) {
+      std::vector<FetchRequest> requests;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (stop_) return;
+        requests.swap(incoming_);
+      }
+      std::vector<FetchResponse> finished;
+      for (FetchRequest& r : requests) Add(std::move(r), &finished);
+      int running = 0;
+      curl_multi_perform(multi_, &running);
+      Collect(&finished);
+      if (!finished.empty()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        for (FetchResponse& r : finished) done_.push_back(std::move(r));
+        cv_.notify_all();
+      }
+      // Returns on socket activity, a timeout of libcurl's, or curl_multi_wakeup.
+      curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
+    }
+  }
+
+  void Add(FetchRequest request, std::vector<FetchResponse>* finished) {
     auto t = std::make_unique<Transfer>();
     t->request = std::move(request);
     t->response.id = t->request.id;
@@ -159,31 +225,13 @@ class CurlHttpClient : public HttpClient {
     if (rc != CURLM_OK) {
       t->response.error = FetchError::kOther;
       t->response.error_message = curl_multi_strerror(rc);
-      failed_.push_back(std::move(t->response));
+      finished->push_back(std::move(t->response));
       Finish(t.get());
       return;
     }
     transfers_.emplace(e, std::move(t));
   }
 
-  std::vector<FetchResponse> Wait(std::int64_t max_wait_ms) override {
-    std::vector<FetchResponse> done = std::move(failed_);
-    failed_.clear();
-    int running = 0;
-    curl_multi_perform(multi_, &running);
-    Collect(&done);
-    if (done.empty() && !transfers_.empty()) {
-      curl_multi_poll(multi_, nullptr, 0,
-                      static_cast<int>(std::clamp<std::int64_t>(max_wait_ms, 0, 1000)), nullptr);
-      curl_multi_perform(multi_, &running);
-      Collect(&done);
-    }
-    return done;
-  }
-
-  std::size_t InFlight() const override { return transfers_.size(); }
-
- private:
   void Collect(std::vector<FetchResponse>* done) {
     int left = 0;
     while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
@@ -215,10 +263,20 @@ class CurlHttpClient : public HttpClient {
     t->header_list = nullptr;
   }
 
+  // Used by the transfer thread only.
   CURLM* multi_ = nullptr;
   CURLSH* share_ = nullptr;
   std::map<CURL*, std::unique_ptr<Transfer>> transfers_;
-  std::vector<FetchResponse> failed_;
+
+  // Shared, under mu_.
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<FetchRequest> incoming_;
+  std::vector<FetchResponse> done_;
+  std::size_t in_flight_ = 0;  // started and not yet returned by Wait
+  bool stop_ = false;
+
+  std::thread thread_;  // last: started once the members above exist
 };
 
 }  // namespace

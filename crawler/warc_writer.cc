@@ -83,26 +83,55 @@ std::string AngleWrapped(const std::string& id) {
   return "<" + id + ">";
 }
 
-// Gzips `data` as one complete gzip member.
-Result<std::string> GzipMember(std::string_view data, int level) {
-  z_stream zs{};
-  level = std::clamp(level, 1, 9);
-  if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    return Status::Runtime("cannot start gzip compression");
+// Gzips records, one complete gzip member each, appended to a buffer. One
+// deflate state is reused (deflateReset) for every member: setting up a new
+// one per record (~256 KiB of zlib state, allocated and cleared) cost more
+// than compressing a small record.
+class GzipEncoder {
+ public:
+  explicit GzipEncoder(int level) : level_(std::clamp(level, 1, 9)) {}
+  ~GzipEncoder() {
+    if (ready_) deflateEnd(&zs_);
   }
-  std::string out;
-  out.resize(deflateBound(&zs, data.size()) + 64);
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  int rc = deflate(&zs, Z_FINISH);
-  std::size_t produced = zs.total_out;
-  deflateEnd(&zs);
-  if (rc != Z_STREAM_END) return Status::Runtime("gzip compression failed");
-  out.resize(produced);
-  return out;
-}
+  GzipEncoder(const GzipEncoder&) = delete;
+  GzipEncoder& operator=(const GzipEncoder&) = delete;
+
+  // Appends `data` to `*out` as one gzip member.
+  Status Append(std::string_view data, std::string* out) {
+    if (!ready_) {
+      zs_ = z_stream{};
+      if (deflateInit2(&zs_, level_, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        return Status::Runtime("cannot start gzip compression");
+      }
+      ready_ = true;
+    } else if (deflateReset(&zs_) != Z_OK) {
+      return Status::Runtime("cannot restart gzip compression");
+    }
+    std::size_t start = out->size();
+    std::size_t bound = deflateBound(&zs_, data.size()) + 64;
+    // Grows without clearing what it adds only as far as the bound needs.
+    out->resize(start + bound);
+    zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    zs_.avail_in = static_cast<uInt>(data.size());
+    zs_.next_out = reinterpret_cast<Bytef*>(out->data() + start);
+    zs_.avail_out = static_cast<uInt>(bound);
+    int rc = deflate(&zs_, Z_FINISH);
+    std::size_t produced = bound - zs_.avail_out;
+    out->resize(rc == Z_STREAM_END ? start + produced : start);
+    if (rc != Z_STREAM_END) {
+      // A state left mid-stream is not reused.
+      deflateEnd(&zs_);
+      ready_ = false;
+      return Status::Runtime("gzip compression failed");
+    }
+    return Status::Ok();
+  }
+
+ private:
+  int level_;
+  bool ready_ = false;
+  z_stream zs_{};
+};
 
 class UuidSource {
  public:
@@ -490,9 +519,10 @@ class FileWarcWriter : public WarcWriter {
                          {"WARC-Filename", name_},
                          {"Content-Type", "application/warc-fields"},
                          {"WARC-Block-Digest", WarcSha1(info)}};
-    auto gz = GzipMember(SerializeRecord(fields, info), options_.gzip_level);
-    if (!gz.ok()) return gz.status();
-    return AppendBytes(*gz);
+    std::string gz;
+    Status st = gzip_.Append(SerializeRecord(fields, info), &gz);
+    if (!st.ok()) return st;
+    return AppendBytes(gz);
   }
 
   Status AppendBytes(const std::string& bytes) {
@@ -523,25 +553,28 @@ class FileWarcWriter : public WarcWriter {
   // Appends the (optional) first and the second record, in one file; returns
   // the location of the second. On failure, neither stays in the file.
   Result<ArchiveLocation> WriteRecords(const std::string& first, const std::string& second) {
-    std::string gz_first;
+    gz_buffer_.clear();
     if (!first.empty()) {
-      auto gz = GzipMember(first, options_.gzip_level);
-      if (!gz.ok()) return gz.status();
-      gz_first = std::move(*gz);
+      Status st = gzip_.Append(first, &gz_buffer_);
+      if (!st.ok()) return st;
     }
-    auto gz_second = GzipMember(second, options_.gzip_level);
-    if (!gz_second.ok()) return gz_second.status();
+    std::size_t first_size = gz_buffer_.size();
+    Status st = gzip_.Append(second, &gz_buffer_);
+    if (!st.ok()) return st;
 
     if (fd_ < 0) return Status::Runtime("WARC writer: no open file");
     std::uint64_t start = size_;
-    Status st = AppendBytes(gz_first + *gz_second);
+    st = AppendBytes(gz_buffer_);
+    if (gz_buffer_.capacity() > (std::size_t{4} << 20)) std::string().swap(gz_buffer_);
     if (!st.ok()) return st;
-    return ArchiveLocation{name_, start + gz_first.size()};
+    return ArchiveLocation{name_, start + first_size};
   }
 
   WarcWriterOptions options_;
   UuidSource uuids_;
   long next_sequence_ = 0;
+  GzipEncoder gzip_{options_.gzip_level};
+  std::string gz_buffer_;  // the gzip members of one write, reused
   int fd_ = -1;
   bool dir_dirty_ = false;
   std::string warcinfo_id_;

@@ -5,6 +5,7 @@
 #include <unicode/unistr.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <functional>
@@ -678,9 +679,44 @@ std::string PrepareQueryText(std::string_view query, std::string_view lang,
   return out;
 }
 
+namespace {
+
+// One distinct parse of the query and the language buckets it serves.
+struct QueryBranch {
+  std::string key;  // Query::serialise(): equal keys are the same query
+  Xapian::Query query;
+  std::vector<std::string> langs;  // of "az", "en", "ru"
+  bool other = false;              // also serves documents of any other language
+};
+
+// OR of L terms for `langs`.
+Xapian::Query LanguageFilter(const std::vector<std::string>& langs) {
+  std::vector<Xapian::Query> terms;
+  for (const auto& l : langs) terms.emplace_back(std::string(schema::kPrefixLanguage) + l);
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+// The branch restricted to the documents it serves. `langs` are the
+// languages that have a branch; `other` whether documents of other
+// languages have one. A branch that serves them all is the bare query (no
+// filter to evaluate).
+Xapian::Query RestrictBranch(const QueryBranch& b, const std::vector<std::string>& langs,
+                             bool other) {
+  std::vector<std::string> excluded;
+  for (const auto& l : langs) {
+    if (std::find(b.langs.begin(), b.langs.end(), l) == b.langs.end()) excluded.push_back(l);
+  }
+  if (excluded.empty() && (b.other || !other)) return b.query;
+  if (!b.other) return Xapian::Query(Xapian::Query::OP_FILTER, b.query, LanguageFilter(b.langs));
+  return Xapian::Query(Xapian::Query::OP_AND_NOT, b.query, LanguageFilter(excluded));
+}
+
+}  // namespace
+
 Result<Xapian::Query> ParseUserQuery(Xapian::QueryParser& parser, std::string_view query,
                                      std::string_view lang, unsigned flags,
-                                     const std::vector<std::string>& free_text_prefixes) {
+                                     const std::vector<std::string>& free_text_prefixes,
+                                     const Xapian::Database* db) {
   bool blank = true;
   for (char ch : query) {
     if (!std::isspace(static_cast<unsigned char>(ch))) blank = false;
@@ -689,26 +725,50 @@ Result<Xapian::Query> ParseUserQuery(Xapian::QueryParser& parser, std::string_vi
   try {
     auto branch = [&](std::string_view l) {
       std::string text = PrepareQueryText(query, l, free_text_prefixes);
-      parser.set_stemmer(StemmerFor(l));
+      parser.set_stemmer(internal::ThreadStemmer(l));
       parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
       return parser.parse_query(text, flags);
     };
     if (!lang.empty()) return branch(lang);
-    std::vector<Xapian::Query> parts;
-    std::vector<Xapian::Query> lang_terms;
+    // The languages that have documents (all, without an index to ask).
+    std::vector<std::string> langs;
+    Xapian::doccount in_langs = 0;
     for (const char* l : {"az", "en", "ru"}) {
-      Xapian::Query q = branch(l);
-      if (q.empty()) continue;
-      Xapian::Query filter(std::string(schema::kPrefixLanguage) + l);
-      lang_terms.push_back(filter);
-      parts.emplace_back(Xapian::Query::OP_FILTER, q, filter);
+      const std::string term = std::string(schema::kPrefixLanguage) + l;
+      Xapian::doccount n = db ? db->get_termfreq(term) : 1;
+      if (n > 0) langs.emplace_back(l);
+      in_langs += n;
     }
-    Xapian::Query other = branch("");
-    if (!other.empty()) {
-      parts.emplace_back(Xapian::Query::OP_AND_NOT, other,
-                         Xapian::Query(Xapian::Query::OP_OR, lang_terms.begin(), lang_terms.end()));
-    }
-    if (parts.empty()) return Xapian::Query();
+    // Documents of other (or no) languages; an empty index keeps this
+    // branch so that a query is still a query.
+    const bool other = db == nullptr || in_langs < db->get_doccount() || langs.empty();
+    // One parse per language; languages whose parses are the same query
+    // share one branch (most words stem alike in several languages), so
+    // that each posting list is read once and a query that is the same for
+    // every language carries no language filter at all. The matches are
+    // the same as one branch per language, each filtered to its language.
+    std::vector<QueryBranch> branches;
+    auto add = [&](Xapian::Query q, const std::string& l) {
+      if (q.empty()) return;
+      std::string key = q.serialise();
+      auto it = std::find_if(branches.begin(), branches.end(),
+                             [&](const QueryBranch& b) { return b.key == key; });
+      if (it == branches.end()) {
+        branches.push_back(QueryBranch{std::move(key), std::move(q), {}, false});
+        it = branches.end() - 1;
+      }
+      if (l.empty()) {
+        it->other = true;
+      } else {
+        it->langs.push_back(l);
+      }
+    };
+    for (const auto& l : langs) add(branch(l), l);
+    if (other) add(branch(""), "");
+    if (branches.empty()) return Xapian::Query();
+    std::vector<Xapian::Query> parts;
+    for (const auto& b : branches) parts.push_back(RestrictBranch(b, langs, other));
+    if (parts.size() == 1) return parts[0];
     return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
   } catch (const Xapian::QueryParserError& e) {
     return Status::Usage("bad query: " + e.get_msg(),

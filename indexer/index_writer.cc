@@ -193,12 +193,16 @@ class XapianIndexWriter : public IndexWriter {
         }
       }
       Seen now{doc.fetched_at, doc.content_hash, doc.document.get_value(schema::kSlotArchived)};
-      db_.replace_document(doc.unique_term, doc.document);
+      if (is_new_ && !exists) {
+        db_.add_document(doc.document);  // nothing to replace: skip the unique term's lookup
+      } else {
+        db_.replace_document(doc.unique_term, doc.document);
+      }
       if (options_.spelling && !exists) {
         for (const auto& w : doc.spelling_words) db_.add_spelling(w);
       }
       seen_[doc.unique_term] = std::move(now);
-      if (++pending_ >= options_.batch_size && !is_new_) {
+      if (++pending_ >= options_.batch_size) {
         if (Status s = Commit(); !s.ok()) return s;
       }
       return true;
@@ -361,6 +365,45 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::CreateGeneration(
   auto writer = std::make_unique<XapianIndexWriter>(data_dir, gen, true, options);
   if (Status s = writer->Open(); !s.ok()) return s;
   return std::unique_ptr<IndexWriter>(std::move(writer));
+}
+
+Status CompactLive(const std::string& data_dir, const IndexWriterOptions& options) {
+  std::string dir = IndexPaths::Dir(data_dir);
+  std::string live = LiveGeneration(data_dir);
+  if (live.empty() || !fs::exists(dir + "/" + live)) return Status::Ok();
+  std::string gen = GenName(std::max(MaxGeneration(dir), GenNumber(live)) + 1);
+  std::string out = dir + "/" + gen;
+  std::error_code ec;
+  try {
+    Xapian::Database src(dir + "/" + live);
+    Xapian::doccount expected = src.get_doccount();
+    src.compact(out);
+    src.close();
+    Status s = RunXapianCheck(out);
+    if (s.ok()) {
+      Xapian::Database check(out);
+      if (check.get_doccount() != expected) {
+        s = Status::Runtime("the compacted index has " + std::to_string(check.get_doccount()) +
+                            " documents, expected " + std::to_string(expected) +
+                            "; the live index is unchanged");
+      }
+    }
+    if (s.ok()) s = FsyncPath(out, true);
+    if (!s.ok()) {
+      fs::remove_all(out, ec);
+      return s;
+    }
+  } catch (const Xapian::Error& e) {
+    fs::remove_all(out, ec);
+    return Status::Runtime("compacting the index: " + e.get_description() +
+                           "; the live index is unchanged");
+  }
+  if (Status s = WriteStub(data_dir, gen); !s.ok()) return s;
+  if (options.old_generation_grace_s > 0) {
+    std::this_thread::sleep_for(std::chrono::duration<double>(options.old_generation_grace_s));
+  }
+  RemoveOtherGenerations(dir, gen);
+  return Status::Ok();
 }
 
 }  // namespace pressarc

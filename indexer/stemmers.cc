@@ -127,8 +127,8 @@ bool HasVowel(const U32& w, std::size_t len) {
   return LastVowel(w, len) != 0;
 }
 
-bool EndsWith(const U32& w, std::size_t len, const U32& s) {
-  return len >= s.size() && w.compare(len - s.size(), s.size(), s) == 0;
+bool EndsWith(const U32& w, std::size_t len, std::u32string_view s) {
+  return len >= s.size() && std::u32string_view(w).substr(len - s.size(), s.size()) == s;
 }
 
 enum class Before { kAny, kVowel, kConsonant, kPossVowel };
@@ -209,7 +209,7 @@ bool IsPossVowel(char32_t c) {
 // shortens *len and returns the suffix.
 const Suffix* StripLayer(const U32& w, std::size_t* len, const Suffix* begin, const Suffix* end) {
   for (const Suffix* s = begin; s != end; ++s) {
-    U32 suf(s->text);
+    std::u32string_view suf(s->text);  // no copy: this runs for every suffix of every word
     if (!EndsWith(w, *len, suf)) continue;
     std::size_t rest = *len - suf.size();
     std::size_t min_rest = suf.size() == 1 ? 3 : 2;

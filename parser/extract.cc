@@ -722,7 +722,7 @@ Article ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
   // Links, feeds, alternates.
   std::unordered_set<std::string> seen;
   for (int i : scan.anchors) {
-    if (a.links.size() >= kMaxLinks) break;
+    if (!options.collect_links || a.links.size() >= kMaxLinks) break;
     std::string_view href = dom.Attr(i, "href");
     if (href.empty()) continue;
     std::string u = ResolveUrl(base, href);

@@ -28,9 +28,9 @@ std::string PrescanMetaCharset(std::string_view bytes);
 // ---- bounding the input before Gumbo (prepass.cc) -------------------------
 
 struct PrepassLimits {
-  std::size_t max_depth = 400;        // nesting of elements that need an end tag
-  std::size_t max_tags = 150000;      // the document is cut after this many tags
-  std::size_t max_tag_bytes = 8192;   // a longer tag is cut (bounds attribute counts)
+  std::size_t max_depth = 400;       // nesting of elements that need an end tag
+  std::size_t max_tags = 150000;     // the document is cut after this many tags
+  std::size_t max_tag_bytes = 8192;  // a longer tag is cut (bounds attribute counts)
   std::size_t max_bytes = 8u << 20;  // output cap (an article page is far smaller)
 };
 // Rewrites HTML so that Gumbo's cost is bounded: drops comments and the
@@ -50,6 +50,9 @@ struct Node {
   bool is_text = false;
   bool removed = false;  // boilerplate: the subtree does not count as content
 };
+
+// Memory for one Gumbo parse, released at once (see dom.cc).
+class GumboArena;
 
 class Dom {
  public:
@@ -77,6 +80,7 @@ class Dom {
   }
 
  private:
+  std::unique_ptr<GumboArena> arena_;  // owns everything output_ points to
   GumboOutput* output_ = nullptr;
   std::vector<Node> nodes_;
 };

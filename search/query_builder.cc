@@ -91,7 +91,74 @@ std::string DayValue(int yyyymmdd) {
   return Xapian::sortable_serialise(yyyymmdd);
 }
 
-DayRangeProcessor::DayRangeProcessor() : Xapian::RangeProcessor(schema::kSlotDay) {}
+namespace {
+
+// The existing terms `prefix` + N, N of `digits` digits starting with
+// `lead`, with lo <= N <= hi.
+std::vector<std::pair<int, std::string>> DateTerms(const Xapian::Database& db,
+                                                   const std::string& prefix,
+                                                   const std::string& lead, std::size_t digits,
+                                                   int lo, int hi) {
+  std::vector<std::pair<int, std::string>> out;
+  const std::string start = prefix + lead;
+  for (auto t = db.allterms_begin(start); t != db.allterms_end(start); ++t) {
+    const std::string term = *t;
+    std::string_view n = std::string_view(term).substr(prefix.size());
+    if (n.size() != digits || !AllDigits(n)) continue;
+    int v = ToInt(n);
+    if (v >= lo && v <= hi) out.emplace_back(v, term);
+  }
+  return out;
+}
+
+// Adds the date terms covering the days [lo, hi] (YYYYMMDD) to *terms:
+// whole years as Y terms, whole months as M terms, the other days as D terms.
+void CoverDays(const Xapian::Database& db, int lo, int hi, std::vector<Xapian::Query>* terms) {
+  const std::string year(schema::kPrefixYear), month(schema::kPrefixMonth), day(schema::kPrefixDay);
+  for (const auto& [y, y_term] : DateTerms(db, year, "", 4, lo / 10000, hi / 10000)) {
+    if (lo <= y * 10000 + 101 && hi >= y * 10000 + 1231) {
+      terms->emplace_back(y_term);
+      continue;
+    }
+    for (const auto& [m, m_term] : DateTerms(db, month, std::to_string(y), 6, lo / 100, hi / 100)) {
+      if (m % 100 < 1 || m % 100 > 12) continue;  // not a month: no day of the range
+      if (lo <= m * 100 + 1 && hi >= m * 100 + DaysInMonth(y, m % 100)) {
+        terms->emplace_back(m_term);
+        continue;
+      }
+      for (const auto& entry : DateTerms(db, day, std::to_string(m), 8, lo, hi)) {
+        terms->emplace_back(entry.second);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Xapian::Query DayRangeQuery(const Xapian::Database* db, std::optional<int> lo,
+                            std::optional<int> hi) {
+  const std::string year(schema::kPrefixYear);
+  std::vector<Xapian::Query> terms;
+  if (db != nullptr && db->allterms_begin(year) != db->allterms_end(year)) {
+    CoverDays(*db, lo.value_or(0), hi.value_or(99991231), &terms);
+  }
+  if (!terms.empty()) {
+    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                         Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), 0.0);
+  }
+  // No date terms (no index, an index without them, or no day of the range
+  // in it): the value range, which is also a non-empty query that matches
+  // nothing in the last case.
+  if (lo && hi) {
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotDay, DayValue(*lo),
+                         DayValue(*hi));
+  }
+  if (lo) return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotDay, DayValue(*lo));
+  return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotDay, DayValue(hi.value_or(0)));
+}
+
+DayRangeProcessor::DayRangeProcessor(const Xapian::Database* db)
+    : Xapian::RangeProcessor(schema::kSlotDay), db_(db) {}
 
 Xapian::Query DayRangeProcessor::operator()(const std::string& begin, const std::string& end) {
   bool bad_begin = false, bad_end = false;
@@ -111,17 +178,12 @@ Xapian::Query DayRangeProcessor::operator()(const std::string& begin, const std:
     }
     return Xapian::Query::MatchNothing;
   }
-  if (lo && hi) {
-    if (*lo > *hi) {
-      if (error_.empty()) error_ = "date range '" + begin + ".." + end + "' ends before it starts";
-      return Xapian::Query::MatchNothing;
-    }
-    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotDay, DayValue(*lo),
-                         DayValue(*hi));
+  if (lo && hi && *lo > *hi) {
+    if (error_.empty()) error_ = "date range '" + begin + ".." + end + "' ends before it starts";
+    return Xapian::Query::MatchNothing;
   }
-  if (lo) return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotDay, DayValue(*lo));
-  if (hi) return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotDay, DayValue(*hi));
-  return Xapian::Query(Xapian::Query::OP_INVALID);
+  if (!lo && !hi) return Xapian::Query(Xapian::Query::OP_INVALID);
+  return DayRangeQuery(db_, lo, hi);
 }
 
 std::string OldestFirstKey::operator()(const Xapian::Document& doc) const {
@@ -345,11 +407,11 @@ Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& o
   BuiltQuery built;
   built.stemmer = StemmerFor(lang);
   Xapian::QueryParser qp;
-  DayRangeProcessor days;
+  DayRangeProcessor days(&db);
   ConfigureParser(qp, db, options, &days);
   const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
                          Xapian::QueryParser::FLAG_PURE_NOT;
-  auto parsed = ParseUserQuery(qp, options.query, lang, flags, {"title"});
+  auto parsed = ParseUserQuery(qp, options.query, lang, flags, {"title"}, &db);
   if (!parsed.ok()) {
     if (parsed.status().message().find("Unknown range operation") != std::string::npos) {
       return Status::Usage(
@@ -370,16 +432,7 @@ Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& o
     filters.push_back(OrOfTerms(schema::kPrefixSource, options.sources, false));
   }
   if (!options.from.empty() || !options.to.empty()) {
-    auto from = ParseIsoDay(options.from);
-    auto to = ParseIsoDay(options.to);
-    if (from && to) {
-      filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::kSlotDay, DayValue(*from),
-                           DayValue(*to));
-    } else if (from) {
-      filters.emplace_back(Xapian::Query::OP_VALUE_GE, schema::kSlotDay, DayValue(*from));
-    } else if (to) {
-      filters.emplace_back(Xapian::Query::OP_VALUE_LE, schema::kSlotDay, DayValue(*to));
-    }
+    filters.push_back(DayRangeQuery(&db, ParseIsoDay(options.from), ParseIsoDay(options.to)));
   }
   if (words.empty() && filters.empty()) {
     return Status::Usage("empty query: give words to search for, or filters",

@@ -31,15 +31,29 @@ std::optional<int> ParseDayBound(std::string_view text, bool upper, bool* imposs
 // The value kSlotDay holds for a YYYYMMDD day.
 std::string DayValue(int yyyymmdd);
 
-// Parses date ranges on the publication day (kSlotDay).
+// Documents published from day `lo` to day `hi` (YYYYMMDD, inclusive;
+// nullopt = open). With an index that has the date terms (Y, M, D) this is
+// an OR of the fewest such terms that cover the range (whole years, then
+// whole months, then days), which the matcher reads as short posting lists
+// instead of scanning the value slot of every document; without `db`, for
+// an index without date terms, or when no day of the range has documents,
+// a value range on kSlotDay. Both match
+// the same documents (the indexer writes the terms and the value from the
+// same publication day) and add no weight.
+Xapian::Query DayRangeQuery(const Xapian::Database* db, std::optional<int> lo,
+                            std::optional<int> hi);
+
+// Parses date ranges on the publication day (DayRangeQuery).
 class DayRangeProcessor : public Xapian::RangeProcessor {
  public:
-  DayRangeProcessor();
+  // REQUIRES: *db outlives this object (nullptr: value ranges).
+  explicit DayRangeProcessor(const Xapian::Database* db = nullptr);
   Xapian::Query operator()(const std::string& begin, const std::string& end) override;
   // Set when a bound looked like a date but was impossible.
   const std::string& error() const { return error_; }
 
  private:
+  const Xapian::Database* db_;
   std::string error_;
 };
 

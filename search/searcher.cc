@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
@@ -64,6 +65,27 @@ constexpr std::uint64_t kFewResults = 3;
 constexpr Xapian::doccount kMinChecked = 200;
 // Attempts when the index changes under us (commit or generation swap).
 constexpr int kAttempts = 4;
+
+// Most words of a snippet's text recur from one result to the next.
+constexpr std::size_t kMaxMemoStems = 50000;
+
+// A stemmer that remembers its answers: snippets stem every word of each
+// shown text, and pressarc's stemmers are not free (UTF-32 suffix rules).
+class MemoStem : public Xapian::StemImplementation {
+ public:
+  explicit MemoStem(Xapian::Stem inner) : inner_(std::move(inner)) {}
+  std::string operator()(const std::string& word) override {
+    auto it = memo_.find(word);
+    if (it != memo_.end()) return it->second;
+    if (memo_.size() >= kMaxMemoStems) memo_.clear();
+    return memo_.emplace(word, inner_(word)).first->second;
+  }
+  std::string get_description() const override { return inner_.get_description(); }
+
+ private:
+  Xapian::Stem inner_;
+  std::unordered_map<std::string, std::string> memo_;
+};
 
 LinkedDocument Linked(const StoredDoc& d) {
   return LinkedDocument{d.id, d.canonical_url, d.language, d.source, d.published};
@@ -247,9 +269,15 @@ class XapianSearcher : public Searcher {
 
   // The copy to show for a collapsed result: the earliest published copy
   // that matches the query.
+  // `complete`: `group` holds every copy (it was not cut at its cap).
   Xapian::docid Representative(const Xapian::MSetIterator& it, const Xapian::Query& query,
-                               const std::vector<Xapian::docid>& group) {
+                               const std::vector<Xapian::docid>& group, bool complete) {
     if (group.size() < 2 || it.get_collapse_count() == 0) return *it;
+    CopyRank best = RankOf(db_, *it);
+    if (complete && std::none_of(group.begin(), group.end(),
+                                 [&](Xapian::docid did) { return RankOf(db_, did) < best; })) {
+      return *it;  // no copy ranks before this one, matching or not
+    }
     Xapian::Document doc = it.get_document();
     std::string key = doc.get_value(schema::kSlotDupKey);
     std::string term = std::string(schema::kPrefixDupKey) + key;
@@ -260,7 +288,6 @@ class XapianSearcher : public Searcher {
     enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, same));
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     Xapian::MSet matching = enquire.get_mset(0, static_cast<Xapian::doccount>(group.size()));
-    CopyRank best = RankOf(db_, *it);
     for (auto m = matching.begin(); m != matching.end(); ++m) {
       CopyRank r = RankOf(db_, *m);
       if (r < best) best = r;
@@ -273,9 +300,6 @@ class XapianSearcher : public Searcher {
     if (!built.ok()) return built.status();
 
     internal::OldestFirstKey oldest_key;
-    Xapian::ValueCountMatchSpy by_source(schema::kSlotSource);
-    Xapian::ValueCountMatchSpy by_language(schema::kSlotLanguage);
-    Xapian::ValueCountMatchSpy by_year(schema::kSlotYear);
 
     Xapian::Enquire enquire(db_);
     enquire.set_query(built->query);
@@ -293,12 +317,6 @@ class XapianSearcher : public Searcher {
     }
     Xapian::doccount check =
         std::max<Xapian::doccount>(kMinChecked, options.offset + options.limit);
-    if (options.facets) {
-      enquire.add_matchspy(&by_source);
-      enquire.add_matchspy(&by_language);
-      enquire.add_matchspy(&by_year);
-      check = std::max<Xapian::doccount>(check, db_.get_doccount());
-    }
     Xapian::MSet mset = enquire.get_mset(options.offset, options.limit, check);
 
     SearchResponse response;
@@ -306,12 +324,13 @@ class XapianSearcher : public Searcher {
     response.total = mset.get_matches_estimated();
     const std::string on = options.highlight ? "\x1b[1m" : "";
     const std::string off = options.highlight ? "\x1b[0m" : "";
-    std::map<std::string, Xapian::Stem> stemmers;  // per document language, for snippets
     std::uint32_t rank = options.offset;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       Xapian::Document first = it.get_document();
-      std::vector<Xapian::docid> group = Copies(first, options.max_linked + 1);
-      Xapian::docid shown = options.fold_copies ? Representative(it, built->query, group) : *it;
+      const std::size_t cap = options.max_linked + 1;
+      std::vector<Xapian::docid> group = Copies(first, cap);
+      Xapian::docid shown =
+          options.fold_copies ? Representative(it, built->query, group, group.size() < cap) : *it;
       Xapian::Document doc = shown == *it ? first : db_.get_document(shown);
       StoredDoc stored = internal::ReadStoredDoc(doc);
 
@@ -325,12 +344,9 @@ class XapianSearcher : public Searcher {
       hit.source = stored.source;
       hit.score = it.get_weight();
       hit.percent = it.get_percent();
-      auto stem = stemmers.find(stored.language);
-      if (stem == stemmers.end()) {
-        stem = stemmers.emplace(stored.language, StemmerFor(stored.language)).first;
-      }
       hit.snippet =
-          CleanSnippet(mset.snippet(SafeText(stored.text), options.snippet_bytes, stem->second,
+          CleanSnippet(mset.snippet(SafeText(stored.text), options.snippet_bytes,
+                                    SnippetStemmer(stored.language),
                                     Xapian::MSet::SNIPPET_BACKGROUND_MODEL, "\x01", "\x02", "…"),
                        on, off);
       for (Xapian::docid did : group) {
@@ -341,14 +357,30 @@ class XapianSearcher : public Searcher {
       response.hits.push_back(std::move(hit));
     }
 
-    if (options.facets) {
-      response.facets = Facets{SpyValues(by_source, false), SpyValues(by_language, false),
-                               SpyValues(by_year, true)};
-    }
+    if (options.facets) response.facets = CountFacets(built->query);
     if (response.total < kFewResults && built->has_words) {
       response.suggestion = Suggest(options, response.total);
     }
     return response;
+  }
+
+  // Exact counts of every match (copies included, as match spies see
+  // documents before collapsing) by source, language and year. A pass of
+  // its own: no weights, no sort key, no collapse key to read per document.
+  Facets CountFacets(const Xapian::Query& query) {
+    Xapian::ValueCountMatchSpy by_source(schema::kSlotSource);
+    Xapian::ValueCountMatchSpy by_language(schema::kSlotLanguage);
+    Xapian::ValueCountMatchSpy by_year(schema::kSlotYear);
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
+    enquire.add_matchspy(&by_source);
+    enquire.add_matchspy(&by_language);
+    enquire.add_matchspy(&by_year);
+    enquire.get_mset(0, 0, db_.get_doccount());
+    return Facets{SpyValues(by_source, false), SpyValues(by_language, false),
+                  SpyValues(by_year, true)};
   }
 
   // A corrected query, when it finds more than the query as typed.
@@ -431,8 +463,18 @@ class XapianSearcher : public Searcher {
     return a;
   }
 
+  // The snippet stemmer for documents of `lang`, kept for the searcher's life.
+  const Xapian::Stem& SnippetStemmer(const std::string& lang) {
+    auto it = stemmers_.find(lang);
+    if (it == stemmers_.end()) {
+      it = stemmers_.emplace(lang, Xapian::Stem(new MemoStem(StemmerFor(lang)))).first;
+    }
+    return it->second;
+  }
+
   std::string data_dir_;
   Xapian::Database db_;
+  std::map<std::string, Xapian::Stem> stemmers_;  // by document language
 };
 
 }  // namespace

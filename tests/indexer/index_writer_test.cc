@@ -169,6 +169,49 @@ TEST_F(IndexWriterTest, NewGenerationIsInvisibleUntilPublished) {
   EXPECT_FALSE(fs::exists(IndexPaths::Stub(dir_) + ".tmp"));
 }
 
+std::uintmax_t DirBytes(const std::string& path) {
+  std::uintmax_t total = 0;
+  for (const auto& e : fs::recursive_directory_iterator(path)) {
+    if (e.is_regular_file()) total += e.file_size();
+  }
+  return total;
+}
+
+TEST_F(IndexWriterTest, CompactLiveSwapsInASmallerCopyWithTheSameDocuments) {
+  options_.batch_size = 20;  // many small commits, as a large import makes
+  {
+    auto live = IndexWriter::OpenLive(dir_, options_);
+    ASSERT_TRUE(live.ok());
+    for (int i = 0; i < 300; ++i) {
+      std::string text = "Nazir " + std::to_string(i) + " görüş keçirib; tərəflər əməkdaşlığı " +
+                         "müzakirə ediblər. Sənəd " + std::to_string(i * 7) + " imzalanıb.";
+      ASSERT_TRUE((*live)->Add(Article("https://x.az/n/" + std::to_string(i), text)).ok());
+    }
+    ASSERT_TRUE((*live)->Commit().ok());
+  }
+  std::string before_gen = LiveGeneration(dir_);
+  std::uintmax_t before = DirBytes(IndexPaths::Dir(dir_) + "/" + before_gen);
+  ASSERT_TRUE(CompactLive(dir_, options_).ok());
+  std::string after_gen = LiveGeneration(dir_);
+  EXPECT_NE(after_gen, before_gen);
+  EXPECT_FALSE(fs::exists(IndexPaths::Dir(dir_) + "/" + before_gen));
+  EXPECT_LT(DirBytes(IndexPaths::Dir(dir_) + "/" + after_gen), before);
+  Xapian::Database db = Live();
+  EXPECT_EQ(db.get_doccount(), 300u);
+  EXPECT_EQ(db.get_termfreq("görüş"), 300u);
+  // The compacted generation is the live one: writing goes on there.
+  auto again = IndexWriter::OpenLive(dir_, options_);
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE((*again)->Add(Article("https://x.az/n/new", "Yeni sənəd.")).ok());
+  ASSERT_TRUE((*again)->Commit().ok());
+  EXPECT_EQ(Live().get_doccount(), 301u);
+}
+
+TEST_F(IndexWriterTest, CompactLiveWithoutAnIndexDoesNothing) {
+  EXPECT_TRUE(CompactLive(dir_, options_).ok());
+  EXPECT_EQ(LiveGeneration(dir_), "");
+}
+
 TEST_F(IndexWriterTest, UnpublishedGenerationLeavesLiveIndexAndIsCleanedUp) {
   {
     auto live = IndexWriter::OpenLive(dir_, options_);

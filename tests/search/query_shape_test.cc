@@ -1,0 +1,127 @@
+// The cheaper query shapes of the search front end match exactly what the
+// plain shapes match: date ranges as date terms instead of value ranges,
+// one branch for the languages whose parses agree, facets counted in a pass
+// of their own.
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "indexer/indexer.h"
+#include "search/query_builder.h"
+#include "search/search.h"
+#include "tests/search/test_index.h"
+
+namespace pressarc::search {
+namespace {
+
+using testing::TempIndex;
+
+std::set<Xapian::docid> Matches(const Xapian::Database& db, const Xapian::Query& q) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(q);
+  std::set<Xapian::docid> out;
+  Xapian::MSet mset = enquire.get_mset(0, db.get_doccount());
+  for (auto it = mset.begin(); it != mset.end(); ++it) out.insert(*it);
+  return out;
+}
+
+class QueryShapeTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { index_ = new TempIndex(); }
+  static void TearDownTestSuite() {
+    delete index_;
+    index_ = nullptr;
+  }
+  void SetUp() override { db_ = Xapian::Database(IndexPaths::Stub(index_->dir())); }
+
+  static TempIndex* index_;
+  Xapian::Database db_;
+};
+
+TempIndex* QueryShapeTest::index_ = nullptr;
+
+TEST_F(QueryShapeTest, DateTermRangesMatchTheSameDocumentsAsValueRanges) {
+  const std::pair<std::optional<int>, std::optional<int>> ranges[] = {
+      {20230228, 20230228},     {20230301, 20230507},     {20240101, 20241231},
+      {20220101, 20221231},     {20230501, std::nullopt}, {std::nullopt, 20221231},
+      {std::nullopt, 20221215}, {std::nullopt, 20221214}, {20230201, 20230331},
+      {20221215, 20240110},     {20230227, 20230301},     {10000101, 99991231},
+      {20250101, std::nullopt}};
+  for (const auto& [lo, hi] : ranges) {
+    Xapian::Query terms = internal::DayRangeQuery(&db_, lo, hi);
+    Xapian::Query values = internal::DayRangeQuery(nullptr, lo, hi);
+    SCOPED_TRACE(terms.get_description());
+    EXPECT_NE(values.get_description().find("VALUE_"), std::string::npos);
+    EXPECT_FALSE(terms.empty());  // a range is never "no query", even when it matches nothing
+    EXPECT_EQ(Matches(db_, terms), Matches(db_, values));
+  }
+}
+
+TEST_F(QueryShapeTest, DateTermRangesUseWholeYearsAndMonthsWhereTheyCan) {
+  std::string d = internal::DayRangeQuery(&db_, 20230101, 20231231).get_description();
+  EXPECT_NE(d.find("Y2023"), std::string::npos) << d;
+  EXPECT_EQ(d.find("M2023"), std::string::npos) << d;
+  d = internal::DayRangeQuery(&db_, 20230201, 20230331).get_description();
+  EXPECT_NE(d.find("M202302"), std::string::npos) << d;
+  EXPECT_EQ(d.find("D2023"), std::string::npos) << d;
+  d = internal::DayRangeQuery(&db_, 20230228, 20230301).get_description();
+  EXPECT_NE(d.find("D20230228"), std::string::npos) << d;
+  EXPECT_EQ(d.find("VALUE_"), std::string::npos) << d;
+}
+
+TEST_F(QueryShapeTest, WordsThatParseAlikeInEveryLanguageNeedNoLanguageFilter) {
+  SearchOptions o;
+  o.query = "\"sergey lavrov\"";  // a phrase: neither stemmed nor case-folded differently
+  auto built = internal::BuildQuery(db_, o);
+  ASSERT_TRUE(built.ok()) << built.status().message();
+  const std::string d = built->query.get_description();
+  EXPECT_EQ(d.find("Laz"), std::string::npos) << d;
+  EXPECT_EQ(d.find("Len"), std::string::npos) << d;
+  EXPECT_FALSE(Matches(db_, built->query).empty());
+}
+
+TEST_F(QueryShapeTest, LanguageBranchesFindWhatEachLanguageAloneFinds) {
+  for (const char* query : {"security", "nazir", "Lavrov", "коридор", "vaccine OR görüş"}) {
+    SearchOptions all;
+    all.query = query;
+    auto built = internal::BuildQuery(db_, all);
+    ASSERT_TRUE(built.ok()) << query;
+    std::set<Xapian::docid> expected;
+    for (const char* lang : {"az", "en", "ru"}) {
+      SearchOptions one = all;
+      one.languages = {lang};
+      auto b = internal::BuildQuery(db_, one);
+      ASSERT_TRUE(b.ok()) << query;
+      for (Xapian::docid did : Matches(db_, b->query)) expected.insert(did);
+    }
+    EXPECT_EQ(Matches(db_, built->query), expected) << query;
+  }
+}
+
+TEST_F(QueryShapeTest, FacetsCountEveryMatchWhetherCopiesAreFoldedOrNot) {
+  auto searcher = Searcher::Open(index_->dir());
+  ASSERT_TRUE(searcher.ok());
+  SearchOptions o;
+  o.query = "Lavrov";
+  o.facets = true;
+  o.limit = 1;
+  auto folded = (*searcher)->Search(o);
+  o.fold_copies = false;
+  auto all = (*searcher)->Search(o);
+  ASSERT_TRUE(folded.ok() && all.ok());
+  ASSERT_TRUE(folded->facets && all->facets);
+  auto count = [](const std::vector<FacetValue>& v) {
+    std::uint64_t n = 0;
+    for (const auto& f : v) n += f.count;
+    return n;
+  };
+  EXPECT_EQ(count(folded->facets->languages), count(all->facets->languages));
+  EXPECT_EQ(count(folded->facets->sources), 4u);  // az, en, ru statements and the copy
+}
+
+}  // namespace
+}  // namespace pressarc::search
