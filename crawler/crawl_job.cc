@@ -77,6 +77,7 @@ constexpr std::size_t kIndexBatch = 200;
 constexpr std::size_t kStateBatch = 64;
 constexpr std::int64_t kStateBatchMs = 250;
 constexpr std::size_t kMaxFailuresListed = 50;
+constexpr std::size_t kMaxRememberedRedirects = 100000;  // loop detection memory bound
 constexpr int kMaxQueryVariantsPerPath = 500;  // query explosion guard (per path, per run)
 
 struct Item {
@@ -374,7 +375,8 @@ class Job {
   std::size_t rr_ = 0;
   std::map<std::uint64_t, Flight> flights_;
   std::unordered_set<std::string> seen_;
-  std::unordered_map<std::string, int> query_variants_;  // per scheme://host/path, this run
+  std::unordered_map<std::string, int> query_variants_;     // per scheme://host/path, this run
+  std::unordered_map<std::string, std::string> redirects_;  // URL -> Location, this run
   std::uint64_t seq_ = 0;
   std::uint64_t next_id_ = 0;
   std::int64_t launched_pages_ = 0;
@@ -977,17 +979,20 @@ void Job::OnRobots(Flight& f, FetchResponse& r) {
   int s = r.status;
   if (r.error == FetchError::kNone && s >= 300 && s < 400) {
     std::string target = ResolveUrl(f.item.url, FindHeader(r.headers, "Location"));
-    if (!target.empty() && UrlOrigin(target) == o.name && f.item.hops < kMaxRedirects &&
-        target != f.item.url) {
+    // RFC 9309 2.3.1.2: at least five redirects are followed, across hosts
+    // too (http -> https, example.org -> www.example.org are common); what
+    // the last one gives is this origin's robots.txt. The hops go out under
+    // this origin's pacing. Beyond five, or a loop: unavailable (4xx), no rules.
+    if (!target.empty() && f.item.hops < kMaxRedirects && target != f.item.url &&
+        target != f.item.first_url) {
       Item next = f.item;
+      if (next.first_url.empty()) next.first_url = f.item.url;
       next.url = target;
       next.hops++;
       next.seq = ++seq_;
       o.queue.push(std::move(next));
       return;
     }
-    // RFC 9309 2.3.1.2 asks to follow; off-origin hops are not followed here
-    // and count as "unavailable" (4xx): no rules.
     return UseRobots(o, 404, "", false);
   }
   if (r.error == FetchError::kTooLarge) return UseRobots(o, 200, r.body, false);  // first 500 KiB
@@ -1012,6 +1017,18 @@ void Job::OnRedirect(Flight& f, FetchResponse& r) {
   if (target.empty()) return Fail(f, "redirect to an unusable Location", r.status, &loc);
   if (item.hops + 1 > kMaxRedirects) return Fail(f, "too many redirects", r.status, &loc);
   if (target == item.url || target == first) return Fail(f, "redirect loop", r.status, &loc);
+  // A loop whose other end was reached on its own (both URLs linked): the
+  // redirects seen in this run lead from the target back here.
+  std::string hop = target;
+  for (int i = 0; i <= kMaxRedirects; ++i) {
+    auto next = redirects_.find(hop);
+    if (next == redirects_.end()) break;
+    hop = next->second;
+    if (hop == item.url || hop == first) {
+      return Fail(f, "redirect loop (through " + target + ")", r.status, &loc);
+    }
+  }
+  if (redirects_.size() < kMaxRememberedRedirects) redirects_[item.url] = target;
   RecordDone(f, r.status, &loc, "redirect");
   Status st = state_->SetKind(item.url, "redirect");
   if (!st.ok()) SetFatal(st);

@@ -200,6 +200,56 @@ TEST(CrawlJob, RedirectHopsAreCheckedForScopeRobotsAndLoops) {
   EXPECT_FALSE(w.sink.committed.count(site.ArticleUrl(4)));
 }
 
+TEST(CrawlJob, RedirectLoopBetweenTwoLinkedUrlsIsAFailure) {
+  // Both ends are linked from the listing, so each is reached on its own and
+  // each redirect's target is already known: the loop must still be seen.
+  for (bool low_first : {true, false}) {
+    World w;
+    FakeSite site;
+    site.articles = 5;
+    site.Install(w.web);
+    w.web.Redirect(site.ArticleUrl(low_first ? 4 : 5), site.ArticleUrl(low_first ? 5 : 4));
+    w.web.Redirect(site.ArticleUrl(low_first ? 5 : 4), site.ArticleUrl(low_first ? 4 : 5));
+    auto s = w.Crawl(SiteConfig());
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    EXPECT_EQ(w.web.Count(site.ArticleUrl(4)), 1);
+    EXPECT_EQ(w.web.Count(site.ArticleUrl(5)), 1);
+    EXPECT_EQ(s->total.failed, 1);
+    ASSERT_EQ(s->failures.size(), 1u);
+    EXPECT_NE(s->failures[0].find("redirect loop"), std::string::npos) << s->failures[0];
+    EXPECT_EQ(s->total.new_articles, 3);
+  }
+}
+
+TEST(CrawlJob, RobotsTxtRedirectedToAnotherHostIsObeyed) {
+  World w;
+  FakeSite site;
+  site.articles = 5;
+  site.Install(w.web);
+  w.web.Redirect("http://mfa.test/robots.txt", "https://www.mfa.test/robots.txt");
+  w.web.Page("https://www.mfa.test/robots.txt", "User-agent: *\nDisallow: /news/no3\n",
+             "text/plain");
+  auto s = w.Crawl(SiteConfig());
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(w.web.Count("https://www.mfa.test/robots.txt"), 1);
+  EXPECT_EQ(w.web.Count(site.ArticleUrl(3)), 0);
+  EXPECT_EQ(s->total.robots_denied, 1);
+  EXPECT_EQ(s->total.new_articles, 4);
+}
+
+TEST(CrawlJob, RobotsTxtRedirectLoopMeansNoRules) {
+  World w;
+  FakeSite site;
+  site.articles = 3;
+  site.Install(w.web);
+  w.web.Redirect("http://mfa.test/robots.txt", "https://mfa.test/robots.txt");
+  w.web.Redirect("https://mfa.test/robots.txt", "http://mfa.test/robots.txt");
+  auto s = w.Crawl(SiteConfig());
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_LE(w.web.Count("https://mfa.test/robots.txt"), 1);
+  EXPECT_EQ(s->total.new_articles, 3);  // unavailable robots.txt (4xx): no rules
+}
+
 TEST(CrawlJob, AtMostFiveRedirectsAreFollowed) {
   World w;
   FakeSite site;
