@@ -64,11 +64,11 @@ struct HttpMessage {
 // Parses an HTTP response block; de-chunks a chunked body. Best effort: a
 // truncated block gives what is there.
 Result<HttpMessage> ParseHttpResponse(std::string_view block);
-// Decodes gzip/deflate Content-Encoding of a body (identity passes through).
-// `encoding` is the header value ("gzip", "x-gzip", "deflate" zlib or raw,
-// "identity", or a list such as "gzip, deflate"). An error when the output
-// would exceed `max_bytes` (gzip bombs), for corrupt data and for unknown
-// codings (e.g. "br"); a stream cut short gives what could be decoded.
+// Decodes gzip/deflate/brotli Content-Encoding of a body (identity passes
+// through). `encoding` is the header value ("gzip", "x-gzip", "deflate" zlib
+// or raw, "br", "identity", or a list such as "gzip, br"). An error when the
+// output would exceed `max_bytes` (gzip and brotli bombs), for corrupt data and
+// for unknown codings (e.g. "zstd"); a stream cut short gives what could be decoded.
 Result<std::string> DecodeContentEncoding(std::string_view body, std::string_view encoding,
                                           std::size_t max_bytes);
 

@@ -1,9 +1,11 @@
 // HTTP messages inside WARC blocks: ParseHttpResponse and
 // DecodeContentEncoding. Both take untrusted bytes: best effort, bounded.
+#include <brotli/decode.h>
 #include <strings.h>
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -127,10 +129,41 @@ Result<std::string> Inflate(std::string_view in, int window_bits, std::size_t ma
   return out;
 }
 
+// Brotli ("br"), bounded like Inflate; a stream cut short gives what could
+// be decoded.
+Result<std::string> Unbrotli(std::string_view in, std::size_t max_bytes) {
+  BrotliDecoderState* state = BrotliDecoderCreateInstance(nullptr, nullptr, nullptr);
+  if (state == nullptr) return Status::Runtime("cannot start brotli decoding");
+  std::string out;
+  const auto* next_in = reinterpret_cast<const std::uint8_t*>(in.data());
+  std::size_t avail_in = in.size();
+  BrotliDecoderResult rc;
+  char buf[65536];
+  do {
+    auto* next_out = reinterpret_cast<std::uint8_t*>(buf);
+    std::size_t avail_out = sizeof buf;
+    rc = BrotliDecoderDecompressStream(state, &avail_in, &next_in, &avail_out, &next_out, nullptr);
+    std::size_t produced = sizeof buf - avail_out;
+    if (out.size() + produced > max_bytes) {
+      BrotliDecoderDestroyInstance(state);
+      return Status::Runtime("decoded body is larger than the limit of " +
+                             std::to_string(max_bytes) + " bytes");
+    }
+    out.append(buf, produced);
+  } while (rc == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT);
+  BrotliDecoderDestroyInstance(state);
+  if (rc == BROTLI_DECODER_RESULT_SUCCESS) return out;
+  if (rc == BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT && !out.empty()) return out;  // cut short
+  return Status::Runtime(rc == BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT
+                             ? "cannot decode body: unexpected end of data"
+                             : "cannot decode body: corrupt brotli data");
+}
+
 Result<std::string> DecodeOne(std::string_view body, const std::string& coding,
                               std::size_t max_bytes) {
   if (coding.empty() || coding == "identity") return std::string(body);
   if (coding == "gzip" || coding == "x-gzip") return Inflate(body, 15 + 16, max_bytes);
+  if (coding == "br") return Unbrotli(body, max_bytes);
   if (coding == "deflate") {
     // "deflate" is meant to be zlib-wrapped, but many servers send it raw.
     auto zlib = Inflate(body, 15, max_bytes);

@@ -2,6 +2,7 @@
 // good, foreign (wget) and damaged files, and the HTTP helpers.
 #include "crawler/warc.h"
 
+#include <brotli/encode.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -681,9 +682,45 @@ TEST(DecodeContentEncodingTest, GzipBombStopsAtTheLimit) {
   EXPECT_NE(d.status().message().find("limit"), std::string::npos);
 }
 
+std::string Brotli(const std::string& data, int quality = BROTLI_DEFAULT_QUALITY) {
+  std::string out(BrotliEncoderMaxCompressedSize(data.size()) + 16, '\0');
+  std::size_t size = out.size();
+  EXPECT_TRUE(BrotliEncoderCompress(quality, BROTLI_DEFAULT_WINDOW, BROTLI_DEFAULT_MODE,
+                                    data.size(), reinterpret_cast<const std::uint8_t*>(data.data()),
+                                    &size, reinterpret_cast<std::uint8_t*>(out.data())));
+  out.resize(size);
+  return out;
+}
+
+TEST(DecodeContentEncodingTest, BrotliIsDecodedBoundedAndBestEffort) {
+  std::string page = "<html><body><p>Azərbaycan Respublikası Xarici İşlər Nazirliyi</p>";
+  for (int i = 0; i < 2000; ++i) page += "<p>Paragraph " + std::to_string(i) + "</p>";
+  std::string br = Brotli(page);
+  auto d = DecodeContentEncoding(br, "br", 1 << 20);
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_EQ(*d, page);
+  // Listed codings are undone from the last: gzip applied after br.
+  auto both = DecodeContentEncoding(Gzip(br), "br, gzip", 1 << 20);
+  ASSERT_TRUE(both.ok()) << both.status().message();
+  EXPECT_EQ(*both, page);
+  // A bomb stops at the limit.
+  std::string bomb = Brotli(std::string(50 << 20, 'a'), 1);
+  EXPECT_LT(bomb.size(), 100000u);
+  auto big = DecodeContentEncoding(bomb, "br", 1 << 20);
+  ASSERT_FALSE(big.ok());
+  EXPECT_NE(big.status().message().find("limit"), std::string::npos);
+  // Cut short: what could be decoded; corrupt: an error.
+  auto cut = DecodeContentEncoding(std::string_view(br).substr(0, br.size() / 2), "br", 1 << 20);
+  ASSERT_TRUE(cut.ok());
+  EXPECT_GT(cut->size(), 0u);
+  EXPECT_EQ(page.compare(0, cut->size(), *cut), 0);
+  EXPECT_FALSE(DecodeContentEncoding("\xff\xff\xff\xff not brotli", "br", 1000).ok());
+}
+
 TEST(DecodeContentEncodingTest, CorruptTruncatedAndUnknown) {
   EXPECT_FALSE(DecodeContentEncoding("not gzip at all", "gzip", 1000).ok());
   EXPECT_FALSE(DecodeContentEncoding("xx", "br", 1000).ok());
+  EXPECT_FALSE(DecodeContentEncoding("xx", "zstd", 1000).ok());
   auto empty = DecodeContentEncoding("", "gzip", 1000);  // e.g. a 204 that says gzip
   ASSERT_TRUE(empty.ok());
   EXPECT_EQ(*empty, "");
