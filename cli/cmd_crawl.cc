@@ -1,9 +1,12 @@
 // `pressarc crawl`: one incremental crawl job (see crawler/crawler.h) with
 // the live index as its sink, under the data directory lock.
+#include <signal.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 
 #include "cli/app.h"
@@ -16,6 +19,29 @@
 
 namespace pressarc::cli {
 namespace {
+
+// SIGINT (Ctrl-C) and SIGTERM (systemd stop) end the crawl cleanly: what is in
+// flight is finished, archived and indexed. The handler is reset on entry, so
+// a second signal ends the process at once (as kill -9 would: the next run
+// resumes all the same).
+std::atomic<bool> g_stop{false};
+std::atomic<int> g_signal{0};
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
+
+void OnStopSignal(int sig) {
+  g_signal.store(sig);
+  g_stop.store(true);
+}
+
+void InstallStopHandlers() {
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_handler = &OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND | SA_RESTART;
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+}
 
 struct CrawlFlags {
   std::vector<std::string> sources;
@@ -85,6 +111,8 @@ Status RunCrawlCommand(CommandContext& ctx, const CrawlFlags& flags) {
                                const std::string& content_type) {
     return ExtractOptionsFor(source, url, content_type);
   };
+  request.stop = &g_stop;
+  InstallStopHandlers();
   auto summary = RunCrawl(*config, request, sink->get());
   if (!summary.ok()) {
     if (!flags.metrics_file.empty()) {
@@ -95,7 +123,7 @@ Status RunCrawlCommand(CommandContext& ctx, const CrawlFlags& flags) {
     return summary.status();
   }
   if (!flags.metrics_file.empty()) {
-    Status m = WriteMetricsFile(flags.metrics_file, *summary, true);
+    Status m = WriteMetricsFile(flags.metrics_file, *summary, !summary->stopped);
     if (!m.ok()) log::Error("crawl", "metrics file: " + m.message());
   }
   if (flags.json) {
@@ -104,6 +132,12 @@ Status RunCrawlCommand(CommandContext& ctx, const CrawlFlags& flags) {
     PrintHuman(*summary);
   }
   std::fflush(stdout);
+  if (summary->stopped) {
+    return Status::Runtime(std::string("crawl stopped by ") +
+                               (g_signal.load() == SIGTERM ? "SIGTERM" : "SIGINT") +
+                               ": what was fetched is archived and indexed",
+                           "the next crawl resumes where this one stopped");
+  }
   return Status::Ok();
 }
 

@@ -1338,6 +1338,12 @@ void Job::Progress(bool final) {
 void Job::Loop() {
   std::size_t max_conn = static_cast<std::size_t>(std::max(1, opts_.max_connections));
   while (fatal_.ok()) {
+    if (request_.stop != nullptr && request_.stop->load() && !summary_.stopped) {
+      summary_.stopped = true;
+      stop_ = true;
+      log::Info("crawler", "stopping: finishing the " + std::to_string(http_->InFlight()) +
+                               " requests in flight; the next run resumes");
+    }
     LaunchReady();
     std::size_t inflight = http_->InFlight();
     bool work = false;
@@ -1385,7 +1391,10 @@ Result<CrawlSummary> Job::Run() {
     if (w.ok()) (void)state_->Commit();
     txn_open_ = false;
   }
-  (void)state_->FinishRun(summary_.run_id, summary_.finished_at, fatal_.ok() ? "ok" : "failed",
+  (void)state_->FinishRun(summary_.run_id, summary_.finished_at,
+                          !fatal_.ok()       ? "failed"
+                          : summary_.stopped ? "stopped"
+                                             : "ok",
                           CrawlSummaryJson(summary_));
   (void)state_->Checkpoint();
   if (!fatal_.ok()) return fatal_;
@@ -1434,6 +1443,7 @@ std::string CrawlSummaryJson(const CrawlSummary& s) {
   for (const auto& [name, c] : s.per_source) sources[name] = CountersJson(c);
   j["sources"] = sources;
   j["failures"] = s.failures;
+  if (s.stopped) j["stopped"] = true;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -16,6 +16,7 @@
 // Thread safety: RunCrawl is one job; do not run two on one data dir.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -50,6 +51,7 @@ struct CrawlSummary {
   std::string started_at;  // ISO 8601 UTC
   std::string finished_at;
   std::vector<std::string> failures;  // "URL: reason", first few, for the summary
+  bool stopped = false;               // ended early by CrawlRequest::stop; the next run resumes
 };
 
 // Receives each new or changed article in archive order. Called from one
@@ -70,6 +72,10 @@ struct CrawlRequest {
   std::vector<std::string> sources;  // empty = all configured sources
   std::int64_t max_pages = 0;        // 0 = no limit (per run, all sources)
   bool progress = false;             // a progress line on stderr (for terminals)
+  // When set (a signal handler stores true), the run ends early but cleanly:
+  // nothing new is started; what is in flight is finished, archived, recorded
+  // and indexed; CrawlSummary::stopped is set. What is left stays queued.
+  const std::atomic<bool>* stop = nullptr;
   // Extraction options for a page of a source (which may be nullptr); the
   // CLI passes cli::ExtractOptionsFor. Unset = ExtractOptionsForSource (parser.h).
   std::function<ExtractOptions(const SourceConfig*, const std::string& url,
@@ -86,7 +92,8 @@ Result<CrawlSummary> RunCrawl(const Config& config, const CrawlRequest& request,
 
 // The summary as the JSON object of the contract: fetched, new, updated,
 // unchanged, failed, robots_denied, out_of_scope, indexed, seconds, plus
-// sources {name: {the same counters}} and failures ["URL: reason", ...].
+// sources {name: {the same counters}}, failures ["URL: reason", ...] and, for
+// a run ended early by CrawlRequest::stop, "stopped": true.
 std::string CrawlSummaryJson(const CrawlSummary& summary);
 
 }  // namespace pressarc

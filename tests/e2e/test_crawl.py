@@ -233,6 +233,40 @@ class CrashAndLockTest(CrawlTestBase):
             self.assert_all_articles_archived_and_indexed(srv, data)
             self.assertEqual(db_rows(data, "SELECT count(*) FROM runs WHERE status='interrupted'")[0][0], 1)
 
+    def test_sigterm_ends_the_crawl_cleanly_then_the_next_run_completes(self):
+        with FixtureServer() as srv:
+            cfg = self.config(srv, per_host_delay_ms=40)
+            data = tmp_data_dir()
+            proc = subprocess.Popen(
+                [pressarc_bin(), "crawl", "--config", cfg, "--data", data, "--json"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and proc.poll() is None:
+                time.sleep(0.1)
+                try:
+                    if db_rows(data, "SELECT count(*) FROM fetches")[0][0] >= 30:
+                        break
+                except sqlite3.Error:
+                    continue
+            self.assertIsNone(proc.poll(), "the crawl ended before it could be stopped")
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=60)
+            self.assertEqual(proc.returncode, 1, err)
+            self.assertIn("stopped by SIGTERM", err)
+            self.assertIn("next crawl resumes", err)
+            summary = json.loads(out)
+            self.assertTrue(summary["stopped"])
+            self.assertGreater(summary["new"], 0)
+            # Nothing half done: what was archived as an article is indexed.
+            self.assertEqual(summary["indexed"], summary["new"] + summary["updated"])
+            self.assertEqual(db_rows(data, "SELECT count(*) FROM fetches "
+                                           "WHERE page_kind='article' AND indexed=0")[0][0], 0)
+            self.assertEqual(db_rows(data, "SELECT count(*) FROM runs WHERE status='stopped'")[0][0], 1)
+            # The next run picks up the rest, without duplicates.
+            rest = self.crawl_ok(cfg, data)
+            self.assertNotIn("stopped", rest)
+            self.assert_all_articles_archived_and_indexed(srv, data)
+
     def test_a_second_job_on_the_same_data_dir_exits_75(self):
         with FixtureServer() as srv:
             cfg = self.config(srv, per_host_delay_ms=200)
