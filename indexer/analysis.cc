@@ -465,7 +465,11 @@ const WordForms& FormsFor(std::string_view word, std::string_view lang) {
 
 void IndexText(Xapian::TermGenerator& generator, std::string_view text, std::string_view lang,
                std::string_view prefix) {
-  std::string folded = FoldCase(text, lang);
+  internal::IndexFoldedText(generator, FoldCase(text, lang), lang, prefix);
+}
+
+void internal::IndexFoldedText(Xapian::TermGenerator& generator, std::string_view folded,
+                               std::string_view lang, std::string_view prefix) {
   Xapian::Document doc = generator.get_document();  // a handle sharing the generator's document
   Xapian::termpos pos = generator.get_termpos();
   const std::string p(prefix);

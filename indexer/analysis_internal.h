@@ -42,6 +42,11 @@ const WordForms& FormsFor(std::string_view word, std::string_view lang);
 
 // Per-thread stemmer for a language bucket ("az", "en", "ru", "").
 Xapian::Stem& ThreadStemmer(std::string_view lang);
+
+// IndexText on text that is already FoldCase(text, lang): a caller that needs
+// the folded text for something else too folds it once.
+void IndexFoldedText(Xapian::TermGenerator& generator, std::string_view folded,
+                     std::string_view lang, std::string_view prefix);
 // "az", "en", "ru" or "" (anything else).
 std::string_view LanguageBucket(std::string_view lang);
 

@@ -187,17 +187,20 @@ Result<PreparedDocument> PrepareDocument(const IndexedArticle& doc) {
 
   try {
     // Free text: title (S and body), description, body.
+    // Title and text are case-folded once, for the terms and the spelling words.
+    const std::string title = FoldCase(a.title, lang);
+    const std::string text = FoldCase(a.text, lang);
     Xapian::TermGenerator gen;
     gen.set_document(d);
-    IndexText(gen, a.title, lang, schema::kPrefixTitle);
+    internal::IndexFoldedText(gen, title, lang, schema::kPrefixTitle);
     gen.set_termpos(0);
-    IndexText(gen, a.title, lang, "");
+    internal::IndexFoldedText(gen, title, lang, "");
     gen.increase_termpos(100);
     if (!a.description.empty()) {
       IndexText(gen, a.description, lang, "");
       gen.increase_termpos(100);
     }
-    IndexText(gen, a.text, lang, "");
+    internal::IndexFoldedText(gen, text, lang, "");
 
     // Boolean terms.
     d.add_boolean_term(out.unique_term);
@@ -289,9 +292,8 @@ Result<PreparedDocument> PrepareDocument(const IndexedArticle& doc) {
     // Spelling words: the case-folded words, once per document.
     if (!bucket.empty()) {
       std::set<std::string> words;
-      auto collect = [&](std::string_view text) {
-        std::string cf = FoldCase(text, lang);
-        internal::ForEachWord(cf, [&](std::string_view w) {
+      auto collect = [&](std::string_view folded) {
+        internal::ForEachWord(folded, [&](std::string_view w) {
           if (w.size() < 3 || w.size() > 32) return;
           for (char c : w) {
             if (c >= '0' && c <= '9') return;
@@ -299,8 +301,8 @@ Result<PreparedDocument> PrepareDocument(const IndexedArticle& doc) {
           words.emplace(w);
         });
       };
-      collect(a.title);
-      collect(a.text);
+      collect(title);
+      collect(text);
       out.spelling_words.assign(words.begin(), words.end());
     }
   } catch (const Xapian::Error& e) {

@@ -180,8 +180,11 @@ struct IndexWriterOptions {
   // written in one commit became 26 MB, in 0.25 s of CPU).
   bool compact = true;
   // Publish(): seconds to wait after swapping the stub before deleting old
-  // generations, so a search that read the old stub can still open it.
-  double old_generation_grace_s = 1.0;
+  // generations, so that a search that read the old stub a moment ago can
+  // still open it. (A search that loses the race anyway gets a
+  // DatabaseOpeningError, reopens the stub and runs on the new generation:
+  // search/searcher.cc; open files stay readable after the removal.)
+  double old_generation_grace_s = 0.25;
 };
 
 class IndexWriter {
