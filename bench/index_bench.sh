@@ -13,7 +13,8 @@
 #   2. pressarc import --data DATA PAGES/*.html                    (archive + parse + index)
 #   3. pressarc reindex --data DATA                                (from the archive, all cores)
 # and prints documents per second (wall clock), the ratio, and index sizes
-# (du of the database directory).
+# (du of the database directory). Where the time goes, stage by stage:
+# BENCH_KEEP=1 keeps the pages; build/bench/index_parts_bench PAGES/*.html.
 set -euo pipefail
 
 PAGES=${1:-3000}
