@@ -95,6 +95,14 @@ std::string IdTerm(const Xapian::Document& doc) {
   return "";
 }
 
+// The document's id: the indexer derives its I term from the canonical URL
+// with DocumentId (indexer/document.cc), so it is computed again from the
+// stored canonical URL; reading the I term means decoding the document's
+// termlist, which cost more than the rest of a result.
+std::string DocumentIdOf(const Xapian::Document& doc, const std::string& canonical_url) {
+  return canonical_url.empty() ? IdTerm(doc) : DocumentId(canonical_url);
+}
+
 }  // namespace
 
 StoredDoc ReadLinkedDoc(const Xapian::Document& doc) {
@@ -109,15 +117,13 @@ StoredDoc ReadLinkedDoc(const Xapian::Document& doc) {
   out.url = out.canonical_url;
   out.language = doc.get_value(schema::kSlotLanguage);
   out.source = doc.get_value(schema::kSlotSource);
-  out.id = IdTerm(doc);
-  if (out.id.empty() && !out.canonical_url.empty()) out.id = DocumentId(out.canonical_url);
+  out.id = DocumentIdOf(doc, out.canonical_url);
   return out;
 }
 
 StoredDoc ReadStoredDoc(const Xapian::Document& doc) {
   StoredDoc out = ParseDocumentData(doc.get_data());
-  out.id = IdTerm(doc);
-  if (out.id.empty() && !out.canonical_url.empty()) out.id = DocumentId(out.canonical_url);
+  out.id = DocumentIdOf(doc, out.canonical_url);
   if (out.source.empty()) {
     out.source = doc.get_value(schema::kSlotSource);
   }
