@@ -159,8 +159,12 @@ void RegisterCrawl(CLI::App& app, CommandContext& ctx, CommandRun* run) {
   sub->add_option("--metrics-file", flags->metrics_file,
                   "Write Prometheus metrics (textfile collector format) to this file");
   sub->footer(
+      "SIGTERM or Ctrl-C stops the crawl cleanly: requests in flight are finished, archived "
+      "and indexed, the summary says \"stopped\", and the next run resumes (a second signal "
+      "stops it at once, losing nothing either).\n\n"
       "Exit codes: 0 success (also when some pages failed: they are listed and retried next "
-      "run); 1 runtime failure; 2 usage or config error; 75 another job holds the lock.");
+      "run); 1 runtime failure, or stopped by a signal; 2 usage or config error; 75 another job "
+      "holds the lock.");
   sub->callback(
       [run, flags] { *run = [flags](CommandContext& c) { return RunCrawlCommand(c, *flags); }; });
 }
