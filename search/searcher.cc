@@ -14,6 +14,7 @@
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
 #include "parser/parser.h"
+#include "search/facets.h"
 #include "search/query_builder.h"
 #include "search/search.h"
 #include "search/stored_doc.h"
@@ -153,18 +154,13 @@ std::string SafeText(const std::string& text) {
   return out;
 }
 
-std::vector<FacetValue> SpyValues(const Xapian::ValueCountMatchSpy& spy, bool by_value_desc) {
-  std::vector<FacetValue> out;
-  for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
-    if ((*it).empty()) continue;
-    out.push_back(FacetValue{*it, it.get_termfreq()});
-  }
-  std::sort(out.begin(), out.end(), [&](const FacetValue& a, const FacetValue& b) {
+// Most frequent first (ties by value), or by value descending (years).
+void SortFacet(std::vector<FacetValue>* values, bool by_value_desc) {
+  std::sort(values->begin(), values->end(), [&](const FacetValue& a, const FacetValue& b) {
     if (by_value_desc) return a.value > b.value;
     if (a.count != b.count) return a.count > b.count;
     return a.value < b.value;
   });
-  return out;
 }
 
 class XapianSearcher : public Searcher {
@@ -368,19 +364,11 @@ class XapianSearcher : public Searcher {
   // documents before collapsing) by source, language and year. A pass of
   // its own: no weights, no sort key, no collapse key to read per document.
   Facets CountFacets(const Xapian::Query& query) {
-    Xapian::ValueCountMatchSpy by_source(schema::kSlotSource);
-    Xapian::ValueCountMatchSpy by_language(schema::kSlotLanguage);
-    Xapian::ValueCountMatchSpy by_year(schema::kSlotYear);
-    Xapian::Enquire enquire(db_);
-    enquire.set_query(query);
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
-    enquire.add_matchspy(&by_source);
-    enquire.add_matchspy(&by_language);
-    enquire.add_matchspy(&by_year);
-    enquire.get_mset(0, 0, db_.get_doccount());
-    return Facets{SpyValues(by_source, false), SpyValues(by_language, false),
-                  SpyValues(by_year, true)};
+    Facets f = internal::CountFacets(db_, query);
+    SortFacet(&f.sources, false);
+    SortFacet(&f.languages, false);
+    SortFacet(&f.years, true);
+    return f;
   }
 
   // A corrected query, when it finds more than the query as typed.

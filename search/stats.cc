@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <utility>
 
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
+#include "search/facets.h"
 #include "search/search.h"
 
 namespace pressarc::search {
@@ -16,30 +18,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<FacetValue> Values(const Xapian::ValueCountMatchSpy& spy) {
-  std::vector<FacetValue> out;
-  for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
-    if ((*it).empty()) continue;
-    out.push_back(FacetValue{*it, it.get_termfreq()});
-  }
-  return out;  // in value order
-}
-
 // Counts by source, language and year from the value slots of every document.
 void CountIndex(const Xapian::Database& db, IndexStats* stats) {
-  Xapian::ValueCountMatchSpy sources(schema::kSlotSource), languages(schema::kSlotLanguage),
-      years(schema::kSlotYear);
-  Xapian::Enquire enquire(db);
-  enquire.set_query(Xapian::Query::MatchAll);
-  enquire.set_weighting_scheme(Xapian::BoolWeight());
-  enquire.add_matchspy(&sources);
-  enquire.add_matchspy(&languages);
-  enquire.add_matchspy(&years);
-  enquire.get_mset(0, 0, db.get_doccount());
+  Facets counts = internal::CountFacets(db, Xapian::Query::MatchAll);
   stats->documents = db.get_doccount();
-  stats->sources = Values(sources);
-  stats->languages = Values(languages);
-  stats->years = Values(years);
+  stats->sources = std::move(counts.sources);
+  stats->languages = std::move(counts.languages);
+  stats->years = std::move(counts.years);
 }
 
 void ArchiveSize(const std::string& data_dir, IndexStats* stats) {
