@@ -129,6 +129,32 @@ Status RunXapianCheck(const std::string& path) {
   return Status::Ok();
 }
 
+// Checks a generation written in `path` before it goes live: xapian-check,
+// then reopened with the `expected` number of documents, then synced. May
+// throw Xapian::Error.
+Status CheckGeneration(const std::string& path, Xapian::doccount expected) {
+  // xapian-check in a child process: Xapian::Database::check() in-process
+  // trips AddressSanitizer (a new/delete size mismatch inside libxapian 1.4.22).
+  if (Status s = RunXapianCheck(path); !s.ok()) return s;
+  Xapian::Database check(path);
+  if (check.get_doccount() != expected) {
+    return Status::Runtime("the new index generation has " + std::to_string(check.get_doccount()) +
+                           " documents, expected " + std::to_string(expected) +
+                           "; the live index is unchanged");
+  }
+  check.close();
+  return FsyncPath(path, true);
+}
+
+// Makes `gen` the live generation (the stub, replaced atomically) and
+// removes the others after the grace.
+Status SwapIn(const std::string& data_dir, const std::string& gen, double grace_s) {
+  if (Status s = WriteStub(data_dir, gen); !s.ok()) return s;
+  if (grace_s > 0) std::this_thread::sleep_for(std::chrono::duration<double>(grace_s));
+  RemoveOtherGenerations(IndexPaths::Dir(data_dir), gen);
+  return Status::Ok();
+}
+
 struct Seen {
   std::string fetched;
   std::string hash;
@@ -250,27 +276,12 @@ class XapianIndexWriter : public IndexWriter {
         fs::rename(BuildPath(), GenPath(), ec);
         if (ec) return Status::Runtime("cannot rename " + BuildPath() + ": " + ec.message());
       }
-      // xapian-check in a child process: Xapian::Database::check() in-process
-      // trips AddressSanitizer (a new/delete size mismatch inside libxapian 1.4.22).
-      if (Status s = RunXapianCheck(GenPath()); !s.ok()) return s;
-      Xapian::Database check(GenPath());
-      if (check.get_doccount() != expected) {
-        return Status::Runtime("the new index generation has " +
-                               std::to_string(check.get_doccount()) + " documents, expected " +
-                               std::to_string(expected) + "; the live index is unchanged");
-      }
-      check.close();
-      if (Status s = FsyncPath(GenPath(), true); !s.ok()) return s;
+      if (Status s = CheckGeneration(GenPath(), expected); !s.ok()) return s;
     } catch (const Xapian::Error& e) {
       return Status::Runtime("finishing the new index generation: " + e.get_description() +
                              "; the live index is unchanged");
     }
-    if (Status s = WriteStub(data_dir_, gen_); !s.ok()) return s;
-    if (options_.old_generation_grace_s > 0) {
-      std::this_thread::sleep_for(std::chrono::duration<double>(options_.old_generation_grace_s));
-    }
-    RemoveOtherGenerations(IndexPaths::Dir(data_dir_), gen_);
-    return Status::Ok();
+    return SwapIn(data_dir_, gen_, options_.old_generation_grace_s);
   }
 
   std::uint64_t DocumentCount() override {
@@ -379,17 +390,7 @@ Status CompactLive(const std::string& data_dir, const IndexWriterOptions& option
     Xapian::doccount expected = src.get_doccount();
     src.compact(out);
     src.close();
-    Status s = RunXapianCheck(out);
-    if (s.ok()) {
-      Xapian::Database check(out);
-      if (check.get_doccount() != expected) {
-        s = Status::Runtime("the compacted index has " + std::to_string(check.get_doccount()) +
-                            " documents, expected " + std::to_string(expected) +
-                            "; the live index is unchanged");
-      }
-    }
-    if (s.ok()) s = FsyncPath(out, true);
-    if (!s.ok()) {
+    if (Status s = CheckGeneration(out, expected); !s.ok()) {
       fs::remove_all(out, ec);
       return s;
     }
@@ -398,12 +399,7 @@ Status CompactLive(const std::string& data_dir, const IndexWriterOptions& option
     return Status::Runtime("compacting the index: " + e.get_description() +
                            "; the live index is unchanged");
   }
-  if (Status s = WriteStub(data_dir, gen); !s.ok()) return s;
-  if (options.old_generation_grace_s > 0) {
-    std::this_thread::sleep_for(std::chrono::duration<double>(options.old_generation_grace_s));
-  }
-  RemoveOtherGenerations(dir, gen);
-  return Status::Ok();
+  return SwapIn(data_dir, gen, options.old_generation_grace_s);
 }
 
 }  // namespace pressarc
