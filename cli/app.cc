@@ -64,7 +64,7 @@ int ReportError(const Status& status) {
 
 }  // namespace
 
-int RunCommands(int argc, char** argv, std::initializer_list<Registration> commands,
+int RunCommands(int argc, char** argv, std::span<const Registration> commands,
                 std::string (*version_text)()) {
   CLI::App app{
       "pressarc: archive the press releases of government ministries (WARC) and search them "

@@ -13,8 +13,8 @@
 #pragma once
 
 #include <functional>
-#include <initializer_list>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "config/config.h"
@@ -68,7 +68,7 @@ void RegisterStats(CLI::App& app, CommandContext& ctx, CommandRun* run);
 // help text, --help and --version are the same whichever are given):
 // parses argv, runs the chosen subcommand, returns the exit code.
 // `version_text` is called for --version only.
-int RunCommands(int argc, char** argv, std::initializer_list<Registration> commands,
+int RunCommands(int argc, char** argv, std::span<const Registration> commands,
                 std::string (*version_text)());
 
 // The whole CLI, every subcommand; returns the exit code. Used by the full
@@ -79,10 +79,5 @@ int RunCli(int argc, char** argv);
 // "pressarc 0.1.0" plus the versions of libcurl, Xapian, ICU and Gumbo
 // (cli/full_cli.cc).
 std::string VersionText();
-
-// The commands `pressarc` serves itself, in a process that maps only
-// Xapian, ICU, SQLite and the C++ runtime (cli/main.cc); every other
-// command line goes to the full executable. Keep in step with RunCli.
-inline constexpr std::initializer_list<const char*> kQueryCommands = {"search", "show", "stats"};
 
 }  // namespace pressarc::cli

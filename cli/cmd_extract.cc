@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cli/app.h"
+#include "cli/pipeline.h"
 #include "parser/parser.h"
 
 namespace pressarc::cli {
@@ -119,11 +120,7 @@ Status RunExtract(CommandContext& ctx, const ExtractArgs& args) {
     }
     if (src) {
       source_name = src->name;
-      options.hints = src->extract;
-      options.default_language = src->language;
-      options.translation_key_regex = src->translation_key;
-      options.timezone_offset = src->timezone_offset;
-      options.article_url_patterns = src->article;
+      options = ExtractOptionsFor(src, args.url, args.content_type);
     }
   }
   Status first_error;

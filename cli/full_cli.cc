@@ -26,10 +26,10 @@ std::string VersionText() {
 }
 
 int RunCli(int argc, char** argv) {
-  return RunCommands(argc, argv,
-                     {RegisterCrawl, RegisterReindex, RegisterImport, RegisterSearch, RegisterShow,
-                      RegisterExtract, RegisterStats},
-                     VersionText);
+  static constexpr Registration kAll[] = {RegisterCrawl,  RegisterReindex, RegisterImport,
+                                          RegisterSearch, RegisterShow,    RegisterExtract,
+                                          RegisterStats};
+  return RunCommands(argc, argv, kAll, VersionText);
 }
 
 }  // namespace pressarc::cli

@@ -68,9 +68,18 @@ std::string FullVersionText() {
   std::_Exit(ExecFull(args));
 }
 
-bool IsQueryCommand(std::string_view arg) {
-  for (std::string_view name : pressarc::cli::kQueryCommands) {
-    if (arg == name) return true;
+// The commands served in this process, by name.
+struct Served {
+  std::string_view name;
+  pressarc::cli::Registration add;
+};
+constexpr Served kServed[] = {{"search", pressarc::cli::RegisterSearch},
+                              {"show", pressarc::cli::RegisterShow},
+                              {"stats", pressarc::cli::RegisterStats}};
+
+bool IsServedHere(std::string_view arg) {
+  for (const Served& s : kServed) {
+    if (arg == s.name) return true;
   }
   return false;
 }
@@ -78,8 +87,9 @@ bool IsQueryCommand(std::string_view arg) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  using namespace pressarc::cli;
-  if (argc < 2 || !IsQueryCommand(argv[1])) return ExecFull(argv);
+  if (argc < 2 || !IsServedHere(argv[1])) return ExecFull(argv);
   g_argv = argv;
-  return RunCommands(argc, argv, {RegisterSearch, RegisterShow, RegisterStats}, FullVersionText);
+  std::vector<pressarc::cli::Registration> commands;
+  for (const Served& s : kServed) commands.push_back(s.add);
+  return pressarc::cli::RunCommands(argc, argv, commands, FullVersionText);
 }
