@@ -151,9 +151,9 @@ struct PendingArticle {
 class IndexWorker {
  public:
   struct Done {
-    std::vector<std::pair<int, std::int64_t>> indexed;  // (source, count) of added documents
-    std::vector<std::int64_t> committed;                // fetch ids now in the index
-    Status status;                                      // a failed commit: the run stops
+    std::map<int, std::int64_t> indexed;  // documents added, by source
+    std::vector<std::int64_t> committed;  // fetch ids now in the index
+    Status status;                        // a failed commit: the run stops
   };
 
   IndexWorker(ArticleSink* sink, std::size_t commit_every)
@@ -210,7 +210,6 @@ class IndexWorker {
         cv_.notify_all();
       }
       Done done;
-      std::map<int, std::int64_t> counts;
       for (const PendingArticle& p : batch.articles) {
         auto added = sink_->Add(p.article, p.where, p.fetched_at);
         if (!added.ok()) {
@@ -218,10 +217,9 @@ class IndexWorker {
           log::Warn("crawler", "indexing " + p.article.url + ": " + added.status().message());
           continue;
         }
-        if (*added) ++counts[p.source];
+        if (*added) ++done.indexed[p.source];
         uncommitted.push_back(p.fetch_id);
       }
-      done.indexed.assign(counts.begin(), counts.end());
       if (!uncommitted.empty() && (batch.commit || uncommitted.size() >= commit_every_)) {
         done.status = sink_->Commit();
         if (done.status.ok()) done.committed = std::move(uncommitted);

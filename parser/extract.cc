@@ -720,13 +720,15 @@ Article ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
   }
 
   // Links, feeds, alternates.
-  std::unordered_set<std::string> seen;
-  for (int i : scan.anchors) {
-    if (!options.collect_links || a.links.size() >= kMaxLinks) break;
-    std::string_view href = dom.Attr(i, "href");
-    if (href.empty()) continue;
-    std::string u = ResolveUrl(base, href);
-    if (!u.empty() && seen.insert(u).second) a.links.push_back(u);
+  if (options.collect_links) {
+    std::unordered_set<std::string> seen;
+    for (int i : scan.anchors) {
+      if (a.links.size() >= kMaxLinks) break;
+      std::string_view href = dom.Attr(i, "href");
+      if (href.empty()) continue;
+      std::string u = ResolveUrl(base, href);
+      if (!u.empty() && seen.insert(u).second) a.links.push_back(u);
+    }
   }
   for (int i : scan.alternate_links) {
     std::string type = LowerAscii(dom.Attr(i, "type"));

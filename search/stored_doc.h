@@ -11,7 +11,7 @@
 namespace pressarc::search::internal {
 
 struct StoredDoc {
-  std::string id;  // from the XID term, else derived from the canonical URL
+  std::string id;  // DocumentId of the canonical URL (as the indexer's I term), else the I term
   std::string url;
   std::string canonical_url;
   std::string title;

@@ -209,23 +209,28 @@ class PolitenessTest(CrawlTestBase):
 
 
 class CrashAndLockTest(CrawlTestBase):
+    def start_crawl_until(self, cfg, data, fetches, *args, **popen):
+        """A crawl in the background, returned once it has recorded `fetches`
+        responses (or after 30 s); it must still be running then."""
+        proc = subprocess.Popen([pressarc_bin(), "crawl", "--config", cfg, "--data", data, *args],
+                                **popen)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.1)
+            try:
+                if db_rows(data, "SELECT count(*) FROM fetches")[0][0] >= fetches:
+                    break
+            except sqlite3.Error:
+                continue
+        self.assertIsNone(proc.poll(), "the crawl ended before it could be interrupted")
+        return proc
+
     def test_kill_9_mid_crawl_then_a_resumed_run_completes(self):
         with FixtureServer() as srv:
             cfg = self.config(srv, per_host_delay_ms=40)
             data = tmp_data_dir()
-            proc = subprocess.Popen([pressarc_bin(), "crawl", "--config", cfg, "--data", data],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            deadline = time.monotonic() + 30
-            fetched = 0
-            while time.monotonic() < deadline and proc.poll() is None:
-                time.sleep(0.1)
-                try:
-                    fetched = db_rows(data, "SELECT count(*) FROM fetches")[0][0]
-                except sqlite3.Error:
-                    continue
-                if fetched >= 40:
-                    break
-            self.assertIsNone(proc.poll(), "the crawl ended before it could be killed")
+            proc = self.start_crawl_until(cfg, data, 40, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL)
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             summary = self.crawl_ok(cfg, data)
@@ -237,18 +242,8 @@ class CrashAndLockTest(CrawlTestBase):
         with FixtureServer() as srv:
             cfg = self.config(srv, per_host_delay_ms=40)
             data = tmp_data_dir()
-            proc = subprocess.Popen(
-                [pressarc_bin(), "crawl", "--config", cfg, "--data", data, "--json"],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and proc.poll() is None:
-                time.sleep(0.1)
-                try:
-                    if db_rows(data, "SELECT count(*) FROM fetches")[0][0] >= 30:
-                        break
-                except sqlite3.Error:
-                    continue
-            self.assertIsNone(proc.poll(), "the crawl ended before it could be stopped")
+            proc = self.start_crawl_until(cfg, data, 30, "--json", stdout=subprocess.PIPE,
+                                          stderr=subprocess.PIPE, text=True)
             proc.send_signal(signal.SIGTERM)
             out, err = proc.communicate(timeout=60)
             self.assertEqual(proc.returncode, 1, err)
