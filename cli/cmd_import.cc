@@ -255,7 +255,11 @@ class Importer {
       if (!f.ok() && result.ok()) result = f;
     }
     if (result.ok()) result = writer_->Commit();
-    if (result.ok()) result = CompactIfGrown(summary->indexed);
+    if (result.ok()) {
+      std::uint64_t total = writer_->DocumentCount();
+      writer_.reset();  // closed: the compaction reads the live generation
+      result = CompactIfGrown(summary->indexed, total);
+    }
     summary->skipped =
         summary->records >= summary->indexed ? summary->records - summary->indexed : 0;
     return result;
@@ -265,9 +269,8 @@ class Importer {
   // Batch commits leave the live index about 1.5x the size of a compacted
   // copy; once an import has added a quarter of the index (and at least a
   // batch), it is compacted into a new generation and swapped in.
-  Status CompactIfGrown(std::uint64_t indexed) {
-    std::uint64_t total = writer_->DocumentCount();
-    writer_.reset();
+  // `total`: the documents in the index now; the writer is closed.
+  Status CompactIfGrown(std::uint64_t indexed, std::uint64_t total) {
     if (indexed < IndexWriterOptions{}.batch_size || indexed * 4 < total) {
       return Status::Ok();
     }
