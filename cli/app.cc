@@ -11,9 +11,9 @@
 namespace pressarc::cli {
 namespace fs = std::filesystem;
 
-Result<Config> CommandContext::LoadConfig() const {
-  if (!common.config_path.empty()) return LoadConfigFile(common.config_path);
-  if (fs::exists("pressarc.toml")) return LoadConfigFile("pressarc.toml");
+Result<Config> CommandContext::LoadConfig(const ConfigParseOptions& options) const {
+  if (!common.config_path.empty()) return LoadConfigFile(common.config_path, options);
+  if (fs::exists("pressarc.toml")) return LoadConfigFile("pressarc.toml", options);
   Config config;
   return config;
 }

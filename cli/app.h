@@ -43,7 +43,8 @@ struct CommonOptions {
 struct CommandContext {
   CommonOptions common;
   // Loads the config per the rules above; errors are kUsage naming file, line, key.
-  Result<Config> LoadConfig() const;
+  // `options.sources = false` for commands that need only data_dir.
+  Result<Config> LoadConfig(const ConfigParseOptions& options = {}) const;
   // --data, else config.data_dir (relative to the config file's folder), else ./pressarc-data.
   std::string ResolveDataDir(const Config& config) const;
 };

@@ -100,7 +100,7 @@ Status RunSearch(CommandContext& ctx, const SearchArgs& args,
                          "e.g. pressarc search vaccine, or pressarc search --lang ru");
   }
 
-  auto config = ctx.LoadConfig();
+  auto config = ctx.LoadConfig({.sources = false});  // only data_dir is needed
   if (!config.ok()) return config.status();
   auto searcher = search::Searcher::Open(ctx.ResolveDataDir(*config));
   if (!searcher.ok()) return searcher.status();

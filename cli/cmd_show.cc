@@ -17,7 +17,7 @@ struct ShowArgs {
 };
 
 Status RunShow(CommandContext& ctx, const ShowArgs& args) {
-  auto config = ctx.LoadConfig();
+  auto config = ctx.LoadConfig({.sources = false});  // only data_dir is needed
   if (!config.ok()) return config.status();
   auto searcher = search::Searcher::Open(ctx.ResolveDataDir(*config));
   if (!searcher.ok()) return searcher.status();

@@ -13,7 +13,8 @@ namespace pressarc::cli {
 namespace {
 
 Status RunStats(CommandContext& ctx, bool json) {
-  auto config = ctx.LoadConfig();
+  auto config =
+      ctx.LoadConfig();  // the whole config: docs/operations.md checks a config with stats
   if (!config.ok()) return config.status();
   auto stats = search::CollectStats(ctx.ResolveDataDir(*config));
   if (!stats.ok()) return stats.status();

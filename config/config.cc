@@ -320,7 +320,8 @@ const SourceConfig* Config::FindSource(std::string_view name) const {
   return nullptr;
 }
 
-Result<Config> ParseConfig(std::string_view toml_text, const std::string& path) {
+Result<Config> ParseConfig(std::string_view toml_text, const std::string& path,
+                           const ConfigParseOptions& options) {
   Reporter r(path);
   toml::table root;
   try {
@@ -340,7 +341,7 @@ Result<Config> ParseConfig(std::string_view toml_text, const std::string& path) 
       if (!node.is_table()) return r.Error(&node, key, "expected a table, got " + TypeName(node));
       PRESSARC_TRY(ParseCrawler(*node.as_table(), r, &config.crawler));
     } else if (key == "sources") {
-      PRESSARC_TRY(ParseSources(node, r, &config));
+      if (options.sources) PRESSARC_TRY(ParseSources(node, r, &config));
     } else {
       return r.Error(&node, key, "unknown key");
     }
@@ -348,12 +349,12 @@ Result<Config> ParseConfig(std::string_view toml_text, const std::string& path) 
   return config;
 }
 
-Result<Config> LoadConfigFile(const std::string& path) {
+Result<Config> LoadConfigFile(const std::string& path, const ConfigParseOptions& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Usage("cannot read config file " + path, "check the --config path");
   std::stringstream ss;
   ss << in.rdbuf();
-  return ParseConfig(ss.str(), path);
+  return ParseConfig(ss.str(), path, options);
 }
 
 Status MergeSourceFiles(Config& config, const std::string& dir) {

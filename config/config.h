@@ -27,61 +27,71 @@ namespace pressarc {
 struct CrawlerOptions {
   // Sent with every request; its product token ("pressarc") picks the robots.txt group.
   std::string user_agent = "pressarc/0.1 (+https://example.org/contact)";
-  int max_connections = 16;          // parallel transfers in all
-  int per_host_delay_ms = 1000;      // minimum gap between two requests to one origin
-  int timeout_s = 30;                // total time for one transfer
-  int connect_timeout_s = 10;        // TCP + TLS handshake
+  int max_connections = 16;                // parallel transfers in all
+  int per_host_delay_ms = 1000;            // minimum gap between two requests to one origin
+  int timeout_s = 30;                      // total time for one transfer
+  int connect_timeout_s = 10;              // TCP + TLS handshake
   std::int64_t max_page_bytes = 10485760;  // a larger body is cut and recorded as a failure
   bool respect_robots = true;
-  int max_retries = 3;               // for 5xx, 429, timeouts and resets
-  int max_depth = 10;                // link hops from a start URL; a guard against traps
+  int max_retries = 3;  // for 5xx, 429, timeouts and resets
+  int max_depth = 10;   // link hops from a start URL; a guard against traps
   int max_pages_per_source = 100000;
-  int revisit_after_hours = 24;      // revalidate archived articles after this; 0 = every run
-  int revisit_max_age_days = 30;     // articles published longer ago are not revisited (0 = no limit)
-  int max_crawl_delay_s = 30;        // cap on robots.txt Crawl-delay
-  bool verify_tls = true;            // some ministry sites have broken chains; per source override
+  int revisit_after_hours = 24;   // revalidate archived articles after this; 0 = every run
+  int revisit_max_age_days = 30;  // articles published longer ago are not revisited (0 = no limit)
+  int max_crawl_delay_s = 30;     // cap on robots.txt Crawl-delay
+  bool verify_tls = true;         // some ministry sites have broken chains; per source override
   std::int64_t warc_max_bytes = 1073741824;  // rotate archive files at this size
 };
 
 // Optional per-source hints for the extractor, for when the generic
 // algorithm is not enough. Selectors are a subset of CSS (see parser.h).
 struct ExtractHints {
-  std::vector<std::string> content;   // the article body
-  std::vector<std::string> strip;     // removed before extraction
-  std::string title;                  // the article heading
-  std::string date;                   // an element holding the publication date
+  std::vector<std::string> content;     // the article body
+  std::vector<std::string> strip;       // removed before extraction
+  std::string title;                    // the article heading
+  std::string date;                     // an element holding the publication date
   std::vector<std::string> strip_text;  // whole sentences removed from the text
 };
 
 struct SourceConfig {
-  std::string name;                     // required; [a-z0-9_-]+
+  std::string name;  // required; [a-z0-9_-]+
   std::string title;
   std::vector<std::string> start_urls;  // required, at least one
   std::vector<std::string> feeds;       // RSS/Atom feeds and sitemaps to read each run
   std::vector<std::string> allow;       // regexes; default: the start URLs' origins
   std::vector<std::string> deny;
-  std::vector<std::string> article;     // which URLs are articles; default: judged by the parser
-  std::string language;                 // fallback when the page does not say
-  std::string translation_key;          // regex on the URL; group 1 links language versions
-  std::string timezone_offset;          // e.g. "+04:00": offset for dates given without one
-  int per_host_delay_ms = -1;           // -1 = crawler default
-  int verify_tls = -1;                  // -1 = crawler default, 0/1 = override
+  std::vector<std::string> article;  // which URLs are articles; default: judged by the parser
+  std::string language;              // fallback when the page does not say
+  std::string translation_key;       // regex on the URL; group 1 links language versions
+  std::string timezone_offset;       // e.g. "+04:00": offset for dates given without one
+  int per_host_delay_ms = -1;        // -1 = crawler default
+  int verify_tls = -1;               // -1 = crawler default, 0/1 = override
   ExtractHints extract;
 };
 
 struct Config {
-  std::string path;                     // the file it came from ("" = built-in defaults)
-  std::string data_dir;                 // "" = not set (CLI falls back to ./pressarc-data)
+  std::string path;      // the file it came from ("" = built-in defaults)
+  std::string data_dir;  // "" = not set (CLI falls back to ./pressarc-data)
   CrawlerOptions crawler;
   std::vector<SourceConfig> sources;
 
   const SourceConfig* FindSource(std::string_view name) const;
 };
 
+struct ConfigParseOptions {
+  // false: the sources are left out (Config::sources stays empty) and not
+  // checked, for commands that need only data_dir (search, show):
+  // compiling a source's regexes costs milliseconds (ICU's first regex
+  // builds its Unicode sets), more than a whole search. The TOML syntax
+  // and the other keys are still checked.
+  bool sources = true;
+};
+
 // Parses TOML text; `path` is used in messages only.
-Result<Config> ParseConfig(std::string_view toml_text, const std::string& path);
+Result<Config> ParseConfig(std::string_view toml_text, const std::string& path,
+                           const ConfigParseOptions& options = {});
 // Reads and parses a file. A missing file is a kUsage error naming it.
-Result<Config> LoadConfigFile(const std::string& path);
+Result<Config> LoadConfigFile(const std::string& path, const ConfigParseOptions& options = {});
 // Parses every config/sources/*.toml style file in `dir` and merges their
 // sources into `config` (a source defined twice is an error).
 Status MergeSourceFiles(Config& config, const std::string& dir);

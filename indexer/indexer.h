@@ -23,8 +23,10 @@
 //
 // Queries: use ParseUserQuery() (below). Because stems depend on the
 // document language, a query without a language is parsed once per
-// language ("az", "en", "ru", other) with that language's stemmer, each
-// branch filtered to documents of that language, and the branches ORed.
+// language ("az", "en", "ru", other) with that language's stemmer, and the
+// parses are merged into one query that matches, for the documents of each
+// language, what that language's parse matches: where they differ (a
+// stem), the alternatives are ORed, each filtered to its languages.
 // Within a branch PrepareQueryText() rewrites the words: case folded, words
 // with diacritics searched as (exact OR folded), Cyrillic words as
 // (cyrillic OR latin), words inside "phrases" folded (phrases match with or
@@ -105,8 +107,8 @@ std::string PrepareQueryText(std::string_view query, std::string_view lang,
 //     (the caller adds its own L filter if it wants one);
 //   lang "": branches az, en, ru each FILTERed by "L<lang>", plus a plain
 //     branch for documents of any other or unknown language, ORed together.
-//   Languages whose parses are the same query share one branch, filtered
-//   to all of them (no filter when it serves every language).
+//   merged: the parts of the parses that are the same are kept once,
+//   unfiltered; where they differ, each language's part is filtered to it.
 // `free_text_prefixes` are the field names given to add_prefix() (title).
 // `db`, when given, is the index searched: branches for languages it has
 // no documents of are left out (the matches are the same, found cheaper).

@@ -172,6 +172,22 @@ start_urls = ["http://a.example:8080/"]
   EXPECT_EQ(c->sources[1].name, "a");
 }
 
+// search and show need only data_dir: they read the config without
+// its sources (a bad source must not stop a search), but still reject
+// broken TOML and unknown keys.
+TEST(ConfigParse, WithoutSourcesReadsDataDirAndSkipsTheSources) {
+  const std::string text =
+      "data_dir = \"/srv/pressarc\"\n[[sources]]\nname = \"a\"\n"
+      "start_urls = [\"https://a/\"]\nallow = ['[a-']\n";
+  EXPECT_FALSE(ParseConfig(text, "c.toml").ok());
+  auto c = ParseConfig(text, "c.toml", {.sources = false});
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->data_dir, "/srv/pressarc");
+  EXPECT_TRUE(c->sources.empty());
+  EXPECT_FALSE(ParseConfig("data_dir = [", "c.toml", {.sources = false}).ok());
+  EXPECT_FALSE(ParseConfig("colour = 1", "c.toml", {.sources = false}).ok());
+}
+
 // Every error: kUsage, and the message is "FILE:LINE: KEY: WHAT".
 struct ErrorCase {
   const char* behaviour;

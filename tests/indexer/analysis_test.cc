@@ -6,6 +6,7 @@
 #include <xapian.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -253,6 +254,49 @@ TEST_F(RetrievalTest, TitleFieldAndLanguageFilter) {
   EXPECT_FALSE(Has(Search("title:Istanbul lang:az"), "https://a.example/en/1"));
   auto hits = Search("Lavrov", "ru");
   EXPECT_TRUE(Has(hits, "https://a.example/ru/1"));
+}
+
+// A query without a language is the per-language parses merged into one
+// (shared parts read once): for every document it must match and weigh
+// exactly what its language's parse, filtered to that language, does.
+TEST_F(RetrievalTest, MergedQueryMatchesAndWeighsAsEachLanguagesOwnParse) {
+  Add("https://a.example/de/1", "de", "Außenministerium", "Lavrov und Bayramov in Istanbul.");
+  Add("https://a.example/az/4", "az", "Security talks", "Security and cooperation talks, IŞIQ.");
+  Add("https://a.example/ru/2", "ru", "Security", "Security talks в Москве, Лавров.");
+  Xapian::QueryParser qp;
+  qp.set_database(db_);
+  qp.set_default_op(Xapian::Query::OP_AND);
+  qp.add_prefix("title", std::string(schema::kPrefixTitle));
+  const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD;
+  auto weights = [&](const Xapian::Query& q) {
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(q);
+    std::map<Xapian::docid, double> out;
+    Xapian::MSet mset = enquire.get_mset(0, db_.get_doccount());
+    for (auto it = mset.begin(); it != mset.end(); ++it) out[*it] = it.get_weight();
+    return out;
+  };
+  for (const char* query :
+       {"Lavrov", "security talks", "security -talks", "IŞIQ OR Istanbul", "Bakı OR Gəncə",
+        "министерство иностранных", "\"security talks\"", "nazir* OR Лавров", "title:Security",
+        "(Lavrov OR Bayramov) AND NOT Istanbul", "Azerbaycan hokumeti"}) {
+    auto merged = ParseUserQuery(qp, query, "", flags, {"title"}, &db_);
+    ASSERT_TRUE(merged.ok()) << query;
+    std::map<Xapian::docid, double> want;
+    for (const char* lang : {"az", "en", "ru", "de"}) {
+      auto own = ParseUserQuery(qp, query, std::string_view(lang) == "de" ? "" : lang, flags);
+      ASSERT_TRUE(own.ok()) << query;
+      Xapian::Query filtered(Xapian::Query::OP_FILTER, *own,
+                             Xapian::Query(std::string(schema::kPrefixLanguage) + lang));
+      for (const auto& [did, w] : weights(filtered)) want[did] = w;
+    }
+    std::map<Xapian::docid, double> got = weights(*merged);
+    ASSERT_EQ(got.size(), want.size()) << query << ": " << merged->get_description();
+    for (const auto& [did, w] : want) {
+      ASSERT_TRUE(got.count(did)) << query << ": doc " << did;
+      EXPECT_NEAR(got[did], w, 1e-9) << query << ": doc " << did;
+    }
+  }
 }
 
 TEST_F(RetrievalTest, BadQueryIsAUsageError) {
