@@ -7,7 +7,9 @@
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 
@@ -152,13 +154,50 @@ std::string CleanSnippet(const std::string& html, const std::string& on, const s
   return out;
 }
 
+// At most `bytes` of `text`, cut on a UTF-8 character boundary.
+std::string_view Utf8Prefix(std::string_view text, std::size_t bytes) {
+  if (text.size() <= bytes) return text;
+  while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80) --bytes;
+  return text.substr(0, bytes);
+}
+
 // Text with control characters (our markers included) turned into spaces.
-std::string SafeText(const std::string& text) {
-  std::string out = text;
+std::string SafeText(std::string_view text) {
+  std::string out(text);
   for (char& c : out) {
     if (c == '\x01' || c == '\x02' || c == '\x1b') c = ' ';
   }
   return out;
+}
+
+// True when no document can weigh more than 0 under `q`: it is made of
+// boolean terms alone (filters: source:, lang:, site:, date terms; their
+// prefixes are capitals other than the weighted S title and Z stem
+// prefixes), value ranges and match-all. Conservative: false when unsure.
+bool Weightless(const Xapian::Query& q) {
+  switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM: {
+      auto t = q.get_terms_begin();
+      if (t == q.get_terms_end() || (*t).empty()) return false;
+      const char c = (*t)[0];
+      return c >= 'A' && c <= 'Z' && c != 'S' && c != 'Z';
+    }
+    case Xapian::Query::LEAF_MATCH_ALL:
+    case Xapian::Query::LEAF_MATCH_NOTHING:
+    case Xapian::Query::OP_VALUE_RANGE:
+    case Xapian::Query::OP_VALUE_GE:
+    case Xapian::Query::OP_VALUE_LE:
+      return true;
+    case Xapian::Query::OP_WILDCARD:
+    case Xapian::Query::LEAF_POSTING_SOURCE:
+      return false;
+    default:
+      if (q.get_num_subqueries() == 0) return false;
+      for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
+        if (!Weightless(q.get_subquery(i))) return false;
+      }
+      return true;
+  }
 }
 
 // Most frequent first (ties by value), or by value descending (years).
@@ -273,9 +312,14 @@ class XapianSearcher : public Searcher {
   // The copy to show for a collapsed result: the earliest published copy
   // that matches the query.
   // `complete`: `group` holds every copy (it was not cut at its cap).
+  // The collapse count does not say whether other copies match: the
+  // matcher drops documents that cannot make the page before it counts
+  // them as collapsed (a copy republished a year later, sorted newest
+  // first, hid its matching original), and a date window (DateWindow) does
+  // not see copies outside it.
   Xapian::docid Representative(const Xapian::MSetIterator& it, const Xapian::Query& query,
                                const std::vector<Xapian::docid>& group, bool complete) {
-    if (group.size() < 2 || it.get_collapse_count() == 0) return *it;
+    if (group.size() < 2) return *it;
     CopyRank best = RankOf(db_, *it);
     if (complete && std::none_of(group.begin(), group.end(),
                                  [&](Xapian::docid did) { return RankOf(db_, did) < best; })) {
@@ -303,28 +347,39 @@ class XapianSearcher : public Searcher {
     if (!built.ok()) return built.status();
 
     internal::OldestFirstKey oldest_key;
-
-    Xapian::Enquire enquire(db_);
-    enquire.set_query(built->query);
-    if (options.fold_copies) enquire.set_collapse_key(schema::kSlotDupKey);
-    switch (options.sort) {
-      case SortOrder::kRelevance:
-        enquire.set_sort_by_relevance_then_value(schema::kSlotPublished, true);
-        break;
-      case SortOrder::kNewest:
-        enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, true);
-        break;
-      case SortOrder::kOldest:
-        enquire.set_sort_by_key_then_relevance(&oldest_key, false);
-        break;
-    }
-    Xapian::doccount check =
+    const Xapian::doccount check =
         std::max<Xapian::doccount>(kMinChecked, options.offset + options.limit);
-    Xapian::MSet mset = enquire.get_mset(options.offset, options.limit, check);
+    auto run = [&](const Xapian::Query& query) {
+      Xapian::Enquire enquire(db_);
+      enquire.set_query(query);
+      if (options.fold_copies) enquire.set_collapse_key(schema::kSlotDupKey);
+      switch (options.sort) {
+        case SortOrder::kRelevance:
+          enquire.set_sort_by_relevance_then_value(schema::kSlotPublished, true);
+          break;
+        case SortOrder::kNewest:
+          enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, true);
+          break;
+        case SortOrder::kOldest:
+          enquire.set_sort_by_key_then_relevance(&oldest_key, false);
+          break;
+      }
+      return enquire.get_mset(options.offset, options.limit, check);
+    };
 
     SearchResponse response;
     response.query = options.query;
-    response.total = mset.get_matches_estimated();
+    Xapian::MSet mset;
+    bool windowed = false;
+    if (auto window = DateWindow(*built, options)) {
+      mset = run(window->query);
+      windowed = mset.size() == options.limit;
+      if (windowed) response.total = window->total;
+    }
+    if (!windowed) {
+      mset = run(built->query);
+      response.total = mset.get_matches_estimated();
+    }
     const std::string on = options.highlight ? "\x1b[1m" : "";
     const std::string off = options.highlight ? "\x1b[0m" : "";
     std::uint32_t rank = options.offset;
@@ -347,9 +402,13 @@ class XapianSearcher : public Searcher {
       hit.source = stored.source;
       hit.score = it.get_weight();
       hit.percent = it.get_percent();
+      // Without words to match, the snippet is the text's beginning: give
+      // Xapian only that much (it would scan the whole text for matches).
+      std::string_view text = stored.text;
+      if (!built->has_words) text = Utf8Prefix(text, 4 * options.snippet_bytes + 64);
       hit.snippet = CleanSnippet(
-          mset.snippet(SafeText(stored.text), options.snippet_bytes,
-                       SnippetStemmer(stored.language), kSnippetFlags, "\x01", "\x02", "…"),
+          mset.snippet(SafeText(text), options.snippet_bytes, SnippetStemmer(stored.language),
+                       kSnippetFlags, "\x01", "\x02", "…"),
           on, off);
       for (Xapian::docid did : group) {
         if (did == shown || hit.copies.size() >= options.max_linked) continue;
@@ -364,6 +423,57 @@ class XapianSearcher : public Searcher {
       response.suggestion = Suggest(options, response.total);
     }
     return response;
+  }
+
+  struct Window {
+    Xapian::Query query;  // the query restricted to the window's months
+    std::uint64_t total;  // the whole query's estimated matches (after folding)
+  };
+
+  // Results in date order (newest or oldest first, or a query whose every
+  // weight is 0, as filters alone) come from the newest (oldest) months
+  // first: the sort would otherwise read the date of every match. The
+  // window is the fewest months, from that end, expected to hold twice the
+  // results asked for (offset + limit), judged by the share of the index
+  // the query matches; every document inside sorts before every one
+  // outside (the M term and the sort value are the same publication date),
+  // so when the window fills the page, the page is exact. nullopt: search
+  // the whole index (few matches, no year terms, relevance order).
+  std::optional<Window> DateWindow(const internal::BuiltQuery& built,
+                                   const SearchOptions& options) {
+    if (options.limit == 0) return std::nullopt;
+    // Relevance order is date order (newest first) when every weight is 0.
+    if (options.sort == SortOrder::kRelevance && !Weightless(built.query)) return std::nullopt;
+    const bool newest_first = options.sort != SortOrder::kOldest;
+    const std::uint64_t wanted = std::uint64_t{options.offset} + options.limit;
+    // The total, as the whole search would estimate it.
+    Xapian::Enquire count(db_);
+    count.set_query(built.query);
+    count.set_weighting_scheme(Xapian::BoolWeight());
+    if (options.fold_copies) count.set_collapse_key(schema::kSlotDupKey);
+    const Xapian::doccount check = std::max<Xapian::doccount>(
+        kMinChecked, static_cast<Xapian::doccount>(std::min<std::uint64_t>(wanted, 1u << 30)));
+    const std::uint64_t total = count.get_mset(0, 0, check).get_matches_estimated();
+    const double docs = db_.get_doccount();
+    if (total < 4 * wanted + kMinChecked || docs == 0) return std::nullopt;
+
+    std::vector<std::pair<std::string, Xapian::doccount>> months;  // oldest first
+    const std::string prefix(schema::kPrefixMonth);
+    for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) {
+      if ((*t).size() == prefix.size() + 6) months.emplace_back(*t, t.get_termfreq());
+    }
+    if (newest_first) std::reverse(months.begin(), months.end());
+    const double share = static_cast<double>(total) / docs;
+    std::vector<Xapian::Query> window;
+    double expected = 0;
+    for (const auto& [term, freq] : months) {
+      if (expected >= 2.0 * static_cast<double>(wanted)) break;
+      window.emplace_back(term);
+      expected += share * freq;
+    }
+    if (window.empty() || window.size() == months.size()) return std::nullopt;
+    Xapian::Query in_months(Xapian::Query::OP_OR, window.begin(), window.end());
+    return Window{Xapian::Query(Xapian::Query::OP_FILTER, built.query, in_months), total};
   }
 
   // Exact counts of every match (copies included, as match spies see

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -357,6 +358,107 @@ TEST_F(SearcherTest, StatsCountDocumentsBySourceLanguageAndYear) {
   EXPECT_EQ(s->archive_bytes, 150u);
   EXPECT_FALSE(s->last_crawl.has_value());
   std::filesystem::remove_all(archive);
+}
+
+// Date-ordered searches read the newest (oldest) years first and stop when
+// they fill the page: over ten years of releases with undated ones and
+// copies republished a year later, every page must be the one a full sort
+// gives (computed here from the documents themselves).
+TEST(SearcherDateOrder, PagesInDateOrderAreExactAcrossYears) {
+  std::vector<testing::Doc> docs;
+  std::mt19937 rng(7);
+  auto word = [&] {
+    std::string w;
+    for (int i = 0; i < 7; ++i) w += static_cast<char>('a' + rng() % 26);
+    return w;
+  };
+  struct Member {
+    std::string url, published;
+    bool matches;
+  };
+  std::vector<std::vector<Member>> groups;  // an original and its copy
+  for (int i = 0; i < 400; ++i) {
+    const bool undated = i % 97 == 5;
+    char published[32] = "";
+    if (!undated) {
+      std::snprintf(published, sizeof published, "%04d-%02d-%02dT%02d:%02d:00", 2015 + i % 10,
+                    1 + (i / 10) % 12, 1 + (i / 3) % 28, i % 24, i % 60);
+    }
+    std::string text;
+    for (int k = 0; k < 40; ++k) text += word() + (k % 10 == 9 ? ".\n\n" : " ");
+    const bool matches = i % 7 != 0;
+    if (matches) text += " nazir görüşü.";
+    testing::Doc d;
+    d.url = "https://mfa.example/az/" + std::to_string(i);
+    d.title = "Xəbər " + std::to_string(i);
+    d.published = published;
+    d.language = "az";
+    d.source = "mfa";
+    d.text = text;
+    groups.push_back({{d.url, d.published, matches}});
+    docs.push_back(d);
+    if (i % 25 == 3 && !undated) {  // republished the next year, same text
+      testing::Doc copy = d;
+      copy.url = "https://news.example/" + std::to_string(i);
+      copy.source = "news";
+      copy.published = std::to_string(2016 + i % 10) + d.published.substr(4);
+      groups.back().push_back({copy.url, copy.published, matches});
+      docs.push_back(copy);
+    }
+  }
+  TempIndex index(docs);
+  auto searcher = Searcher::Open(index.dir());
+  ASSERT_TRUE(searcher.ok()) << searcher.status().message();
+
+  // A group ranks by its best matching member in the sort; the earliest
+  // matching copy is shown. Undated last.
+  auto expected = [&](bool newest, bool words, std::size_t offset, std::size_t limit) {
+    std::vector<std::pair<std::string, std::string>> ranked;  // (sort key, shown URL)
+    for (const auto& g : groups) {
+      std::vector<Member> m;
+      for (const auto& x : g) {
+        if (x.matches || !words) m.push_back(x);
+      }
+      if (m.empty()) continue;
+      auto by_date = [](const Member& a, const Member& b) { return a.published < b.published; };
+      std::string key = newest ? std::max_element(m.begin(), m.end(), by_date)->published
+                               : std::min_element(m.begin(), m.end(), by_date)->published;
+      ranked.emplace_back(key, std::min_element(m.begin(), m.end(), by_date)->url);
+    }
+    std::stable_sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
+      if (a.first.empty() != b.first.empty()) return b.first.empty();
+      return newest ? a.first > b.first : a.first < b.first;
+    });
+    std::vector<std::string> urls;
+    for (std::size_t k = offset; k < std::min(ranked.size(), offset + limit); ++k) {
+      urls.push_back(ranked[k].second);
+    }
+    return urls;
+  };
+  struct Case {
+    std::string query;
+    SortOrder sort;
+    std::uint32_t offset, limit;
+  };
+  for (const Case& c :
+       {Case{"nazir", SortOrder::kNewest, 0, 10}, Case{"nazir", SortOrder::kNewest, 35, 10},
+        Case{"nazir", SortOrder::kOldest, 0, 10}, Case{"nazir", SortOrder::kOldest, 40, 7},
+        Case{"nazir", SortOrder::kNewest, 330, 20},
+        Case{"source:mfa OR source:news", SortOrder::kRelevance, 0, 10},
+        Case{"source:mfa OR source:news", SortOrder::kRelevance, 60, 5}}) {
+    SearchOptions o;
+    o.query = c.query;
+    o.sort = c.sort;
+    o.offset = c.offset;
+    o.limit = c.limit;
+    auto r = (*searcher)->Search(o);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    std::vector<std::string> got;
+    for (const auto& h : r->hits) got.push_back(h.url);
+    const bool words = c.query == "nazir";
+    EXPECT_EQ(got, expected(c.sort != SortOrder::kOldest, words, c.offset, c.limit))
+        << c.query << " offset " << c.offset;
+  }
 }
 
 TEST(SearcherOpen, MissingOrEmptyDataDirectoryMeansNoIndexYet) {
