@@ -176,6 +176,34 @@ class ImportReindexTest(unittest.TestCase):
         check_index(self, data)
 
 
+def generation_bytes(data):
+    gen = os.path.join(data, "index", live_generation(data))
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(gen) for f in fs)
+
+
+@unittest.skipUnless(QUEST and XAPIAN_CHECK, "needs xapian-tools (quest, xapian-check)")
+class ImportCompactionTest(unittest.TestCase):
+
+    def test_small_import_into_a_compacted_index_is_compacted_again(self):
+        # reindex leaves a compacted index; pages added to it split its full
+        # blocks, and the import compacts the index again when it grew well
+        # beyond the new documents' share.
+        data = tmp_data_dir()
+        pages = synthetic_pages(os.path.join(tmp_data_dir(), "pages"), 240, seed=11)
+        run_json(["import", "--json", "--data", data, *pages[:200]], timeout=600)
+        run_json(["reindex", "--json", "--data", data], timeout=600)
+        compacted, gen = generation_bytes(data), live_generation(data)
+        s = run_json(["import", "--json", "--data", data, *pages[200:]], timeout=600)
+        self.assertEqual(s["indexed"], 40)
+        self.assertNotEqual(live_generation(data), gen)
+        self.assertFalse(os.path.exists(os.path.join(data, "index", gen)))
+        self.assertLessEqual(generation_bytes(data), compacted * 240 / 200 * 4 / 3)
+        rc, matches = quest(data, "bayramov OR lavrov OR ministry")
+        self.assertEqual(rc, 0)
+        self.assertEqual(matches, 240)
+        check_index(self, data)
+
+
 @unittest.skipUnless(QUEST and XAPIAN_CHECK, "needs xapian-tools (quest, xapian-check)")
 class ReindexConcurrencyTest(unittest.TestCase):
 
