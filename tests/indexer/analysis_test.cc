@@ -299,6 +299,35 @@ TEST_F(RetrievalTest, MergedQueryMatchesAndWeighsAsEachLanguagesOwnParse) {
   }
 }
 
+// "Bakı" is searched as (bakı OR baki), and both stem to "bak" in
+// Azerbaijani: the posting list is read once, weighted twice, so every
+// document weighs what the OR of the two leaves gives it.
+TEST_F(RetrievalTest, RepeatedStemIsReadOnceAndWeighsTheSame) {
+  Xapian::QueryParser qp;
+  qp.set_database(db_);
+  auto q = ParseUserQuery(qp, "Bakı", "az", Xapian::QueryParser::FLAG_DEFAULT);
+  ASSERT_TRUE(q.ok());
+  std::set<std::string> terms;
+  std::size_t leaves = 0;
+  for (auto t = q->get_terms_begin(); t != q->get_terms_end(); ++t, ++leaves) terms.insert(*t);
+  EXPECT_EQ(leaves, terms.size()) << q->get_description();
+  Xapian::Query twice(Xapian::Query::OP_OR, Xapian::Query("Zbak", 1, 1),
+                      Xapian::Query("Zbak", 1, 2));
+  auto weights = [&](const Xapian::Query& query) {
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(query);
+    std::map<Xapian::docid, double> out;
+    Xapian::MSet mset = enquire.get_mset(0, db_.get_doccount());
+    for (auto it = mset.begin(); it != mset.end(); ++it) out[*it] = it.get_weight();
+    return out;
+  };
+  auto want = weights(twice);
+  auto got = weights(*q);
+  ASSERT_FALSE(want.empty());
+  ASSERT_EQ(got.size(), want.size());
+  for (const auto& [did, w] : want) EXPECT_NEAR(got[did], w, 1e-9) << did;
+}
+
 TEST_F(RetrievalTest, BadQueryIsAUsageError) {
   Xapian::QueryParser qp;
   auto q = ParseUserQuery(qp, "\"unbalanced", "", Xapian::QueryParser::FLAG_DEFAULT);
