@@ -79,12 +79,27 @@ constexpr unsigned kSnippetFlags = 0;
 // Most words of a snippet's text recur from one result to the next.
 constexpr std::size_t kMaxMemoStems = 50000;
 
+// The first bytes of a word a query stem must share for the word to stem
+// to it (stems keep the start of their word).
+constexpr std::size_t kStemHead = 2;
+
 // A stemmer that remembers its answers: snippets stem every word of each
 // shown text, and pressarc's stemmers are not free (UTF-32 suffix rules).
+// With the query's stems set, a word that starts unlike every one of them
+// is returned as it is: it cannot match, and a search in a new process
+// (an empty memo) then stems a few words instead of every word of ten texts.
 class MemoStem : public Xapian::StemImplementation {
  public:
   explicit MemoStem(Xapian::Stem inner) : inner_(std::move(inner)) {}
+  // The stems' first kStemHead bytes (nullptr: stem every word); the
+  // vector outlives the snippets made with this stemmer.
+  void SetStemHeads(const std::vector<std::string>* heads) { heads_ = heads; }
   std::string operator()(const std::string& word) override {
+    if (heads_ != nullptr &&
+        std::none_of(heads_->begin(), heads_->end(),
+                     [&](const std::string& h) { return word.compare(0, h.size(), h) == 0; })) {
+      return word;
+    }
     auto it = memo_.find(word);
     if (it != memo_.end()) return it->second;
     if (memo_.size() >= kMaxMemoStems) memo_.clear();
@@ -95,7 +110,22 @@ class MemoStem : public Xapian::StemImplementation {
  private:
   Xapian::Stem inner_;
   std::unordered_map<std::string, std::string> memo_;
+  const std::vector<std::string>* heads_ = nullptr;
 };
+
+// The first bytes of the query's stems ("Z" terms), for MemoStem.
+std::vector<std::string> StemHeads(const Xapian::Query& query) {
+  std::vector<std::string> heads;
+  for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
+    const std::string& term = *t;
+    if (term.size() < 2 || term[0] != schema::kPrefixStem[0]) continue;
+    std::string head = term.substr(1, kStemHead);
+    if (std::find(heads.begin(), heads.end(), head) == heads.end()) heads.push_back(head);
+    // Snowball Russian stems ё as е: a text word may start with either.
+    if (head == "е") heads.push_back("ё");
+  }
+  return heads;
+}
 
 LinkedDocument Linked(const StoredDoc& d) {
   return LinkedDocument{d.id, d.canonical_url, d.language, d.source, d.published};
@@ -380,6 +410,7 @@ class XapianSearcher : public Searcher {
       mset = run(built->query);
       response.total = mset.get_matches_estimated();
     }
+    const std::vector<std::string> stem_heads = StemHeads(built->query);
     const std::string on = options.highlight ? "\x1b[1m" : "";
     const std::string off = options.highlight ? "\x1b[0m" : "";
     std::uint32_t rank = options.offset;
@@ -406,10 +437,10 @@ class XapianSearcher : public Searcher {
       // Xapian only that much (it would scan the whole text for matches).
       std::string_view text = stored.text;
       if (!built->has_words) text = Utf8Prefix(text, 4 * options.snippet_bytes + 64);
-      hit.snippet = CleanSnippet(
-          mset.snippet(SafeText(text), options.snippet_bytes, SnippetStemmer(stored.language),
-                       kSnippetFlags, "\x01", "\x02", "…"),
-          on, off);
+      hit.snippet = CleanSnippet(mset.snippet(SafeText(text), options.snippet_bytes,
+                                              SnippetStemmer(stored.language, &stem_heads),
+                                              kSnippetFlags, "\x01", "\x02", "…"),
+                                 on, off);
       for (Xapian::docid did : group) {
         if (did == shown || hit.copies.size() >= options.max_linked) continue;
         hit.copies.push_back(Linked(internal::ReadLinkedDoc(db_.get_document(did))));
@@ -417,6 +448,7 @@ class XapianSearcher : public Searcher {
       hit.translations = Translations(shown, stored, doc, options.max_linked);
       response.hits.push_back(std::move(hit));
     }
+    for (auto& [lang, stemmer] : stemmers_) stemmer.second->SetStemHeads(nullptr);
 
     if (options.facets) response.facets = CountFacets(built->query);
     if (response.total < kFewResults && built->has_words) {
@@ -567,18 +599,23 @@ class XapianSearcher : public Searcher {
     return a;
   }
 
-  // The snippet stemmer for documents of `lang`, kept for the searcher's life.
-  const Xapian::Stem& SnippetStemmer(const std::string& lang) {
+  // The snippet stemmer for documents of `lang`, kept for the searcher's
+  // life, stemming only words that may stem to one of `heads`.
+  const Xapian::Stem& SnippetStemmer(const std::string& lang,
+                                     const std::vector<std::string>* heads) {
     auto it = stemmers_.find(lang);
     if (it == stemmers_.end()) {
-      it = stemmers_.emplace(lang, Xapian::Stem(new MemoStem(StemmerFor(lang)))).first;
+      auto* memo = new MemoStem(StemmerFor(lang));
+      it = stemmers_.emplace(lang, std::make_pair(Xapian::Stem(memo), memo)).first;
     }
-    return it->second;
+    it->second.second->SetStemHeads(heads);
+    return it->second.first;
   }
 
   std::string data_dir_;
   Xapian::Database db_;
-  std::map<std::string, Xapian::Stem> stemmers_;  // by document language
+  // By document language; the MemoStem is owned by its Xapian::Stem.
+  std::map<std::string, std::pair<Xapian::Stem, MemoStem*>> stemmers_;
 };
 
 }  // namespace

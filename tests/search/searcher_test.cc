@@ -248,6 +248,32 @@ TEST_F(SearcherTest, HighlightWrapsMatchesInBold) {
   EXPECT_NE(r.hits[0].snippet.find("\x1b[1m"), std::string::npos) << r.hits[0].snippet;
 }
 
+// Snippets stem the text's words to find the query's stems (only the words
+// that can stem to one of them): inflected forms are highlighted in every
+// language, by a searcher that has not stemmed anything yet.
+TEST_F(SearcherTest, InflectedFormsAreHighlightedInSnippets) {
+  struct Case {
+    std::string query, lang, bold;
+  };
+  for (const Case& c : {Case{"Bayramov", "az", "Bayramovun"}, Case{"коридор", "ru", "коридоры"},
+                        Case{"corridor", "en", "corridors"}, Case{"səfər", "az", "səfəri"}}) {
+    auto fresh = Searcher::Open(index_->dir());
+    ASSERT_TRUE(fresh.ok());
+    SearchOptions o;
+    o.query = c.query;
+    o.languages = {c.lang};
+    o.highlight = true;
+    auto r = (*fresh)->Search(o);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    ASSERT_FALSE(r->hits.empty()) << c.query;
+    const std::string bold = "\x1b[1m" + c.bold + "\x1b[0m";
+    EXPECT_TRUE(
+        std::any_of(r->hits.begin(), r->hits.end(),
+                    [&](const SearchHit& h) { return h.snippet.find(bold) != std::string::npos; }))
+        << c.query << ": " << r->hits[0].snippet;
+  }
+}
+
 TEST_F(SearcherTest, OffsetAndLimitPage) {
   SearchOptions o;
   o.query = "source:mfa-az";
