@@ -1,8 +1,10 @@
 // `pressarc`: the one command users run.
 //
 // search, show and stats are served in this process, which links only what
-// they need (Xapian, ICU, SQLite, toml++, the C++ runtime), so that a search
-// starts as fast as Xapian's own `quest`. Every other command line (crawl,
+// they need (Xapian, ICU, SQLite, toml++, the C++ runtime; ICU and SQLite
+// from their static archives, toml++ header-only, so that ld.so maps only
+// Xapian and the C++ runtime), so that a search starts as fast as Xapian's
+// own `quest`. Every other command line (crawl,
 // import, reindex, extract, the top-level --help and --version, mistakes)
 // is handed unchanged to the full CLI with execv(2): same pid, same argv,
 // same output and exit codes, and the crawler's libraries (libcurl with its
