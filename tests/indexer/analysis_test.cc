@@ -184,6 +184,16 @@ class RetrievalTest : public ::testing::Test {
     return urls;
   }
 
+  // The weight of every document `query` matches.
+  std::map<Xapian::docid, double> Weights(const Xapian::Query& query) {
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(query);
+    std::map<Xapian::docid, double> out;
+    Xapian::MSet mset = enquire.get_mset(0, db_.get_doccount());
+    for (auto it = mset.begin(); it != mset.end(); ++it) out[*it] = it.get_weight();
+    return out;
+  }
+
   static bool Has(const std::vector<std::string>& urls, const std::string& url) {
     for (const auto& u : urls) {
       if (u == url) return true;
@@ -268,14 +278,6 @@ TEST_F(RetrievalTest, MergedQueryMatchesAndWeighsAsEachLanguagesOwnParse) {
   qp.set_default_op(Xapian::Query::OP_AND);
   qp.add_prefix("title", std::string(schema::kPrefixTitle));
   const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD;
-  auto weights = [&](const Xapian::Query& q) {
-    Xapian::Enquire enquire(db_);
-    enquire.set_query(q);
-    std::map<Xapian::docid, double> out;
-    Xapian::MSet mset = enquire.get_mset(0, db_.get_doccount());
-    for (auto it = mset.begin(); it != mset.end(); ++it) out[*it] = it.get_weight();
-    return out;
-  };
   for (const char* query :
        {"Lavrov", "security talks", "security -talks", "IŞIQ OR Istanbul", "Bakı OR Gəncə",
         "министерство иностранных", "\"security talks\"", "nazir* OR Лавров", "title:Security",
@@ -288,9 +290,9 @@ TEST_F(RetrievalTest, MergedQueryMatchesAndWeighsAsEachLanguagesOwnParse) {
       ASSERT_TRUE(own.ok()) << query;
       Xapian::Query filtered(Xapian::Query::OP_FILTER, *own,
                              Xapian::Query(std::string(schema::kPrefixLanguage) + lang));
-      for (const auto& [did, w] : weights(filtered)) want[did] = w;
+      for (const auto& [did, w] : Weights(filtered)) want[did] = w;
     }
-    std::map<Xapian::docid, double> got = weights(*merged);
+    std::map<Xapian::docid, double> got = Weights(*merged);
     ASSERT_EQ(got.size(), want.size()) << query << ": " << merged->get_description();
     for (const auto& [did, w] : want) {
       ASSERT_TRUE(got.count(did)) << query << ": doc " << did;
@@ -313,16 +315,8 @@ TEST_F(RetrievalTest, RepeatedStemIsReadOnceAndWeighsTheSame) {
   EXPECT_EQ(leaves, terms.size()) << q->get_description();
   Xapian::Query twice(Xapian::Query::OP_OR, Xapian::Query("Zbak", 1, 1),
                       Xapian::Query("Zbak", 1, 2));
-  auto weights = [&](const Xapian::Query& query) {
-    Xapian::Enquire enquire(db_);
-    enquire.set_query(query);
-    std::map<Xapian::docid, double> out;
-    Xapian::MSet mset = enquire.get_mset(0, db_.get_doccount());
-    for (auto it = mset.begin(); it != mset.end(); ++it) out[*it] = it.get_weight();
-    return out;
-  };
-  auto want = weights(twice);
-  auto got = weights(*q);
+  auto want = Weights(twice);
+  auto got = Weights(*q);
   ASSERT_FALSE(want.empty());
   ASSERT_EQ(got.size(), want.size());
   for (const auto& [did, w] : want) EXPECT_NEAR(got[did], w, 1e-9) << did;
