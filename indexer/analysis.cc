@@ -580,7 +580,15 @@ void AppendTextChunk(std::string_view chunk, std::string_view lang, bool phrase,
         variants.push_back(std::move(v));
       };
       add(FoldDiacritics(cf));
-      if (internal::HasCyrillic(cf)) add(TransliterateToLatin(cf));
+      if (internal::HasCyrillic(cf)) {
+        std::string latin = TransliterateToLatin(cf);
+        // Also without its Russian ending ("lavrovym" -> "lavrov"): an
+        // inflected name then finds its Latin spelling in az and en texts,
+        // whose stemmers do not know Russian endings.
+        std::string bare = internal::ThreadStemmer("ru")(latin);
+        add(std::move(latin));
+        add(std::move(bare));
+      }
       if (variants.size() == 1) {
         *out += cf;
       } else {

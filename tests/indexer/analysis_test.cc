@@ -107,7 +107,8 @@ TEST(PrepareQueryTextTest, RewritesWordsAndKeepsSyntax) {
       {"Azerbaycan", "az", "azerbaycan"},
       {"Azərbaycan nazirliyi", "az", "(azərbaycan OR azerbaycan) nazirliyi"},
       {"Лавров", "ru", "(лавров OR lavrov)"},
-      {"Ёлка", "ru", "(ёлка OR елка OR yelka)"},
+      {"Ёлка", "ru", "(ёлка OR елка OR yelka OR yelk)"},
+      {"Лавровым", "", "(лавровым OR lavrovym OR lavrov)"},
       {"\"Azərbaycan Respublikası\"", "az", "\"azerbaycan respublikasi\""},
       {"nazir* AND NOT Bakı", "az", "nazir* AND NOT (bakı OR baki)"},
       {"-Bakı +Gəncə", "az", "-(bakı OR baki) +(gəncə OR gence)"},
@@ -238,6 +239,14 @@ TEST_F(RetrievalTest, LatinAndCyrillicNamesFindEachOther) {
   hits = Search("Лавров");
   EXPECT_TRUE(Has(hits, "https://a.example/ru/1"));
   EXPECT_TRUE(Has(hits, "https://a.example/en/1"));
+}
+
+TEST_F(RetrievalTest, InflectedCyrillicNamesFindTheirLatinSpelling) {
+  for (const char* q : {"Лавровым", "Лаврову", "Лаврова", "ЛАВРОВЫМ"}) {
+    auto hits = Search(q);
+    EXPECT_TRUE(Has(hits, "https://a.example/en/1")) << q;
+    EXPECT_TRUE(Has(hits, "https://a.example/ru/1")) << q;
+  }
 }
 
 TEST_F(RetrievalTest, EnglishCapitalIStillMatches) {
