@@ -553,6 +553,23 @@ std::vector<Piece> SplitChunk(std::string_view chunk) {
   return pieces;
 }
 
+// The nominative of a Russian woman's surname in the genitive, dative,
+// instrumental, prepositional or accusative (-овой/-евой/-иной, -ову/-еву/
+// -ину -> -ова/-ева/-ина); "" for any other word. Case-folded input. (The
+// -ову form is also a man's dative: Лаврову -> Лаврова, a harmless extra.)
+std::string FeminineSurnameNominative(const std::string& cf) {
+  static const std::pair<std::string_view, std::string_view> kEndings[] = {
+      {"овой", "ова"}, {"евой", "ева"}, {"ёвой", "ёва"}, {"иной", "ина"}, {"ыной", "ына"},
+      {"ову", "ова"},  {"еву", "ева"},  {"ёву", "ёва"},  {"ину", "ина"},  {"ыну", "ына"}};
+  for (const auto& [ending, nominative] : kEndings) {
+    // At least two letters (four bytes) before the ending.
+    if (cf.size() >= ending.size() + 4 && cf.ends_with(ending)) {
+      return cf.substr(0, cf.size() - ending.size()) + std::string(nominative);
+    }
+  }
+  return "";
+}
+
 void AppendTextChunk(std::string_view chunk, std::string_view lang, bool phrase, std::string* out) {
   std::vector<Piece> pieces = SplitChunk(chunk);
   int words = 0;
@@ -588,6 +605,11 @@ void AppendTextChunk(std::string_view chunk, std::string_view lang, bool phrase,
         std::string bare = internal::ThreadStemmer("ru")(latin);
         add(std::move(latin));
         add(std::move(bare));
+        // A woman's surname in another case finds its nominative, as
+        // Latin texts spell it: Захаровой, Захарову -> zakharova.
+        if (std::string nominative = FeminineSurnameNominative(cf); !nominative.empty()) {
+          add(TransliterateToLatin(nominative));
+        }
       }
       if (variants.size() == 1) {
         *out += cf;

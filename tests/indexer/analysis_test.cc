@@ -109,6 +109,7 @@ TEST(PrepareQueryTextTest, RewritesWordsAndKeepsSyntax) {
       {"Лавров", "ru", "(лавров OR lavrov)"},
       {"Ёлка", "ru", "(ёлка OR елка OR yelka OR yelk)"},
       {"Лавровым", "", "(лавровым OR lavrovym OR lavrov)"},
+      {"Захаровой", "", "(захаровой OR zakharovoy OR zakharov OR zakharova)"},
       {"\"Azərbaycan Respublikası\"", "az", "\"azerbaycan respublikasi\""},
       {"nazir* AND NOT Bakı", "az", "nazir* AND NOT (bakı OR baki)"},
       {"-Bakı +Gəncə", "az", "-(bakı OR baki) +(gəncə OR gence)"},
@@ -247,6 +248,18 @@ TEST_F(RetrievalTest, InflectedCyrillicNamesFindTheirLatinSpelling) {
     EXPECT_TRUE(Has(hits, "https://a.example/en/1")) << q;
     EXPECT_TRUE(Has(hits, "https://a.example/ru/1")) << q;
   }
+}
+
+TEST_F(RetrievalTest, AWomansSurnameInAnotherCaseFindsItsLatinSpelling) {
+  Add("https://a.example/en/2", "en", "Briefing", "Spokesperson Maria Zakharova answered.");
+  Add("https://a.example/ru/3", "ru", "Брифинг",
+      "Брифинг официального представителя М.В.Захаровой.");
+  for (const char* q : {"Захаровой", "Захарову", "Захарова", "Zakharova"}) {
+    auto hits = Search(q);
+    EXPECT_TRUE(Has(hits, "https://a.example/en/2")) << q;
+    EXPECT_TRUE(Has(hits, "https://a.example/ru/3")) << q;
+  }
+  EXPECT_FALSE(Has(Search("Захаровой"), "https://a.example/en/1"));
 }
 
 TEST_F(RetrievalTest, EnglishCapitalIStillMatches) {
