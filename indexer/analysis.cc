@@ -932,10 +932,10 @@ Result<Xapian::Query> ParseUserQuery(Xapian::QueryParser& parser, std::string_vi
     // branch so that a query is still a query.
     const bool other = db == nullptr || in_langs < db->get_doccount() || langs.empty();
     // One parse per language; languages whose parses are the same query
-    // share one branch (most words stem alike in several languages), so
-    // that each posting list is read once and a query that is the same for
-    // every language carries no language filter at all. The matches are
-    // the same as one branch per language, each filtered to its language.
+    // share one branch (most words stem alike in several languages), and
+    // the branches are then merged into one query (BranchMerger). The
+    // matches are the same as one branch per language, each filtered to
+    // its language.
     std::vector<QueryBranch> branches;
     auto add = [&](Xapian::Query q, const std::string& l) {
       if (q.empty()) return;

@@ -2,8 +2,8 @@
 //
 // Steps: CheckQuerySyntax (our stricter checks on the raw text) → a
 // QueryParser with our prefixes and the day range processor → the
-// indexer's ParseUserQuery (same analysis as documents, one branch per
-// language) → option filters (--lang, --source, --from/--to) ANDed on as
+// indexer's ParseUserQuery (same analysis as documents, the languages'
+// parses merged) → option filters (--lang, --source, --from/--to) ANDed on as
 // boolean filters.
 #pragma once
 
