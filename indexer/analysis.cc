@@ -9,6 +9,7 @@
 #include <array>
 #include <cctype>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -848,7 +849,10 @@ class BranchMerger {
       if (!same_shape) break;
       same_shape = a.query.get_type() == op && a.query.get_num_subqueries() == n;
     }
-    if (!same_shape) return whole;
+    if (!same_shape) {
+      Merged united = UniteOrs(alts);
+      return united.cost < whole.cost ? united : whole;
+    }
     Merged pushed;  // the same operator over merged subqueries
     std::vector<Xapian::Query> kids;
     for (std::size_t i = 0; i < n; ++i) {
@@ -866,6 +870,65 @@ class BranchMerger {
   }
 
  private:
+  // ORs of different lengths (a repeated stem folded in one language's
+  // parse and not in another's): one OR of every distinct subquery, each
+  // filtered to the languages whose OR has it. A document's OR is the sum
+  // of its language's subqueries that match it, so matches and weights
+  // are those of its language's parse. Cost: infinite when not all ORs.
+  Merged UniteOrs(const std::vector<QueryBranch>& alts) {
+    Merged united;
+    for (const auto& a : alts) {
+      if (a.query.get_type() != Xapian::Query::OP_OR) {
+        united.cost = std::numeric_limits<double>::infinity();
+        return united;
+      }
+    }
+    std::vector<QueryBranch> kids;  // a distinct subquery and the languages that have it
+    for (const auto& a : alts) {
+      for (std::size_t i = 0; i < a.query.get_num_subqueries(); ++i) {
+        Xapian::Query kid = a.query.get_subquery(i);
+        std::string key = kid.serialise();
+        auto it = std::find_if(kids.begin(), kids.end(),
+                               [&](const QueryBranch& k) { return k.key == key; });
+        if (it == kids.end()) {
+          kids.push_back(QueryBranch{std::move(key), std::move(kid), {}, false});
+          it = kids.end() - 1;
+        } else if (std::any_of(a.langs.begin(), a.langs.end(),
+                               [&](const std::string& l) {
+                                 return std::find(it->langs.begin(), it->langs.end(), l) !=
+                                        it->langs.end();
+                               }) ||
+                   (a.other && it->other)) {
+          // The same subquery twice in one OR: not a set; do not unite.
+          united.cost = std::numeric_limits<double>::infinity();
+          return united;
+        }
+        it->langs.insert(it->langs.end(), a.langs.begin(), a.langs.end());
+        it->other = it->other || a.other;
+      }
+    }
+    std::vector<QueryBranch> all_served{QueryBranch{"", Xapian::Query(), {}, false}};
+    for (const auto& a : alts) {
+      all_served[0].langs.insert(all_served[0].langs.end(), a.langs.begin(), a.langs.end());
+      all_served[0].other = all_served[0].other || a.other;
+    }
+    std::vector<Xapian::Query> parts;
+    for (const auto& k : kids) {
+      double c = Cost(k.query);
+      bool everywhere =
+          k.langs.size() == all_served[0].langs.size() && k.other == all_served[0].other;
+      if (everywhere) {
+        parts.push_back(k.query);
+        united.cost += c;
+      } else {
+        parts.push_back(RestrictBranch(k, langs_, other_));
+        united.cost += c + std::min(c, FilterPostings(k)) + kPerLeaf;
+      }
+    }
+    united.query = Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+    return united;
+  }
+
   // Opening a posting list, in postings read.
   static constexpr double kPerLeaf = 200;
 

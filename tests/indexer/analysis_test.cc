@@ -295,6 +295,9 @@ TEST_F(RetrievalTest, MergedQueryMatchesAndWeighsAsEachLanguagesOwnParse) {
   Add("https://a.example/de/1", "de", "Außenministerium", "Lavrov und Bayramov in Istanbul.");
   Add("https://a.example/az/4", "az", "Security talks", "Security and cooperation talks, IŞIQ.");
   Add("https://a.example/ru/2", "ru", "Security", "Security talks в Москве, Лавров.");
+  Add("https://a.example/az/5", "az", "Enerji", "Energetik sahəsində əməkdaşlıq, energetika.");
+  Add("https://a.example/en/3", "en", "Briefing", "Spokesperson Maria Zakharova on energetics.");
+  Add("https://a.example/ru/4", "ru", "Брифинг", "Брифинг М.В.Захаровой о встрече.");
   Xapian::QueryParser qp;
   qp.set_database(db_);
   qp.set_default_op(Xapian::Query::OP_AND);
@@ -303,7 +306,8 @@ TEST_F(RetrievalTest, MergedQueryMatchesAndWeighsAsEachLanguagesOwnParse) {
   for (const char* query :
        {"Lavrov", "security talks", "security -talks", "IŞIQ OR Istanbul", "Bakı OR Gəncə",
         "министерство иностранных", "\"security talks\"", "nazir* OR Лавров", "title:Security",
-        "(Lavrov OR Bayramov) AND NOT Istanbul", "Azerbaycan hokumeti"}) {
+        "(Lavrov OR Bayramov) AND NOT Istanbul", "Azerbaycan hokumeti", "встречу", "Москве",
+        "энергетика OR встречу", "Захаровой"}) {
     auto merged = ParseUserQuery(qp, query, "", flags, {"title"}, &db_);
     ASSERT_TRUE(merged.ok()) << query;
     std::map<Xapian::docid, double> want;
