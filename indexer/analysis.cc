@@ -392,6 +392,51 @@ std::string TransliterateToLatin(std::string_view utf8) {
   return FoldDiacritics(out);
 }
 
+std::string RomanizeAzerbaijani(std::string_view word) {
+  std::string out;
+  out.reserve(word.size() + 4);
+  std::size_t i = 0;
+  while (i < word.size()) {
+    std::size_t at = i;
+    char32_t c = DecodeUtf8(word, &i);
+    switch (c) {
+      case U'ə':
+        out += 'a';
+        break;
+      case U'ı':
+        out += 'i';
+        break;
+      case U'ş':
+        out += "sh";
+        break;
+      case U'ç':
+        out += "ch";
+        break;
+      case U'ğ':
+        out += "gh";
+        break;
+      case U'ö':
+        out += 'o';
+        break;
+      case U'ü':
+        out += 'u';
+        break;
+      case U'c':
+        out += 'j';
+        break;
+      case U'x':
+        out += "kh";
+        break;
+      case U'q':
+        out += 'g';
+        break;
+      default:
+        out.append(word.substr(at, i - at));
+    }
+  }
+  return out;
+}
+
 // ---- per-thread analysis caches ------------------------------------------------
 
 namespace internal {
@@ -449,8 +494,10 @@ const WordForms& FormsFor(std::string_view word, std::string_view lang) {
   if (f.folded == word) f.folded.clear();
   if (HasCyrillic(word)) {
     f.latin = TransliterateToLatin(word);
-    if (f.latin == word || f.latin == f.folded) f.latin.clear();
+  } else if (b == BucketIndex("az")) {
+    f.latin = RomanizeAzerbaijani(word);
   }
+  if (f.latin == word || f.latin == f.folded) f.latin.clear();
   f.stem = stem(key);
   if (!f.folded.empty()) {
     f.stem_folded = stem(f.folded);
@@ -611,6 +658,13 @@ void AppendTextChunk(std::string_view chunk, std::string_view lang, bool phrase,
         if (std::string nominative = FeminineSurnameNominative(cf); !nominative.empty()) {
           add(TransliterateToLatin(nominative));
         }
+      } else if (std::isupper(static_cast<unsigned char>(piece.text[0])) ||
+                 cf.find_first_of("\xC3\xC4\xC5\xC9") != std::string::npos) {
+        // A name (capitalised), or a word with Azerbaijani letters (ç ö ü
+        // ğ ı ş ə lead with these bytes), also as English texts spell it:
+        // Ceyhun finds Jeyhun, Qarabağ finds Garabagh. (az texts index this
+        // form too: Jeyhun finds Ceyhun.)
+        add(RomanizeAzerbaijani(cf));
       }
       if (variants.size() == 1) {
         *out += cf;

@@ -33,7 +33,8 @@ void ForEachWord(std::string_view text, F&& f);
 // The analysed forms of one case-folded word, cached per thread.
 struct WordForms {
   std::string folded;       // diacritics folded ("" when the same as the word)
-  std::string latin;        // transliteration of a Cyrillic word ("" when none / same)
+  std::string latin;        // transliteration of a Cyrillic word, or RomanizeAzerbaijani of a
+                            // word in an az text ("" when none / same as the word or folded)
   std::string stem;         // stem of the word
   std::string stem_folded;  // stem of folded ("" when none or same as stem)
   std::string stem_latin;   // stem of latin ("" when none)

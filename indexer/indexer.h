@@ -75,6 +75,10 @@ std::string FoldDiacritics(std::string_view utf8);
 // diacritics folded and lower-cased: "Лавров" → "lavrov", "Щукин" →
 // "shchukin". Non-Cyrillic characters pass through.
 std::string TransliterateToLatin(std::string_view utf8);
+// A case-folded Azerbaijani word as English texts spell Azerbaijani names
+// (ə→a, ı→i, ş→sh, ç→ch, ğ→gh, ö→o, ü→u, c→j, x→kh, q→g): "ceyhun" →
+// "jeyhun", "əliyev" → "aliyev", "qarabağ" → "garabagh", "gəncə" → "ganja".
+std::string RomanizeAzerbaijani(std::string_view word);
 // A stemmer for the language: "az" pressarc's own, "en"/"ru" Snowball,
 // anything else: Latin words unstemmed. Cyrillic words always get Snowball
 // Russian. Safe to copy within one thread (Xapian::Stem is ref-counted
