@@ -851,6 +851,17 @@ Xapian::Query FoldRepeatedTerms(const Xapian::Query& q) {
 
 // Groups alternatives that are the same query (serialise()), merging the
 // languages they serve.
+// The branch in `branches` that is the query `q` (by serialise()), added
+// (serving no language yet) when there is none.
+QueryBranch& BranchFor(std::vector<QueryBranch>& branches, Xapian::Query q) {
+  std::string key = q.serialise();
+  auto it = std::find_if(branches.begin(), branches.end(),
+                         [&](const QueryBranch& b) { return b.key == key; });
+  if (it != branches.end()) return *it;
+  branches.push_back(QueryBranch{std::move(key), std::move(q), {}, false});
+  return branches.back();
+}
+
 std::vector<QueryBranch> GroupBranches(std::vector<QueryBranch> alts) {
   std::vector<QueryBranch> out;
   for (auto& a : alts) {
@@ -940,37 +951,31 @@ class BranchMerger {
     std::vector<QueryBranch> kids;  // a distinct subquery and the languages that have it
     for (const auto& a : alts) {
       for (std::size_t i = 0; i < a.query.get_num_subqueries(); ++i) {
-        Xapian::Query kid = a.query.get_subquery(i);
-        std::string key = kid.serialise();
-        auto it = std::find_if(kids.begin(), kids.end(),
-                               [&](const QueryBranch& k) { return k.key == key; });
-        if (it == kids.end()) {
-          kids.push_back(QueryBranch{std::move(key), std::move(kid), {}, false});
-          it = kids.end() - 1;
-        } else if (std::any_of(a.langs.begin(), a.langs.end(),
-                               [&](const std::string& l) {
-                                 return std::find(it->langs.begin(), it->langs.end(), l) !=
-                                        it->langs.end();
-                               }) ||
-                   (a.other && it->other)) {
+        QueryBranch& kid = BranchFor(kids, a.query.get_subquery(i));
+        if (std::any_of(a.langs.begin(), a.langs.end(),
+                        [&](const std::string& l) {
+                          return std::find(kid.langs.begin(), kid.langs.end(), l) !=
+                                 kid.langs.end();
+                        }) ||
+            (a.other && kid.other)) {
           // The same subquery twice in one OR: not a set; do not unite.
           united.cost = std::numeric_limits<double>::infinity();
           return united;
         }
-        it->langs.insert(it->langs.end(), a.langs.begin(), a.langs.end());
-        it->other = it->other || a.other;
+        kid.langs.insert(kid.langs.end(), a.langs.begin(), a.langs.end());
+        kid.other = kid.other || a.other;
       }
     }
-    std::vector<QueryBranch> all_served{QueryBranch{"", Xapian::Query(), {}, false}};
+    std::size_t served_langs = 0;
+    bool served_other = false;
     for (const auto& a : alts) {
-      all_served[0].langs.insert(all_served[0].langs.end(), a.langs.begin(), a.langs.end());
-      all_served[0].other = all_served[0].other || a.other;
+      served_langs += a.langs.size();
+      served_other = served_other || a.other;
     }
     std::vector<Xapian::Query> parts;
     for (const auto& k : kids) {
       double c = Cost(k.query);
-      bool everywhere =
-          k.langs.size() == all_served[0].langs.size() && k.other == all_served[0].other;
+      bool everywhere = k.langs.size() == served_langs && k.other == served_other;
       if (everywhere) {
         parts.push_back(k.query);
         united.cost += c;
@@ -1056,17 +1061,11 @@ Result<Xapian::Query> ParseUserQuery(Xapian::QueryParser& parser, std::string_vi
     std::vector<QueryBranch> branches;
     auto add = [&](Xapian::Query q, const std::string& l) {
       if (q.empty()) return;
-      std::string key = q.serialise();
-      auto it = std::find_if(branches.begin(), branches.end(),
-                             [&](const QueryBranch& b) { return b.key == key; });
-      if (it == branches.end()) {
-        branches.push_back(QueryBranch{std::move(key), std::move(q), {}, false});
-        it = branches.end() - 1;
-      }
+      QueryBranch& b = BranchFor(branches, std::move(q));
       if (l.empty()) {
-        it->other = true;
+        b.other = true;
       } else {
-        it->langs.push_back(l);
+        b.langs.push_back(l);
       }
     };
     for (const auto& l : langs) add(branch(l), l);
