@@ -31,6 +31,7 @@
 #include "cli/data_dir.h"
 #include "cli/pipeline.h"
 #include "config/digest.h"
+#include "config/disk_usage.h"
 #include "config/log.h"
 #include "crawler/warc.h"
 #include "indexer/indexer.h"
@@ -293,17 +294,7 @@ class Importer {
   std::uint64_t LiveBytes() const {
     std::string live = LiveGeneration(data_dir_);
     if (live.empty()) return 0;
-    std::uint64_t bytes = 0;
-    std::error_code ec;
-    for (fs::recursive_directory_iterator it(IndexPaths::Dir(data_dir_) + "/" + live, ec), end;
-         !ec && it != end; it.increment(ec)) {
-      std::error_code size_ec;
-      if (it->is_regular_file(size_ec)) {
-        std::uint64_t n = it->file_size(size_ec);
-        if (!size_ec) bytes += n;
-      }
-    }
-    return bytes;
+    return DiskUsageOf(IndexPaths::Dir(data_dir_) + "/" + live).bytes;
   }
 
   void ImportFile(const std::string& file, BulkIndexer* bulk, ImportSummary* summary) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "config/disk_usage.h"
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
 #include "search/facets.h"
@@ -25,21 +26,6 @@ void CountIndex(const Xapian::Database& db, IndexStats* stats) {
   stats->sources = std::move(counts.sources);
   stats->languages = std::move(counts.languages);
   stats->years = std::move(counts.years);
-}
-
-void ArchiveSize(const std::string& data_dir, IndexStats* stats) {
-  std::error_code ec;
-  fs::path dir = fs::path(data_dir) / "archive";
-  if (!fs::is_directory(dir, ec)) return;
-  for (auto it = fs::recursive_directory_iterator(dir, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    std::error_code fe;
-    if (!it->is_regular_file(fe)) continue;
-    auto size = it->file_size(fe);
-    if (fe) continue;
-    stats->archive_bytes += size;
-    ++stats->archive_files;
-  }
 }
 
 std::string Column(sqlite3_stmt* stmt, int i) {
@@ -106,7 +92,9 @@ Result<IndexStats> CollectStats(const std::string& data_dir) {
     }
     if (!last.ok()) return last;
   }
-  ArchiveSize(data_dir, &stats);
+  DiskUsage archive = DiskUsageOf((fs::path(data_dir) / "archive").string());
+  stats.archive_bytes = archive.bytes;
+  stats.archive_files = archive.files;
   stats.last_crawl = ReadLastCrawl(data_dir);
   return stats;
 }

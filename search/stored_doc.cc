@@ -9,10 +9,32 @@ namespace pressarc::search::internal {
 
 namespace {
 
-std::string GetString(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
+std::string GetString(const nlohmann::json& j, std::string_view key) {
+  auto it = j.find(std::string(key));
   if (it == j.end() || !it->is_string()) return "";
   return it->get<std::string>();
+}
+
+// The stored JSON's string fields and where they go (a field left empty
+// keeps what the Omega lines gave).
+const std::pair<std::string_view, std::string StoredDoc::*> kStringFields[] = {
+    {"url", &StoredDoc::url},
+    {"canonical_url", &StoredDoc::canonical_url},
+    {"title", &StoredDoc::title},
+    {"published", &StoredDoc::published},
+    {"language", &StoredDoc::language},
+    {"text", &StoredDoc::text},
+    {"source", &StoredDoc::source},
+    {"translation_key", &StoredDoc::translation_key},
+    {"fetched_at", &StoredDoc::fetched_at}};
+
+// An archive offset written as a string; 0 when it is not a number.
+std::uint64_t OffsetFromString(const std::string& text) {
+  try {
+    return std::stoull(text);
+  } catch (const std::exception&) {
+    return 0;
+  }
 }
 
 // A reader for the JSON the indexer writes: one object of strings and
@@ -185,27 +207,11 @@ class FastJson {
   static void Assign(const std::string& key, std::string value, StoredDoc* out, bool archive) {
     if (archive) {
       if (key == "file") out->archive_file = std::move(value);
-      if (key == "offset") {
-        try {
-          out->archive_offset = std::stoull(value);
-        } catch (const std::exception&) {
-          out->archive_offset = 0;
-        }
-      }
+      if (key == "offset") out->archive_offset = OffsetFromString(value);
       return;
     }
     if (value.empty()) return;
-    static const std::pair<std::string_view, std::string StoredDoc::*> kFields[] = {
-        {"url", &StoredDoc::url},
-        {"canonical_url", &StoredDoc::canonical_url},
-        {"title", &StoredDoc::title},
-        {"published", &StoredDoc::published},
-        {"language", &StoredDoc::language},
-        {"text", &StoredDoc::text},
-        {"source", &StoredDoc::source},
-        {"translation_key", &StoredDoc::translation_key},
-        {"fetched_at", &StoredDoc::fetched_at}};
-    for (const auto& [name, field] : kFields) {
+    for (const auto& [name, field] : kStringFields) {
       if (key == name) {
         out->*field = std::move(value);
         return;
@@ -228,19 +234,10 @@ void ReadJson(std::string_view text, StoredDoc* out) {
   }
   auto j = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
   if (j.is_discarded() || !j.is_object()) return;
-  auto set = [&](const char* key, std::string* field) {
-    std::string v = GetString(j, key);
-    if (!v.empty()) *field = std::move(v);
-  };
-  set("url", &out->url);
-  set("canonical_url", &out->canonical_url);
-  set("title", &out->title);
-  set("published", &out->published);
-  set("language", &out->language);
-  set("text", &out->text);
-  set("source", &out->source);
-  set("translation_key", &out->translation_key);
-  set("fetched_at", &out->fetched_at);
+  for (const auto& [name, field] : kStringFields) {
+    std::string v = GetString(j, name);
+    if (!v.empty()) out->*field = std::move(v);
+  }
   auto archive = j.find("archive");
   if (archive != j.end() && archive->is_object()) {
     out->archive_file = GetString(*archive, "file");
@@ -249,11 +246,7 @@ void ReadJson(std::string_view text, StoredDoc* out) {
       if (offset->is_number_unsigned() || offset->is_number_integer()) {
         out->archive_offset = offset->get<std::uint64_t>();
       } else if (offset->is_string()) {
-        try {
-          out->archive_offset = std::stoull(offset->get<std::string>());
-        } catch (const std::exception&) {
-          out->archive_offset = 0;
-        }
+        out->archive_offset = OffsetFromString(offset->get<std::string>());
       }
     }
   }
