@@ -7,7 +7,7 @@
 // command line, unchanged, to the full CLI `pressarc-full` (cli/full_main.cc,
 // installed in libexec), so that a search never loads the crawler's
 // libraries. Results go to stdout, diagnostics to
-// stderr. Errors come back as Status values; RunCli turns them into one line
+// stderr. Errors come back as Status values; RunCommands turns them into one line
 // "pressarc: ..." (plus an optional hint line) and the exit code:
 // 0 ok, 1 runtime failure, 2 usage/config/query error, 75 lock held.
 #pragma once

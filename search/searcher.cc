@@ -470,7 +470,7 @@ class XapianSearcher : public Searcher {
   // the query matches; every document inside sorts before every one
   // outside (the M term and the sort value are the same publication date),
   // so when the window fills the page, the page is exact. nullopt: search
-  // the whole index (few matches, no year terms, relevance order).
+  // the whole index (few matches, no month terms, relevance order).
   std::optional<Window> DateWindow(const internal::BuiltQuery& built,
                                    const SearchOptions& options) {
     if (options.limit == 0) return std::nullopt;
