@@ -460,11 +460,7 @@ constexpr const char* kBucketNames[4] = {"az", "en", "ru", ""};
 
 struct ThreadCaches {
   std::array<std::unique_ptr<Xapian::Stem>, 4> stemmers;
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::array<std::unordered_map<std::string, WordForms, Hash, std::equal_to<>>, 4> forms;
+  std::array<std::unordered_map<std::string, WordForms, StringHash, std::equal_to<>>, 4> forms;
 };
 
 ThreadCaches& Caches() {
@@ -516,8 +512,32 @@ void IndexText(Xapian::TermGenerator& generator, std::string_view text, std::str
   internal::IndexFoldedText(generator, FoldCase(text, lang), lang, prefix);
 }
 
+void internal::AddCapitalisedWords(std::string_view text, std::string_view lang, WordSet* out) {
+  internal::ForEachWord(text, [&](std::string_view word) {
+    std::size_t i = 0;
+    char32_t first = internal::DecodeUtf8(word, &i);
+    if (first < 0x80 ? (first < 'A' || first > 'Z')
+                     : !u_isupper(static_cast<UChar32>(first)) &&
+                           !u_istitle(static_cast<UChar32>(first))) {
+      return;
+    }
+    // Folded per thread and language bucket: names recur from page to page.
+    thread_local std::array<std::unordered_map<std::string, std::string, StringHash, std::equal_to<>>,
+                            4>
+        cache;
+    auto& map = cache[BucketIndex(LanguageBucket(lang))];
+    auto it = map.find(word);
+    if (it == map.end()) {
+      if (map.size() > 100000) map.clear();
+      it = map.emplace(std::string(word), FoldCase(word, lang)).first;
+    }
+    if (out->find(it->second) == out->end()) out->insert(it->second);
+  });
+}
+
 void internal::IndexFoldedText(Xapian::TermGenerator& generator, std::string_view folded,
-                               std::string_view lang, std::string_view prefix) {
+                               std::string_view lang, std::string_view prefix,
+                               const WordSet* names) {
   Xapian::Document doc = generator.get_document();  // a handle sharing the generator's document
   Xapian::termpos pos = generator.get_termpos();
   const std::string p(prefix);
@@ -538,7 +558,7 @@ void internal::IndexFoldedText(Xapian::TermGenerator& generator, std::string_vie
       doc.add_posting(term, pos, 1);
       if (!f.stem_folded.empty()) doc.add_term(stem_term(f.stem_folded), 1);
     }
-    if (!f.latin.empty()) {
+    if (!f.latin.empty() && (names == nullptr || names->count(word) != 0)) {
       term.assign(p).append(f.latin);
       doc.add_term(term, 1);
       doc.add_term(stem_term(f.stem_latin), 1);

@@ -5,8 +5,10 @@
 #include <xapian.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace pressarc::internal {
@@ -44,10 +46,24 @@ const WordForms& FormsFor(std::string_view word, std::string_view lang);
 // Per-thread stemmer for a language bucket ("az", "en", "ru", "").
 Xapian::Stem& ThreadStemmer(std::string_view lang);
 
+// The case-folded words of a text that are written with a capital somewhere
+// in it (names, and the first words of sentences and headings).
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using WordSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
+void AddCapitalisedWords(std::string_view text, std::string_view lang, WordSet* out);
+
 // IndexText on text that is already FoldCase(text, lang): a caller that needs
-// the folded text for something else too folds it once.
+// the folded text for something else too folds it once. The Latin forms of a
+// word (WordForms::latin: transliterated Cyrillic, romanised Azerbaijani) are
+// indexed only for the words in `names` (all words when it is null): they are
+// there for names ("Lavrov" finds "Лавров", "Aliyev" finds "Əliyev"), and
+// adding them for every word cost a fifth of the index's writing time.
 void IndexFoldedText(Xapian::TermGenerator& generator, std::string_view folded,
-                     std::string_view lang, std::string_view prefix);
+                     std::string_view lang, std::string_view prefix,
+                     const WordSet* names = nullptr);
 // "az", "en", "ru" or "" (anything else).
 std::string_view LanguageBucket(std::string_view lang);
 

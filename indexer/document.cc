@@ -190,17 +190,21 @@ Result<PreparedDocument> PrepareDocument(const IndexedArticle& doc) {
     // Title and text are case-folded once, for the terms and the spelling words.
     const std::string title = FoldCase(a.title, lang);
     const std::string text = FoldCase(a.text, lang);
+    internal::WordSet names;  // words that get their Latin forms
+    internal::AddCapitalisedWords(a.title, lang, &names);
+    internal::AddCapitalisedWords(a.description, lang, &names);
+    internal::AddCapitalisedWords(a.text, lang, &names);
     Xapian::TermGenerator gen;
     gen.set_document(d);
-    internal::IndexFoldedText(gen, title, lang, schema::kPrefixTitle);
+    internal::IndexFoldedText(gen, title, lang, schema::kPrefixTitle, &names);
     gen.set_termpos(0);
-    internal::IndexFoldedText(gen, title, lang, "");
+    internal::IndexFoldedText(gen, title, lang, "", &names);
     gen.increase_termpos(100);
     if (!a.description.empty()) {
-      IndexText(gen, a.description, lang, "");
+      internal::IndexFoldedText(gen, FoldCase(a.description, lang), lang, "", &names);
       gen.increase_termpos(100);
     }
-    internal::IndexFoldedText(gen, text, lang, "");
+    internal::IndexFoldedText(gen, text, lang, "", &names);
 
     // Boolean terms.
     d.add_boolean_term(out.unique_term);
