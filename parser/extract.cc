@@ -7,8 +7,8 @@
 // id containing date/time/publish…) nearest to the title; a date at the
 // start of the article text; a /YYYY/MM/DD/ URL. The result is the page's
 // own reading (a date, or a date-time with seconds, with the offset only when
-// the page gives one); ExtractOptions::timezone_offset is NOT applied here,
-// so consumers (the indexer's sort value) decide how to place local times.
+// the page gives one). A date-time the page gives without an offset gets the
+// source's ExtractOptions::timezone_offset; it is never converted to UTC.
 #include <algorithm>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -326,6 +326,14 @@ std::string DateFromUrl(std::string_view url) {
     return ParseMachineDate(buf);
   }
   return "";
+}
+
+// "2023-02-28T15:30:00" + "+05:00" → "2023-02-28T15:30:00+05:00": a local
+// date-time without an offset gets the source's. A date, a date-time that has
+// an offset (or Z), and anything else stay as they are.
+std::string WithLocalOffset(std::string published, const std::string& offset) {
+  if (offset.empty() || published.size() != 19 || published[10] != 'T') return published;
+  return published + offset;
 }
 
 std::string ChooseDate(const Dom& dom, const PageScan& scan, const ExtractOptions& options,
@@ -808,8 +816,10 @@ Article ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
   }
   std::size_t text_chars = parser_internal::Utf8Length(a.text);
 
-  a.published = ChooseDate(dom, scan, options, ld_published, ld_created, title_node, a.text,
-                           a.canonical_url.empty() ? a.url : a.canonical_url);
+  a.published = WithLocalOffset(ChooseDate(dom, scan, options, ld_published, ld_created,
+                                           title_node, a.text,
+                                           a.canonical_url.empty() ? a.url : a.canonical_url),
+                                options.timezone_offset);
   a.language = ChooseLanguage(scan, a.url.empty() ? a.canonical_url : a.url,
                               a.title + "\n" + a.text, options.default_language);
 

@@ -54,8 +54,9 @@ struct Article {
   std::string canonical_url;  // <link rel=canonical> / og:url when in scope, else url
   std::string title;          // the article's heading
   // ISO 8601 as the page gives it: "2023-02-28", "2023-02-28T16:25:00" (seconds
-  // always written), "2023-02-28T16:25:00+04:00" when the page gives an offset;
-  // "" = unknown (never guessed; a date without a year is unknown).
+  // always written), "2023-02-28T16:25:00+04:00" when the page or the source's
+  // timezone_offset gives an offset; "" = unknown (never guessed; a date
+  // without a year is unknown).
   std::string published;
   std::string language;                   // ISO 639-1 ("az", "ru", "en"); "" = unknown
   std::string text;                       // clean text; paragraphs joined by "\n\n"
@@ -74,9 +75,9 @@ struct ExtractOptions {
   std::string content_type;           // the HTTP Content-Type header, "" when unknown
   std::string default_language;       // used when the page does not say
   std::string translation_key_regex;  // group 1 of a match on the URL (or canonical URL)
-  // The source's local offset ("+04:00"). Not applied by the parser: `published`
-  // stays as the page gives it (design.md); callers may use it to place a
-  // date-time without an offset on a time line.
+  // The source's local offset ("+04:00"), given to a date-time the page shows
+  // without one ("28.02.2023 15:30" → "2023-02-28T15:30:00+04:00"). Dates stay
+  // dates, an offset the page gives wins, and nothing is converted to UTC.
   std::string timezone_offset;
   ExtractHints hints;                             // per-source selectors
   std::vector<std::string> article_url_patterns;  // URLs matching any of these are articles

@@ -56,6 +56,33 @@ TEST(ExtractTest, PresidentStylePageWithSplitDateAndHints) {
   EXPECT_EQ(a.links.front(), "https://president.az/en/news/category/all/1");
 }
 
+// A source's timezone_offset goes to a date-time the page shows without one;
+// a date stays a date, and an offset the page gives wins (never converted).
+TEST(ExtractTest, SourceOffsetGoesToADateTimeWithoutOne) {
+  struct Case {
+    const char* time;
+    const char* want;
+  };
+  for (const Case& c : {Case{"2017-11-19T19:23", "2017-11-19T19:23:00+04:00"},
+                        Case{"2017-11-19", "2017-11-19"},
+                        Case{"2017-11-19T19:23:00+03:00", "2017-11-19T19:23:00+03:00"}}) {
+    ExtractOptions o;
+    o.url = "https://example.gov/news/1";
+    o.timezone_offset = "+04:00";
+    std::string html = std::string("<html><body><article><h1>Visit of the minister</h1><time datetime=\"") +
+                       c.time + "\">19 Nov</time><p>" + std::string(300, 'x') +
+                       " The minister held talks.</p></article></body></html>";
+    EXPECT_EQ(ExtractArticle(html, o).published, c.want) << c.time;
+    o.timezone_offset = "";
+    Article plain = ExtractArticle(html, o);
+    EXPECT_EQ(plain.published.find("+04:00"), std::string::npos) << c.time;
+  }
+  ExtractOptions o;
+  o.url = "https://president.az/en/articles/view/25902";
+  o.timezone_offset = "+04:00";
+  EXPECT_EQ(ExtractArticle(Page("president_en.html"), o).published, "2017-11-19T19:23:00+04:00");
+}
+
 TEST(ExtractTest, AzerbaijaniPageJsonLdDateAndBoilerplate) {
   Article a =
       Extract(Page("trend_az.html"), "https://az.trend.az/azerbaijan/politics/2871234.html");
