@@ -1,7 +1,9 @@
 #include "cli/app.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 
@@ -82,8 +84,19 @@ int RunCommands(int argc, char** argv, std::span<const Registration> commands,
   CommandRun run;
   for (Registration add : commands) add(app, ctx, &run);
 
+  std::vector<char*> args(argv, argv + argc);
+  if (argc > 2 && std::find(ctx.free_word_commands.begin(), ctx.free_word_commands.end(),
+                            argv[1]) != ctx.free_word_commands.end()) {
+    auto separator = std::find_if(args.begin() + 2, args.end(),
+                                  [](const char* a) { return std::strcmp(a, "--") == 0; });
+    if (separator != args.end()) {
+      ctx.words_after_separator.assign(separator + 1, args.end());
+      args.erase(separator, args.end());
+    }
+  }
+
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -47,6 +47,13 @@ struct CommandContext {
   Result<Config> LoadConfig(const ConfigParseOptions& options = {}) const;
   // --data, else config.data_dir (relative to the config file's folder), else ./pressarc-data.
   std::string ResolveDataDir(const Config& config) const;
+  // Commands that take free words (search) name themselves here when they
+  // register; for them RunCommands takes everything after a "--" off the
+  // command line into words_after_separator. (CLI11 gives the words after
+  // "--" to a positional only while it is still empty: "search a -- -b"
+  // was an error.)
+  std::vector<std::string> free_word_commands;
+  std::vector<std::string> words_after_separator;
 };
 
 // What a chosen subcommand runs after parsing.

@@ -62,6 +62,7 @@ Status RunSearch(CommandContext& ctx, const SearchArgs& args,
     }
     query += (query.empty() ? "" : " ") + e;
   }
+  for (const auto& w : ctx.words_after_separator) query += (query.empty() ? "" : " ") + w;
   options.query = query;
   options.languages = args.languages;
   options.sources = args.sources;
@@ -114,6 +115,7 @@ Status RunSearch(CommandContext& ctx, const SearchArgs& args,
 
 void RegisterSearch(CLI::App& app, CommandContext& ctx, CommandRun* run) {
   auto args = std::make_shared<SearchArgs>();
+  ctx.free_word_commands.push_back("search");
   CLI::App* sub = app.add_subcommand(
       "search",
       "Full-text search. QUERY uses Xapian's syntax: all words required; \"a phrase\", AND, OR, "

@@ -197,6 +197,18 @@ class SearchEndToEnd(unittest.TestCase):
         self.assertLessEqual(len(lines), 2, p.stderr)
         self.assertNotIn("terminate called", p.stderr)
 
+    def test_excluded_words_with_or_without_the_separator(self):
+        # "-word" excludes; "--" (as the hint says) ends the options anywhere,
+        # also after words, and what follows it is query text even if it
+        # looks like an option.
+        want = search_json(self.data, "Lavrov", "-Bayramov")["total"]
+        self.assertLess(want, search_json(self.data, "Lavrov")["total"])
+        for args in (["Lavrov", "--", "-Bayramov"], ["--", "Lavrov", "-Bayramov"],
+                     ["--", "-Bayramov", "Lavrov"]):
+            with self.subTest(args=args):
+                self.assertEqual(search_json(self.data, *args)["total"], want)
+        self.assertEqual(search_json(self.data, "--", "--limit")["query"], "--limit")
+
     def test_malformed_queries_exit_2(self):
         for args in (['"unbalanced quote'], ["foo:bar"], ["(open"], ["--from", "2023-02-30", "x"],
                      ["--to", "yesterday", "x"], ["2023-02-30..2023-03-01"], ["a..b"], []):
