@@ -9,7 +9,7 @@
 // translations, snippets: everything but printing) and prints p50/p99.
 //
 //   search_bench [--data DIR] [--docs N] [--rounds R] [--queries-out FILE]
-//                [--through-writer]
+//                [--through-writer] [--only TEXT]
 //
 // By default the index is written directly on the schema (fast to build);
 // --through-writer uses PrepareDocument + IndexWriter (the indexer's full
@@ -385,6 +385,7 @@ int main(int argc, char** argv) {
   int rounds = 20;
   std::string queries_out;
   bool through_writer = false;
+  std::string only;  // run only the queries whose text or options contain this (for profiling)
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -398,10 +399,12 @@ int main(int argc, char** argv) {
       through_writer = true;
     } else if (a == "--queries-out") {
       queries_out = next();
+    } else if (a == "--only") {
+      only = next();
     } else {
       std::fprintf(stderr,
                    "usage: search_bench [--data DIR] [--docs N] [--rounds R] [--queries-out F] "
-                   "[--through-writer]\n");
+                   "[--through-writer] [--only TEXT]\n");
       return 2;
     }
   }
@@ -426,6 +429,12 @@ int main(int argc, char** argv) {
   if (!queries_out.empty()) {
     std::ofstream f(queries_out);
     for (const auto& q : queries) f << q.label << '\t' << q.options.query << '\n';
+  }
+  if (!only.empty()) {
+    std::erase_if(queries, [&](const BenchQuery& q) {
+      return q.label.find(only) == std::string::npos &&
+             q.options.query.find(only) == std::string::npos;
+    });
   }
   // One warm-up pass, then timed rounds.
   for (const auto& q : queries) (void)(*searcher)->Search(q.options);
