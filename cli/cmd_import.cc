@@ -8,7 +8,9 @@
 // URI is the page's own canonical URL (<link rel=canonical> or og:url) when
 // it is an absolute http(s) URL, else file://ABSOLUTE-PATH; its date is the
 // file's modification time. Bad records are reported on stderr, counted and
-// skipped. Only pages of kind `article` are indexed.
+// skipped; a WARC file whose first record cannot be read is not copied at
+// all (it is not a WARC, and reindex would stumble on it every time). Only
+// pages of kind `article` are indexed.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -314,6 +316,24 @@ class Importer {
   }
 
   void ImportWarc(const std::string& file, BulkIndexer* bulk, ImportSummary* summary) {
+    // Every file in the archive is a WARC that reindex replays: one whose
+    // first record cannot be read (not a WARC at all, empty, cut inside its
+    // first record) is reported and not copied.
+    {
+      auto probe = WarcReader::Open(file);
+      WarcRecord first;
+      Status err;
+      if (!probe.ok() || !(*probe)->Next(&first, &err) || !err.ok()) {
+        std::string why = !probe.ok() ? probe.status().message()
+                          : !err.ok() ? err.message()
+                                      : "no records";
+        if (why.starts_with(file + ": ")) why.erase(0, file.size() + 2);
+        ReportBad(file + ": not imported: not a readable WARC file (" + why + ")");
+        ++summary->errors;
+        ++unreadable_;
+        return;
+      }
+    }
     auto name = ArchiveCopy(file, archive_dir_);
     if (!name.ok()) {
       ReportBad(name.status().message());
@@ -461,7 +481,8 @@ void RegisterImport(CLI::App& app, CommandContext& ctx, CommandRun* run) {
   sub->footer(
       "WARC files are copied verbatim into DATA/archive/ (import-<hash>-<name>). An HTML file is "
       "archived as a WARC resource record under its own canonical URL (else file://PATH), dated "
-      "by its modification time. Bad records are reported and skipped.\n"
+      "by its modification time. Bad records are reported and skipped; a file whose first "
+      "record cannot be read (not a WARC) is reported and not archived.\n"
       "Exit codes: 0 success (also when some records were bad); 1 runtime failure or no file "
       "readable; 2 usage or config error; 75 another job holds the lock.");
   sub->callback(

@@ -157,6 +157,28 @@ class ImportReindexTest(unittest.TestCase):
         self.assertGreater(s["indexed"], 0)
         self.assertIn("pressarc:", p.stderr)
         check_index(self, data)
+        # The damaged WARC is kept verbatim (its good records are data); the
+        # file without one readable record is not put into the archive.
+        archived = sorted(os.path.basename(a) for a in glob.glob(os.path.join(data, "archive", "import-*")))
+        self.assertTrue(any(a.endswith("-damaged.warc.gz") for a in archived), archived)
+        self.assertFalse(any(a.endswith("-junk.warc") for a in archived), archived)
+        self.assertIn("junk.warc: not imported: not a readable WARC file", p.stderr)
+
+    def test_a_file_that_is_not_a_warc_is_not_archived(self):
+        bad_dir = tmp_data_dir()
+        files = []
+        for name, body in (("notes.warc", b"not a warc at all\n"), ("empty.warc.gz", b""),
+                           ("random.warc.gz", bytes(range(256)) * 8)):
+            files.append(os.path.join(bad_dir, name))
+            with open(files[-1], "wb") as f:
+                f.write(body)
+        data = tmp_data_dir()
+        p = run(["import", "--json", "--data", data, *files])
+        self.assertEqual(p.returncode, 1, p.stderr)  # none could be imported
+        self.assertEqual(json.loads(p.stdout)["errors"], 3)
+        for name in ("notes.warc", "empty.warc.gz", "random.warc.gz"):
+            self.assertIn(name + ": not imported", p.stderr)
+        self.assertEqual(glob.glob(os.path.join(data, "archive", "import-*")), [])
 
     def test_reindex_rebuilds_the_same_documents(self):
         data = tmp_data_dir()
