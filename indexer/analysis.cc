@@ -551,7 +551,14 @@ void internal::IndexFoldedText(Xapian::TermGenerator& generator, std::string_vie
     ++pos;
     const internal::WordForms& f = internal::FormsFor(word, lang);
     term.assign(p).append(word);
-    doc.add_posting(term, pos, 2);
+    // Positions are for phrases (and NEAR), which match the diacritic-folded
+    // forms (AppendTextChunk): the exact form keeps none when a folded one
+    // carries them.
+    if (f.folded.empty()) {
+      doc.add_posting(term, pos, 2);
+    } else {
+      doc.add_term(term, 2);
+    }
     doc.add_term(stem_term(f.stem), 2);
     if (!f.folded.empty()) {
       term.assign(p).append(f.folded);
@@ -589,6 +596,31 @@ bool IsOperator(std::string_view chunk) {
     }
   }
   return false;
+}
+
+bool IsPositionalOperator(std::string_view chunk) {
+  return IsOperator(chunk) && (chunk.starts_with("NEAR") || chunk.starts_with("ADJ"));
+}
+
+bool IsQueryDelimiter(char32_t c) {
+  return IsSpace(c) || c == '"' || c == '(' || c == ')';
+}
+
+// Whether the chunk after position `i` (past spaces) is NEAR or ADJ.
+bool NextChunkIsPositionalOperator(std::string_view query, std::size_t i) {
+  std::size_t next = i;
+  while (next < query.size()) {
+    std::size_t probe = next;
+    if (!IsSpace(DecodeUtf8(query, &probe))) break;
+    next = probe;
+  }
+  std::size_t end = next;
+  while (end < query.size()) {
+    std::size_t probe = end;
+    if (IsQueryDelimiter(DecodeUtf8(query, &probe))) break;
+    end = probe;
+  }
+  return IsPositionalOperator(query.substr(next, end - next));
 }
 
 // Splits a chunk into words and separators; returns the number of words.
@@ -714,9 +746,9 @@ std::string PrepareQueryText(std::string_view query, std::string_view lang,
   std::string out;
   out.reserve(query.size() * 2);
   bool in_quotes = false;
+  bool after_near = false;  // the last chunk was NEAR or ADJ
   std::size_t i = 0;
   const std::size_t n = query.size();
-  auto is_delim = [](char32_t c) { return IsSpace(c) || c == '"' || c == '(' || c == ')'; };
   // Copies a bracketed group or quoted string verbatim (boolean prefix values).
   auto copy_group = [&]() {
     if (i >= n) return;
@@ -738,7 +770,7 @@ std::string PrepareQueryText(std::string_view query, std::string_view lang,
       i = next;
       continue;
     }
-    if (is_delim(c)) {
+    if (IsQueryDelimiter(c)) {
       out.append(query.substr(at, next - at));
       i = next;
       continue;
@@ -748,7 +780,7 @@ std::string PrepareQueryText(std::string_view query, std::string_view lang,
     while (end < n) {
       std::size_t probe = end;
       char32_t d = DecodeUtf8(query, &probe);
-      if (is_delim(d)) break;
+      if (IsQueryDelimiter(d)) break;
       end = probe;
     }
     std::string_view chunk = query.substr(i, end - i);
@@ -759,8 +791,14 @@ std::string PrepareQueryText(std::string_view query, std::string_view lang,
     }
     if (IsOperator(chunk) || chunk.find("..") != std::string_view::npos) {
       out.append(chunk);
+      after_near = IsPositionalOperator(chunk);
       continue;
     }
+    // An operand of NEAR or ADJ is one folded word, as in a phrase: the
+    // QueryParser takes only plain terms there ("(a OR b) NEAR c" would
+    // search the words "or" and "near"), and positions are on folded forms.
+    const bool positional = after_near || NextChunkIsPositionalOperator(query, i);
+    after_near = false;
     std::size_t lead = 0;
     while (lead < chunk.size() && (chunk[lead] == '+' || chunk[lead] == '-')) ++lead;
     out.append(chunk.substr(0, lead));
@@ -776,14 +814,14 @@ std::string PrepareQueryText(std::string_view query, std::string_view lang,
       std::string_view value = chunk.substr(colon + 1);
       out.append(chunk.substr(0, colon + 1));
       if (IsFreeTextPrefix(name, free_text_prefixes)) {
-        AppendTextChunk(value, lang, false, &out);
+        AppendTextChunk(value, lang, positional, &out);
       } else {
         out.append(value);
         if (value.empty()) copy_group();
       }
       continue;
     }
-    AppendTextChunk(chunk, lang, false, &out);
+    AppendTextChunk(chunk, lang, positional, &out);
   }
   return out;
 }
