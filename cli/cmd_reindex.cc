@@ -12,6 +12,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/app.h"
@@ -59,7 +60,12 @@ Status RunReindex(CommandContext& ctx, const ReindexFlags& flags) {
   if (files.empty())
     log::Warn("reindex", "no WARC files in " + archive_dir + ": the new index is empty");
 
-  auto writer = IndexWriter::CreateGeneration(data_dir);
+  // As many writers as parsers: on two cores, one writer was the slower end
+  // of the pipeline (bench/index_bench.sh).
+  IndexWriterOptions writer_options;
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  writer_options.shards = std::min(flags.threads == 0 ? cores : flags.threads, 8u);
+  auto writer = IndexWriter::CreateGeneration(data_dir, writer_options);
   if (!writer.ok()) return writer.status();
   std::uint64_t records = 0;
   std::uint64_t bad = 0;
@@ -149,7 +155,7 @@ void RegisterReindex(CLI::App& app, CommandContext& ctx, CommandRun* run) {
   sub->add_flag("--json", flags->json,
                 "Print the summary as one JSON object {records, articles, documents, seconds, "
                 "generation}");
-  sub->add_option("--threads", flags->threads, "Parser threads (default: one per core)");
+  sub->add_option("--threads", flags->threads, "Parser threads, and as many index writers (default: one per core)");
   sub->footer(
       "Searches running meanwhile keep working: they see the old index until the swap, then the "
       "new one. If reindex fails or is killed, the live index is unchanged; a rerun cleans up.\n"

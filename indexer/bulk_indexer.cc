@@ -1,7 +1,8 @@
-// BulkIndexer: parse + analyse on a thread pool, write on one thread.
+// BulkIndexer: parse + analyse on a thread pool, write on a thread per shard.
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -54,16 +55,20 @@ class BoundedQueue {
 struct BulkIndexer::Impl {
   IndexWriter* writer;
   BoundedQueue<Task> tasks;
-  BoundedQueue<PreparedDocument> prepared;
+  std::vector<std::unique_ptr<BoundedQueue<PreparedDocument>>> prepared;  // one per shard
   std::vector<std::thread> workers;
-  std::thread writer_thread;
+  std::vector<std::thread> writer_threads;
   mutable std::mutex mu;
   BulkIndexStats stats;
   Status first_error;
   bool finished = false;
 
-  Impl(IndexWriter* w, unsigned threads)
-      : writer(w), tasks(4 * threads + 4), prepared(4 * threads + 4) {}
+  Impl(IndexWriter* w, unsigned threads) : writer(w), tasks(4 * threads + 4) {
+    const unsigned shards = std::max(1u, w->Shards());
+    for (unsigned k = 0; k < shards; ++k) {
+      prepared.push_back(std::make_unique<BoundedQueue<PreparedDocument>>(4 * threads + 4));
+    }
+  }
 
   void Work() {
     Task task;
@@ -87,13 +92,14 @@ struct BulkIndexer::Impl {
         ++stats.errors;
         continue;
       }
-      prepared.Push(std::move(doc.value()));
+      unsigned shard = writer->ShardOf(doc.value());
+      prepared[shard < prepared.size() ? shard : 0]->Push(std::move(doc.value()));
     }
   }
 
-  void Write() {
+  void Write(BoundedQueue<PreparedDocument>* queue) {
     PreparedDocument doc;
-    while (prepared.Pop(&doc)) {
+    while (queue->Pop(&doc)) {
       {
         std::lock_guard<std::mutex> lock(mu);
         if (!first_error.ok()) continue;  // drain after a fatal write error
@@ -116,7 +122,9 @@ BulkIndexer::BulkIndexer(IndexWriter* writer, unsigned threads) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   impl_ = std::make_unique<Impl>(writer, threads);
   for (unsigned i = 0; i < threads; ++i) impl_->workers.emplace_back([this] { impl_->Work(); });
-  impl_->writer_thread = std::thread([this] { impl_->Write(); });
+  for (auto& queue : impl_->prepared) {
+    impl_->writer_threads.emplace_back([this, q = queue.get()] { impl_->Write(q); });
+  }
 }
 
 BulkIndexer::~BulkIndexer() {
@@ -136,8 +144,8 @@ Status BulkIndexer::Finish() {
     impl_->finished = true;
     impl_->tasks.Close();
     for (auto& t : impl_->workers) t.join();
-    impl_->prepared.Close();
-    impl_->writer_thread.join();
+    for (auto& queue : impl_->prepared) queue->Close();
+    for (auto& t : impl_->writer_threads) t.join();
   }
   std::lock_guard<std::mutex> lock(impl_->mu);
   return impl_->first_error;

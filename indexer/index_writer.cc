@@ -11,11 +11,15 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <system_error>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "config/log.h"
 #include "indexer/indexer.h"
@@ -169,13 +173,13 @@ class XapianIndexWriter : public IndexWriter {
   ~XapianIndexWriter() override {
     if (!open_) return;
     try {
+      for (auto& shard : shards_) {
+        if (!is_new_) shard->db.commit();
+        shard->db.close();  // a new generation not published: it goes away below
+      }
       if (is_new_) {
-        db_.close();  // not published: the partial generation goes away
         std::error_code ec;
         fs::remove_all(BuildPath(), ec);
-      } else {
-        db_.commit();
-        db_.close();
       }
     } catch (const Xapian::Error& e) {
       log::Warn("indexer", "closing the index: " + e.get_description());
@@ -183,16 +187,28 @@ class XapianIndexWriter : public IndexWriter {
   }
 
   Status Open() {
+    // A new generation written by several threads is several databases
+    // (BUILD/shard-K), merged by the compaction in Publish.
+    const unsigned n = is_new_ ? std::max(1u, options_.shards) : 1u;
     try {
-      db_ = Xapian::WritableDatabase(
-          is_new_ ? BuildPath() : GenPath(),
-          is_new_ ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN);
+      for (unsigned k = 0; k < n; ++k) {
+        auto shard = std::make_unique<Shard>();
+        shard->path = !is_new_ ? GenPath()
+                      : n == 1 ? BuildPath()
+                               : BuildPath() + "/shard-" + std::to_string(k);
+        if (n > 1 && k == 0) fs::create_directories(BuildPath());
+        shard->db = Xapian::WritableDatabase(
+            shard->path, is_new_ ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN);
+        shards_.push_back(std::move(shard));
+      }
       open_ = true;
     } catch (const Xapian::DatabaseLockError& e) {
       return Status::Runtime("the index is locked by another writer: " + e.get_msg());
     } catch (const Xapian::Error& e) {
       return Status::Runtime("cannot open the index " + GenPath() + ": " + e.get_description(),
                              "run 'pressarc reindex' to rebuild it from the archive");
+    } catch (const fs::filesystem_error& e) {
+      return Status::Runtime(std::string("cannot create the index: ") + e.what());
     }
     return Status::Ok();
   }
@@ -203,10 +219,22 @@ class XapianIndexWriter : public IndexWriter {
     return AddPrepared(std::move(prepared.value()));
   }
 
+  unsigned Shards() const override { return static_cast<unsigned>(shards_.size()); }
+
+  unsigned ShardOf(const PreparedDocument& doc) const override {
+    // By URL: every version of a URL meets the others in one shard, where
+    // the newest wins.
+    return shards_.size() <= 1
+               ? 0
+               : static_cast<unsigned>(std::hash<std::string>{}(doc.unique_term) % shards_.size());
+  }
+
   Result<bool> AddPrepared(PreparedDocument doc) override {
+    Shard& shard = *shards_[ShardOf(doc)];
+    std::lock_guard<std::mutex> lock(shard.mu);
     try {
       Seen old;
-      bool exists = Lookup(doc.unique_term, &old);
+      bool exists = Lookup(shard, doc.unique_term, &old);
       if (exists) {
         if (!old.fetched.empty() && !doc.fetched_at.empty() && old.fetched > doc.fetched_at) {
           return false;  // a newer version is indexed
@@ -220,16 +248,17 @@ class XapianIndexWriter : public IndexWriter {
       }
       Seen now{doc.fetched_at, doc.content_hash, doc.document.get_value(schema::kSlotArchived)};
       if (is_new_ && !exists) {
-        db_.add_document(doc.document);  // nothing to replace: skip the unique term's lookup
+        shard.db.add_document(doc.document);  // nothing to replace: skip the unique term's lookup
       } else {
-        db_.replace_document(doc.unique_term, doc.document);
+        shard.db.replace_document(doc.unique_term, doc.document);
       }
       if (options_.spelling && !exists) {
-        for (const auto& w : doc.spelling_words) db_.add_spelling(w);
+        for (const auto& w : doc.spelling_words) shard.db.add_spelling(w);
       }
-      seen_[doc.unique_term] = std::move(now);
-      if (++pending_ >= options_.batch_size) {
-        if (Status s = Commit(); !s.ok()) return s;
+      shard.seen[doc.unique_term] = std::move(now);
+      if (++shard.pending >= options_.batch_size) {
+        shard.db.commit();
+        shard.pending = 0;
       }
       return true;
     } catch (const Xapian::Error& e) {
@@ -239,18 +268,24 @@ class XapianIndexWriter : public IndexWriter {
 
   bool Contains(const std::string& canonical_url) override {
     std::string term = BooleanTerm(schema::kPrefixUnique, canonical_url);
-    if (seen_.count(term)) return true;
-    try {
-      return db_.term_exists(term);
-    } catch (const Xapian::Error&) {
-      return false;
+    for (auto& shard : shards_) {
+      std::lock_guard<std::mutex> lock(shard->mu);
+      if (shard->seen.count(term)) return true;
+      try {
+        if (shard->db.term_exists(term)) return true;
+      } catch (const Xapian::Error&) {
+      }
     }
+    return false;
   }
 
   Status Commit() override {
     try {
-      db_.commit();
-      pending_ = 0;
+      for (auto& shard : shards_) {
+        std::lock_guard<std::mutex> lock(shard->mu);
+        shard->db.commit();
+        shard->pending = 0;
+      }
     } catch (const Xapian::Error& e) {
       return Status::Runtime("committing the index: " + e.get_description());
     }
@@ -261,14 +296,18 @@ class XapianIndexWriter : public IndexWriter {
     if (!is_new_) return Commit();
     if (!open_) return Status::Runtime("this index generation was already published");
     try {
-      db_.commit();
-      Xapian::doccount expected = db_.get_doccount();
-      db_.close();
+      Xapian::doccount expected = 0;
+      for (auto& shard : shards_) {
+        shard->db.commit();
+        expected += shard->db.get_doccount();
+        shard->db.close();
+      }
       open_ = false;
       std::error_code ec;
       fs::remove_all(GenPath(), ec);
-      if (options_.compact) {
-        Xapian::Database src(BuildPath());
+      if (options_.compact || shards_.size() > 1) {
+        Xapian::Database src;
+        for (const auto& shard : shards_) src.add_database(Xapian::Database(shard->path));
         src.compact(GenPath());
         src.close();
         fs::remove_all(BuildPath(), ec);
@@ -285,29 +324,42 @@ class XapianIndexWriter : public IndexWriter {
   }
 
   std::uint64_t DocumentCount() override {
-    try {
-      return open_ ? db_.get_doccount() : 0;
-    } catch (const Xapian::Error&) {
-      return 0;
+    if (!open_) return 0;
+    std::uint64_t n = 0;
+    for (auto& shard : shards_) {
+      std::lock_guard<std::mutex> lock(shard->mu);
+      try {
+        n += shard->db.get_doccount();
+      } catch (const Xapian::Error&) {
+      }
     }
+    return n;
   }
 
   std::string Generation() const override { return gen_; }
 
  private:
+  struct Shard {
+    std::string path;
+    Xapian::WritableDatabase db;
+    std::mutex mu;  // AddPrepared may be called for different shards at once
+    unsigned pending = 0;
+    std::unordered_map<std::string, Seen> seen;
+  };
+
   std::string GenPath() const { return IndexPaths::Dir(data_dir_) + "/" + gen_; }
   std::string BuildPath() const { return GenPath() + std::string(kBuildSuffix); }
 
-  bool Lookup(const std::string& term, Seen* out) {
-    auto it = seen_.find(term);
-    if (it != seen_.end()) {
+  bool Lookup(Shard& shard, const std::string& term, Seen* out) {
+    auto it = shard.seen.find(term);
+    if (it != shard.seen.end()) {
       *out = it->second;
       return true;
     }
     if (is_new_) return false;  // a fresh generation holds only what this writer added
-    Xapian::PostingIterator p = db_.postlist_begin(term);
-    if (p == db_.postlist_end(term)) return false;
-    Xapian::Document d = db_.get_document(*p);
+    Xapian::PostingIterator p = shard.db.postlist_begin(term);
+    if (p == shard.db.postlist_end(term)) return false;
+    Xapian::Document d = shard.db.get_document(*p);
     out->fetched = d.get_value(schema::kSlotFetched);
     out->hash = d.get_value(schema::kSlotContentHash);
     out->archived = d.get_value(schema::kSlotArchived);
@@ -318,10 +370,8 @@ class XapianIndexWriter : public IndexWriter {
   std::string gen_;
   bool is_new_;
   IndexWriterOptions options_;
-  Xapian::WritableDatabase db_;
+  std::vector<std::unique_ptr<Shard>> shards_;
   bool open_ = false;
-  unsigned pending_ = 0;
-  std::unordered_map<std::string, Seen> seen_;
 };
 
 }  // namespace

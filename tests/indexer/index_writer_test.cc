@@ -19,6 +19,10 @@ namespace {
 namespace fs = std::filesystem;
 
 class IndexWriterTest : public ::testing::Test {
+ public:
+  static IndexedArticle Article(const std::string& url, const std::string& text,
+                                const std::string& fetched = "2024-01-01T00:00:00Z");
+
  protected:
   void SetUp() override {
     std::string tmpl = (fs::temp_directory_path() / "pressarc-idx-XXXXXX").string();
@@ -38,28 +42,28 @@ class IndexWriterTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  static IndexedArticle Article(const std::string& url, const std::string& text,
-                                const std::string& fetched = "2024-01-01T00:00:00Z") {
-    IndexedArticle a;
-    a.article.url = url;
-    a.article.canonical_url = url;
-    a.article.title = "Title of " + url;
-    a.article.text = text;
-    a.article.language = "az";
-    a.article.source = "mfa-az";
-    a.article.published = "2024-03-05T10:20:00+04:00";
-    a.article.translation_key = "no123";
-    a.article.kind = PageKind::kArticle;
-    a.archive = {"pressarc-1.warc.gz", 42};
-    a.fetched_at = fetched;
-    return a;
-  }
-
   Xapian::Database Live() { return Xapian::Database(IndexPaths::Stub(dir_)); }
 
   std::string dir_;
   IndexWriterOptions options_;
 };
+
+IndexedArticle IndexWriterTest::Article(const std::string& url, const std::string& text,
+                                        const std::string& fetched) {
+  IndexedArticle a;
+  a.article.url = url;
+  a.article.canonical_url = url;
+  a.article.title = "Title of " + url;
+  a.article.text = text;
+  a.article.language = "az";
+  a.article.source = "mfa-az";
+  a.article.published = "2024-03-05T10:20:00+04:00";
+  a.article.translation_key = "no123";
+  a.article.kind = PageKind::kArticle;
+  a.archive = {"pressarc-1.warc.gz", 42};
+  a.fetched_at = fetched;
+  return a;
+}
 
 TEST_F(IndexWriterTest, OpenLiveCreatesFirstGenerationAndStub) {
   auto w = IndexWriter::OpenLive(dir_, options_);
@@ -269,19 +273,25 @@ TEST_F(IndexWriterTest, LongUrlsAreHashedIntoShortTerms) {
   EXPECT_TRUE((*w)->Contains(url));
 }
 
-TEST_F(IndexWriterTest, BulkIndexerKeepsTheNewestVersionWhateverTheOrder) {
-  auto gen = IndexWriter::CreateGeneration(dir_, options_);
+// 20 URLs, three versions each (pushed newest first for some), a page that
+// is not an article and one that throws, through a BulkIndexer into a new
+// generation of `shards` databases: the newest version of each URL is the
+// one published, in one merged database.
+void BulkIndexNewestWins(const std::string& dir, IndexWriterOptions options, unsigned shards) {
+  options.shards = shards;
+  auto gen = IndexWriter::CreateGeneration(dir, options);
   ASSERT_TRUE(gen.ok());
+  EXPECT_EQ((*gen)->Shards(), shards);
   BulkIndexStats stats;
   {
     BulkIndexer bulk(gen->get(), 3);
     for (int i = 0; i < 60; ++i) {
-      // 20 URLs, three versions each, pushed newest first for some.
       int url = i % 20;
       int version = (i / 20 + url) % 3;
       bulk.Push([url, version]() -> std::optional<IndexedArticle> {
-        return Article("https://x.az/" + std::to_string(url), "versiya" + std::to_string(version),
-                       "2024-01-0" + std::to_string(version + 1) + "T00:00:00Z");
+        return IndexWriterTest::Article("https://x.az/" + std::to_string(url),
+                                        "versiya" + std::to_string(version),
+                                        "2024-01-0" + std::to_string(version + 1) + "T00:00:00Z");
       });
     }
     bulk.Push([]() -> std::optional<IndexedArticle> { return std::nullopt; });  // not an article
@@ -293,11 +303,37 @@ TEST_F(IndexWriterTest, BulkIndexerKeepsTheNewestVersionWhateverTheOrder) {
   EXPECT_EQ(stats.articles, 60u);
   EXPECT_EQ(stats.indexed + stats.unchanged, 60u);
   EXPECT_EQ(stats.errors, 0u);
+  EXPECT_EQ((*gen)->DocumentCount(), 20u);
   ASSERT_TRUE((*gen)->Publish().ok());
-  Xapian::Database db = Live();
+  Xapian::Database db(IndexPaths::Stub(dir));
   EXPECT_EQ(db.get_doccount(), 20u);
   EXPECT_EQ(db.get_termfreq("versiya2"), 20u);
   EXPECT_EQ(db.get_termfreq("versiya0"), 0u);
+  EXPECT_EQ(db.get_spelling_suggestion("tittle"), "title");  // spelling tables merged
+  EXPECT_FALSE(fs::exists(IndexPaths::Dir(dir) + "/" + LiveGeneration(dir) + ".build"));
+}
+
+TEST_F(IndexWriterTest, BulkIndexerKeepsTheNewestVersionWhateverTheOrder) {
+  BulkIndexNewestWins(dir_, options_, 1);
+}
+
+TEST_F(IndexWriterTest, ShardedGenerationKeepsTheNewestVersionAndIsMergedOnPublish) {
+  BulkIndexNewestWins(dir_, options_, 3);
+}
+
+TEST_F(IndexWriterTest, UnpublishedShardedGenerationIsRemoved) {
+  IndexWriterOptions options = options_;
+  options.shards = 2;
+  {
+    auto gen = IndexWriter::CreateGeneration(dir_, options);
+    ASSERT_TRUE(gen.ok());
+    ASSERT_TRUE((*gen)->Add(Article("https://x.az/a", "Bir.")).ok());
+    ASSERT_TRUE((*gen)->Add(Article("https://x.az/b", "İki.")).ok());
+    ASSERT_TRUE((*gen)->Commit().ok());
+    EXPECT_TRUE(fs::exists(IndexPaths::Dir(dir_) + "/gen-000001.build/shard-1"));
+  }
+  EXPECT_FALSE(fs::exists(IndexPaths::Dir(dir_) + "/gen-000001.build"));
+  EXPECT_EQ(LiveGeneration(dir_), "");
 }
 
 TEST(NearDuplicateKeyTest, RepublishedCopyWithAttributionSharesTheKey) {
