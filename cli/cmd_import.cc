@@ -167,14 +167,21 @@ std::string AttributeValue(std::string_view tag, std::string_view lower_tag,
 
 // The page's own absolute canonical URL (link rel=canonical, og:url), or "".
 std::string CanonicalFromHtml(const std::string& html) {
-  std::string head = html.substr(0, 256 * 1024);
+  // The head only: up to "<body" (any case), at most 256 KiB.
+  std::size_t limit = std::min<std::size_t>(html.size(), 256 * 1024);
+  for (std::size_t at = html.find('<'); at != std::string::npos && at + 5 <= limit;
+       at = html.find('<', at + 1)) {
+    if (std::tolower(static_cast<unsigned char>(html[at + 1])) == 'b' &&
+        std::tolower(static_cast<unsigned char>(html[at + 2])) == 'o' &&
+        std::tolower(static_cast<unsigned char>(html[at + 3])) == 'd' &&
+        std::tolower(static_cast<unsigned char>(html[at + 4])) == 'y') {
+      limit = at;
+      break;
+    }
+  }
+  std::string head = html.substr(0, limit);
   std::string lower = head;
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::size_t body = lower.find("<body");
-  if (body != std::string::npos) {
-    head.resize(body);
-    lower.resize(body);
-  }
   std::string og;
   std::size_t pos = 0;
   while ((pos = lower.find('<', pos)) != std::string::npos) {

@@ -308,14 +308,15 @@ class FileWarcWriter : public WarcWriter {
                                         const std::string& content_type,
                                         const std::string& body) override {
     if (Status st = EnsureFile(); !st.ok()) return st;
+    const std::string digest = WarcSha1(body);  // a resource's block is its payload
     HeaderList fields = {{"WARC-Type", "resource"},
                          {"WARC-Record-ID", uuids_.NextRecordId()},
                          {"WARC-Date", DateOrNow(date)},
                          {"WARC-Warcinfo-ID", warcinfo_id_},
                          {"WARC-Target-URI", url},
                          {"Content-Type", content_type.empty() ? "text/html" : content_type},
-                         {"WARC-Block-Digest", WarcSha1(body)},
-                         {"WARC-Payload-Digest", WarcSha1(body)}};
+                         {"WARC-Block-Digest", digest},
+                         {"WARC-Payload-Digest", digest}};
     return WriteRecords("", SerializeRecord(fields, body));
   }
 
