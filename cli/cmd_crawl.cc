@@ -101,6 +101,7 @@ Status RunCrawlCommand(CommandContext& ctx, const CrawlFlags& flags) {
   if (!lock.ok()) return lock.status();
   auto sink = IndexSink::Open(data_dir);
   if (!sink.ok()) return sink.status();
+  const LiveIndexSize before = MeasureLive(data_dir);
 
   CrawlRequest request;
   request.data_dir = data_dir;
@@ -121,6 +122,20 @@ Status RunCrawlCommand(CommandContext& ctx, const CrawlFlags& flags) {
       if (!m.ok()) log::Error("crawl", m.message());
     }
     return summary.status();
+  }
+  // Scheduled crawls add a few documents at a time to an index that a
+  // reindex or an import compacted; its split blocks are compacted again
+  // once it has grown a third beyond its size (not after a stop: the user
+  // wants the job to end).
+  sink->reset();
+  if (!summary->stopped) {
+    auto compacted = CompactIfGrown(
+        data_dir, before,
+        static_cast<std::uint64_t>(std::max<std::int64_t>(0, summary->total.indexed)));
+    if (!compacted.ok()) {
+      log::Warn("crawl",
+                "the index could not be compacted (it is intact): " + compacted.status().message());
+    }
   }
   if (!flags.metrics_file.empty()) {
     Status m = WriteMetricsFile(flags.metrics_file, *summary, !summary->stopped);

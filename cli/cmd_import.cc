@@ -33,7 +33,6 @@
 #include "cli/data_dir.h"
 #include "cli/pipeline.h"
 #include "config/digest.h"
-#include "config/disk_usage.h"
 #include "config/log.h"
 #include "crawler/warc.h"
 #include "indexer/indexer.h"
@@ -250,8 +249,7 @@ class Importer {
     auto writer = IndexWriter::OpenLive(data_dir_);
     if (!writer.ok()) return writer.status();
     writer_ = std::move(writer.value());
-    docs_before_ = writer_->DocumentCount();
-    bytes_before_ = LiveBytes();
+    const LiveIndexSize before = MeasureLive(data_dir_);
     Status result;
     {
       BulkIndexer bulk(writer_.get(), 0);
@@ -268,9 +266,9 @@ class Importer {
     }
     if (result.ok()) result = writer_->Commit();
     if (result.ok()) {
-      std::uint64_t total = writer_->DocumentCount();
       writer_.reset();  // closed: the compaction reads the live generation
-      result = CompactIfGrown(summary->indexed, total);
+      auto compacted = CompactIfGrown(data_dir_, before, summary->indexed);
+      if (!compacted.ok()) result = compacted.status();
     }
     summary->skipped =
         summary->records >= summary->indexed ? summary->records - summary->indexed : 0;
@@ -278,34 +276,6 @@ class Importer {
   }
 
  private:
-  // Batch commits leave the live index about 1.5x the size of a compacted
-  // copy, and documents added to a compacted index split its full blocks
-  // (482 pages added to 2,518 grew it from 26 to 48 MB). The index is
-  // compacted into a new generation and swapped in when an import has
-  // added a quarter of it (and at least a batch), or when it grew by more
-  // than a third beyond its share of the new documents.
-  // `total`: the documents in the index now; the writer is closed.
-  Status CompactIfGrown(std::uint64_t indexed, std::uint64_t total) {
-    if (indexed == 0) return Status::Ok();
-    bool large = indexed >= IndexWriterOptions{}.batch_size && indexed * 4 >= total;
-    bool bloated = false;
-    if (docs_before_ > 0 && bytes_before_ > 0) {
-      double share = static_cast<double>(bytes_before_) * static_cast<double>(total) /
-                     static_cast<double>(docs_before_);
-      bloated = static_cast<double>(LiveBytes()) > 4.0 / 3.0 * share;
-    }
-    if (!large && !bloated) return Status::Ok();
-    log::Info("import", "compacting the index (" + std::to_string(total) + " documents)");
-    return CompactLive(data_dir_);
-  }
-
-  // Bytes of the live generation's files (0 when there is none).
-  std::uint64_t LiveBytes() const {
-    std::string live = LiveGeneration(data_dir_);
-    if (live.empty()) return 0;
-    return DiskUsageOf(IndexPaths::Dir(data_dir_) + "/" + live).bytes;
-  }
-
   void ImportFile(const std::string& file, BulkIndexer* bulk, ImportSummary* summary) {
     std::error_code ec;
     if (!fs::is_regular_file(file, ec)) {
@@ -426,8 +396,6 @@ class Importer {
   std::string data_dir_;
   std::string archive_dir_;
   std::unique_ptr<IndexWriter> writer_;
-  std::uint64_t docs_before_ = 0;   // in the index when the import began
-  std::uint64_t bytes_before_ = 0;  // of the live generation then (LiveBytes)
   std::unique_ptr<WarcWriter> html_writer_;
 };
 

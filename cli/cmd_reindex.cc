@@ -155,7 +155,8 @@ void RegisterReindex(CLI::App& app, CommandContext& ctx, CommandRun* run) {
   sub->add_flag("--json", flags->json,
                 "Print the summary as one JSON object {records, articles, documents, seconds, "
                 "generation}");
-  sub->add_option("--threads", flags->threads, "Parser threads, and as many index writers (default: one per core)");
+  sub->add_option("--threads", flags->threads,
+                  "Parser threads, and as many index writers (default: one per core)");
   sub->footer(
       "Searches running meanwhile keep working: they see the old index until the swap, then the "
       "new one. If reindex fails or is killed, the live index is unchanged; a rerun cleans up.\n"

@@ -516,14 +516,14 @@ void internal::AddCapitalisedWords(std::string_view text, std::string_view lang,
   internal::ForEachWord(text, [&](std::string_view word) {
     std::size_t i = 0;
     char32_t first = internal::DecodeUtf8(word, &i);
-    if (first < 0x80 ? (first < 'A' || first > 'Z')
-                     : !u_isupper(static_cast<UChar32>(first)) &&
-                           !u_istitle(static_cast<UChar32>(first))) {
+    if (first < 0x80
+            ? (first < 'A' || first > 'Z')
+            : !u_isupper(static_cast<UChar32>(first)) && !u_istitle(static_cast<UChar32>(first))) {
       return;
     }
     // Folded per thread and language bucket: names recur from page to page.
-    thread_local std::array<std::unordered_map<std::string, std::string, StringHash, std::equal_to<>>,
-                            4>
+    thread_local std::array<
+        std::unordered_map<std::string, std::string, StringHash, std::equal_to<>>, 4>
         cache;
     auto& map = cache[BucketIndex(LanguageBucket(lang))];
     auto it = map.find(word);

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "config/disk_usage.h"
 #include "config/log.h"
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
@@ -450,6 +451,38 @@ Status CompactLive(const std::string& data_dir, const IndexWriterOptions& option
                            "; the live index is unchanged");
   }
   return SwapIn(data_dir, gen, options.old_generation_grace_s);
+}
+
+LiveIndexSize MeasureLive(const std::string& data_dir) {
+  LiveIndexSize size;
+  std::string live = LiveGeneration(data_dir);
+  if (live.empty()) return size;
+  std::string path = IndexPaths::Dir(data_dir) + "/" + live;
+  try {
+    size.documents = Xapian::Database(path).get_doccount();
+  } catch (const Xapian::Error&) {
+    return {};
+  }
+  size.bytes = DiskUsageOf(path).bytes;
+  return size;
+}
+
+Result<bool> CompactIfGrown(const std::string& data_dir, const LiveIndexSize& before,
+                            std::uint64_t added, const IndexWriterOptions& options) {
+  if (added == 0) return false;
+  LiveIndexSize now = MeasureLive(data_dir);
+  if (now.documents == 0) return false;
+  bool large = added >= options.batch_size && added * 4 >= now.documents;
+  bool bloated = false;
+  if (before.documents > 0 && before.bytes > 0) {
+    double share = static_cast<double>(before.bytes) * static_cast<double>(now.documents) /
+                   static_cast<double>(before.documents);
+    bloated = static_cast<double>(now.bytes) > 4.0 / 3.0 * share;
+  }
+  if (!large && !bloated) return false;
+  log::Info("indexer", "compacting the index (" + std::to_string(now.documents) + " documents)");
+  if (Status s = CompactLive(data_dir, options); !s.ok()) return s;
+  return true;
 }
 
 }  // namespace pressarc

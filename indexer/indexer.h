@@ -251,6 +251,24 @@ std::string LiveGeneration(const std::string& data_dir);
 // directory lock and has closed its writers. No live index: nothing to do.
 Status CompactLive(const std::string& data_dir, const IndexWriterOptions& options = {});
 
+// The live generation's size, taken before documents are added, for
+// CompactIfGrown. Zeros when there is no live index.
+struct LiveIndexSize {
+  std::uint64_t documents = 0;
+  std::uint64_t bytes = 0;  // of its files
+};
+LiveIndexSize MeasureLive(const std::string& data_dir);
+
+// After `added` documents went into the live index (by import or crawl;
+// the writer is closed): batch commits leave it about 1.5x the size of a
+// compacted copy, and documents added to a compacted index split its full
+// blocks (482 pages added to 2,518 grew it from 26 to 48 MB). So it is
+// compacted (CompactLive) when `added` is a quarter of it (and at least a
+// batch), or when it is more than a third larger than its size `before`
+// scaled to its documents now. Returns whether it compacted.
+Result<bool> CompactIfGrown(const std::string& data_dir, const LiveIndexSize& before,
+                            std::uint64_t added, const IndexWriterOptions& options = {});
+
 // ---- bulk indexing (import, reindex) ----------------------------------------
 
 // Parses on a pool of threads and writes on one per shard of the writer:

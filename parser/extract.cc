@@ -816,10 +816,10 @@ Article ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
   }
   std::size_t text_chars = parser_internal::Utf8Length(a.text);
 
-  a.published = WithLocalOffset(ChooseDate(dom, scan, options, ld_published, ld_created,
-                                           title_node, a.text,
-                                           a.canonical_url.empty() ? a.url : a.canonical_url),
-                                options.timezone_offset);
+  a.published =
+      WithLocalOffset(ChooseDate(dom, scan, options, ld_published, ld_created, title_node, a.text,
+                                 a.canonical_url.empty() ? a.url : a.canonical_url),
+                      options.timezone_offset);
   a.language = ChooseLanguage(scan, a.url.empty() ? a.canonical_url : a.url,
                               a.title + "\n" + a.text, options.default_language);
 

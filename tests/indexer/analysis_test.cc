@@ -314,7 +314,8 @@ TEST(LatinFormsTest, OnlyWordsCapitalisedInTheDocumentGetThem) {
   p = PrepareDocument(a);
   ASSERT_TRUE(p.ok()) << p.status().message();
   terms = {p->document.termlist_begin(), p->document.termlist_end()};
-  for (const char* name : {"jeyhun", "shushada", "shusha", "gorush"}) EXPECT_TRUE(terms.count(name)) << name;
+  for (const char* name : {"jeyhun", "shushada", "shusha", "gorush"})
+    EXPECT_TRUE(terms.count(name)) << name;
   for (const char* word : {"khalg", "shahari", "gorushdu"}) EXPECT_FALSE(terms.count(word)) << word;
 }
 
@@ -322,9 +323,9 @@ TEST(LatinFormsTest, OnlyWordsCapitalisedInTheDocumentGetThem) {
 // the letters; the exact form of a word that has a folded one keeps no
 // positions (the folded form carries them).
 TEST_F(RetrievalTest, PhrasesMatchWithOrWithoutDiacritics) {
-  for (const char* q : {"\"Xarici İşlər Nazirliyi\"", "\"xarici isler nazirliyi\"",
-                        "\"AZƏRBAYCAN RESPUBLİKASI\"", "Azərbaycan NEAR Respublikası",
-                        "title:\"xarici isler\"", "\"Ёлка стояла\""}) {
+  for (const char* q :
+       {"\"Xarici İşlər Nazirliyi\"", "\"xarici isler nazirliyi\"", "\"AZƏRBAYCAN RESPUBLİKASI\"",
+        "Azərbaycan NEAR Respublikası", "title:\"xarici isler\"", "\"Ёлка стояла\""}) {
     auto hits = Search(q);
     EXPECT_TRUE(Has(hits, "https://a.example/az/1") || Has(hits, "https://a.example/ru/1")) << q;
   }

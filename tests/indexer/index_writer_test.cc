@@ -211,6 +211,40 @@ TEST_F(IndexWriterTest, CompactLiveSwapsInASmallerCopyWithTheSameDocuments) {
   EXPECT_EQ(Live().get_doccount(), 301u);
 }
 
+// The rule import and crawl share: compact after adding a quarter of the
+// index (at least a batch); not after adding nothing or a little.
+TEST_F(IndexWriterTest, CompactIfGrownCompactsAfterALargeAdditionOnly) {
+  IndexWriterOptions options = options_;
+  options.batch_size = 10;
+  auto add = [&](int from, int to) {
+    auto live = IndexWriter::OpenLive(dir_, options);
+    ASSERT_TRUE(live.ok());
+    for (int i = from; i < to; ++i) {
+      ASSERT_TRUE(
+          (*live)
+              ->Add(Article("https://x.az/" + std::to_string(i), "Mətn nömrə " + std::to_string(i)))
+              .ok());
+    }
+    ASSERT_TRUE((*live)->Commit().ok());
+  };
+  LiveIndexSize before = MeasureLive(dir_);
+  EXPECT_EQ(before.documents, 0u);
+  add(0, 40);
+  auto compacted = CompactIfGrown(dir_, before, 40, options);
+  ASSERT_TRUE(compacted.ok()) << compacted.status().message();
+  EXPECT_TRUE(*compacted);
+  EXPECT_EQ(LiveGeneration(dir_), "gen-000002");
+  EXPECT_EQ(Live().get_doccount(), 40u);
+
+  before = MeasureLive(dir_);
+  EXPECT_EQ(before.documents, 40u);
+  EXPECT_GT(before.bytes, 0u);
+  compacted = CompactIfGrown(dir_, before, 0, options);
+  ASSERT_TRUE(compacted.ok());
+  EXPECT_FALSE(*compacted);
+  EXPECT_EQ(LiveGeneration(dir_), "gen-000002");
+}
+
 TEST_F(IndexWriterTest, CompactLiveWithoutAnIndexDoesNothing) {
   EXPECT_TRUE(CompactLive(dir_, options_).ok());
   EXPECT_EQ(LiveGeneration(dir_), "");

@@ -63,15 +63,16 @@ TEST(ExtractTest, SourceOffsetGoesToADateTimeWithoutOne) {
     const char* time;
     const char* want;
   };
-  for (const Case& c : {Case{"2017-11-19T19:23", "2017-11-19T19:23:00+04:00"},
-                        Case{"2017-11-19", "2017-11-19"},
-                        Case{"2017-11-19T19:23:00+03:00", "2017-11-19T19:23:00+03:00"}}) {
+  for (const Case& c :
+       {Case{"2017-11-19T19:23", "2017-11-19T19:23:00+04:00"}, Case{"2017-11-19", "2017-11-19"},
+        Case{"2017-11-19T19:23:00+03:00", "2017-11-19T19:23:00+03:00"}}) {
     ExtractOptions o;
     o.url = "https://example.gov/news/1";
     o.timezone_offset = "+04:00";
-    std::string html = std::string("<html><body><article><h1>Visit of the minister</h1><time datetime=\"") +
-                       c.time + "\">19 Nov</time><p>" + std::string(300, 'x') +
-                       " The minister held talks.</p></article></body></html>";
+    std::string html =
+        std::string("<html><body><article><h1>Visit of the minister</h1><time datetime=\"") +
+        c.time + "\">19 Nov</time><p>" + std::string(300, 'x') +
+        " The minister held talks.</p></article></body></html>";
     EXPECT_EQ(ExtractArticle(html, o).published, c.want) << c.time;
     o.timezone_offset = "";
     Article plain = ExtractArticle(html, o);
