@@ -292,11 +292,10 @@ class XapianSearcher : public Searcher {
   std::vector<Xapian::docid> Group(const std::string& term, unsigned slot, const std::string& value,
                                    std::size_t cap) {
     std::vector<Xapian::docid> out;
-    if (db_.term_exists(term)) {
-      for (auto p = db_.postlist_begin(term); p != db_.postlist_end(term) && out.size() < cap;
-           ++p) {
-        out.push_back(*p);
-      }
+    // One B-tree lookup: a term no document has gives an empty list.
+    Xapian::PostingIterator p = db_.postlist_begin(term);
+    if (p != db_.postlist_end(term)) {
+      for (; p != db_.postlist_end(term) && out.size() < cap; ++p) out.push_back(*p);
       return out;
     }
     Xapian::Enquire enquire(db_);
