@@ -52,7 +52,8 @@ Status RunSearch(CommandContext& ctx, const SearchArgs& args,
                  const std::vector<std::string>& extras) {
   search::SearchOptions options;
   std::string query;
-  for (const auto& w : args.words) query += (query.empty() ? "" : " ") + w;
+  auto add_word = [&](const std::string& w) { query += (query.empty() ? "" : " ") + w; };
+  for (const auto& w : args.words) add_word(w);
   // Words like -covid (excluded words) reach us as unknown options.
   for (const auto& e : extras) {
     if (e.starts_with("--") || e.size() < 2) {
@@ -60,9 +61,9 @@ Status RunSearch(CommandContext& ctx, const SearchArgs& args,
                            "run 'pressarc search --help'; put '--' before query words that "
                            "start with '-'");
     }
-    query += (query.empty() ? "" : " ") + e;
+    add_word(e);
   }
-  for (const auto& w : ctx.words_after_separator) query += (query.empty() ? "" : " ") + w;
+  for (const auto& w : ctx.words_after_separator) add_word(w);
   options.query = query;
   options.languages = args.languages;
   options.sources = args.sources;

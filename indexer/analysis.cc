@@ -531,7 +531,7 @@ void internal::AddCapitalisedWords(std::string_view text, std::string_view lang,
       if (map.size() > 100000) map.clear();
       it = map.emplace(std::string(word), FoldCase(word, lang)).first;
     }
-    if (out->find(it->second) == out->end()) out->insert(it->second);
+    out->insert(it->second);
   });
 }
 
@@ -606,21 +606,24 @@ bool IsQueryDelimiter(char32_t c) {
   return IsSpace(c) || c == '"' || c == '(' || c == ')';
 }
 
+// Where the chunk (a run of non-delimiters) starting at `i` ends.
+std::size_t ChunkEnd(std::string_view query, std::size_t i) {
+  while (i < query.size()) {
+    std::size_t probe = i;
+    if (IsQueryDelimiter(DecodeUtf8(query, &probe))) break;
+    i = probe;
+  }
+  return i;
+}
+
 // Whether the chunk after position `i` (past spaces) is NEAR or ADJ.
 bool NextChunkIsPositionalOperator(std::string_view query, std::size_t i) {
-  std::size_t next = i;
-  while (next < query.size()) {
-    std::size_t probe = next;
+  while (i < query.size()) {
+    std::size_t probe = i;
     if (!IsSpace(DecodeUtf8(query, &probe))) break;
-    next = probe;
+    i = probe;
   }
-  std::size_t end = next;
-  while (end < query.size()) {
-    std::size_t probe = end;
-    if (IsQueryDelimiter(DecodeUtf8(query, &probe))) break;
-    end = probe;
-  }
-  return IsPositionalOperator(query.substr(next, end - next));
+  return IsPositionalOperator(query.substr(i, ChunkEnd(query, i) - i));
 }
 
 // Splits a chunk into words and separators; returns the number of words.
@@ -776,13 +779,7 @@ std::string PrepareQueryText(std::string_view query, std::string_view lang,
       continue;
     }
     // A chunk: up to the next delimiter.
-    std::size_t end = i;
-    while (end < n) {
-      std::size_t probe = end;
-      char32_t d = DecodeUtf8(query, &probe);
-      if (IsQueryDelimiter(d)) break;
-      end = probe;
-    }
+    std::size_t end = ChunkEnd(query, i);
     std::string_view chunk = query.substr(i, end - i);
     i = end;
     if (in_quotes) {
