@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cmath>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -535,9 +536,19 @@ void internal::AddCapitalisedWords(std::string_view text, std::string_view lang,
   });
 }
 
+internal::WdfUnits internal::NormalisedWdfUnits(std::size_t words) {
+  const double norm_length =
+      std::max(schema::kWdfMinNormLength, static_cast<double>(words) / schema::kWdfReferenceWords);
+  const double scale = schema::kWdfScale / ((1 - schema::kWdfB) + schema::kWdfB * norm_length);
+  auto unit = [&](double raw) {
+    return static_cast<Xapian::termcount>(std::max(1.0, std::round(raw * scale)));
+  };
+  return WdfUnits{unit(2), unit(1)};
+}
+
 void internal::IndexFoldedText(Xapian::TermGenerator& generator, std::string_view folded,
-                               std::string_view lang, std::string_view prefix,
-                               const WordSet* names) {
+                               std::string_view lang, std::string_view prefix, const WordSet* names,
+                               WdfUnits units) {
   Xapian::Document doc = generator.get_document();  // a handle sharing the generator's document
   Xapian::termpos pos = generator.get_termpos();
   const std::string p(prefix);
@@ -555,20 +566,20 @@ void internal::IndexFoldedText(Xapian::TermGenerator& generator, std::string_vie
     // forms (AppendTextChunk): the exact form keeps none when a folded one
     // carries them.
     if (f.folded.empty()) {
-      doc.add_posting(term, pos, 2);
+      doc.add_posting(term, pos, units.exact);
     } else {
-      doc.add_term(term, 2);
+      doc.add_term(term, units.exact);
     }
-    doc.add_term(stem_term(f.stem), 2);
+    doc.add_term(stem_term(f.stem), units.exact);
     if (!f.folded.empty()) {
       term.assign(p).append(f.folded);
-      doc.add_posting(term, pos, 1);
-      if (!f.stem_folded.empty()) doc.add_term(stem_term(f.stem_folded), 1);
+      doc.add_posting(term, pos, units.other);
+      if (!f.stem_folded.empty()) doc.add_term(stem_term(f.stem_folded), units.other);
     }
     if (!f.latin.empty() && (names == nullptr || names->count(word) != 0)) {
       term.assign(p).append(f.latin);
-      doc.add_term(term, 1);
-      doc.add_term(stem_term(f.stem_latin), 1);
+      doc.add_term(term, units.other);
+      doc.add_term(stem_term(f.stem_latin), units.other);
     }
   });
   generator.set_termpos(pos);

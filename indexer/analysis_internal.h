@@ -61,9 +61,18 @@ void AddCapitalisedWords(std::string_view text, std::string_view lang, WordSet* 
 // indexed only for the words in `names` (all words when it is null): they are
 // there for names ("Lavrov" finds "Лавров", "Aliyev" finds "Əliyev"), and
 // adding them for every word cost a fifth of the index's writing time.
+// `units`: the wdf an occurrence adds to a word's exact form and stem (wdf
+// 2 unnormalised) and to its other forms (1); see schema::kWdfScale.
+struct WdfUnits {
+  Xapian::termcount exact = 2;
+  Xapian::termcount other = 1;
+};
+// The units of a document of `words` words, length-normalised as
+// schema.h describes.
+WdfUnits NormalisedWdfUnits(std::size_t words);
 void IndexFoldedText(Xapian::TermGenerator& generator, std::string_view folded,
-                     std::string_view lang, std::string_view prefix,
-                     const WordSet* names = nullptr);
+                     std::string_view lang, std::string_view prefix, const WordSet* names = nullptr,
+                     WdfUnits units = {});
 // "az", "en", "ru" or "" (anything else).
 std::string_view LanguageBucket(std::string_view lang);
 

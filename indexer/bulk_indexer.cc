@@ -85,7 +85,7 @@ struct BulkIndexer::Impl {
         std::lock_guard<std::mutex> lock(mu);
         ++stats.articles;
       }
-      auto doc = PrepareDocument(*article);
+      auto doc = PrepareDocument(*article, writer->Preparation());
       if (!doc.ok()) {
         log::Warn("indexer", doc.status().message());
         std::lock_guard<std::mutex> lock(mu);

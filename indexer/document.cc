@@ -167,7 +167,7 @@ std::string NearDuplicateKey(std::string_view text) {
   return HexSha1(basis, 8);
 }
 
-Result<PreparedDocument> PrepareDocument(const IndexedArticle& doc) {
+Result<PreparedDocument> PrepareDocument(const IndexedArticle& doc, const PrepareOptions& options) {
   const Article& a = doc.article;
   std::string canonical = a.canonical_url.empty() ? a.url : a.canonical_url;
   if (canonical.empty()) return Status::Runtime("article has no URL: not indexed");
@@ -194,17 +194,27 @@ Result<PreparedDocument> PrepareDocument(const IndexedArticle& doc) {
     internal::AddCapitalisedWords(a.title, lang, &names);
     internal::AddCapitalisedWords(a.description, lang, &names);
     internal::AddCapitalisedWords(a.text, lang, &names);
+    const std::string description = a.description.empty() ? "" : FoldCase(a.description, lang);
+    internal::WdfUnits units;
+    if (options.normalise_wdf) {
+      std::size_t words = 0;
+      auto count = [&](std::string_view) { ++words; };
+      internal::ForEachWord(title, count);
+      internal::ForEachWord(description, count);
+      internal::ForEachWord(text, count);
+      units = internal::NormalisedWdfUnits(words);
+    }
     Xapian::TermGenerator gen;
     gen.set_document(d);
-    internal::IndexFoldedText(gen, title, lang, schema::kPrefixTitle, &names);
+    internal::IndexFoldedText(gen, title, lang, schema::kPrefixTitle, &names, units);
     gen.set_termpos(0);
-    internal::IndexFoldedText(gen, title, lang, "", &names);
+    internal::IndexFoldedText(gen, title, lang, "", &names, units);
     gen.increase_termpos(100);
-    if (!a.description.empty()) {
-      internal::IndexFoldedText(gen, FoldCase(a.description, lang), lang, "", &names);
+    if (!description.empty()) {
+      internal::IndexFoldedText(gen, description, lang, "", &names, units);
       gen.increase_termpos(100);
     }
-    internal::IndexFoldedText(gen, text, lang, "", &names);
+    internal::IndexFoldedText(gen, text, lang, "", &names, units);
 
     // Boolean terms.
     d.add_boolean_term(out.unique_term);
@@ -247,6 +257,7 @@ Result<PreparedDocument> PrepareDocument(const IndexedArticle& doc) {
                   Xapian::sortable_serialise(static_cast<double>(fetched_unix)));
     }
     d.add_value(schema::kSlotFetched, fetched);
+    d.add_value(schema::kSlotLinked, schema::LinkedValue(lang, a.source, canonical));
 
     // Data: Omega lines + the stored article.
     nlohmann::json j = {

@@ -200,6 +200,15 @@ class XapianIndexWriter : public IndexWriter {
         if (n > 1 && k == 0) fs::create_directories(BuildPath());
         shard->db = Xapian::WritableDatabase(
             shard->path, is_new_ ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN);
+        // Length-normalised wdfs for a new or empty index; an older index
+        // that has documents keeps raw ones, until a reindex.
+        const std::string format = shard->db.get_metadata(std::string(schema::kMetadataWdf));
+        if (shard->db.get_doccount() == 0 && format != schema::kWdfNormalised) {
+          shard->db.set_metadata(std::string(schema::kMetadataWdf),
+                                 std::string(schema::kWdfNormalised));
+        } else if (format != schema::kWdfNormalised) {
+          normalised_wdf_ = false;
+        }
         shards_.push_back(std::move(shard));
       }
       open_ = true;
@@ -215,12 +224,14 @@ class XapianIndexWriter : public IndexWriter {
   }
 
   Result<bool> Add(const IndexedArticle& doc) override {
-    auto prepared = PrepareDocument(doc);
+    auto prepared = PrepareDocument(doc, Preparation());
     if (!prepared.ok()) return prepared.status();
     return AddPrepared(std::move(prepared.value()));
   }
 
   unsigned Shards() const override { return static_cast<unsigned>(shards_.size()); }
+
+  PrepareOptions Preparation() const override { return PrepareOptions{normalised_wdf_}; }
 
   unsigned ShardOf(const PreparedDocument& doc) const override {
     // By URL: every version of a URL meets the others in one shard, where
@@ -367,6 +378,7 @@ class XapianIndexWriter : public IndexWriter {
     return true;
   }
 
+  bool normalised_wdf_ = true;
   std::string data_dir_;
   std::string gen_;
   bool is_new_;

@@ -169,9 +169,17 @@ struct PreparedDocument {
   std::vector<std::string> spelling_words;  // case-folded words for add_spelling
 };
 
+struct PrepareOptions {
+  // Length-normalised wdfs (schema::kWdfScale): for indexes whose metadata
+  // says so (every index a writer creates); false for documents added to an
+  // older index, whose other documents have raw wdfs.
+  bool normalise_wdf = true;
+};
+
 // Analyses the article into a document (terms, values, data). Reentrant.
 // REQUIRES: doc.article.canonical_url (or url) is not empty.
-Result<PreparedDocument> PrepareDocument(const IndexedArticle& doc);
+Result<PreparedDocument> PrepareDocument(const IndexedArticle& doc,
+                                         const PrepareOptions& options = {});
 
 struct IndexWriterOptions {
   // Documents per automatic commit: of the live generation (a kill -9 loses
@@ -237,6 +245,9 @@ class IndexWriter {
   }
   // Documents in the generation being written (committed or not).
   virtual std::uint64_t DocumentCount() { return 0; }
+  // How documents for this index are prepared (PrepareDocument): with
+  // length-normalised wdfs unless the index predates them.
+  virtual PrepareOptions Preparation() const { return {}; }
   // The generation's directory name ("gen-000002").
   virtual std::string Generation() const { return ""; }
 };

@@ -53,6 +53,10 @@ inline constexpr unsigned kSlotFetched =
     9;  // "YYYYMMDDhhmmss" UTC of the fetch (newest version wins)
 inline constexpr unsigned kSlotDate =
     10;  // "YYYYMMDD" publication date (Omega START/END, DateRangeProcessor)
+// language TAB source TAB canonical URL: what search shows of a copy or a
+// translation listed beside a result, without reading (and inflating) the
+// document data. Absent in indexes written before it: read the data then.
+inline constexpr unsigned kSlotLinked = 11;
 
 // Document data: Omega's "key=value" lines (url=, caption=, sample=,
 // modtime=, language=, size=), then one line "pressarc=" + compact JSON of
@@ -60,5 +64,33 @@ inline constexpr unsigned kSlotDate =
 // source, translation_key, archive {file, offset}, fetched_at), which `show`
 // reads.
 inline constexpr std::string_view kDataJsonKey = "pressarc=";
+
+// Term weights. BM25 scales a term's wdf down in long documents and up in
+// short ones: wdf / ((1 - b) + b * length / average length). Search would
+// read every matching document's length for that, which was a third of the
+// work of matching a common word on 100,000 documents. So the indexer
+// applies that normalisation itself (b = kWdfB, lengths in words against
+// kWdfReferenceWords, at least kWdfMinNormLength of it) and multiplies by
+// kWdfScale to keep precision in an integer wdf; search then weighs with
+// BM25 b = 0 and k1 scaled alike (k1 * kWdfScale): the same ranking without
+// reading document lengths. An index written this way says so in its user
+// metadata (kMetadataWdf = kWdfNormalised); older indexes keep raw wdfs and
+// are searched with Xapian's default BM25.
+inline constexpr std::string_view kMetadataWdf = "pressarc.wdf";
+inline constexpr std::string_view kWdfNormalised = "bm25-length-normalised-1";
+inline constexpr double kWdfScale = 64;
+inline constexpr double kWdfB = 0.5;
+inline constexpr double kWdfReferenceWords = 400;
+inline constexpr double kWdfMinNormLength = 0.5;
+inline constexpr double kBm25K1 = 1;  // Xapian's default
+
+// The kSlotLinked value.
+inline std::string LinkedValue(std::string_view language, std::string_view source,
+                               std::string_view canonical_url) {
+  std::string v;
+  v.reserve(language.size() + source.size() + canonical_url.size() + 2);
+  v.append(language).append(1, '\t').append(source).append(1, '\t').append(canonical_url);
+  return v;
+}
 
 }  // namespace pressarc::schema

@@ -378,9 +378,17 @@ class XapianSearcher : public Searcher {
     internal::OldestFirstKey oldest_key;
     const Xapian::doccount check =
         std::max<Xapian::doccount>(kMinChecked, options.offset + options.limit);
+    // An index with length-normalised wdfs (schema.h) is weighed without
+    // reading document lengths: the same ranking as BM25 on raw wdfs.
+    const bool normalised =
+        db_.get_metadata(std::string(schema::kMetadataWdf)) == schema::kWdfNormalised;
     auto run = [&](const Xapian::Query& query) {
       Xapian::Enquire enquire(db_);
       enquire.set_query(query);
+      if (normalised) {
+        enquire.set_weighting_scheme(
+            Xapian::BM25Weight(schema::kBm25K1 * schema::kWdfScale, 0, 1, 0, 0.5));
+      }
       if (options.fold_copies) enquire.set_collapse_key(schema::kSlotDupKey);
       switch (options.sort) {
         case SortOrder::kRelevance:

@@ -310,6 +310,18 @@ std::string DocumentIdOf(const Xapian::Document& doc, const std::string& canonic
 
 StoredDoc ReadLinkedDoc(const Xapian::Document& doc) {
   StoredDoc out;
+  // language TAB source TAB URL, one value (indexes since slot 11).
+  const std::string linked = doc.get_value(schema::kSlotLinked);
+  const std::size_t tab1 = linked.find('\t');
+  const std::size_t tab2 = tab1 == std::string::npos ? tab1 : linked.find('\t', tab1 + 1);
+  if (tab2 != std::string::npos && tab2 + 1 < linked.size()) {
+    out.language = linked.substr(0, tab1);
+    out.source = linked.substr(tab1 + 1, tab2 - tab1 - 1);
+    out.canonical_url = linked.substr(tab2 + 1);
+    out.url = out.canonical_url;
+    out.id = DocumentIdOf(doc, out.canonical_url);
+    return out;
+  }
   const std::string data = doc.get_data();
   if (data.starts_with("url=")) {
     std::size_t nl = data.find('\n');

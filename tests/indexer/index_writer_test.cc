@@ -370,6 +370,63 @@ TEST_F(IndexWriterTest, UnpublishedShardedGenerationIsRemoved) {
   EXPECT_EQ(LiveGeneration(dir_), "");
 }
 
+// BM25's length normalisation is applied at index time (schema.h): one
+// mention weighs more in a short release than in a long one, in the wdf
+// itself, and the index says so in its metadata; a sharded generation keeps
+// that through the merge. An index written before (raw wdfs, no metadata)
+// keeps raw wdfs for the documents added to it, so that its documents stay
+// comparable until a reindex.
+TEST_F(IndexWriterTest, NewIndexesStoreLengthNormalisedWdfs) {
+  std::string filler;
+  for (int i = 0; i < 600; ++i) filler += " söz" + std::to_string(i % 50);
+  IndexWriterOptions options = options_;
+  options.shards = 2;
+  auto gen = IndexWriter::CreateGeneration(dir_, options);
+  ASSERT_TRUE(gen.ok());
+  EXPECT_TRUE((*gen)->Preparation().normalise_wdf);
+  ASSERT_TRUE((*gen)->Add(Article("https://x.az/short", "Lavrov gəldi.")).ok());
+  ASSERT_TRUE((*gen)->Add(Article("https://x.az/long", "Lavrov gəldi." + filler)).ok());
+  ASSERT_TRUE((*gen)->Publish().ok());
+  Xapian::Database db = Live();
+  EXPECT_EQ(db.get_metadata(std::string(schema::kMetadataWdf)), schema::kWdfNormalised);
+  auto wdf_in = [&](const std::string& url) -> Xapian::termcount {
+    Xapian::docid did = *db.postlist_begin(BooleanTerm(schema::kPrefixUnique, url));
+    Xapian::TermIterator t = db.termlist_begin(did);
+    t.skip_to("lavrov");
+    return t != db.termlist_end(did) && *t == "lavrov" ? t.get_wdf() : 0;
+  };
+  const Xapian::termcount short_wdf = wdf_in("https://x.az/short");
+  const Xapian::termcount long_wdf = wdf_in("https://x.az/long");
+  // One mention, exact form (2 raw): 2 * 64 / (0.5 + 0.5 * 0.5) in the
+  // short one (at least half the reference length), 2 * 64 / (0.5 + 0.5 *
+  // 603 / 400) in the long one.
+  EXPECT_EQ(short_wdf, 171u);
+  EXPECT_EQ(long_wdf, 102u);
+
+  // An older live index: raw wdfs stay.
+  fs::remove_all(dir_);
+  fs::create_directories(IndexPaths::Dir(dir_) + "/gen-000001");
+  {
+    Xapian::WritableDatabase old(IndexPaths::Dir(dir_) + "/gen-000001",
+                                 Xapian::DB_CREATE_OR_OVERWRITE);
+    Xapian::Document d;
+    d.add_boolean_term(BooleanTerm(schema::kPrefixUnique, "https://x.az/old"));
+    old.add_document(d);
+    old.commit();
+  }
+  std::ofstream(IndexPaths::Stub(dir_)) << "auto gen-000001\n";
+  {
+    auto live = IndexWriter::OpenLive(dir_, options_);
+    ASSERT_TRUE(live.ok());
+    EXPECT_FALSE((*live)->Preparation().normalise_wdf);
+    ASSERT_TRUE((*live)->Add(Article("https://x.az/short", "Lavrov gəldi.")).ok());
+    ASSERT_TRUE((*live)->Commit().ok());
+  }
+  db = Live();
+  EXPECT_EQ(db.get_metadata(std::string(schema::kMetadataWdf)), "");
+  EXPECT_EQ(wdf_in("https://x.az/short"), 2u);
+}
+
 TEST(NearDuplicateKeyTest, RepublishedCopyWithAttributionSharesTheKey) {
   std::string original =
       "Azərbaycan Respublikasının Xarici İşlər Naziri Ceyhun Bayramov Rusiya Federasiyasının "

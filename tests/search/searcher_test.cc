@@ -239,6 +239,36 @@ TEST_F(SearcherTest, ResultsCarryTheContractFields) {
   EXPECT_EQ(r.total, 1u);
 }
 
+// Ranking keeps BM25's document-length normalisation, which the indexer
+// now applies to the wdfs (schema.h) so that search need not read every
+// match's length: one mention in a short release ranks above one mention in
+// a long one, even when the long one is newer (the tie-break when weights
+// are equal); two mentions in the long one outrank both, as BM25 (k1 = 1,
+// b = 0.5) has it: 4 / (1.13 + 4) > 2 / (0.75 + 2).
+TEST(SearchRankingTest, ShortReleasesOutrankLongOnesWithAsManyMentions) {
+  std::string filler;
+  for (int i = 0; i < 500; ++i) filler += " söz" + std::to_string(i % 40);
+  std::vector<testing::Doc> docs = {
+      {"https://x.az/short", "Görüş", "2023-01-01", "az", "mfa-az", "", "Lavrov Bakıya gəlib.",
+       "2023-01-01T00:00:00Z", ""},
+      {"https://x.az/long", "Görüş", "2024-01-01", "az", "mfa-az", "",
+       "Lavrov Bakıya gəlib." + filler, "2024-01-01T00:00:00Z", ""},
+      {"https://x.az/long-twice", "Görüş", "2022-01-01", "az", "mfa-az", "",
+       "Lavrov Bakıya gəlib. Lavrov danışıb." + filler, "2022-01-01T00:00:00Z", ""},
+  };
+  TempIndex index(docs);
+  auto searcher = Searcher::Open(index.dir());
+  ASSERT_TRUE(searcher.ok());
+  SearchOptions o;
+  o.query = "Lavrov";
+  auto r = (*searcher)->Search(o);
+  ASSERT_TRUE(r.ok());
+  std::vector<std::string> urls;
+  for (const auto& h : r->hits) urls.push_back(h.url);
+  EXPECT_EQ(urls, (std::vector<std::string>{"https://x.az/long-twice", "https://x.az/short",
+                                            "https://x.az/long"}));
+}
+
 TEST_F(SearcherTest, HighlightWrapsMatchesInBold) {
   SearchOptions o;
   o.query = "vaccine";

@@ -4,10 +4,14 @@
 #include "search/stored_doc.h"
 
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
+
+#include "indexer/indexer.h"
+#include "indexer/schema.h"
 
 namespace pressarc::search::internal {
 namespace {
@@ -94,6 +98,32 @@ TEST(StoredDocTest, BrokenJsonFallsBackToTheOmegaLines) {
     EXPECT_EQ(d.title, "Caption") << json;
     EXPECT_EQ(d.text, "Sample") << json;
   }
+}
+
+// A copy or translation listed beside a result is read from one value
+// (slot 11), not from the document data; an index written before that slot
+// still gives the same fields from the data and the language/source slots.
+TEST(StoredDocTest, LinkedDocumentsReadTheLinkedSlotOrTheDataOfOlderIndexes) {
+  Xapian::Document current;
+  current.set_data("not read");
+  current.add_value(schema::kSlotLinked,
+                    schema::LinkedValue("ru", "mid-ru", "https://mid.example/ru/news/1/"));
+  StoredDoc d = ReadLinkedDoc(current);
+  EXPECT_EQ(d.language, "ru");
+  EXPECT_EQ(d.source, "mid-ru");
+  EXPECT_EQ(d.canonical_url, "https://mid.example/ru/news/1/");
+  EXPECT_EQ(d.url, d.canonical_url);
+  EXPECT_EQ(d.id, DocumentId("https://mid.example/ru/news/1/"));
+
+  Xapian::Document older;
+  older.set_data("url=https://mid.example/ru/news/1/\ncaption=x\n");
+  older.add_value(schema::kSlotLanguage, "ru");
+  older.add_value(schema::kSlotSource, "mid-ru");
+  StoredDoc o = ReadLinkedDoc(older);
+  EXPECT_EQ(o.language, d.language);
+  EXPECT_EQ(o.source, d.source);
+  EXPECT_EQ(o.canonical_url, d.canonical_url);
+  EXPECT_EQ(o.id, d.id);
 }
 
 }  // namespace
