@@ -1,25 +1,38 @@
 // Search latency benchmark.
 //
 // Builds (or reuses) a synthetic index of ministry-like press releases
-// (az/ru/en, realistic vocabulary with inflections, names, places, dates
-// 2015-2024, five sources, translations sharing a key, republished copies)
-// directly on the index schema (or through the indexer's PrepareDocument +
-// IndexWriter with --through-writer), then runs a mixed
-// query set in-process through search::Searcher (parse, match, folding,
-// translations, snippets: everything but printing) and prints p50/p99.
+// (az/ru/en, dates 2015-2024, five sources, translations sharing a key,
+// republished copies), then runs a mixed query set in-process through
+// search::Searcher (parse, match, folding, translations, snippets:
+// everything but printing) and prints p50/p99.
 //
 //   search_bench [--data DIR] [--docs N] [--rounds R] [--queries-out FILE]
-//                [--through-writer] [--only TEXT]
+//                [--direct] [--dense-vocabulary] [--only TEXT]
 //
-// By default the index is written directly on the schema (fast to build);
-// --through-writer uses PrepareDocument + IndexWriter (the indexer's full
-// analysis; about 30-130 documents/s on this shared 2-core machine).
+// Words follow Zipf's law, as in real text: each language has a lexicon of
+// 60,000 words whose frequency falls with rank as rank^-0.9 (fitted on the
+// 181 real English news articles of ../shared/bench/aeb: s = 0.86 over ranks
+// 10-1000; there the 100th word is in 35% of the articles, the 1,000th in
+// 5.5%). Function words lead (the country's name among them); the ministry
+// vocabulary (nazirlik, министерство, ministry, ...) sits at ranks 12-1,500,
+// names (Lavrov, Bayramov, ...) at 150-1,500, places at 60-1,000; invented
+// words fill the long tail. --dense-vocabulary builds the earlier corpus instead:
+// about 150 words in all, every one of them in 20-70% of the documents
+// (kept for comparison; no real archive looks like it).
+//
+// By default the index is built as `pressarc reindex` builds one: the
+// indexer's PrepareDocument (every analysed form: folded, transliterated,
+// stems, spelling data) on two threads, a new generation written in shards,
+// compacted and checked by Publish. --direct writes Xapian's plain
+// TermGenerator terms on the schema instead (no folded or Latin forms;
+// faster to build, less faithful).
 //
 // Goals (issue 6): p50 <= 2 ms, p99 <= 20 ms on 100,000 documents.
 // --queries-out writes the query set (one per line, options as
 // "OPTS<TAB>QUERY") for bench/search_bench.sh, which times whole processes.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -86,6 +99,88 @@ const std::vector<std::string> kPlaces = {"Bakı",    "Moskva", "Tbilisi", "Anka
 const std::vector<std::string> kSources = {"mfa-az", "president-az", "mid-ru", "metbuat",
                                            "report-az"};
 
+// The most frequent words of each language, most frequent first.
+const std::vector<std::string> kAzFunction = {"və",   "bu",  "Azərbaycan", "ilə",      "üçün",
+                                              "bir",  "ki",  "olan",       "həmçinin", "qeyd",
+                                              "edib", "isə", "bildirib",   "olaraq",   "də"};
+const std::vector<std::string> kRuFunction = {
+    "и",  "в", "Азербайджана", "на", "с",  "по", "о", "что", "для",
+    "не", "к", "также",        "а",  "из", "от"};
+const std::vector<std::string> kEnFunction = {"the",  "of", "Azerbaijan", "and", "to",
+                                              "in",   "a",  "on",         "for", "with",
+                                              "that", "is", "was",        "by",  "at"};
+
+constexpr std::size_t kLexiconSize = 60000;
+constexpr double kZipfExponent = 0.9;
+// The ministry vocabulary, names and places take ranks from here to there.
+constexpr double kTopicalFirstRank = 12;
+constexpr double kTopicalLastRank = 1500;
+
+// Invented word number `i` (< 64,000) of a language: three syllables.
+std::string InventedWord(const std::string& lang, std::size_t i) {
+  static const std::vector<std::string> az_c = {"b", "c", "ç", "d", "f", "g", "ğ", "h",
+                                                "x", "k", "q", "l", "m", "n", "p", "r",
+                                                "s", "ş", "t", "v", "y", "z"};
+  static const std::vector<std::string> az_v = {"a", "ə", "e", "ı", "i", "o", "ö", "u", "ü"};
+  static const std::vector<std::string> ru_c = {"б", "в", "г", "д", "ж", "з", "к", "л", "м", "н",
+                                                "п", "р", "с", "т", "ф", "х", "ц", "ч", "ш"};
+  static const std::vector<std::string> ru_v = {"а", "е", "и", "о", "у", "ы", "я", "ю"};
+  static const std::vector<std::string> en_c = {"b", "c", "d", "f", "g", "h", "k", "l", "m",
+                                                "n", "p", "r", "s", "t", "v", "w", "z"};
+  static const std::vector<std::string> en_v = {"a", "e", "i", "o", "u"};
+  const auto& c = lang == "az" ? az_c : lang == "ru" ? ru_c : en_c;
+  const auto& v = lang == "az" ? az_v : lang == "ru" ? ru_v : en_v;
+  // 40 distinct syllables: (j mod |c|, 5j mod |v|) repeats only after lcm >= 85.
+  auto syllable = [&](std::size_t j) { return c[j % c.size()] + v[(5 * j) % v.size()]; };
+  return syllable(i % 40) + syllable((i / 40) % 40) + syllable(i / 1600);
+}
+
+// A language's words by frequency rank; Sample() draws one by Zipf's law.
+class Lexicon {
+ public:
+  explicit Lexicon(const std::string& lang) : words_(kLexiconSize), inflect_(kLexiconSize) {
+    const auto& function = lang == "az" ? kAzFunction : lang == "ru" ? kRuFunction : kEnFunction;
+    for (std::size_t i = 0; i < function.size(); ++i) words_[i] = function[i];
+    // The ministry vocabulary in its order (most frequent first), then
+    // names and places, each at geometrically spaced ranks: the first
+    // domain word at rank 12 (in about half the documents), the first name
+    // at rank 150 (in about one in fifteen).
+    const auto& domain = lang == "az" ? kAzStems : lang == "ru" ? kRuWords : kEnWords;
+    Place(domain, kTopicalFirstRank, kTopicalLastRank, lang == "az");
+    Place(lang == "ru" ? kRuNames : kNames, 150, kTopicalLastRank, false);
+    if (lang != "ru") Place(kPlaces, 60, 1000, false);
+    for (std::size_t i = 0; i < words_.size(); ++i) {
+      if (words_[i].empty()) words_[i] = InventedWord(lang, i);
+    }
+    double total = 0;
+    cumulative_.reserve(words_.size());
+    for (std::size_t i = 0; i < words_.size(); ++i) {
+      total += std::pow(static_cast<double>(i + 1), -kZipfExponent);
+      cumulative_.push_back(total);
+    }
+  }
+
+  std::string Sample(std::mt19937& rng) const;
+
+ private:
+  // Puts `words` at ranks from `first` to `last`, geometrically spaced, in
+  // the first free slot at or after each.
+  void Place(const std::vector<std::string>& words, double first, double last, bool inflect) {
+    const double n = static_cast<double>(words.size() - 1);
+    for (std::size_t k = 0; k < words.size(); ++k) {
+      auto rank =
+          static_cast<std::size_t>(first * std::pow(last / first, static_cast<double>(k) / n));
+      while (!words_[rank].empty()) ++rank;
+      words_[rank] = words[k];
+      inflect_[rank] = inflect;
+    }
+  }
+
+  std::vector<std::string> words_;
+  std::vector<bool> inflect_;  // Azerbaijani stems take a suffix
+  std::vector<double> cumulative_;
+};
+
 template <typename T>
 const T& Pick(std::mt19937& rng, const std::vector<T>& v) {
   // Zipf-ish: low indexes are more frequent.
@@ -95,10 +190,26 @@ const T& Pick(std::mt19937& rng, const std::vector<T>& v) {
   return v[std::min(i, v.size() - 1)];
 }
 
+std::string Lexicon::Sample(std::mt19937& rng) const {
+  std::uniform_real_distribution<double> u(0, cumulative_.back());
+  auto i = static_cast<std::size_t>(
+      std::upper_bound(cumulative_.begin(), cumulative_.end(), u(rng)) - cumulative_.begin());
+  i = std::min(i, words_.size() - 1);
+  return inflect_[i] ? words_[i] + Pick(rng, kAzSuffixes) : words_[i];
+}
+
+// false: the earlier corpus (--dense-vocabulary).
+bool g_zipf = true;
+
 std::string Sentence(std::mt19937& rng, const std::string& lang, int words) {
+  static const Lexicon az("az"), ru("ru"), en("en");
   std::string s;
   for (int i = 0; i < words; ++i) {
     if (!s.empty()) s += ' ';
+    if (g_zipf) {
+      s += (lang == "az" ? az : lang == "ru" ? ru : en).Sample(rng);
+      continue;
+    }
     std::uniform_int_distribution<int> roll(0, 19);
     int r = roll(rng);
     if (r == 0) {
@@ -240,6 +351,7 @@ int BuildIndexDirect(const std::string& dir, std::size_t count) {
       d.add_value(schema::kSlotDay, Xapian::sortable_serialise(std::stod(day)));
       d.add_value(schema::kSlotArchived, Xapian::sortable_serialise(static_cast<double>(n)));
       d.add_value(schema::kSlotDate, day);
+      d.add_value(schema::kSlotLinked, schema::LinkedValue(a.language, a.source, a.canonical_url));
       nlohmann::json j = {
           {"id", id},
           {"url", a.url},
@@ -273,9 +385,10 @@ int BuildIndexDirect(const std::string& dir, std::size_t count) {
 int BuildIndex(const std::string& dir, std::size_t count) {
   auto start = std::chrono::steady_clock::now();
   std::vector<IndexedArticle> articles = MakeArticles(count);
+  // As reindex: a new generation, compacted, checked and swapped in by Publish.
   pressarc::IndexWriterOptions options;
   options.batch_size = 20000;
-  auto writer = pressarc::IndexWriter::OpenLive(dir, options);
+  auto writer = pressarc::IndexWriter::CreateGeneration(dir, options);
   if (!writer.ok()) {
     std::fprintf(stderr, "search_bench: %s\n", writer.status().message().c_str());
     return 1;
@@ -304,7 +417,8 @@ int BuildIndex(const std::string& dir, std::size_t count) {
     }
     std::fprintf(stderr, "\rindexed %zu/%zu", end, articles.size());
   }
-  pressarc::Status s = (*writer)->Commit();
+  std::fprintf(stderr, "\ncompacting and checking\n");
+  pressarc::Status s = (*writer)->Publish();
   if (!s.ok()) {
     std::fprintf(stderr, "search_bench: %s\n", s.message().c_str());
     return 1;
@@ -384,7 +498,7 @@ int main(int argc, char** argv) {
   std::size_t docs = 100000;
   int rounds = 20;
   std::string queries_out;
-  bool through_writer = false;
+  bool direct = false;
   std::string only;  // run only the queries whose text or options contain this (for profiling)
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -395,8 +509,10 @@ int main(int argc, char** argv) {
       docs = std::strtoul(next().c_str(), nullptr, 10);
     } else if (a == "--rounds") {
       rounds = std::atoi(next().c_str());
-    } else if (a == "--through-writer") {
-      through_writer = true;
+    } else if (a == "--direct") {
+      direct = true;
+    } else if (a == "--dense-vocabulary") {
+      g_zipf = false;
     } else if (a == "--queries-out") {
       queries_out = next();
     } else if (a == "--only") {
@@ -404,18 +520,24 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: search_bench [--data DIR] [--docs N] [--rounds R] [--queries-out F] "
-                   "[--through-writer] [--only TEXT]\n");
+                   "[--direct] [--dense-vocabulary] [--only TEXT]\n");
       return 2;
     }
   }
   {
+    // The index is reused when it was built the same way (DIR/corpus).
+    const std::string corpus = std::string(g_zipf ? "zipf-1" : "dense-1") +
+                               (direct ? " direct " : " indexer ") + std::to_string(docs);
+    std::string built;
+    std::getline(std::ifstream(dir + "/corpus"), built);
     auto existing = pressarc::search::Searcher::Open(dir);
-    bool reuse = existing.ok() && (*existing)->DocumentCount() == docs;
+    bool reuse = existing.ok() && (*existing)->DocumentCount() == docs && built == corpus;
     if (!reuse) {
       std::filesystem::remove_all(dir);
       std::filesystem::create_directories(dir);
-      int rc = through_writer ? BuildIndex(dir, docs) : BuildIndexDirect(dir, docs);
+      int rc = direct ? BuildIndexDirect(dir, docs) : BuildIndex(dir, docs);
       if (rc != 0) return rc;
+      std::ofstream(dir + "/corpus") << corpus << '\n';
     } else {
       std::fprintf(stderr, "reusing the index in %s (%zu documents)\n", dir.c_str(), docs);
     }

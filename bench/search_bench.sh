@@ -6,9 +6,12 @@
 #   bench/search_bench.sh [BUILD_DIR] [DOCS]
 #     BUILD_DIR  the CMake build directory (default: build); needs the
 #                targets pressarc and search_bench
-#     DOCS       synthetic documents (default 100000; the index is reused
-#                when it already has that many)
-#   env DATA=DIR (default /tmp/pressarc-search-bench), RUNS=N (default 15)
+#     DOCS       synthetic documents (default 100000; built once through the
+#                indexer as reindex builds an index, a few minutes, then
+#                reused while it has that many and the same corpus)
+#   env DATA=DIR (default /tmp/pressarc-search-bench), RUNS=N (default 15),
+#       BENCH_ARGS="..." more search_bench options (e.g. --dense-vocabulary:
+#       the earlier corpus of ~150 words, for comparison; see search_bench.cc)
 #
 # Goals (issue 6): in-process p50 <= 2 ms, p99 <= 20 ms; pressarc/quest <= 1.5x.
 # Timing uses a Python loop (fork+exec per run, the two commands alternating);
@@ -28,7 +31,8 @@ done
 command -v quest >/dev/null || { echo "search_bench.sh: quest not found (apt-get install xapian-tools)" >&2; exit 1; }
 
 echo "== in-process (search_bench, $DOCS documents) =="
-"$BENCH" --data "$DATA" --docs "$DOCS" --queries-out "$DATA/queries.tsv"
+# shellcheck disable=SC2086  # BENCH_ARGS is a list of options
+"$BENCH" --data "$DATA" --docs "$DOCS" --queries-out "$DATA/queries.tsv" ${BENCH_ARGS:-}
 
 echo
 echo "== whole process: pressarc search vs quest ($RUNS runs each, median wall ms) =="
