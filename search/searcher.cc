@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -12,6 +13,7 @@
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
@@ -376,20 +378,19 @@ class XapianSearcher : public Searcher {
     if (!built.ok()) return built.status();
 
     internal::OldestFirstKey oldest_key;
-    const Xapian::doccount check =
-        std::max<Xapian::doccount>(kMinChecked, options.offset + options.limit);
     // An index with length-normalised wdfs (schema.h) is weighed without
     // reading document lengths: the same ranking as BM25 on raw wdfs.
     const bool normalised =
         db_.get_metadata(std::string(schema::kMetadataWdf)) == schema::kWdfNormalised;
-    auto run = [&](const Xapian::Query& query) {
+    auto run = [&](const Xapian::Query& query, Xapian::doccount first, Xapian::doccount maxitems,
+                   Xapian::MatchSpy* spy) {
       Xapian::Enquire enquire(db_);
       enquire.set_query(query);
+      if (spy != nullptr) enquire.add_matchspy(spy);
       if (normalised) {
         enquire.set_weighting_scheme(
             Xapian::BM25Weight(schema::kBm25K1 * schema::kWdfScale, 0, 1, 0, 0.5));
       }
-      if (options.fold_copies) enquire.set_collapse_key(schema::kSlotDupKey);
       switch (options.sort) {
         case SortOrder::kRelevance:
           enquire.set_sort_by_relevance_then_value(schema::kSlotPublished, true);
@@ -401,27 +402,30 @@ class XapianSearcher : public Searcher {
           enquire.set_sort_by_key_then_relevance(&oldest_key, false);
           break;
       }
-      return enquire.get_mset(options.offset, options.limit, check);
+      return enquire.get_mset(first, maxitems,
+                              std::max<Xapian::doccount>(kMinChecked, first + maxitems));
     };
 
     SearchResponse response;
     response.query = options.query;
-    Xapian::MSet mset;
+    Page page;
     bool windowed = false;
     if (auto window = DateWindow(*built, options)) {
-      mset = run(window->query);
-      windowed = mset.size() == options.limit;
-      if (windowed) response.total = window->total;
+      page = FoldedPage(run, window->query, options);
+      windowed = page.shown.size() == options.limit;
+      if (windowed) response.total = page.Total(window->total);
     }
     if (!windowed) {
-      mset = run(built->query);
-      response.total = mset.get_matches_estimated();
+      page = FoldedPage(run, built->query, options);
+      response.total = page.Total(page.mset.get_matches_estimated());
     }
+    const Xapian::MSet& mset = page.mset;
     const std::vector<std::string> stem_heads = StemHeads(built->query);
     const std::string on = options.highlight ? "\x1b[1m" : "";
     const std::string off = options.highlight ? "\x1b[0m" : "";
     std::uint32_t rank = options.offset;
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
+    for (Xapian::doccount index : page.shown) {
+      const Xapian::MSetIterator it = mset[index];
       Xapian::Document first = it.get_document();
       const std::size_t cap = options.max_linked + 1;
       std::vector<Xapian::docid> group = Copies(first, cap);
@@ -464,9 +468,97 @@ class XapianSearcher : public Searcher {
     return response;
   }
 
+  // Records the documents the matcher finds, up to `cap` (a match spy sees
+  // every match the matcher counts).
+  class MatchedDocids : public Xapian::MatchSpy {
+   public:
+    explicit MatchedDocids(std::size_t cap) : cap_(cap) {}
+    void operator()(const Xapian::Document& doc, double) override {
+      if (docids.size() <= cap_) docids.push_back(doc.get_docid());
+    }
+    bool complete() const { return docids.size() <= cap_; }
+    std::vector<Xapian::docid> docids;
+
+   private:
+    std::size_t cap_;
+  };
+
+  // A page of results: the matches in `mset` at the indexes in `shown`.
+  struct Page {
+    Xapian::MSet mset;
+    std::vector<Xapian::doccount> shown;
+    bool complete = false;     // `mset` holds every match
+    std::uint64_t groups = 0;  // if complete: the matches, copies folded
+    double kept_share = 1;     // of the matches read, the share not folded away
+    // The total to report for `matches` (copies included) matches.
+    std::uint64_t Total(std::uint64_t matches) const {
+      if (complete) return groups;
+      return static_cast<std::uint64_t>(std::llround(static_cast<double>(matches) * kept_share));
+    }
+  };
+
+  // The page asked for (offset, limit), with republished copies folded into
+  // one result (fold_copies): the first of a group in the order is the
+  // group's place, as Xapian's collapse keeps the best-ranked document of a
+  // key. Folded here, not by the matcher: a collapse key makes the matcher
+  // read the near-duplicate key of every candidate (a sixth of the work of
+  // matching a common word on 100,000 documents), while copies are rare and
+  // only the results read need their keys. The matches are read from the
+  // first, a little more than the page, and read again with twice as many
+  // when copies leave the page short. Small totals stay exact: when the
+  // matcher counted every match (up to kMinChecked), all are read and folded.
+  template <typename Run>
+  Page FoldedPage(Run& run, const Xapian::Query& query, const SearchOptions& options) {
+    Page page;
+    if (!options.fold_copies) {
+      page.mset = run(query, options.offset, options.limit, nullptr);
+      for (Xapian::doccount i = 0; i < page.mset.size(); ++i) page.shown.push_back(i);
+      page.complete = false;
+      return page;
+    }
+    constexpr std::uint64_t kMaxFetch = 1u << 30;
+    const std::uint64_t wanted = std::uint64_t{options.offset} + options.limit;
+    auto fetch = static_cast<Xapian::doccount>(std::min(kMaxFetch, wanted + wanted / 2 + 10));
+    for (;;) {
+      MatchedDocids all(kMinChecked);
+      page.mset = run(query, 0, fetch, &all);
+      const Xapian::MSet& m = page.mset;
+      page.complete = m.size() < fetch;
+      std::unordered_set<std::string> keys;
+      std::vector<Xapian::doccount> kept;
+      for (Xapian::doccount i = 0; i < m.size(); ++i) {
+        const std::string key = m[i].get_document().get_value(schema::kSlotDupKey);
+        if (key.empty() || keys.insert(key).second) kept.push_back(i);
+      }
+      if (kept.size() >= wanted || page.complete || fetch >= kMaxFetch) {
+        page.groups = kept.size();
+        // The matcher counted every match (at most kMinChecked, all seen by
+        // the spy): fold the ones past the page too, for an exact total.
+        if (!page.complete && m.get_matches_lower_bound() == m.get_matches_upper_bound() &&
+            all.complete() && all.docids.size() == m.get_matches_upper_bound()) {
+          std::set<Xapian::docid> in_page;
+          for (Xapian::doccount i = 0; i < m.size(); ++i) in_page.insert(*m[i]);
+          for (Xapian::docid did : all.docids) {
+            if (in_page.count(did) != 0) continue;
+            const std::string key = db_.get_document(did).get_value(schema::kSlotDupKey);
+            if (key.empty() || keys.insert(key).second) ++page.groups;
+          }
+          page.complete = true;
+        }
+        page.kept_share =
+            m.empty() ? 1.0 : static_cast<double>(kept.size()) / static_cast<double>(m.size());
+        for (std::uint64_t k = options.offset; k < kept.size() && k < wanted; ++k) {
+          page.shown.push_back(kept[k]);
+        }
+        return page;
+      }
+      fetch = static_cast<Xapian::doccount>(std::min<std::uint64_t>(kMaxFetch, 2ull * fetch));
+    }
+  }
+
   struct Window {
     Xapian::Query query;  // the query restricted to the window's months
-    std::uint64_t total;  // the whole query's estimated matches (after folding)
+    std::uint64_t total;  // the whole query's estimated matches (copies included)
   };
 
   // Results in date order (newest or oldest first, or a query whose every
@@ -485,11 +577,10 @@ class XapianSearcher : public Searcher {
     if (options.sort == SortOrder::kRelevance && !Weightless(built.query)) return std::nullopt;
     const bool newest_first = options.sort != SortOrder::kOldest;
     const std::uint64_t wanted = std::uint64_t{options.offset} + options.limit;
-    // The total, as the whole search would estimate it.
+    // The total, as the whole search would estimate it (copies included).
     Xapian::Enquire count(db_);
     count.set_query(built.query);
     count.set_weighting_scheme(Xapian::BoolWeight());
-    if (options.fold_copies) count.set_collapse_key(schema::kSlotDupKey);
     const Xapian::doccount check = std::max<Xapian::doccount>(
         kMinChecked, static_cast<Xapian::doccount>(std::min<std::uint64_t>(wanted, 1u << 30)));
     const std::uint64_t total = count.get_mset(0, 0, check).get_matches_estimated();
