@@ -1,5 +1,7 @@
 // Searcher over the live index: query, fold near-duplicates, attach
 // translations, snippets, facets and the spelling suggestion.
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 #include <xapian.h>
 #include <xapian/unicode.h>
 
@@ -128,6 +130,86 @@ std::vector<std::string> StemHeads(const Xapian::Query& query) {
   }
   return heads;
 }
+
+// Where in a text a snippet can start looking. Xapian's snippet reads the
+// text from its start until just past the first match, tokenising and
+// stemming every word on the way: a quarter of a search whose matches sit
+// mid-text. So the text is searched first, cheaply, for the query's words
+// as the text may spell them: the start (all but the last two bytes, at
+// least three) of each stem and word, in lower case or with a capital first
+// letter, at the start of a word. The snippet is then taken from a window
+// around the first such place; where none is found, or the window gives no
+// match after all, from the whole text as before.
+class SnippetNeedles {
+ public:
+  explicit SnippetNeedles(const Xapian::Query& query) {
+    for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
+      std::string_view term = *t;
+      // Z (stems), S (title) and ZS prefixes; other capitals are filters.
+      if (term.starts_with("ZS")) {
+        term.remove_prefix(2);
+      } else if (!term.empty() && (term[0] == 'Z' || term[0] == 'S')) {
+        term.remove_prefix(1);
+      } else if (!term.empty() && term[0] >= 'A' && term[0] <= 'Z') {
+        continue;
+      }
+      std::size_t keep = term.size() > 5 ? term.size() - 2 : term.size();
+      while (keep > 0 && keep < term.size() &&
+             (static_cast<unsigned char>(term[keep]) & 0xC0) == 0x80) {
+        --keep;
+      }
+      if (keep < 3) continue;
+      Add(std::string(term.substr(0, keep)));
+    }
+  }
+
+  // The offset of the first place in `text` where a needle starts a word,
+  // or npos.
+  std::size_t First(std::string_view text) const {
+    std::size_t best = std::string_view::npos;
+    for (const auto& needle : needles_) {
+      for (std::size_t pos = text.find(needle); pos != std::string_view::npos && pos < best;
+           pos = text.find(needle, pos + 1)) {
+        if (StartsWord(text, pos)) {
+          best = pos;
+          break;
+        }
+      }
+    }
+    return best;
+  }
+
+  bool empty() const { return needles_.empty(); }
+
+ private:
+  void Add(std::string needle) {
+    // The needle with its first letter in upper case too (I and İ for i).
+    std::size_t i = 0;
+    UChar32 c = 0;
+    U8_NEXT(needle.data(), i, static_cast<std::int32_t>(needle.size()), c);
+    std::vector<UChar32> capitals = {u_toupper(c)};
+    if (c == 'i') capitals.push_back(0x130);  // İ
+    for (UChar32 upper : capitals) {
+      if (upper == c || upper < 0) continue;
+      char buf[4];
+      std::int32_t n = 0;
+      UBool error = false;
+      U8_APPEND(buf, n, 4, upper, error);
+      if (!error) needles_.push_back(std::string(buf, n) + needle.substr(i));
+    }
+    needles_.push_back(std::move(needle));
+  }
+
+  static bool StartsWord(std::string_view text, std::size_t pos) {
+    if (pos == 0) return true;
+    std::int32_t i = static_cast<std::int32_t>(pos);
+    UChar32 c = 0;
+    U8_PREV(text.data(), 0, i, c);
+    return c < 0 || !(u_isalnum(c) || c == '_');
+  }
+
+  std::vector<std::string> needles_;
+};
 
 LinkedDocument Linked(const StoredDoc& d) {
   return LinkedDocument{d.id, d.canonical_url, d.language, d.source, d.published};
@@ -421,6 +503,7 @@ class XapianSearcher : public Searcher {
     }
     const Xapian::MSet& mset = page.mset;
     const std::vector<std::string> stem_heads = StemHeads(built->query);
+    const SnippetNeedles needles(built->query);
     const std::string on = options.highlight ? "\x1b[1m" : "";
     const std::string off = options.highlight ? "\x1b[0m" : "";
     std::uint32_t rank = options.offset;
@@ -448,10 +531,14 @@ class XapianSearcher : public Searcher {
       // Xapian only that much (it would scan the whole text for matches).
       std::string_view text = stored.text;
       if (!built->has_words) text = Utf8Prefix(text, 4 * options.snippet_bytes + 64);
-      hit.snippet = CleanSnippet(mset.snippet(SafeText(text), options.snippet_bytes,
-                                              SnippetStemmer(stored.language, &stem_heads),
-                                              kSnippetFlags, "\x01", "\x02", "…"),
-                                 on, off);
+      const Xapian::Stem& stemmer = SnippetStemmer(stored.language, &stem_heads);
+      std::string snippet;
+      if (built->has_words) snippet = WindowSnippet(mset, text, needles, options, stemmer);
+      if (snippet.empty()) {
+        snippet = mset.snippet(SafeText(text), options.snippet_bytes, stemmer, kSnippetFlags,
+                               "\x01", "\x02", "…");
+      }
+      hit.snippet = CleanSnippet(snippet, on, off);
       for (Xapian::docid did : group) {
         if (did == shown || hit.copies.size() >= options.max_linked) continue;
         hit.copies.push_back(Linked(internal::ReadLinkedDoc(db_.get_document(did))));
@@ -482,6 +569,54 @@ class XapianSearcher : public Searcher {
    private:
     std::size_t cap_;
   };
+
+  // The snippet of a window of `text` around the first place the query's
+  // words may be (SnippetNeedles), or "" (no such place, or no match there).
+  std::string WindowSnippet(const Xapian::MSet& mset, std::string_view text,
+                            const SnippetNeedles& needles, const SearchOptions& options,
+                            const Xapian::Stem& stemmer) {
+    const std::size_t length = options.snippet_bytes;
+    if (needles.empty() || text.size() <= 2 * length) return "";
+    const std::size_t first = needles.First(text);
+    if (first == std::string_view::npos || first < length) return "";
+    // From the start of the sentence the match is in (when it starts within
+    // a snippet's length before it), else from a word a snippet's length
+    // before it; to well past it (a snippet ends within its length of the
+    // match it is built around).
+    std::size_t begin = first - length;
+    bool mid_sentence = true;
+    for (std::size_t k = first; k > begin; --k) {
+      const char c = text[k - 1];
+      if (c == '\n' || ((c == ' ') && k >= 2 &&
+                        (text[k - 2] == '.' || text[k - 2] == '!' || text[k - 2] == '?'))) {
+        begin = k;
+        mid_sentence = false;
+        break;
+      }
+    }
+    if (mid_sentence) {
+      const std::size_t space = text.find(' ', begin);
+      if (space == std::string_view::npos || space >= first) return "";
+      begin = space + 1;
+    }
+    std::size_t end = std::min(text.size(), first + 8 * length);
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+    const std::string window = SafeText(text.substr(begin, end - begin));
+    std::string snippet = mset.snippet(window, length, stemmer,
+                                       kSnippetFlags | Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH,
+                                       "\x01", "\x02", "…");
+    if (snippet.empty()) return "";
+    // Xapian took the window's start for the text's: mark a cut sentence.
+    if (mid_sentence && !snippet.starts_with("…")) {
+      std::string plain;
+      for (char c : snippet.substr(0, 64)) {
+        if (c != '\x01' && c != '\x02') plain += c;
+      }
+      const std::size_t n = std::min<std::size_t>(16, plain.size());
+      if (window.compare(0, n, plain, 0, n) == 0) snippet = "…" + snippet;
+    }
+    return snippet;
+  }
 
   // A page of results: the matches in `mset` at the indexes in `shown`.
   struct Page {

@@ -304,6 +304,39 @@ TEST_F(SearcherTest, InflectedFormsAreHighlightedInSnippets) {
   }
 }
 
+// In a long text the snippet is made from a window around the first place
+// the query's words seem to be (searched for cheaply first): it holds the
+// match, highlighted, and says "…" where it starts mid-sentence. A word
+// that only looks like a match ("Lavrovka") leads to a window without one,
+// and the whole text is used, as before.
+TEST(SearchSnippetTest, MatchesLateInLongTextsAreFoundAndHighlighted) {
+  std::string filler;
+  for (int i = 0; i < 40; ++i) filler += "Tərəflər regional məsələləri müzakirə ediblər. ";
+  std::vector<testing::Doc> docs = {
+      {"https://x.az/late", "Görüş", "2023-01-01", "az", "mfa-az", "",
+       filler + "Nazir Sergey Lavrov Bakıya gəlib. " + filler, "2023-01-01T00:00:00Z", ""},
+      {"https://x.az/decoy", "Görüş", "2023-01-02", "az", "mfa-az", "",
+       "Lavrovka kəndi. " + filler + filler + filler + "Sonra Lavrov danışıb. " + filler,
+       "2023-01-02T00:00:00Z", ""},
+  };
+  TempIndex index(docs);
+  auto searcher = Searcher::Open(index.dir());
+  ASSERT_TRUE(searcher.ok());
+  SearchOptions o;
+  o.query = "Lavrov";
+  o.highlight = true;
+  auto r = (*searcher)->Search(o);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->hits.size(), 2u);
+  for (const auto& h : r->hits) {
+    EXPECT_NE(h.snippet.find("\x1b[1mLavrov\x1b[0m"), std::string::npos) << h.url << h.snippet;
+    EXPECT_LE(h.snippet.size(), 240u + 40u) << h.snippet;
+    if (h.url == "https://x.az/late") {
+      EXPECT_TRUE(h.snippet.starts_with("Nazir") || h.snippet.starts_with("…")) << h.snippet;
+    }
+  }
+}
+
 TEST_F(SearcherTest, OffsetAndLimitPage) {
   SearchOptions o;
   o.query = "source:mfa-az";
@@ -525,6 +558,34 @@ TEST(SearcherDateOrder, PagesInDateOrderAreExactAcrossYears) {
       return v;
     };
     EXPECT_EQ(undated_last(got), undated_last(want)) << c.query << " offset " << c.offset;
+  }
+
+  // Totals under 200 count each group once, exactly, in any order; the
+  // page itself is longer than the first window read (27 results).
+  for (const auto& [query, sort] : {std::pair{"nazir 2015..2016", SortOrder::kRelevance},
+                                    std::pair{"nazir 2015..2016", SortOrder::kNewest},
+                                    std::pair{"nazir 2019..2019", SortOrder::kOldest}}) {
+    const std::string year_from =
+        std::string(query).find("2019") != std::string::npos ? "2019" : "2015";
+    const std::string year_to = year_from == "2019" ? "2019" : "2016";
+    std::size_t want = 0;
+    for (const auto& g : groups) {
+      want += std::any_of(g.begin(), g.end(), [&](const Member& m) {
+        const std::string year = m.published.substr(0, 4);
+        return m.matches && !m.published.empty() && year >= year_from && year <= year_to;
+      });
+    }
+    SearchOptions o;
+    o.query = query;
+    o.sort = sort;
+    o.limit = 27;
+    auto r = (*searcher)->Search(o);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_GT(want, 27u) << query;
+    EXPECT_EQ(r->total, want) << query;
+    std::set<std::string> shown;
+    for (const auto& h : r->hits) shown.insert(h.url);
+    EXPECT_EQ(shown.size(), std::min<std::size_t>(27, want)) << query;
   }
 }
 
