@@ -275,6 +275,47 @@ std::string_view Utf8Prefix(std::string_view text, std::size_t bytes) {
   return text.substr(0, bytes);
 }
 
+// The first `length` bytes of `text`, cut after a word, with "…" when cut;
+// escaped as Xapian's snippets are (for CleanSnippet).
+std::string LeadSnippet(std::string_view text, std::size_t length) {
+  std::string_view lead = Utf8Prefix(text, length);
+  const bool cut = lead.size() < text.size();
+  if (cut) {
+    const std::size_t space = lead.find_last_of(" \n\t");
+    if (space != std::string_view::npos && space > 0) lead = lead.substr(0, space);
+    while (!lead.empty() &&
+           (lead.back() == ' ' || lead.back() == ',' || lead.back() == ';' || lead.back() == ':')) {
+      lead.remove_suffix(1);
+    }
+  }
+  std::string out;
+  out.reserve(lead.size() + 8);
+  for (char c : lead) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '\x01':
+      case '\x02':
+      case '\x1b':
+        out += ' ';
+        break;
+      default:
+        out += c;
+    }
+  }
+  const bool sentence_end =
+      !lead.empty() && (lead.back() == '.' || lead.back() == '!' || lead.back() == '?');
+  if (cut && !sentence_end) out += "…";
+  return out;
+}
+
 // Text with control characters (our markers included) turned into spaces.
 std::string SafeText(std::string_view text) {
   std::string out(text);
@@ -493,12 +534,12 @@ class XapianSearcher : public Searcher {
     Page page;
     bool windowed = false;
     if (auto window = DateWindow(*built, options)) {
-      page = FoldedPage(run, window->query, options);
+      page = FoldedPage(run, window->query, options, /*exact_total=*/false);
       windowed = page.shown.size() == options.limit;
-      if (windowed) response.total = page.Total(window->total);
+      if (windowed) response.total = page.Scaled(window->total);
     }
     if (!windowed) {
-      page = FoldedPage(run, built->query, options);
+      page = FoldedPage(run, built->query, options, /*exact_total=*/true);
       response.total = page.Total(page.mset.get_matches_estimated());
     }
     const Xapian::MSet& mset = page.mset;
@@ -527,17 +568,22 @@ class XapianSearcher : public Searcher {
       hit.source = stored.source;
       hit.score = it.get_weight();
       hit.percent = it.get_percent();
-      // Without words to match, the snippet is the text's beginning: give
-      // Xapian only that much (it would scan the whole text for matches).
-      std::string_view text = stored.text;
-      if (!built->has_words) text = Utf8Prefix(text, 4 * options.snippet_bytes + 64);
-      const Xapian::Stem& stemmer = SnippetStemmer(stored.language, &stem_heads);
+      // The snippet: around the matches in the text, or, without words to
+      // match or a match in the text (a title match), the text's beginning
+      // (Xapian would give the end of it: with no word weighing anything,
+      // its last window is as good as its first).
+      const std::string_view text = stored.text;
       std::string snippet;
-      if (built->has_words) snippet = WindowSnippet(mset, text, needles, options, stemmer);
-      if (snippet.empty()) {
-        snippet = mset.snippet(SafeText(text), options.snippet_bytes, stemmer, kSnippetFlags,
-                               "\x01", "\x02", "…");
+      if (built->has_words) {
+        const Xapian::Stem& stemmer = SnippetStemmer(stored.language, &stem_heads);
+        snippet = WindowSnippet(mset, text, needles, options, stemmer);
+        if (snippet.empty()) {
+          snippet = mset.snippet(SafeText(text), options.snippet_bytes, stemmer,
+                                 kSnippetFlags | Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH, "\x01",
+                                 "\x02", "…");
+        }
       }
+      if (snippet.empty()) snippet = LeadSnippet(text, options.snippet_bytes);
       hit.snippet = CleanSnippet(snippet, on, off);
       for (Xapian::docid did : group) {
         if (did == shown || hit.copies.size() >= options.max_linked) continue;
@@ -626,8 +672,9 @@ class XapianSearcher : public Searcher {
     std::uint64_t groups = 0;  // if complete: the matches, copies folded
     double kept_share = 1;     // of the matches read, the share not folded away
     // The total to report for `matches` (copies included) matches.
-    std::uint64_t Total(std::uint64_t matches) const {
-      if (complete) return groups;
+    std::uint64_t Total(std::uint64_t matches) const { return complete ? groups : Scaled(matches); }
+    // `matches` of which the same share is folded away as of those read.
+    std::uint64_t Scaled(std::uint64_t matches) const {
       return static_cast<std::uint64_t>(std::llround(static_cast<double>(matches) * kept_share));
     }
   };
@@ -643,7 +690,10 @@ class XapianSearcher : public Searcher {
   // when copies leave the page short. Small totals stay exact: when the
   // matcher counted every match (up to kMinChecked), all are read and folded.
   template <typename Run>
-  Page FoldedPage(Run& run, const Xapian::Query& query, const SearchOptions& options) {
+  // `exact_total`: fold every match of a small exact count (not for a date
+  // window's query, whose total is the whole query's, scaled).
+  Page FoldedPage(Run& run, const Xapian::Query& query, const SearchOptions& options,
+                  bool exact_total) {
     Page page;
     if (!options.fold_copies) {
       page.mset = run(query, options.offset, options.limit, nullptr);
@@ -669,8 +719,9 @@ class XapianSearcher : public Searcher {
         page.groups = kept.size();
         // The matcher counted every match (at most kMinChecked, all seen by
         // the spy): fold the ones past the page too, for an exact total.
-        if (!page.complete && m.get_matches_lower_bound() == m.get_matches_upper_bound() &&
-            all.complete() && all.docids.size() == m.get_matches_upper_bound()) {
+        if (exact_total && !page.complete &&
+            m.get_matches_lower_bound() == m.get_matches_upper_bound() && all.complete() &&
+            all.docids.size() == m.get_matches_upper_bound()) {
           std::set<Xapian::docid> in_page;
           for (Xapian::doccount i = 0; i < m.size(); ++i) in_page.insert(*m[i]);
           for (Xapian::docid did : all.docids) {

@@ -337,6 +337,19 @@ TEST(SearchSnippetTest, MatchesLateInLongTextsAreFoundAndHighlighted) {
   }
 }
 
+// Without words to match, a result's snippet is its text's beginning.
+TEST_F(SearcherTest, FilterOnlySearchesShowTheLead) {
+  SearchOptions o;
+  o.query = "source:metbuat";
+  o.snippet_bytes = 60;
+  auto r = Run(o);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_TRUE(r.hits[0].snippet.starts_with("Metbuat.az xəbər verir ki, Azərbaycan"))
+      << r.hits[0].snippet;
+  EXPECT_TRUE(r.hits[0].snippet.ends_with("…")) << r.hits[0].snippet;
+  EXPECT_LE(r.hits[0].snippet.size(), 60u + 3u);
+}
+
 TEST_F(SearcherTest, OffsetAndLimitPage) {
   SearchOptions o;
   o.query = "source:mfa-az";
@@ -558,6 +571,18 @@ TEST(SearcherDateOrder, PagesInDateOrderAreExactAcrossYears) {
       return v;
     };
     EXPECT_EQ(undated_last(got), undated_last(want)) << c.query << " offset " << c.offset;
+  }
+
+  // Larger totals are estimates, of the whole query, also when a page in
+  // date order is read from a window of months.
+  for (SortOrder sort : {SortOrder::kNewest, SortOrder::kOldest, SortOrder::kRelevance}) {
+    SearchOptions o;
+    o.query = "source:mfa OR source:news";
+    o.sort = sort;
+    auto r = (*searcher)->Search(o);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_NEAR(static_cast<double>(r->total), static_cast<double>(groups.size()),
+                0.1 * static_cast<double>(groups.size()));
   }
 
   // Totals under 200 count each group once, exactly, in any order; the
