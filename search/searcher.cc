@@ -142,7 +142,7 @@ std::vector<std::string> StemHeads(const Xapian::Query& query) {
 // match after all, from the whole text as before.
 class SnippetNeedles {
  public:
-  explicit SnippetNeedles(const Xapian::Query& query) {
+  explicit SnippetNeedles(const Xapian::Query& query) : has_terms_(HasWildcard(query)) {
     for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
       std::string_view term = *t;
       // Z (stems), S (title) and ZS prefixes; other capitals are filters.
@@ -153,6 +153,7 @@ class SnippetNeedles {
       } else if (!term.empty() && term[0] >= 'A' && term[0] <= 'Z') {
         continue;
       }
+      has_terms_ = true;
       std::size_t keep = term.size() > 5 ? term.size() - 2 : term.size();
       while (keep > 0 && keep < term.size() &&
              (static_cast<unsigned char>(term[keep]) & 0xC0) == 0x80) {
@@ -180,6 +181,9 @@ class SnippetNeedles {
   }
 
   bool empty() const { return needles_.empty(); }
+  // The query has words or wildcards a snippet can highlight (not only
+  // filters and ranges).
+  bool has_terms() const { return has_terms_; }
 
  private:
   void Add(std::string needle) {
@@ -200,6 +204,14 @@ class SnippetNeedles {
     needles_.push_back(std::move(needle));
   }
 
+  static bool HasWildcard(const Xapian::Query& q) {
+    if (q.get_type() == Xapian::Query::OP_WILDCARD) return true;
+    for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
+      if (HasWildcard(q.get_subquery(i))) return true;
+    }
+    return false;
+  }
+
   static bool StartsWord(std::string_view text, std::size_t pos) {
     if (pos == 0) return true;
     std::int32_t i = static_cast<std::int32_t>(pos);
@@ -209,6 +221,7 @@ class SnippetNeedles {
   }
 
   std::vector<std::string> needles_;
+  bool has_terms_ = false;
 };
 
 LinkedDocument Linked(const StoredDoc& d) {
@@ -574,7 +587,7 @@ class XapianSearcher : public Searcher {
       // its last window is as good as its first).
       const std::string_view text = stored.text;
       std::string snippet;
-      if (built->has_words) {
+      if (built->has_words && needles.has_terms()) {
         const Xapian::Stem& stemmer = SnippetStemmer(stored.language, &stem_heads);
         snippet = WindowSnippet(mset, text, needles, options, stemmer);
         if (snippet.empty()) {

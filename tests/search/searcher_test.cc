@@ -337,6 +337,19 @@ TEST(SearchSnippetTest, MatchesLateInLongTextsAreFoundAndHighlighted) {
   }
 }
 
+// Words a wildcard matches are highlighted like any other match.
+TEST_F(SearcherTest, WildcardMatchesAreHighlightedInSnippets) {
+  SearchOptions o;
+  o.query = "Lavr*";
+  o.languages = {"az"};
+  o.highlight = true;
+  auto r = Run(o);
+  ASSERT_FALSE(r.hits.empty());
+  for (const auto& h : r.hits) {
+    EXPECT_NE(h.snippet.find("\x1b[1mLavrov"), std::string::npos) << h.url << ": " << h.snippet;
+  }
+}
+
 // Without words to match, a result's snippet is its text's beginning.
 TEST_F(SearcherTest, FilterOnlySearchesShowTheLead) {
   SearchOptions o;
