@@ -18,12 +18,14 @@
 // StemmerFor in indexer/indexer.h), so that diacritics, Turkic casing,
 // stemming and transliteration match the documents.
 //
-// Results: near-duplicates (same kSlotDupKey) are collapsed into one result
-// whose shown copy is the earliest published matching copy (ties: the
-// first archived, kSlotArchived); every other copy is listed in `copies`.
-// Other language versions (same translation key and source) are listed in
-// `translations`. Snippets come from Xapian's MSet::snippet with the
-// query's stemmer, plain text (or ANSI bold when highlight is on).
+// Results: near-duplicates (same kSlotDupKey) are folded into one result,
+// at the place of the best-ranked of them, whose shown copy is the earliest
+// published matching copy (ties: the first archived, kSlotArchived); every
+// other copy is listed in `copies`. Other language versions (same
+// translation key and source) are listed in `translations`. Snippets come
+// from Xapian's MSet::snippet with the query's stemmer, around the first
+// match (the text's beginning when the text has no match or the query no
+// words), plain text (or ANSI bold when highlight is on).
 //
 // Index access: read-only through the stub DATA/index/current; a search
 // that meets DatabaseModifiedError (a writer committed) or a generation
@@ -108,8 +110,10 @@ struct Facets {
 };
 
 struct SearchResponse {
-  std::string query;        // the query as given
-  std::uint64_t total = 0;  // Xapian's estimate of the matches (after folding)
+  std::string query;  // the query as given
+  // The matches, copies folded: exact up to 200, above that Xapian's
+  // estimate less the share of copies among the results read.
+  std::uint64_t total = 0;
   std::vector<SearchHit> hits;
   std::optional<std::string> suggestion;  // "did you mean", when the query finds little
   std::optional<Facets> facets;           // with SearchOptions::facets
