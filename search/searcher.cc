@@ -144,7 +144,8 @@ class SnippetNeedles {
  public:
   explicit SnippetNeedles(const Xapian::Query& query) : has_terms_(HasWildcard(query)) {
     for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
-      std::string_view term = *t;
+      const std::string full = *t;  // TermIterator gives a string by value
+      std::string_view term = full;
       // Z (stems), S (title) and ZS prefixes; other capitals are filters.
       if (term.starts_with("ZS")) {
         term.remove_prefix(2);
@@ -673,6 +674,12 @@ class XapianSearcher : public Searcher {
       }
       const std::size_t n = std::min<std::size_t>(16, plain.size());
       if (window.compare(0, n, plain, 0, n) == 0) snippet = "…" + snippet;
+    }
+    // And a cut text at the end (Xapian ends a snippet that reaches the end
+    // of what it was given as it ends the text: without "…").
+    if (end < text.size() && !snippet.ends_with("…") && !snippet.ends_with(".") &&
+        !snippet.ends_with("!") && !snippet.ends_with("?")) {
+      snippet += "…";
     }
     return snippet;
   }

@@ -319,6 +319,14 @@ TEST(SearchSnippetTest, MatchesLateInLongTextsAreFoundAndHighlighted) {
        "Lavrovka kəndi. " + filler + filler + filler + "Sonra Lavrov danışıb. " + filler,
        "2023-01-02T00:00:00Z", ""},
   };
+  // A decoy mid-text, the match near the end of the window read after it,
+  // and more text after the window: the snippet still says it is cut.
+  std::string words;
+  for (int i = 0; i < 400; ++i) words += " söz" + std::to_string(i);
+  docs.push_back(
+      {"https://x.az/edge", "Görüş", "2023-01-03", "az", "mfa-az", "",
+       filler.substr(0, 600) + " Lavrovka kəndi" + words.substr(0, 1880) + " Lavrov" + words,
+       "2023-01-03T00:00:00Z", ""});
   TempIndex index(docs);
   auto searcher = Searcher::Open(index.dir());
   ASSERT_TRUE(searcher.ok());
@@ -327,12 +335,15 @@ TEST(SearchSnippetTest, MatchesLateInLongTextsAreFoundAndHighlighted) {
   o.highlight = true;
   auto r = (*searcher)->Search(o);
   ASSERT_TRUE(r.ok());
-  ASSERT_EQ(r->hits.size(), 2u);
+  ASSERT_EQ(r->hits.size(), 3u);
   for (const auto& h : r->hits) {
     EXPECT_NE(h.snippet.find("\x1b[1mLavrov\x1b[0m"), std::string::npos) << h.url << h.snippet;
     EXPECT_LE(h.snippet.size(), 240u + 40u) << h.snippet;
     if (h.url == "https://x.az/late") {
       EXPECT_TRUE(h.snippet.starts_with("Nazir") || h.snippet.starts_with("…")) << h.snippet;
+    }
+    if (h.url == "https://x.az/edge") {
+      EXPECT_TRUE(h.snippet.ends_with("…")) << h.snippet;
     }
   }
 }
