@@ -508,11 +508,6 @@ const WordForms& FormsFor(std::string_view word, std::string_view lang) {
 
 // ---- documents -----------------------------------------------------------------
 
-void IndexText(Xapian::TermGenerator& generator, std::string_view text, std::string_view lang,
-               std::string_view prefix) {
-  internal::IndexFoldedText(generator, FoldCase(text, lang), lang, prefix);
-}
-
 void internal::AddCapitalisedWords(std::string_view text, std::string_view lang, WordSet* out) {
   internal::ForEachWord(text, [&](std::string_view word) {
     std::size_t i = 0;

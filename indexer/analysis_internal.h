@@ -55,8 +55,10 @@ struct StringHash {
 using WordSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 void AddCapitalisedWords(std::string_view text, std::string_view lang, WordSet* out);
 
-// IndexText on text that is already FoldCase(text, lang): a caller that needs
-// the folded text for something else too folds it once. The Latin forms of a
+// Adds the analysed terms of `folded` (FoldCase(text, lang): the caller
+// folds once, as it needs the folded text for other things too) to the
+// generator's current document, with `prefix` ("" for body, "S" for title);
+// positions continue from the generator's termpos. The Latin forms of a
 // word (WordForms::latin: transliterated Cyrillic, romanised Azerbaijani) are
 // indexed only for the words in `names` (all words when it is null): they are
 // there for names ("Lavrov" finds "Лавров", "Aliyev" finds "Əliyev"), and

@@ -202,12 +202,13 @@ class XapianIndexWriter : public IndexWriter {
             shard->path, is_new_ ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN);
         // Length-normalised wdfs for a new or empty index; an older index
         // that has documents keeps raw ones, until a reindex.
-        const std::string format = shard->db.get_metadata(std::string(schema::kMetadataWdf));
-        if (shard->db.get_doccount() == 0 && format != schema::kWdfNormalised) {
-          shard->db.set_metadata(std::string(schema::kMetadataWdf),
-                                 std::string(schema::kWdfNormalised));
-        } else if (format != schema::kWdfNormalised) {
-          normalised_wdf_ = false;
+        if (shard->db.get_metadata(std::string(schema::kMetadataWdf)) != schema::kWdfNormalised) {
+          if (shard->db.get_doccount() == 0) {
+            shard->db.set_metadata(std::string(schema::kMetadataWdf),
+                                   std::string(schema::kWdfNormalised));
+          } else {
+            normalised_wdf_ = false;
+          }
         }
         shards_.push_back(std::move(shard));
       }

@@ -88,12 +88,6 @@ Xapian::Stem StemmerFor(std::string_view lang);
 // "nazirlik". Input is case-folded Azerbaijani (with or without diacritics).
 std::string StemAzerbaijani(std::string_view word);
 
-// Adds the analysed terms of `text` to the generator's current document,
-// with `prefix` ("" for body, "S" for title). Positions continue from the
-// generator's termpos. `lang` is the document language.
-void IndexText(Xapian::TermGenerator& generator, std::string_view text, std::string_view lang,
-               std::string_view prefix);
-
 // Rewrites a user query so that its words go through the same analysis as
 // the documents, leaving QueryParser syntax (AND OR NOT XOR NEAR ADJ,
 // quotes, +/-, brackets, prefixes like title:, ranges like 2023..2024,

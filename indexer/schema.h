@@ -92,5 +92,18 @@ inline std::string LinkedValue(std::string_view language, std::string_view sourc
   v.append(language).append(1, '\t').append(source).append(1, '\t').append(canonical_url);
   return v;
 }
+// Reads a kSlotLinked value back; false when it is not one (an index
+// written before the slot has none).
+inline bool SplitLinkedValue(std::string_view v, std::string_view* language,
+                             std::string_view* source, std::string_view* canonical_url) {
+  const std::size_t tab1 = v.find('\t');
+  if (tab1 == std::string_view::npos) return false;
+  const std::size_t tab2 = v.find('\t', tab1 + 1);
+  if (tab2 == std::string_view::npos || tab2 + 1 == v.size()) return false;
+  *language = v.substr(0, tab1);
+  *source = v.substr(tab1 + 1, tab2 - tab1 - 1);
+  *canonical_url = v.substr(tab2 + 1);
+  return true;
+}
 
 }  // namespace pressarc::schema

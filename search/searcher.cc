@@ -289,6 +289,15 @@ std::string_view Utf8Prefix(std::string_view text, std::size_t bytes) {
   return text.substr(0, bytes);
 }
 
+// Text with control characters (our markers included) turned into spaces.
+std::string SafeText(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c == '\x01' || c == '\x02' || c == '\x1b') c = ' ';
+  }
+  return out;
+}
+
 // The first `length` bytes of `text`, cut after a word, with "…" when cut;
 // escaped as Xapian's snippets are (for CleanSnippet).
 std::string LeadSnippet(std::string_view text, std::size_t length) {
@@ -304,7 +313,7 @@ std::string LeadSnippet(std::string_view text, std::size_t length) {
   }
   std::string out;
   out.reserve(lead.size() + 8);
-  for (char c : lead) {
+  for (char c : SafeText(lead)) {
     switch (c) {
       case '&':
         out += "&amp;";
@@ -315,11 +324,6 @@ std::string LeadSnippet(std::string_view text, std::size_t length) {
       case '>':
         out += "&gt;";
         break;
-      case '\x01':
-      case '\x02':
-      case '\x1b':
-        out += ' ';
-        break;
       default:
         out += c;
     }
@@ -327,15 +331,6 @@ std::string LeadSnippet(std::string_view text, std::size_t length) {
   const bool sentence_end =
       !lead.empty() && (lead.back() == '.' || lead.back() == '!' || lead.back() == '?');
   if (cut && !sentence_end) out += "…";
-  return out;
-}
-
-// Text with control characters (our markers included) turned into spaces.
-std::string SafeText(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c == '\x01' || c == '\x02' || c == '\x1b') c = ' ';
-  }
   return out;
 }
 
@@ -446,7 +441,11 @@ class XapianSearcher : public Searcher {
   }
 
   std::vector<Xapian::docid> Copies(const Xapian::Document& doc, std::size_t cap) {
-    std::string key = doc.get_value(schema::kSlotDupKey);
+    return CopiesOfKey(doc.get_value(schema::kSlotDupKey), cap);
+  }
+
+  // The documents with near-duplicate key `key` ("": none), at most `cap`.
+  std::vector<Xapian::docid> CopiesOfKey(const std::string& key, std::size_t cap) {
     if (key.empty()) return {};
     return Group(std::string(schema::kPrefixDupKey) + key, schema::kSlotDupKey, key, cap);
   }
@@ -562,11 +561,11 @@ class XapianSearcher : public Searcher {
     const std::string on = options.highlight ? "\x1b[1m" : "";
     const std::string off = options.highlight ? "\x1b[0m" : "";
     std::uint32_t rank = options.offset;
-    for (Xapian::doccount index : page.shown) {
-      const Xapian::MSetIterator it = mset[index];
+    for (std::size_t k = 0; k < page.shown.size(); ++k) {
+      const Xapian::MSetIterator it = mset[page.shown[k]];
       Xapian::Document first = it.get_document();
       const std::size_t cap = options.max_linked + 1;
-      std::vector<Xapian::docid> group = Copies(first, cap);
+      std::vector<Xapian::docid> group = CopiesOfKey(page.keys[k], cap);
       Xapian::docid shown =
           options.fold_copies ? Representative(it, built->query, group, group.size() < cap) : *it;
       Xapian::Document doc = shown == *it ? first : db_.get_document(shown);
@@ -684,10 +683,12 @@ class XapianSearcher : public Searcher {
     return snippet;
   }
 
-  // A page of results: the matches in `mset` at the indexes in `shown`.
+  // A page of results: the matches in `mset` at the indexes in `shown`,
+  // whose near-duplicate keys are `keys`.
   struct Page {
     Xapian::MSet mset;
     std::vector<Xapian::doccount> shown;
+    std::vector<std::string> keys;
     bool complete = false;     // `mset` holds every match
     std::uint64_t groups = 0;  // if complete: the matches, copies folded
     double kept_share = 1;     // of the matches read, the share not folded away
@@ -708,17 +709,19 @@ class XapianSearcher : public Searcher {
   // only the results read need their keys. The matches are read from the
   // first, a little more than the page, and read again with twice as many
   // when copies leave the page short. Small totals stay exact: when the
-  // matcher counted every match (up to kMinChecked), all are read and folded.
+  // matcher counted every match (up to kMinChecked), all are read and folded
+  // (`exact_total`; not for a date window's query, whose total is the whole
+  // query's, scaled). Without folding (--all), the page as the matcher gives it.
   template <typename Run>
-  // `exact_total`: fold every match of a small exact count (not for a date
-  // window's query, whose total is the whole query's, scaled).
   Page FoldedPage(Run& run, const Xapian::Query& query, const SearchOptions& options,
                   bool exact_total) {
     Page page;
     if (!options.fold_copies) {
       page.mset = run(query, options.offset, options.limit, nullptr);
-      for (Xapian::doccount i = 0; i < page.mset.size(); ++i) page.shown.push_back(i);
-      page.complete = false;
+      for (Xapian::doccount i = 0; i < page.mset.size(); ++i) {
+        page.shown.push_back(i);
+        page.keys.push_back(page.mset[i].get_document().get_value(schema::kSlotDupKey));
+      }
       return page;
     }
     constexpr std::uint64_t kMaxFetch = 1u << 30;
@@ -730,10 +733,10 @@ class XapianSearcher : public Searcher {
       const Xapian::MSet& m = page.mset;
       page.complete = m.size() < fetch;
       std::unordered_set<std::string> keys;
-      std::vector<Xapian::doccount> kept;
+      std::vector<std::pair<Xapian::doccount, std::string>> kept;  // index in m, key
       for (Xapian::doccount i = 0; i < m.size(); ++i) {
-        const std::string key = m[i].get_document().get_value(schema::kSlotDupKey);
-        if (key.empty() || keys.insert(key).second) kept.push_back(i);
+        std::string key = m[i].get_document().get_value(schema::kSlotDupKey);
+        if (key.empty() || keys.insert(key).second) kept.emplace_back(i, std::move(key));
       }
       if (kept.size() >= wanted || page.complete || fetch >= kMaxFetch) {
         page.groups = kept.size();
@@ -754,7 +757,8 @@ class XapianSearcher : public Searcher {
         page.kept_share =
             m.empty() ? 1.0 : static_cast<double>(kept.size()) / static_cast<double>(m.size());
         for (std::uint64_t k = options.offset; k < kept.size() && k < wanted; ++k) {
-          page.shown.push_back(kept[k]);
+          page.shown.push_back(kept[k].first);
+          page.keys.push_back(std::move(kept[k].second));
         }
         return page;
       }

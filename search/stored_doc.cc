@@ -310,28 +310,25 @@ std::string DocumentIdOf(const Xapian::Document& doc, const std::string& canonic
 
 StoredDoc ReadLinkedDoc(const Xapian::Document& doc) {
   StoredDoc out;
-  // language TAB source TAB URL, one value (indexes since slot 11).
+  // One value (indexes since slot 11), else the data and two other values.
   const std::string linked = doc.get_value(schema::kSlotLinked);
-  const std::size_t tab1 = linked.find('\t');
-  const std::size_t tab2 = tab1 == std::string::npos ? tab1 : linked.find('\t', tab1 + 1);
-  if (tab2 != std::string::npos && tab2 + 1 < linked.size()) {
-    out.language = linked.substr(0, tab1);
-    out.source = linked.substr(tab1 + 1, tab2 - tab1 - 1);
-    out.canonical_url = linked.substr(tab2 + 1);
-    out.url = out.canonical_url;
-    out.id = DocumentIdOf(doc, out.canonical_url);
-    return out;
-  }
-  const std::string data = doc.get_data();
-  if (data.starts_with("url=")) {
-    std::size_t nl = data.find('\n');
-    out.canonical_url = data.substr(4, nl == std::string::npos ? std::string::npos : nl - 4);
+  std::string_view language, source, url;
+  if (schema::SplitLinkedValue(linked, &language, &source, &url)) {
+    out.language = language;
+    out.source = source;
+    out.canonical_url = url;
   } else {
-    out = ParseDocumentData(data);
+    const std::string data = doc.get_data();
+    if (data.starts_with("url=")) {
+      std::size_t nl = data.find('\n');
+      out.canonical_url = data.substr(4, nl == std::string::npos ? std::string::npos : nl - 4);
+    } else {
+      out = ParseDocumentData(data);
+    }
+    out.language = doc.get_value(schema::kSlotLanguage);
+    out.source = doc.get_value(schema::kSlotSource);
   }
   out.url = out.canonical_url;
-  out.language = doc.get_value(schema::kSlotLanguage);
-  out.source = doc.get_value(schema::kSlotSource);
   out.id = DocumentIdOf(doc, out.canonical_url);
   return out;
 }
