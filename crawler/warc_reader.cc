@@ -193,14 +193,16 @@ class ByteStream {
 
   bool InflateSome() {
     std::size_t old = buf_.size();
-    buf_.resize(old + kInflateChunk);
+    // Inflated into a buffer of its own and appended: growing buf_ by the
+    // chunk would zero 256 KiB for every record (a member each).
+    if (out_.empty()) out_.resize(kInflateChunk);
     zs_.next_in = in_.data() + in_pos_;
     zs_.avail_in = static_cast<uInt>(InAvail());
-    zs_.next_out = reinterpret_cast<Bytef*>(buf_.data() + old);
+    zs_.next_out = reinterpret_cast<Bytef*>(out_.data());
     zs_.avail_out = static_cast<uInt>(kInflateChunk);
     int rc = inflate(&zs_, Z_NO_FLUSH);
     in_pos_ = in_.size() - zs_.avail_in;
-    buf_.resize(old + (kInflateChunk - zs_.avail_out));
+    buf_.append(out_.data(), kInflateChunk - zs_.avail_out);
     if (rc == Z_STREAM_END) {
       EndMember(false);
     } else if (rc == Z_BUF_ERROR) {
@@ -222,6 +224,7 @@ class ByteStream {
   bool gzip_;
   std::uint64_t plain_origin_ = 0;
   std::string buf_;
+  std::vector<char> out_;   // inflate's output, kInflateChunk bytes
   std::uint64_t base_ = 0;  // stream position of buf_[0]
   bool eof_ = false;
   // gzip layer

@@ -93,8 +93,32 @@ void ForEachWord(std::string_view text, F&& f) {
   };
   while (i < n) {
     std::size_t at = i;
-    char32_t c = DecodeUtf8(text, &i);
-    if (IsWordChar(c)) {
+    char32_t c;
+    bool word;
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {  // inline: most characters of az, en and ru text
+      c = b;
+      ++i;
+      word = (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z') || b == '_';
+    } else if (b >= 0xC3 && b <= 0xD4 && i + 1 < n &&
+               (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
+      // U+00C0-U+053F: Latin letters (but × and ÷) to U+02AF, Cyrillic from
+      // U+0400 (but ҂ U+0482) are word characters; what lies between is not
+      // decided here.
+      c = (static_cast<char32_t>(b & 0x1F) << 6) | (static_cast<unsigned char>(text[i + 1]) & 0x3F);
+      i += 2;
+      if (c >= 0xC0 && c <= 0x2AF) {
+        word = c != 0xD7 && c != 0xF7;
+      } else if (c >= 0x400 && c <= 0x52F) {
+        word = c != 0x482;
+      } else {
+        word = IsWordChar(c);
+      }
+    } else {
+      c = DecodeUtf8(text, &i);
+      word = IsWordChar(c);
+    }
+    if (word) {
       if (start == std::string::npos) start = at;
     } else if ((c == '.' || c == ',') && start != std::string::npos && prev >= '0' && prev <= '9' &&
                i < n && text[i] >= '0' && text[i] <= '9') {

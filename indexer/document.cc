@@ -77,12 +77,6 @@ std::int64_t UnixTime(const std::string& compact) {
   return static_cast<std::int64_t>(timegm(&tm));
 }
 
-std::string NormalizedWords(std::string_view text, std::vector<std::string>* words) {
-  std::string folded = FoldDiacritics(FoldCase(text, ""));
-  internal::ForEachWord(folded, [&](std::string_view w) { words->emplace_back(w); });
-  return folded;
-}
-
 // Attribution markers (normalised words): the copy's "<outlet> xəbər verir
 // ki, ..." prefix is dropped up to and including the marker.
 const std::vector<std::vector<std::string>>& AttributionMarkers() {
@@ -101,7 +95,7 @@ const std::vector<std::vector<std::string>>& AttributionMarkers() {
   return markers;
 }
 
-void StripAttribution(std::vector<std::string>* words) {
+void StripAttribution(std::vector<std::string_view>* words) {
   constexpr std::size_t kLookahead = 20;
   for (const auto& marker : AttributionMarkers()) {
     std::size_t limit = std::min(words->size(), kLookahead);
@@ -114,7 +108,7 @@ void StripAttribution(std::vector<std::string>* words) {
   }
 }
 
-std::string Join(const std::vector<std::string>& words) {
+std::string Join(const std::vector<std::string_view>& words) {
   std::string out;
   for (const auto& w : words) {
     if (!out.empty()) out += ' ';
@@ -133,20 +127,23 @@ std::string BooleanTerm(std::string_view prefix, std::string_view value) {
   return term + head + ":" + HexSha1(value, 8);
 }
 
-std::string NearDuplicateKey(std::string_view text) {
+std::string NearDuplicateKey(std::string_view original) {
   struct Para {
     std::size_t index;
-    std::vector<std::string> words;
+    std::vector<std::string_view> words;
   };
+  // Folded at once (folding keeps line breaks), then cut into paragraphs.
+  const std::string text = FoldDiacritics(FoldCase(original, ""));
   std::vector<Para> paras;
-  std::vector<std::string> all;
+  std::vector<std::string_view> all;
   std::size_t start = 0;
   std::size_t index = 0;
   while (start <= text.size()) {
     std::size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
     Para p{index++, {}};
-    NormalizedWords(text.substr(start, end - start), &p.words);
+    internal::ForEachWord(std::string_view(text).substr(start, end - start),
+                          [&](std::string_view w) { p.words.push_back(w); });
     StripAttribution(&p.words);
     all.insert(all.end(), p.words.begin(), p.words.end());
     if (p.words.size() >= 8) paras.push_back(std::move(p));

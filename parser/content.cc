@@ -124,7 +124,7 @@ Stats ComputeStats(const Dom& dom) {
     }
     if (nd.is_text) {
       std::size_t chars = 0, commas = 0;
-      CountText(nd.g->v.text.text, &chars, &commas);
+      CountText(nd.text, &chars, &commas);
       at(s.text, i) = static_cast<int>(chars);
       int b = par >= 0 ? at(block, par) : -1;
       if (b < 0) b = par;
@@ -246,7 +246,7 @@ void Serialize(const Dom& dom, int root, const std::vector<char>& skip, TextBuil
       continue;
     }
     if (n.is_text) {
-      b->Text(n.g->v.text.text);
+      b->Text(n.text);
       ++j;
       continue;
     }
@@ -491,7 +491,7 @@ int MarkBoilerplate(Dom& dom, const std::vector<int>& strip_nodes, bool class_pa
   for (int i = n - 1; i >= 0; --i) {
     if (dom[i].is_text) {
       std::size_t chars = 0, commas = 0;
-      CountText(dom[i].g->v.text.text, &chars, &commas);
+      CountText(dom[i].text, &chars, &commas);
       raw[static_cast<std::size_t>(i)] += static_cast<int>(chars);
     } else if (dom[i].tag == GUMBO_TAG_SCRIPT || dom[i].tag == GUMBO_TAG_STYLE) {
       raw[static_cast<std::size_t>(i)] = 0;

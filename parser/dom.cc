@@ -123,7 +123,42 @@ class GumboArena {
   std::size_t left_ = 0;
 };
 
-Dom::Dom(std::string_view html) : arena_(std::make_unique<GumboArena>()) {
+namespace {
+
+// `text` with BoundHtml's placeholders replaced by their runs. A placeholder
+// whose index is out of range (a page that wrote the marker as a character
+// reference) stays as it is.
+std::string RestoreRuns(std::string_view text, const std::vector<std::string_view>& runs) {
+  std::string out;
+  out.reserve(text.size() + 64);
+  std::size_t i = 0;
+  while (true) {
+    std::size_t m = text.find(kRunMarker, i);
+    if (m == std::string_view::npos || m + kRunPlaceholderBytes > text.size()) break;
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data() + m + kRunMarker.size());
+    auto byte = [](const unsigned char* q) -> int {
+      if (q[0] != 0xEE || q[1] < 0x84 || q[1] > 0x87 || (q[2] & 0xC0) != 0x80) return -1;
+      return ((q[1] - 0x84) << 6) | (q[2] & 0x3F);
+    };
+    int hi = byte(p), lo = byte(p + 3);
+    std::size_t index = static_cast<std::size_t>(hi) * 256 + static_cast<std::size_t>(lo);
+    if (hi < 0 || lo < 0 || index >= runs.size()) {
+      out.append(text.substr(i, m + kRunMarker.size() - i));
+      i = m + kRunMarker.size();
+      continue;
+    }
+    out.append(text.substr(i, m - i));
+    out.append(runs[index]);
+    i = m + kRunPlaceholderBytes;
+  }
+  out.append(text.substr(i));
+  return out;
+}
+
+}  // namespace
+
+Dom::Dom(std::string_view html, std::vector<std::string_view> runs)
+    : arena_(std::make_unique<GumboArena>()) {
   GumboOptions options = kGumboDefaultOptions;
   options.allocator = &GumboArena::Allocate;
   options.deallocator = &GumboArena::Deallocate;
@@ -145,6 +180,10 @@ Dom::Dom(std::string_view html) : arena_(std::make_unique<GumboArena>()) {
     if (g->type == GUMBO_NODE_TEXT || g->type == GUMBO_NODE_WHITESPACE ||
         g->type == GUMBO_NODE_CDATA) {
       n.is_text = true;
+      n.text = g->v.text.text;
+      if (!runs.empty() && n.text.find(kRunMarker) != std::string_view::npos) {
+        n.text = restored_.emplace_back(RestoreRuns(n.text, runs));
+      }
       nodes_.push_back(n);
       continue;
     }
@@ -209,7 +248,7 @@ std::string Dom::Text(int i, bool skip_removed, std::size_t max_bytes) const {
       continue;
     }
     if (n.is_text) {
-      raw += n.g->v.text.text;
+      raw += n.text;
     } else if (n.tag == GUMBO_TAG_SCRIPT || n.tag == GUMBO_TAG_STYLE ||
                n.tag == GUMBO_TAG_TEMPLATE) {
       j = n.end;

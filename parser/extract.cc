@@ -717,8 +717,9 @@ Article ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
   parser_internal::Decoded dec = parser_internal::DecodeToUtf8(bytes, options.content_type);
   a.charset = dec.charset;
   a.url = NormalizeUrl(options.url);
-  std::string bounded = parser_internal::BoundHtml(dec.utf8);
-  Dom dom(bounded);
+  std::vector<std::string_view> runs;  // views into dec.utf8, which outlives dom
+  std::string bounded = parser_internal::BoundHtml(dec.utf8, {}, &runs);
+  Dom dom(bounded, std::move(runs));
   PageScan scan = Scan(dom);
 
   std::string base = a.url;

@@ -5,6 +5,7 @@
 #include <gumbo.h>
 
 #include <cstddef>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,7 +37,25 @@ struct PrepassLimits {
 // Rewrites HTML so that Gumbo's cost is bounded: drops comments and the
 // content of <script> (except JSON-LD) and <style>, caps nesting depth, tag
 // count, tag length and total size. Linear time.
-std::string BoundHtml(std::string_view html, const PrepassLimits& limits = {});
+//
+// With `runs`, long runs of plain text between tags are also handed to Gumbo
+// as a short placeholder (kRunMarker and two characters giving the run's
+// index in `runs`), and Dom puts the text back. Gumbo spends a third of its
+// time on text, one character token at a time; the tree it builds does not
+// depend on which characters a run holds, only on whether they are
+// whitespace, NUL, CR or '&', and a run is cut at each of those: it starts
+// and ends with a character that is not whitespace and holds only characters
+// Gumbo passes through unchanged. (The exception, a frameset, where Gumbo
+// keeps the spaces of a run and drops its other characters, gets no
+// placeholders after its start tag.) The views point into `html`. No run is
+// made when `html` writes kRunMarker itself (or as a character reference).
+std::string BoundHtml(std::string_view html, const PrepassLimits& limits = {},
+                      std::vector<std::string_view>* runs = nullptr);
+
+// U+F8FF, a private-use character, in UTF-8. The two characters after it are
+// U+E100 + the high and the low byte of the run's index.
+inline constexpr std::string_view kRunMarker = "\xEF\xA3\xBF";
+inline constexpr std::size_t kRunPlaceholderBytes = 9;
 
 // ---- DOM (dom.cc) ----------------------------------------------------------
 
@@ -48,7 +67,8 @@ struct Node {
   int depth = 0;
   GumboTag tag = GUMBO_TAG_UNKNOWN;  // GUMBO_TAG_UNKNOWN for text nodes too
   bool is_text = false;
-  bool removed = false;  // boilerplate: the subtree does not count as content
+  bool removed = false;   // boilerplate: the subtree does not count as content
+  std::string_view text;  // a text node's text (Dom::NodeText)
 };
 
 // Memory for one Gumbo parse, released at once (see dom.cc).
@@ -56,7 +76,9 @@ class GumboArena;
 
 class Dom {
  public:
-  explicit Dom(std::string_view html);
+  // `runs`: the text runs BoundHtml replaced by placeholders in `html`; they
+  // must outlive the Dom.
+  explicit Dom(std::string_view html, std::vector<std::string_view> runs = {});
   ~Dom();
   Dom(const Dom&) = delete;
   Dom& operator=(const Dom&) = delete;
@@ -67,6 +89,8 @@ class Dom {
   Node& operator[](int i) { return nodes_[static_cast<std::size_t>(i)]; }
   int size() const { return static_cast<int>(nodes_.size()); }
 
+  // The text of text node i (with BoundHtml's runs put back).
+  std::string_view NodeText(int i) const { return nodes_[static_cast<std::size_t>(i)].text; }
   // Attribute value, "" when absent.
   std::string_view Attr(int i, const char* name) const;
   bool HasAttr(int i, const char* name) const;
@@ -83,6 +107,7 @@ class Dom {
   std::unique_ptr<GumboArena> arena_;  // owns everything output_ points to
   GumboOutput* output_ = nullptr;
   std::vector<Node> nodes_;
+  std::deque<std::string> restored_;  // texts of nodes that held placeholders (stable)
 };
 
 // Phrasing (inline) elements: they do not break a paragraph.

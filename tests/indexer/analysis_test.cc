@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "indexer/analysis_internal.h"
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
 
@@ -61,6 +62,25 @@ TEST(FoldDiacriticsTest, RemovesWhatUsersTypeWithout) {
       {"", ""},
   };
   for (const auto& [in, want] : cases) EXPECT_EQ(FoldDiacritics(in), want) << in;
+}
+
+// ForEachWord decides ASCII, Latin and Cyrillic letters inline; every code
+// point must still split or join words as IsWordChar says.
+TEST(ForEachWordTest, SplitsWhereIsWordCharSays) {
+  for (char32_t c = 1; c < 0x3000; ++c) {
+    if (c == '.' || c == ',' || (c >= 0xD800 && c <= 0xDFFF)) continue;
+    std::string text = "a";
+    internal::AppendUtf8(c, &text);
+    text += "b";
+    std::vector<std::string> words;
+    internal::ForEachWord(text, [&](std::string_view w) { words.emplace_back(w); });
+    if (internal::IsWordChar(c)) {
+      EXPECT_EQ(words, std::vector<std::string>{text}) << std::hex << static_cast<unsigned>(c);
+    } else {
+      EXPECT_EQ(words, (std::vector<std::string>{"a", "b"}))
+          << std::hex << static_cast<unsigned>(c);
+    }
+  }
 }
 
 TEST(TransliterateTest, BgnStyleFoldedToAscii) {
