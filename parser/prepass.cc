@@ -11,6 +11,7 @@
 // and in an article page that was a third of its work.
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -30,19 +31,34 @@ char Lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-bool OneOf(std::string_view name, std::initializer_list<std::string_view> list) {
-  return std::find(list.begin(), list.end(), name) != list.end();
+// A tag name of up to 8 bytes as one integer (0 for a longer one), so that
+// the lists below compare integers, not strings, once per tag.
+constexpr std::uint64_t Pack(std::string_view name) {
+  if (name.empty() || name.size() > 8) return 0;
+  std::uint64_t v = 0;
+  for (char c : name) v = (v << 8) | static_cast<unsigned char>(c);
+  return v;
 }
 
 // Elements that never have content or whose end tag may be omitted: they do
 // not count towards the nesting depth.
 bool IsUncounted(std::string_view n) {
-  return OneOf(n, {"area",    "base",     "br",      "col",   "embed",  "hr",      "img",
-                   "input",   "link",     "meta",    "param", "source", "track",   "wbr",
-                   "keygen",  "p",        "li",      "dt",    "dd",     "option",  "optgroup",
-                   "tr",      "td",       "th",      "tbody", "thead",  "tfoot",   "colgroup",
-                   "caption", "rb",       "rt",      "rp",    "rtc",    "html",    "head",
-                   "body",    "basefont", "bgsound", "frame", "image",  "menuitem"});
+  static constexpr std::uint64_t kNames[] = {
+      Pack("area"),  Pack("base"),   Pack("br"),       Pack("col"),      Pack("embed"),
+      Pack("hr"),    Pack("img"),    Pack("input"),    Pack("link"),     Pack("meta"),
+      Pack("param"), Pack("source"), Pack("track"),    Pack("wbr"),      Pack("keygen"),
+      Pack("p"),     Pack("li"),     Pack("dt"),       Pack("dd"),       Pack("option"),
+      Pack("optgroup"), Pack("tr"),  Pack("td"),       Pack("th"),       Pack("tbody"),
+      Pack("thead"), Pack("tfoot"),  Pack("colgroup"), Pack("caption"),  Pack("rb"),
+      Pack("rt"),    Pack("rp"),     Pack("rtc"),      Pack("html"),     Pack("head"),
+      Pack("body"),  Pack("basefont"), Pack("bgsound"), Pack("frame"),   Pack("image"),
+      Pack("menuitem")};
+  const std::uint64_t v = Pack(n);
+  if (v == 0) return false;
+  for (std::uint64_t k : kNames) {
+    if (k == v) return true;
+  }
+  return false;
 }
 
 // Position of "</name" (case-insensitive) at or after `from`, npos if none.
@@ -136,6 +152,17 @@ void AppendText(std::string_view chunk, std::string* out, std::vector<std::strin
   };
   std::size_t i = 0;
   while (i < chunk.size()) {
+    // Eight printable ASCII characters but '&' and DEL at a time.
+    while (i + 8 <= chunk.size()) {
+      std::uint64_t w;
+      std::memcpy(&w, chunk.data() + i, 8);
+      constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+      const std::uint64_t amp = w ^ (kOnes * '&');
+      const std::uint64_t special = ((w - kOnes * 0x20) | (amp - kOnes) | (w + kOnes)) & ~w & kHigh;
+      if ((w & kHigh) != 0 || special != 0) break;
+      i += 8;
+    }
+    if (i >= chunk.size()) break;
     std::size_t len = PassThroughLength(chunk, i);
     if (len == 0) {
       flush(i);
