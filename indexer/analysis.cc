@@ -679,6 +679,17 @@ std::string FeminineSurnameNominative(const std::string& cf) {
   return "";
 }
 
+// Whether a lower-case ASCII word may be an Azerbaijani name typed without
+// its capital ("ceyhun", "xankendi"), whose English spelling
+// (RomanizeAzerbaijani) is worth looking for too. Short words and words
+// with "qu" are left alone: their romanised forms are English words of their
+// own (car -> jar, quest -> guest, quilt -> guilt).
+bool LooksLikeALowercaseName(std::string_view cf) {
+  if (cf.size() < 5 || !internal::IsAllAscii(cf) || cf.find("qu") != std::string_view::npos)
+    return false;
+  return cf.find_first_of("cxq") != std::string_view::npos;
+}
+
 void AppendTextChunk(std::string_view chunk, std::string_view lang, bool phrase, std::string* out) {
   std::vector<Piece> pieces = SplitChunk(chunk);
   int words = 0;
@@ -693,7 +704,10 @@ void AppendTextChunk(std::string_view chunk, std::string_view lang, bool phrase,
     bool wildcard =
         k + 1 < pieces.size() && !pieces[k + 1].text.empty() && pieces[k + 1].text[0] == '*';
     if (wildcard) {
-      *out += cf;
+      // Folded like a word in a phrase: every word's folded form is in the
+      // index, so "Istanbul*" (ıstanbul* in az), "isiq*" and "объё*" expand
+      // over the same words as the words they begin.
+      *out += FoldDiacritics(cf);
     } else if (phrase || words > 1 || piece.text.size() > internal::kMaxWordBytes) {
       *out += FoldDiacritics(cf);
     } else {
@@ -720,11 +734,12 @@ void AppendTextChunk(std::string_view chunk, std::string_view lang, bool phrase,
           add(TransliterateToLatin(nominative));
         }
       } else if (std::isupper(static_cast<unsigned char>(piece.text[0])) ||
-                 cf.find_first_of("\xC3\xC4\xC5\xC9") != std::string::npos) {
-        // A name (capitalised), or a word with Azerbaijani letters (ç ö ü
-        // ğ ı ş ə lead with these bytes), also as English texts spell it:
-        // Ceyhun finds Jeyhun, Qarabağ finds Garabagh. (az texts index this
-        // form too: Jeyhun finds Ceyhun.)
+                 cf.find_first_of("\xC3\xC4\xC5\xC9") != std::string::npos ||
+                 LooksLikeALowercaseName(cf)) {
+        // A name (capitalised, or typed in lower case), or a word with
+        // Azerbaijani letters (ç ö ü ğ ı ş ə lead with these bytes), also as
+        // English texts spell it: Ceyhun and ceyhun find Jeyhun, Qarabağ
+        // finds Garabagh. (az texts index this form too: Jeyhun finds Ceyhun.)
         add(RomanizeAzerbaijani(cf));
       }
       if (variants.size() == 1) {

@@ -148,7 +148,9 @@ fi
 config=config/demo.toml
 if ((port_base != 18080)); then
   config=$work/demo.toml
-  sed -E "s/127\.0\.0\.1:1808([1-4])/127.0.0.1:$((port_base / 10))\1/g" config/demo.toml >"$config"
+  # Both spellings: 127.0.0.1 in URLs and 127\.0\.0\.1 in the patterns.
+  sed -E 's/(127(\\)?\.0(\\)?\.0(\\)?\.1:)1808([1-4])/\1'"$((port_base / 10))"'\5/g' \
+    config/demo.toml >"$config"
 fi
 
 say "Serving the fixture sites on 127.0.0.1 (mfa :$((port_base + 1)), republisher :$((port_base + 2)), mid :$((port_base + 3)))"

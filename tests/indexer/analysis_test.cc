@@ -285,6 +285,21 @@ TEST_F(RetrievalTest, AWomansSurnameInAnotherCaseFindsItsLatinSpelling) {
 // English texts spell Azerbaijani names their own way (Jeyhun, Aliyev,
 // Garabagh, Ganja); az texts index that spelling too, and a query also
 // searches it.
+// A wildcard expands over the words its folded prefix begins, as a plain
+// word matches without its diacritics and capitals.
+TEST_F(RetrievalTest, WildcardsFoldCaseAndDiacritics) {
+  for (const char* q : {"Istanbul*", "istanbul*", "İstanbul*", "ISTANBUL*", "ıstanbul*"}) {
+    auto hits = Search(q, "az");
+    EXPECT_TRUE(Has(hits, "https://a.example/az/3")) << q;
+  }
+  for (const char* q : {"Isiq*", "isiq*", "IŞIQ*", "ışıq*"}) {
+    EXPECT_TRUE(Has(Search(q, "az"), "https://a.example/az/1")) << q;
+  }
+  for (const char* q : {"ёлк*", "елк*", "Ёлка*"}) {
+    EXPECT_TRUE(Has(Search(q, "ru"), "https://a.example/ru/1")) << q;
+  }
+}
+
 TEST_F(RetrievalTest, AzerbaijaniNamesFindTheirEnglishSpelling) {
   Add("https://a.example/az/6", "az", "Görüş",
       "Ceyhun Bayramov Qarabağ və Gəncə barədə danışdı. Prezident İlham Əliyevin çıxışı.");
@@ -299,9 +314,16 @@ TEST_F(RetrievalTest, AzerbaijaniNamesFindTheirEnglishSpelling) {
         Case{"Aliyev", "https://a.example/az/6"}, Case{"Ganja", "https://a.example/az/6"},
         Case{"Ceyhun", "https://a.example/en/4"}, Case{"Qarabağ", "https://a.example/en/4"},
         Case{"Əliyev", "https://a.example/en/4"}, Case{"Ceyhun Bayramov", "https://a.example/en/4"},
-        Case{"Jeyhun Bayramov", "https://a.example/az/6"}}) {
+        Case{"Jeyhun Bayramov", "https://a.example/az/6"},
+        // Typed in lower case, a name still finds its English spelling.
+        Case{"ceyhun", "https://a.example/en/4"}, Case{"ceyhun bayramov", "https://a.example/en/4"},
+        Case{"jeyhun", "https://a.example/az/6"}, Case{"qarabağ", "https://a.example/en/4"}}) {
     EXPECT_TRUE(Has(Search(c.query), c.url)) << c.query;
   }
+  // Short English words are not romanised into others (car is not jar).
+  Add("https://a.example/en/5", "en", "Jar", "A jar of honey and a guest.");
+  EXPECT_FALSE(Has(Search("car"), "https://a.example/en/5"));
+  EXPECT_FALSE(Has(Search("quest"), "https://a.example/en/5"));
   // The exact spelling still ranks first.
   auto hits = Search("Ceyhun");
   ASSERT_FALSE(hits.empty());
