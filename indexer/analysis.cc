@@ -572,8 +572,11 @@ void internal::IndexFoldedText(Xapian::TermGenerator& generator, std::string_vie
       if (!f.stem_folded.empty()) doc.add_term(stem_term(f.stem_folded), units.other);
     }
     if (!f.latin.empty() && (names == nullptr || names->count(word) != 0)) {
+      // With positions: a phrase of English spellings ("Jeyhun Bayramov")
+      // matches the az text, and Xapian takes a term without positions as
+      // standing before the first word, which made phrases match falsely.
       term.assign(p).append(f.latin);
-      doc.add_term(term, units.other);
+      doc.add_posting(term, pos, units.other);
       doc.add_term(stem_term(f.stem_latin), units.other);
     }
   });

@@ -20,7 +20,7 @@ namespace pressarc {
 namespace {
 
 // Bumped when analysis changes, so that unchanged articles are re-indexed.
-constexpr std::string_view kAnalysisVersion = "pressarc-analysis-1";
+constexpr std::string_view kAnalysisVersion = "pressarc-analysis-2";
 constexpr std::size_t kMaxTermBytes = 240;
 constexpr std::size_t kSampleBytes = 512;
 
