@@ -652,6 +652,10 @@ std::vector<Piece> SplitChunk(std::string_view chunk) {
     if (internal::IsWordChar(c) || join_digit) {
       if (pieces.empty() || !pieces.back().word) pieces.push_back({"", true});
       pieces.back().text.append(chunk.substr(at, i - at));
+    } else if ((c == '\'' || c == 0x2019) && !pieces.empty() && pieces.back().word &&
+               internal::IsPossessiveS(chunk, i)) {
+      ++i;  // "Lavrov's" is lavrov, as in documents (ForEachWord)
+      c = 's';
     } else {
       if (pieces.empty() || pieces.back().word) pieces.push_back({"", false});
       if (IsApostrophe(c)) {

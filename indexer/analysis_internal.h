@@ -27,7 +27,8 @@ bool IsAllAscii(std::string_view s);
 
 // Splits case-folded text into words (the same rules for documents and
 // queries): runs of word characters; '.' or ',' between two digits joins;
-// apostrophes split. Words longer than kMaxWordBytes are skipped.
+// apostrophes split, and an English possessive "'s" is dropped ("Lavrov's"
+// is "lavrov"). Words longer than kMaxWordBytes are skipped.
 inline constexpr std::size_t kMaxWordBytes = 64;
 template <typename F>
 void ForEachWord(std::string_view text, F&& f);
@@ -78,6 +79,14 @@ void IndexFoldedText(Xapian::TermGenerator& generator, std::string_view folded,
 // "az", "en", "ru" or "" (anything else).
 std::string_view LanguageBucket(std::string_view lang);
 
+// Whether text[i] is the "s" of an English possessive "'s": an s (or S)
+// that no word character follows.
+inline bool IsPossessiveS(std::string_view text, std::size_t i) {
+  if (i >= text.size() || (text[i] != 's' && text[i] != 'S')) return false;
+  std::size_t j = i + 1;
+  return j >= text.size() || !IsWordChar(DecodeUtf8(text, &j));
+}
+
 // ---- template implementation ----
 template <typename F>
 void ForEachWord(std::string_view text, F&& f) {
@@ -123,6 +132,11 @@ void ForEachWord(std::string_view text, F&& f) {
     } else if ((c == '.' || c == ',') && start != std::string::npos && prev >= '0' && prev <= '9' &&
                i < n && text[i] >= '0' && text[i] <= '9') {
       // a digit separator inside a number: keep going
+    } else if ((c == '\'' || c == 0x2019) && start != std::string::npos && IsPossessiveS(text, i)) {
+      // "Lavrov's", "Azerbaijan’s": the word, without the 's.
+      flush(at);
+      ++i;
+      c = 's';
     } else {
       flush(at);
     }

@@ -5,15 +5,16 @@
 //  1. NFC, then case folding that is Turkic-aware for "az"/"tr" text (I→ı,
 //     İ→i) and plain elsewhere (I→i, İ→i, never the two-code-point "i̇").
 //  2. Words are runs of letters, digits, marks and connector punctuation (as
-//     Xapian's own tokenizer); apostrophes split words ("Bayramov's" → two
-//     words), so documents and queries agree.
+//     Xapian's own tokenizer); apostrophes split words, and an English
+//     possessive 's is dropped ("Bayramov's" → bayramov), in documents and
+//     queries alike.
 //  3. Each word gives, at the same position:
 //       - the exact (case-folded) term, wdf 2;
 //       - the diacritic-folded term (ə→e, ı→i, ş→s, ç→c, ğ→g, ö→o, ü→u, ё→е,
 //         other Latin accents) when it differs, wdf 1 — so `Azerbaycan` finds
 //         `Azərbaycan` and an exact match ranks above a folded one;
-//       - for Cyrillic words, the Latin transliteration (BGN-style, folded),
-//         wdf 1, without position — so `Lavrov` finds `Лавров`;
+//       - for Cyrillic names, the Latin transliteration (BGN-style, folded),
+//         wdf 1 — so `Lavrov` finds `Лавров`;
 //       - "Z" + stem of each of those forms (StemmerFor(document language)).
 //     Titles are indexed twice: with prefix "S" and in the body space.
 //  4. Stemmers are script-aware: Cyrillic words always get Snowball Russian;
