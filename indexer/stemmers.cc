@@ -270,6 +270,22 @@ bool IsProtectedWord(std::string_view w) {
   return false;
 }
 
+// Places whose name ends like a suffix or in a vowel, and would otherwise
+// share a stem with a common word: Gəncə (the city) and gənc (young), Ağsu
+// and ağ (white). Their own inflected forms keep the whole name as stem
+// (Gəncədə → gəncə). Also as typed without diacritics. The price: the dative
+// of gənc, "gəncə" (to the young one), is taken for the city.
+bool IsProtectedName(const U32& w, std::size_t len) {
+  static const char32_t* const kNames[] = {U"gəncə", U"gence", U"ağsu",   U"agsu",   U"bərdə",
+                                           U"berde", U"şəki",  U"seki",   U"qəbələ", U"qebele",
+                                           U"şuşa",  U"susa",  U"şamaxı", U"samaxi", U"astara"};
+  const std::u32string_view head(w.data(), len);
+  for (const char32_t* name : kNames) {
+    if (head == name) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string StemAzerbaijani(std::string_view word) {
@@ -284,14 +300,20 @@ std::string StemAzerbaijani(std::string_view word) {
   // Layers right to left; repeated (at most 3 rounds) so that a stem that
   // ends like a suffix (nümayən-də, nümayəndə-si) is cut the same way in
   // every form.
-  for (int round = 0; round < 3; ++round) {
+  bool name = IsProtectedName(w, len);
+  for (int round = 0; round < 3 && !name; ++round) {
     std::size_t before = len;
     Strip(w, &len, kCopula);
+    if ((name = IsProtectedName(w, len))) break;
     Strip(w, &len, kCase);
+    if ((name = IsProtectedName(w, len))) break;
     Strip(w, &len, kPossessive);
+    if ((name = IsProtectedName(w, len))) break;
     Strip(w, &len, kPlural);
+    if ((name = IsProtectedName(w, len))) break;
     if (len == before) break;
   }
+  if (name) return ToUtf8(w.substr(0, len));
   U32 stem = w.substr(0, len);
   // Stems end in q/k, never in the soft ğ/y they take before a vowel:
   // torpağ-ı → torpaq, Qarabağ → qarabaq, nazirliy-i → nazirlik.

@@ -49,7 +49,13 @@ const std::vector<StemGroup>& Groups() {
        {"kitab", "kitabı", "kitabın", "kitaba", "kitabda", "kitabdan", "kitablar", "kitabların",
         "kitablarda", "kitablarımız", "kitabımız"}},
       {"bak", {"bakı", "bakının", "bakıya", "bakıda", "bakıdan", "bakını", "bakıdakı"}},
-      {"gənc", {"gəncə", "gəncənin", "gəncəyə", "gəncədə", "gəncədən"}},
+      // A city whose name ends like a dative keeps it (Gəncə is not gənc,
+      // "young"); and the adjective's own forms.
+      {"gəncə", {"gəncə", "gəncənin", "gəncəyə", "gəncədə", "gəncədən", "gəncədəki"}},
+      {"gence", {"gence", "gencenin", "genceye", "gencede"}},
+      {"gənc", {"gənc", "gəncin", "gənclər", "gəncləri", "gənclərin", "gənclərə"}},
+      {"ağsu", {"ağsu", "ağsuda", "ağsunun"}},
+      {"bərdə", {"bərdə", "bərdədə", "bərdənin"}},
       // q→ğ before a vowel.
       {"torpaq",
        {"torpaq", "torpağı", "torpağın", "torpağa", "torpaqda", "torpaqlar", "torpaqlarımızı",
