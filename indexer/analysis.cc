@@ -438,6 +438,17 @@ std::string RomanizeAzerbaijani(std::string_view word) {
   return out;
 }
 
+std::string internal::OtherLatinSpelling(std::string_view latin) {
+  std::string out;
+  out.reserve(latin.size());
+  for (std::size_t i = 0; i < latin.size(); ++i) {
+    if (latin[i] == 'k' && i + 1 < latin.size() && latin[i + 1] == 'h') continue;  // kh → h
+    out += latin[i];
+  }
+  if (out.size() > 4 && out.ends_with("iya")) out.replace(out.size() - 3, 3, "ia");
+  return out == latin ? std::string() : out;
+}
+
 // ---- per-thread analysis caches ------------------------------------------------
 
 namespace internal {
@@ -501,6 +512,10 @@ const WordForms& FormsFor(std::string_view word, std::string_view lang) {
     if (f.stem_folded == f.stem) f.stem_folded.clear();
   }
   if (!f.latin.empty()) f.stem_latin = stem(f.latin);
+  if (HasCyrillic(word)) {
+    f.latin_alt = internal::OtherLatinSpelling(f.latin);
+    if (!f.latin_alt.empty()) f.stem_latin_alt = stem(f.latin_alt);
+  }
   return map.emplace(std::move(key), std::move(f)).first->second;
 }
 
@@ -577,6 +592,11 @@ void internal::IndexFoldedText(Xapian::TermGenerator& generator, std::string_vie
       // standing before the first word, which made phrases match falsely.
       term.assign(p).append(f.latin);
       doc.add_posting(term, pos, units.other);
+      if (!f.latin_alt.empty()) {
+        term.assign(p).append(f.latin_alt);
+        doc.add_posting(term, pos, units.other);
+        doc.add_term(stem_term(f.stem_latin_alt), units.other);
+      }
       doc.add_term(stem_term(f.stem_latin), units.other);
     }
   });
@@ -733,7 +753,9 @@ void AppendTextChunk(std::string_view chunk, std::string_view lang, bool phrase,
         // inflected name then finds its Latin spelling in az and en texts,
         // whose stemmers do not know Russian endings.
         std::string bare = internal::ThreadStemmer("ru")(latin);
+        std::string other = internal::OtherLatinSpelling(latin);  // Ильхам finds Ilham
         add(std::move(latin));
+        add(std::move(other));
         add(std::move(bare));
         // A woman's surname in another case finds its nominative, as
         // Latin texts spell it: Захаровой, Захарову -> zakharova.

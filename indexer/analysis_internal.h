@@ -41,7 +41,15 @@ struct WordForms {
   std::string stem;         // stem of the word
   std::string stem_folded;  // stem of folded ("" when none or same as stem)
   std::string stem_latin;   // stem of latin ("" when none)
+  std::string latin_alt;    // OtherLatinSpelling(latin) of a Cyrillic word ("" when the same)
+  std::string stem_latin_alt;
 };
+
+// The other way names written in Cyrillic are spelled in Latin letters
+// besides BGN's: х as h where the name is not Russian (Ильхам is Ilham,
+// Рахман is Rahman, as az and en texts write them) and a final -iya as -ia
+// (Мария is Maria); "" when that is the BGN spelling itself.
+std::string OtherLatinSpelling(std::string_view latin);
 const WordForms& FormsFor(std::string_view word, std::string_view lang);
 
 // Per-thread stemmer for a language bucket ("az", "en", "ru", "").

@@ -129,7 +129,7 @@ TEST(PrepareQueryTextTest, RewritesWordsAndKeepsSyntax) {
       {"Лавров", "ru", "(лавров OR lavrov)"},
       {"Ёлка", "ru", "(ёлка OR елка OR yelka OR yelk)"},
       {"Лавровым", "", "(лавровым OR lavrovym OR lavrov)"},
-      {"Захаровой", "", "(захаровой OR zakharovoy OR zakharov OR zakharova)"},
+      {"Захаровой", "", "(захаровой OR zakharovoy OR zaharovoy OR zakharov OR zakharova)"},
       {"\"Azərbaycan Respublikası\"", "az", "\"azerbaycan respublikasi\""},
       {"nazir* AND NOT Bakı", "az", "nazir* AND NOT (bakı OR baki)"},
       {"-Bakı +Gəncə", "az", "-(bakı OR baki) +(gəncə OR gence OR ganja)"},
@@ -310,6 +310,22 @@ TEST_F(RetrievalTest, WildcardsFoldCaseAndDiacritics) {
   for (const char* q : {"ёлк*", "елк*", "Ёлка*"}) {
     EXPECT_TRUE(Has(Search(q, "ru"), "https://a.example/ru/1")) << q;
   }
+}
+
+// Azerbaijani and other non-Russian names in Russian texts: х is h and a
+// final -ия is -ia in the Latin spellings that az and en texts use.
+TEST_F(RetrievalTest, CyrillicNamesFindTheirOtherLatinSpelling) {
+  Add("https://a.example/ru/5", "ru", "Встреча", "Ильхам Алиев принял Марию Захарову и Рахмана.");
+  Add("https://a.example/en/7", "en", "Meeting", "Ilham Aliyev received Maria Zakharova.");
+  for (const char* q : {"Ilham", "Ilham Aliyev", "\"Ilham Aliyev\"", "Rahman", "ilham"}) {
+    EXPECT_TRUE(Has(Search(q), "https://a.example/ru/5")) << q;
+  }
+  for (const char* q : {"Ильхам", "Ильхам Алиев", "Мария", "Мария Захарова"}) {
+    EXPECT_TRUE(Has(Search(q), "https://a.example/en/7")) << q;
+  }
+  EXPECT_EQ(internal::OtherLatinSpelling("ilkham"), "ilham");
+  EXPECT_EQ(internal::OtherLatinSpelling("mariya"), "maria");
+  EXPECT_EQ(internal::OtherLatinSpelling("lavrov"), "");
 }
 
 // An English possessive is the word itself, in documents and queries:
