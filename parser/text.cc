@@ -7,18 +7,23 @@
 namespace pressarc::parser_internal {
 
 std::string CollapseSpace(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
+  // The output is never longer than the input: written through a pointer,
+  // not a byte at a time through push_back.
+  std::string out(s.size(), '\0');
+  char* dst = out.data();
+  char* const begin = dst;
   bool space = false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    unsigned char c = p[i];
     bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
     std::size_t skip = 0;
-    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0) {
+    if (c == 0xC2 && i + 1 < n && p[i + 1] == 0xA0) {
       ws = true;  // NBSP
       skip = 1;
-    } else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80) {
-      unsigned char c2 = static_cast<unsigned char>(s[i + 2]);
+    } else if (c == 0xE2 && i + 2 < n && p[i + 1] == 0x80) {
+      unsigned char c2 = p[i + 2];
       if ((c2 >= 0x80 && c2 <= 0x8B) || c2 == 0xAF || c2 == 0xA8 || c2 == 0xA9) {
         ws = c2 != 0x8B;  // zero-width space: drop without a space
         skip = 2;
@@ -27,8 +32,7 @@ std::string CollapseSpace(std::string_view s) {
           continue;
         }
       }
-    } else if (c == 0xEF && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xBB &&
-               static_cast<unsigned char>(s[i + 2]) == 0xBF) {
+    } else if (c == 0xEF && i + 2 < n && p[i + 1] == 0xBB && p[i + 2] == 0xBF) {
       i += 2;  // stray BOM / ZWNBSP
       continue;
     }
@@ -37,10 +41,11 @@ std::string CollapseSpace(std::string_view s) {
       i += skip;
       continue;
     }
-    if (space && !out.empty()) out += ' ';
+    if (space && dst != begin) *dst++ = ' ';
     space = false;
-    out += static_cast<char>(c);
+    *dst++ = static_cast<char>(c);
   }
+  out.resize(static_cast<std::size_t>(dst - begin));
   return out;
 }
 
