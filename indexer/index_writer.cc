@@ -292,15 +292,32 @@ class XapianIndexWriter : public IndexWriter {
     return false;
   }
 
-  Status Commit() override {
-    try {
-      for (auto& shard : shards_) {
-        std::lock_guard<std::mutex> lock(shard->mu);
-        shard->db.commit();
-        shard->pending = 0;
+  Status Commit() override { return CommitShards(); }
+
+  // Commits every shard, each on a thread of its own when there are several.
+  Status CommitShards() {
+    std::vector<std::string> errors(shards_.size());
+    auto commit = [&](std::size_t k) {
+      Shard& shard = *shards_[k];
+      std::lock_guard<std::mutex> lock(shard.mu);
+      try {
+        shard.db.commit();
+        shard.pending = 0;
+      } catch (const Xapian::Error& e) {
+        errors[k] = e.get_description();
+      } catch (const std::exception& e) {
+        errors[k] = e.what();
       }
-    } catch (const Xapian::Error& e) {
-      return Status::Runtime("committing the index: " + e.get_description());
+    };
+    if (shards_.size() == 1) {
+      commit(0);
+    } else {
+      std::vector<std::thread> threads;
+      for (std::size_t k = 0; k < shards_.size(); ++k) threads.emplace_back(commit, k);
+      for (auto& t : threads) t.join();
+    }
+    for (const auto& e : errors) {
+      if (!e.empty()) return Status::Runtime("committing the index: " + e);
     }
     return Status::Ok();
   }
@@ -309,9 +326,11 @@ class XapianIndexWriter : public IndexWriter {
     if (!is_new_) return Commit();
     if (!open_) return Status::Runtime("this index generation was already published");
     try {
+      // The shards' last batches are flushed side by side: one after the
+      // other they were a tenth of a reindex's time.
+      if (Status s = CommitShards(); !s.ok()) return s;
       Xapian::doccount expected = 0;
       for (auto& shard : shards_) {
-        shard->db.commit();
         expected += shard->db.get_doccount();
         shard->db.close();
       }
