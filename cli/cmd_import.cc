@@ -10,7 +10,10 @@
 // file's modification time. Bad records are reported on stderr, counted and
 // skipped; a WARC file whose first record cannot be read is not copied at
 // all (it is not a WARC, and reindex would stumble on it every time). Only
-// pages of kind `article` are indexed.
+// pages of kind `article` are indexed. Source: --source, else the record's
+// Pressarc-Source field, else the configured source covering the URL, else
+// the host; an HTML file's record carries --source (or the configured
+// source's name) so that reindex gives the same.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -369,7 +372,14 @@ class Importer {
     struct stat st {};
     std::time_t mtime = ::stat(file.c_str(), &st) == 0 ? st.st_mtime : std::time(nullptr);
     std::string date = IsoUtc(mtime);
-    auto loc = html_writer_->WriteResource(url, date, "text/html", *body);
+    // The archive keeps the source chosen now (the flag, else the configured
+    // source covering the URL), so that reindex gives the same; a page that
+    // only got its host as a name keeps no field and is judged again then.
+    std::string source = flags_.source;
+    if (source.empty()) {
+      if (const SourceConfig* s = SourceForUrl(config_, url)) source = s->name;
+    }
+    auto loc = html_writer_->WriteResource(url, date, "text/html", *body, source);
     if (!loc.ok()) {
       ReportBad(file + ": " + loc.status().message());
       ++summary->errors;
@@ -382,6 +392,7 @@ class Importer {
                        {"WARC-Target-URI", url},
                        {"WARC-Date", date},
                        {"Content-Type", "text/html"}};
+    if (!source.empty()) record->headers.emplace_back(kSourceField, source);
     record->block = std::move(body.value());
     record->location = *loc;
     bulk->Push(MakeTask(config_, flags_.source, record, fs::path(loc->file).filename().string()));
@@ -446,9 +457,12 @@ void RegisterImport(CLI::App& app, CommandContext& ctx, CommandRun* run) {
       "or not) or plain HTML files to the archive and the index");
   AddCommonOptions(sub, &ctx.common);
   auto flags = std::make_shared<ImportFlags>();
-  sub->add_option("--source", flags->source,
-                  "Source name for everything imported (default: the configured source whose URLs "
-                  "match, else the host; 'local' for file:// pages)");
+  sub->add_option(
+      "--source", flags->source,
+      "Source name for everything imported (default: the name a pressarc WARC record "
+      "carries, else the configured source whose URLs match, else the host; 'local' "
+      "for file:// pages). Recorded with each HTML file archived, so reindex keeps it; "
+      "WARC files are kept verbatim, so reindex names their records by the other rules");
   sub->add_flag("--json", flags->json,
                 "Print the summary as one JSON object {files, records, articles, indexed, "
                 "skipped, errors}");

@@ -3,6 +3,10 @@
 // index generation — parsing on every core, writing on one thread, keeping
 // the newest version of each canonical URL (by WARC-Date) — then checks it
 // and swaps it in atomically. On any failure the live index stays as it was.
+// A document's source is the name its record carries (Pressarc-Source,
+// written by crawl and import), else the configured source covering its
+// URL, else its host: the config never relabels what the archive names
+// (docs/operations.md#source-names).
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -160,6 +164,9 @@ void RegisterReindex(CLI::App& app, CommandContext& ctx, CommandRun* run) {
   sub->footer(
       "Searches running meanwhile keep working: they see the old index until the swap, then the "
       "new one. If reindex fails or is killed, the live index is unchanged; a rerun cleans up.\n"
+      "Source names: a page's source is the name recorded with it in the archive (by the crawl "
+      "or import that archived it), else the configured source whose URLs cover it, else its "
+      "host; so a reindex without the config, or with another, keeps the names.\n"
       "Exit codes: 0 success; 1 runtime failure; 2 usage or config error; 75 another job holds "
       "the lock.");
   sub->callback(

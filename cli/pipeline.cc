@@ -67,13 +67,17 @@ std::optional<Article> ArticleFromRecord(const Config& config, const WarcRecord&
     return std::nullopt;
   }
   if (!LooksLikeHtml(content_type, body)) return std::nullopt;
-  const SourceConfig* source =
-      source_name.empty() ? SourceForUrl(config, url) : config.FindSource(source_name);
+  // The name: forced, else the one the archive recorded, else the configured
+  // source covering the URL, else the host. The hints: the configured source
+  // of that name, else the one covering the URL (a renamed source).
+  const std::string name = !source_name.empty() ? source_name : record.Source();
+  const SourceConfig* source = name.empty() ? nullptr : config.FindSource(name);
+  if (source == nullptr) source = SourceForUrl(config, url);
   ExtractOptions options = ExtractOptionsFor(source, url, content_type);
   options.collect_links = false;  // indexed, not crawled
   Article article = ExtractArticle(body, options);
-  if (!source_name.empty()) {
-    article.source = source_name;
+  if (!name.empty()) {
+    article.source = name;
   } else if (source) {
     article.source = source->name;
   } else {

@@ -21,9 +21,13 @@ ExtractOptions ExtractOptionsFor(const SourceConfig* source, const std::string& 
                                  const std::string& content_type);
 
 // Parses a WARC `response` (HTTP 2xx, HTML) or `resource` record into an
-// Article, decoding any Content-Encoding. `source_name` forces the source
-// ("" = SourceForUrl, else the host). nullopt when the record holds no HTML
-// page. The article's links are not collected (it is indexed, not crawled).
+// Article, decoding any Content-Encoding. The article's source is, first
+// that applies: `source_name` (import --source); the record's own
+// Pressarc-Source field (what the crawl or import that archived it chose);
+// the configured source covering the URL (SourceForUrl); the URL's host.
+// Extraction hints come from the configured source of that name, else from
+// the one covering the URL. nullopt when the record holds no HTML page. The
+// article's links are not collected (it is indexed, not crawled).
 std::optional<Article> ArticleFromRecord(const Config& config, const WarcRecord& record,
                                          const std::string& source_name);
 

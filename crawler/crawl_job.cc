@@ -799,6 +799,7 @@ HttpExchange Job::MakeExchange(const Flight& f, const FetchResponse& r, bool tru
   ex.response_headers = StoredHeaders(r, truncated);
   ex.body = r.body;
   ex.truncated = truncated;
+  ex.source = sources_[f.item.source].config->name;  // so that reindex needs no config
   return ex;
 }
 

@@ -12,6 +12,13 @@
 // process left: it cuts them after their last complete gzip member (so no
 // reader ever meets a partial record) and removes the marker.
 //
+// Extension field: pressarc writes `Pressarc-Source: NAME` on the response,
+// revisit and resource records it archives for a source (the configured
+// source a crawl fetched the page for, or the source an import assigned),
+// so that the archive alone says which source each page belongs to. WARC
+// 1.1 allows fields it does not define (readers ignore them); the name has no
+// "WARC-" prefix, which the standard keeps for its own fields.
+//
 // Reader: WARC/1.0 and 1.1, gzip per record, whole-file gzip, or plain;
 // reports each record with its file offset (the offset of its gzip member,
 // or of "WARC/" when uncompressed). A damaged record is reported through
@@ -37,6 +44,9 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 // Case-insensitive lookup; "" when absent.
 std::string FindHeader(const HeaderList& headers, std::string_view name);
 
+// The extension field naming a record's source (see above).
+inline constexpr char kSourceField[] = "Pressarc-Source";
+
 struct ArchiveLocation {
   std::string file;       // file name relative to the archive dir (or absolute for imports read in place)
   std::uint64_t offset = 0;
@@ -52,6 +62,9 @@ struct WarcRecord {
   std::string TargetUri() const;  // WARC-Target-URI without <> wrapping
   std::string Date() const { return FindHeader(headers, "WARC-Date"); }
   std::string RecordId() const { return FindHeader(headers, "WARC-Record-ID"); }
+  // The Pressarc-Source field, trimmed; "" when absent or not a plausible
+  // name (longer than 200 bytes, or holding control characters).
+  std::string Source() const;
 };
 
 // An HTTP/1.x message as found in a request/response/revisit block.
@@ -87,6 +100,7 @@ struct HttpExchange {
                                  // X-Original-Transfer-Encoding: a stored body is never chunked)
   std::string body;              // entity body as stored
   bool truncated = false;        // WARC-Truncated: length
+  std::string source;            // Pressarc-Source on the response/revisit, "" = none
 };
 
 struct WarcWriterOptions {
@@ -109,10 +123,12 @@ class WarcWriter {
   virtual Result<ArchiveLocation> WriteRevisit(const HttpExchange& exchange,
                                                const std::string& refers_to_date,
                                                const std::string& refers_to_record_id) = 0;
-  // Writes a `resource` record (imports of plain HTML files).
+  // Writes a `resource` record (imports of plain HTML files); `source` goes
+  // into Pressarc-Source ("" = no such field).
   virtual Result<ArchiveLocation> WriteResource(const std::string& url, const std::string& date,
                                                 const std::string& content_type,
-                                                const std::string& body) = 0;
+                                                const std::string& body,
+                                                const std::string& source) = 0;
   // Everything written so far is on disk (fflush + fsync).
   virtual Status Flush() = 0;
 };

@@ -256,6 +256,7 @@ class FileWarcWriter : public WarcWriter {
                               {"WARC-Concurrent-To", request_id}};
     if (!ex.ip.empty()) resp_fields.emplace_back("WARC-IP-Address", ex.ip);
     resp_fields.emplace_back("WARC-Warcinfo-ID", warcinfo_id_);
+    if (!ex.source.empty()) resp_fields.emplace_back(kSourceField, ex.source);
     resp_fields.emplace_back("Content-Type", "application/http; msgtype=response");
     resp_fields.emplace_back("WARC-Block-Digest", WarcSha1(response));
     resp_fields.emplace_back("WARC-Payload-Digest", WarcSha1(ex.body));
@@ -298,6 +299,7 @@ class FileWarcWriter : public WarcWriter {
       fields.emplace_back("WARC-Refers-To", AngleWrapped(refers_to_record_id));
     }
     fields.emplace_back("WARC-Warcinfo-ID", warcinfo_id_);
+    if (!ex.source.empty()) fields.emplace_back(kSourceField, ex.source);
     fields.emplace_back("Content-Type", "application/http; msgtype=response");
     fields.emplace_back("WARC-Block-Digest", WarcSha1(block));
 
@@ -305,8 +307,8 @@ class FileWarcWriter : public WarcWriter {
   }
 
   Result<ArchiveLocation> WriteResource(const std::string& url, const std::string& date,
-                                        const std::string& content_type,
-                                        const std::string& body) override {
+                                        const std::string& content_type, const std::string& body,
+                                        const std::string& source) override {
     if (Status st = EnsureFile(); !st.ok()) return st;
     const std::string digest = WarcSha1(body);  // a resource's block is its payload
     HeaderList fields = {{"WARC-Type", "resource"},
@@ -317,6 +319,7 @@ class FileWarcWriter : public WarcWriter {
                          {"Content-Type", content_type.empty() ? "text/html" : content_type},
                          {"WARC-Block-Digest", digest},
                          {"WARC-Payload-Digest", digest}};
+    if (!source.empty()) fields.emplace_back(kSourceField, source);
     return WriteRecords("", SerializeRecord(fields, body));
   }
 

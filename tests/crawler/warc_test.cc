@@ -174,7 +174,7 @@ TEST_F(WarcTest, WriterRoundTripsExchangeRevisitAndResource) {
   auto loc2 = w->WriteRevisit(not_modified, "2024-05-06T07:08:09Z", "urn:uuid:1234");
   ASSERT_TRUE(loc2.ok());
   auto loc3 = w->WriteResource("file:///import/a.html", "2024-01-01T00:00:00Z", "text/html",
-                               "<p>imported</p>");
+                               "<p>imported</p>", "");
   ASSERT_TRUE(loc3.ok());
   ASSERT_TRUE(w->Flush().ok());
 
@@ -240,6 +240,53 @@ TEST_F(WarcTest, WriterRoundTripsExchangeRevisitAndResource) {
   }
 }
 
+// The archive names each page's source (Pressarc-Source), so that reindex
+// needs no config to label documents; request records and records written
+// without a source carry no such field.
+TEST_F(WarcTest, ResponseRevisitAndResourceRecordsCarryTheirSourceName) {
+  auto w = OpenWriter();
+  ASSERT_TRUE(w);
+  HttpExchange ex = Exchange("https://example.gov/news/1", "<p>x</p>");
+  ex.source = "mfa-az";
+  ASSERT_TRUE(w->WriteExchange(ex).ok());
+  HttpExchange nm = Exchange(ex.url, "");
+  nm.status_line = "HTTP/1.1 304 Not Modified";
+  nm.source = "mfa-az";
+  ASSERT_TRUE(w->WriteRevisit(nm, "2024-05-06T07:08:09Z", "").ok());
+  ASSERT_TRUE(w->WriteResource("file:///a.html", "", "text/html", "<p>a</p>", "my-pages").ok());
+  ASSERT_TRUE(w->WriteExchange(Exchange("https://example.gov/news/2", "<p>y</p>")).ok());
+  ASSERT_TRUE(w->WriteResource("file:///b.html", "", "text/html", "<p>b</p>", "").ok());
+  ASSERT_TRUE(w->Flush().ok());
+
+  ReadResult r = ReadAll(ArchiveFiles()[0].string());
+  EXPECT_TRUE(r.errors.empty());
+  std::vector<std::string> got;
+  for (const auto& rec : r.records) got.push_back(rec.Type() + "=" + rec.Source());
+  EXPECT_EQ(got, (std::vector<std::string>{"warcinfo=", "request=", "response=mfa-az",
+                                           "request=", "revisit=mfa-az", "resource=my-pages",
+                                           "request=", "response=", "resource="}));
+  EXPECT_EQ(FindHeader(r.records[2].headers, "Pressarc-Source"), "mfa-az");
+}
+
+TEST(WarcRecordSource, IgnoresValuesThatCannotBeASourceName) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"mfa-az", "mfa-az"},
+      {"  mfa.gov.az\t", "mfa.gov.az"},
+      {"", ""},
+      {"   ", ""},
+      {"my pages", "my pages"},
+      {std::string(200, 'a'), std::string(200, 'a')},
+      {std::string(201, 'a'), ""},
+      {std::string("a") + '\x01' + "b", ""},
+  };
+  for (const auto& [value, want] : cases) {
+    WarcRecord rec;
+    rec.headers = {{"WARC-Type", "response"}, {"pressarc-source", value}};
+    EXPECT_EQ(rec.Source(), want) << value;
+  }
+  EXPECT_EQ(WarcRecord{}.Source(), "");
+}
+
 TEST_F(WarcTest, BlockAndPayloadDigestsVerifyWhenRecomputed) {
   auto w = OpenWriter();
   ASSERT_TRUE(w);
@@ -249,7 +296,7 @@ TEST_F(WarcTest, BlockAndPayloadDigestsVerifyWhenRecomputed) {
   HttpExchange nm = Exchange("https://example.gov/a", "");
   nm.status_line = "HTTP/1.1 304 Not Modified";
   ASSERT_TRUE(w->WriteRevisit(nm, "2024-05-06T07:08:09Z", "").ok());
-  ASSERT_TRUE(w->WriteResource("https://example.gov/r", "", "text/html", "<p>r</p>").ok());
+  ASSERT_TRUE(w->WriteResource("https://example.gov/r", "", "text/html", "<p>r</p>", "").ok());
   ReadResult r = ReadAll(ArchiveFiles()[0].string());
   ASSERT_EQ(r.records.size(), 6u);
   int payloads = 0;
@@ -747,12 +794,15 @@ TEST_F(WarcTest, IndependentWarcioCheckerAcceptsOurFiles) {
   for (int i = 0; i < 6; ++i) {
     HttpExchange ex = Exchange("https://example.gov/n/" + std::to_string(i), std::string(900, 'p'));
     ex.truncated = i == 2;
+    ex.source = i % 2 == 0 ? "mfa-az" : "";  // the extension field, on some records only
     ASSERT_TRUE(w->WriteExchange(ex).ok());
     HttpExchange nm = Exchange(ex.url, "");
     nm.status_line = "HTTP/1.1 304 Not Modified";
+    nm.source = ex.source;
     ASSERT_TRUE(w->WriteRevisit(nm, "2024-05-06T07:08:09Z", "<urn:uuid:x>").ok());
   }
-  ASSERT_TRUE(w->WriteResource("https://example.gov/imported", "", "text/html", "<p>r</p>").ok());
+  ASSERT_TRUE(
+      w->WriteResource("https://example.gov/imported", "", "text/html", "<p>r</p>", "local").ok());
   ASSERT_TRUE(w->Flush().ok());
   std::string cmd = "node " + checker_dir + "/check.mjs";
   for (const auto& f : ArchiveFiles()) cmd += " " + f.string();

@@ -7,9 +7,11 @@ another data directory, so both input kinds are exercised.
 """
 
 import glob
+import gzip
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -286,6 +288,75 @@ class ReindexConcurrencyTest(unittest.TestCase):
 def _next_gen(gen):
     return "gen-%06d" % (int(gen.split("-")[1]) + 1)
 
+
+class ReindexKeepsSourceNamesTest(unittest.TestCase):
+    """The archive names each page's source (the Pressarc-Source field), so
+    reindex, with whatever config it finds or none, labels every document as
+    the import or crawl that archived it did. Each command runs in an empty
+    directory: no ./pressarc.toml is found unless given."""
+
+    def setUp(self):
+        self.cwd = tmp_data_dir("pressarc-nocfg-")
+
+    def sources(self, data):
+        p = run(["stats", "--json", "--data", data], cwd=self.cwd)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return json.loads(p.stdout)["sources"]
+
+    def csv_rows(self, data, query):
+        p = run(["search", "--data", data, "--format", "csv", "--all", "--limit", "1000", query],
+                cwd=self.cwd)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return len(p.stdout.splitlines()) - 1  # the header row
+
+    def urls(self, data, source):
+        p = run(["search", "--data", data, "--format", "jsonl", "--all", "--limit", "1000",
+                 "source:" + source], cwd=self.cwd)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return {json.loads(line)["url"] for line in p.stdout.splitlines() if line.strip()}
+
+    def archived_sources(self, data):
+        names = set()
+        for path in glob.glob(os.path.join(data, "archive", "*.warc.gz")):
+            with gzip.open(path, "rb") as f:
+                names.update(re.findall(rb"\r\nPressarc-Source: ([^\r]*)\r\n", f.read()))
+        return {n.decode() for n in names}
+
+    def test_import_source_survives_reindex_without_config(self):
+        data = tmp_data_dir()
+        files = article_files()
+        s = run_json(["import", "--json", "--data", data, "--source", "mfa-az", *files],
+                     cwd=self.cwd)
+        self.assertGreater(s["indexed"], 0)
+        self.assertEqual(self.sources(data), {"mfa-az": s["indexed"]})
+        self.assertEqual(self.csv_rows(data, "source:mfa-az"), s["indexed"])
+        self.assertEqual(self.archived_sources(data), {"mfa-az"})
+        run_json(["reindex", "--json", "--data", data], cwd=self.cwd)
+        self.assertEqual(self.sources(data), {"mfa-az": s["indexed"]})
+        self.assertEqual(self.csv_rows(data, "source:mfa-az"), s["indexed"])
+
+    def test_crawled_source_names_survive_reindex_without_config(self):
+        data = tmp_data_dir()
+        with harness.FixtureServer() as srv:
+            cfg = harness.write_config(os.path.join(tmp_data_dir(), "demo.toml"), srv.port_base,
+                                       per_host_delay_ms=0)
+            p, summary = harness.crawl(cfg, data, "--max-pages", "60")
+            self.assertEqual(p.returncode, 0, p.stderr)
+        crawled = self.sources(data)
+        self.assertGreaterEqual(len(crawled), 2, crawled)
+        self.assertTrue(set(crawled) <= {"mfa", "republisher", "mid"}, crawled)
+        self.assertTrue(set(crawled) <= self.archived_sources(data))
+        urls = {name: self.urls(data, name) for name in crawled}
+        # Without the config: every page keeps its source. (The config's
+        # `article` patterns are not there to turn pages away, so reindex may
+        # index a page the crawl did not: compare the crawl's pages only.)
+        run_json(["reindex", "--json", "--data", data], cwd=self.cwd)
+        self.assertEqual(set(self.sources(data)), set(crawled))
+        for name in crawled:
+            self.assertLessEqual(urls[name], self.urls(data, name), name)
+        # With the config again: exactly what the crawl indexed.
+        run_json(["reindex", "--json", "--data", data, "--config", cfg], cwd=self.cwd)
+        self.assertEqual(self.sources(data), crawled)
 
 if __name__ == "__main__":
     unittest.main()
