@@ -377,7 +377,7 @@ class ScriptAwareStemmer : public Xapian::StemImplementation {
     if (latin_ == LatinStem::kEnglish) english_ = Xapian::Stem("english");
   }
   std::string operator()(const std::string& word) override {
-    if (internal::HasCyrillic(word)) return russian_(word);
+    if (internal::HasCyrillic(word)) return RussianStem(word);
     switch (latin_) {
       case LatinStem::kAzerbaijani:
         return StemAzerbaijani(word);
@@ -393,6 +393,17 @@ class ScriptAwareStemmer : public Xapian::StemImplementation {
   std::string get_description() const override { return "pressarc-" + name_; }
 
  private:
+  // Snowball Russian leaves the е of the -ей/-ея stems in the forms after
+  // which it strips only я, ю, ем (Сергей → серг, Сергея → серге; музей,
+  // музея; Корея, Кореи): that е goes, so all forms of such a word agree.
+  std::string RussianStem(const std::string& word) {
+    std::string stem = russian_(word);
+    if (stem.size() >= 6 && word.size() > stem.size() && stem.ends_with("\xD0\xB5")) {
+      stem.resize(stem.size() - 2);
+    }
+    return stem;
+  }
+
   LatinStem latin_;
   std::string name_;
   Xapian::Stem russian_;
