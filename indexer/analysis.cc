@@ -1216,6 +1216,15 @@ std::string SuggestSpelling(const Xapian::Database& db, std::string_view query,
         std::string plain = FoldCase(piece.text, "");
         if (db.term_exists(cf) || db.term_exists(plain) || db.term_exists(FoldDiacritics(cf)))
           continue;
+        // A form of an indexed word (nazirlik where the texts say nazirliyi)
+        // is not a misspelling either: its stem is in the index.
+        bool stem_known = false;
+        for (std::string_view b : lang.empty() ? std::vector<std::string_view>{"az", "en", "ru"}
+                                               : std::vector<std::string_view>{lang}) {
+          stem_known = stem_known || db.term_exists(std::string(schema::kPrefixStem) +
+                                                    internal::ThreadStemmer(b)(cf));
+        }
+        if (stem_known) continue;
         std::string suggestion = db.get_spelling_suggestion(plain);
         if (suggestion.empty()) suggestion = db.get_spelling_suggestion(cf);
         if (!suggestion.empty() && suggestion != cf) {
