@@ -3,7 +3,9 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <bitset>
 #include <cctype>
+#include <cstdint>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -77,44 +79,329 @@ std::int64_t UnixTime(const std::string& compact) {
   return static_cast<std::int64_t>(timegm(&tm));
 }
 
-// Attribution markers (normalised words): the copy's "<outlet> xəbər verir
-// ki, ..." prefix is dropped up to and including the marker.
-const std::vector<std::vector<std::string>>& AttributionMarkers() {
-  static const std::vector<std::vector<std::string>> markers = {
-      {"istinaden", "xeber", "verir", "ki"},
-      {"xeber", "verir", "ki"},
-      {"melumat", "verir", "ki"},
-      {"xeber", "verir"},
-      {"xeber", "verilir"},
-      {"сообщает"},
-      {"передает"},
-      {"reports"},
-      {"informs"},
-      {"reported"},
-  };
+// ---- near-duplicate key ---------------------------------------------------
+// Works on views into the folded text: its words, and for each word what lies
+// between it and the word before (NearDuplicateKey below).
+
+// The sentences the key is made of: the kKeySentences longest sentences of
+// at least kKeySentenceWords words; a text with fewer such sentences: all its
+// sentences of at least kMinSentenceWords ("Paylaş", "Reklam" are not).
+constexpr std::size_t kKeySentences = 4;
+constexpr std::size_t kKeySentenceWords = 8;
+constexpr std::size_t kMinSentenceWords = 2;
+// An attribution prefix ends within the first 20 words of a sentence; an
+// attribution clause at its end ("…, сообщает ТАСС.") has at most 8; a
+// dateline ("Bakı, 12 mart, AZƏRTAC", "Baku, March 12 (Report)") at most 8.
+constexpr std::size_t kAttributionWithin = 20;
+constexpr std::size_t kAttributionClauseWords = 8;
+constexpr std::size_t kDatelineWords = 8;
+// "Bu barədə … məlumat verilib.": a sentence of at most 12 words.
+constexpr std::size_t kShortAttributionWords = 12;
+
+// What lies between two words (bits).
+enum : std::uint8_t {
+  kStop = 1,    // ends a sentence: a line break, or . ! ? … then a space (not a
+                // full stop after a single letter: the initial of "C. Bayramov")
+  kComma = 2,   // , ; :
+  kColon = 4,   // :
+  kDash = 8,    // — – | / or a hyphen between spaces
+  kOpen = 16,   // ( [ /
+  kClose = 32,  // ) ] /
+};
+constexpr std::uint8_t kClause = kComma | kDash;  // ends an attribution or a clause
+constexpr std::uint8_t kDatelineEnd = kComma | kDash | kClose;
+
+// ASCII white space, or a byte of U+00A0 (no-break space).
+bool IsSpaceByte(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\xA0' || c == '\xC2';
+}
+
+std::uint8_t GapFlags(std::string_view gap, bool after_single_letter) {
+  std::uint8_t f = 0;
+  bool terminal = false;  // . ! ? … seen: a space after it ends the sentence
+  for (std::size_t i = 0; i < gap.size(); ++i) {
+    switch (gap[i]) {
+      case '\n':
+        f |= kStop;
+        break;
+      case ' ':
+      case '\t':
+      case '\r':
+        if (terminal) f |= kStop;
+        break;
+      case '.':
+        if (!after_single_letter) terminal = true;
+        break;
+      case '!':
+      case '?':
+        terminal = true;
+        break;
+      case ',':
+      case ';':
+        f |= kComma;
+        break;
+      case ':':
+        f |= kComma | kColon;
+        break;
+      case '(':
+      case '[':
+        f |= kOpen;
+        break;
+      case ')':
+      case ']':
+        f |= kClose;
+        break;
+      case '/':
+        f |= kDash | kOpen | kClose;
+        break;
+      case '|':
+        f |= kDash;
+        break;
+      case '-':
+        if (i > 0 && i + 1 < gap.size() && IsSpaceByte(gap[i - 1]) && IsSpaceByte(gap[i + 1])) {
+          f |= kDash;
+        }
+        break;
+      case '\xC2':  // U+00A0 no-break space
+        if (terminal && i + 1 < gap.size() && gap[i + 1] == '\xA0') f |= kStop;
+        break;
+      case '\xE2':  // U+2013 –, U+2014 —, U+2026 …
+        if (i + 2 < gap.size() && gap[i + 1] == '\x80') {
+          if (gap[i + 2] == '\x93' || gap[i + 2] == '\x94') f |= kDash;
+          if (gap[i + 2] == '\xA6') terminal = true;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return f;
+}
+
+// One code point, not a digit: an initial when a full stop follows.
+bool IsSingleLetter(std::string_view w) {
+  const auto b = static_cast<unsigned char>(w[0]);
+  const std::size_t length = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+  return w.size() == length && !(b >= '0' && b <= '9');
+}
+
+using Phrase = std::vector<std::string>;
+using WordList = std::set<std::string, std::less<>>;
+
+// The words that mark what a copy adds, folded as the text is.
+struct CopyMarkers {
+  // "<outlet> xəbər verir ki, …", "APA-nın məlumatına görə, …": the
+  // attribution ends with the phrase (and "ki"/"что"/"that", or a comma).
+  std::vector<Phrase> attribution;
+  // "Как сообщает <outlet>, …", "According to <outlet>, …": from the start of
+  // a sentence to the next comma (or "что"/"that").
+  std::vector<Phrase> opening;
+  // "Bu barədə APA-ya məlumat verilib.": short sentences starting so.
+  std::vector<Phrase> short_sentence;
+  WordList complementisers;  // ki, что, that
+  WordList labels;           // "Mənbə: …", "Source: …", "Foto: …"
+  WordList months;           // of datelines
+  WordList agencies;         // "REPORT.AZ/", "(APA)"
+  // A word can be one of the above (the first of a phrase) only when its
+  // bucket is set: most words are passed over without a comparison.
+  std::bitset<4096> buckets;
+
+  static std::size_t Bucket(std::string_view w) {
+    const auto a = static_cast<unsigned char>(w.front());
+    const auto b = static_cast<unsigned char>(w[w.size() / 2]);
+    const auto c = static_cast<unsigned char>(w.back());
+    return (a * 7u + b * 131u + c * 31u + w.size() * 1031u) & 4095u;
+  }
+  bool Maybe(std::string_view w) const { return buckets.test(Bucket(w)); }
+  bool Has(const WordList& list, std::string_view w) const {
+    return Maybe(w) && list.find(w) != list.end();
+  }
+};
+
+std::string FoldForKey(std::string_view s) {
+  return FoldDiacritics(FoldCase(s, ""));
+}
+
+const CopyMarkers& Markers() {
+  static const CopyMarkers markers = [] {
+    CopyMarkers m;
+    auto phrases = [](std::initializer_list<std::string_view> list) {
+      std::vector<Phrase> out;
+      for (std::string_view s : list) {
+        const std::string folded = FoldForKey(s);
+        Phrase p;
+        internal::ForEachWord(folded, [&](std::string_view w) { p.emplace_back(w); });
+        out.push_back(std::move(p));
+      }
+      return out;
+    };
+    auto words = [](std::initializer_list<std::string_view> list) {
+      WordList out;
+      for (std::string_view s : list) out.insert(FoldForKey(s));
+      return out;
+    };
+    m.attribution = phrases({"xəbər verir", "xəbər verilir", "məlumat verir", "məlumatına görə",
+                             "məlumata görə", "yazır", "сообщает", "сообщают", "сообщили",
+                             "передает", "reports", "reported", "informs"});
+    m.opening = phrases({"как сообщает", "как сообщают", "как сообщили", "как передает",
+                         "по данным", "по информации", "по сообщению", "со ссылкой на",
+                         "according to", "as reported by", "citing"});
+    m.short_sentence = phrases({"bu barədə", "об этом", "this was"});
+    m.complementisers = words({"ki", "что", "that"});
+    m.labels = words({"mənbə", "source", "источник", "foto", "photo", "фото", "video", "видео"});
+    m.months =
+        words({"yanvar",   "fevral",   "mart",     "aprel",    "may",     "iyun",      "iyul",
+               "avqust",   "sentyabr", "oktyabr",  "noyabr",   "dekabr",  "january",   "february",
+               "march",    "april",    "june",     "july",     "august",  "september", "october",
+               "november", "december", "jan",      "feb",      "mar",     "apr",       "jun",
+               "jul",      "aug",      "sep",      "sept",     "oct",     "nov",       "dec",
+               "январь",   "января",   "февраль",  "февраля",  "март",    "марта",     "апрель",
+               "апреля",   "май",      "мая",      "июнь",     "июня",    "июль",      "июля",
+               "август",   "августа",  "сентябрь", "сентября", "октябрь", "октября",   "ноябрь",
+               "ноября",   "декабрь",  "декабря"});
+    m.agencies =
+        words({"azərtac", "apa", "report", "trend", "turan", "interfax", "интерфакс", "tass",
+               "тасс", "ria", "риа", "novosti", "новости", "sputnik", "az", "ru", "com"});
+    for (const auto* list : {&m.attribution, &m.opening, &m.short_sentence}) {
+      for (const Phrase& p : *list) m.buckets.set(CopyMarkers::Bucket(p.front()));
+    }
+    for (const auto* list : {&m.complementisers, &m.labels, &m.months, &m.agencies}) {
+      for (const std::string& w : *list) m.buckets.set(CopyMarkers::Bucket(w));
+    }
+    return m;
+  }();
   return markers;
 }
 
-void StripAttribution(std::vector<std::string_view>* words) {
-  constexpr std::size_t kLookahead = 20;
-  for (const auto& marker : AttributionMarkers()) {
-    std::size_t limit = std::min(words->size(), kLookahead);
-    for (std::size_t start = 0; start + marker.size() <= limit; ++start) {
-      if (std::equal(marker.begin(), marker.end(), words->begin() + start)) {
-        words->erase(words->begin(), words->begin() + start + marker.size());
-        return;
+// The text's words and, for each, the bits of what lies before it.
+struct KeyText {
+  std::vector<std::string_view> words;
+  std::vector<std::uint8_t> gaps;
+
+  bool Starts(std::size_t at, std::size_t end, const Phrase& p) const {
+    if (end - at < p.size()) return false;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      if (words[at + i] != p[i]) return false;
+    }
+    return true;
+  }
+  bool StartsAny(std::size_t at, std::size_t end, const std::vector<Phrase>& phrases,
+                 const CopyMarkers& m) const {
+    if (at >= end || !m.Maybe(words[at])) return false;
+    for (const auto& p : phrases) {
+      if (Starts(at, end, p)) return true;
+    }
+    return false;
+  }
+};
+
+struct Span {
+  std::size_t begin;
+  std::size_t end;
+  std::size_t size() const { return end - begin; }
+};
+
+bool IsDayNumber(std::string_view w) {
+  return (w.size() == 1 || w.size() == 2) && AllDigits(w);
+}
+
+// Where a dateline at the start of `s` ends ("Bakı, 12 mart, AZƏRTAC –",
+// "Baku, March 12 (Report)", "/Trend/", "REPORT.AZ/"); s.begin when none.
+std::size_t DatelineEnd(const KeyText& t, Span s, const CopyMarkers& m) {
+  const std::size_t limit = std::min(s.end, s.begin + kDatelineWords);
+  bool dated = false;
+  bool agencies = true;
+  for (std::size_t i = s.begin; i < limit; ++i) {
+    const std::string_view w = t.words[i];
+    if (m.Has(m.months, w) && ((i > s.begin && IsDayNumber(t.words[i - 1])) ||
+                               (i + 1 < s.end && IsDayNumber(t.words[i + 1])))) {
+      dated = true;
+    }
+    agencies = agencies && m.Has(m.agencies, w);
+    const bool ends = i + 1 == s.end || (t.gaps[i + 1] & kDatelineEnd);
+    if (!ends) continue;
+    const bool comma_only = i + 1 < s.end && (t.gaps[i + 1] & (kDash | kClose)) == 0;
+    const bool bracketed = i - s.begin < 3 && (t.gaps[s.begin] & kOpen);
+    if (dated || (!comma_only && (agencies || bracketed))) return i + 1;
+  }
+  return s.begin;
+}
+
+// Where "Как сообщает <outlet>," / "According to <outlet>," at the start of
+// `s` ends (and a "что"/"that" after the comma); s.begin when none.
+std::size_t OpeningAttributionEnd(const KeyText& t, Span s, const CopyMarkers& m) {
+  if (!m.Maybe(t.words[s.begin])) return s.begin;
+  for (const auto& p : m.opening) {
+    if (!t.Starts(s.begin, s.end, p)) continue;
+    const std::size_t limit = std::min(s.end, s.begin + p.size() + kAttributionClauseWords);
+    for (std::size_t i = s.begin + p.size(); i < limit; ++i) {
+      if (m.Has(m.complementisers, t.words[i])) return i + 1;
+      if (i + 1 < s.end && (t.gaps[i + 1] & kClause)) {
+        const bool that = m.Has(m.complementisers, t.words[i + 1]);
+        return that ? i + 2 : i + 1;
       }
     }
   }
+  return s.begin;
 }
 
-std::string Join(const std::vector<std::string_view>& words) {
-  std::string out;
-  for (const auto& w : words) {
-    if (!out.empty()) out += ' ';
-    out += w;
+// Where "<outlet> xəbər verir ki," / "APA-nın məlumatına görə," at the start
+// of `s` ends: the phrase within its first words, no comma before it, and
+// "ki"/"что"/"that", a comma, "citing …" or nothing after it; s.begin when
+// none.
+std::size_t AttributionEnd(const KeyText& t, Span s, const CopyMarkers& m) {
+  const std::size_t limit = std::min(s.end, s.begin + kAttributionWithin);
+  for (std::size_t at = s.begin; at < limit; ++at) {
+    if (at > s.begin && (t.gaps[at] & kClause)) break;  // the outlet is one clause
+    if (!m.Maybe(t.words[at])) continue;
+    for (const auto& p : m.attribution) {
+      if (!t.Starts(at, s.end, p)) continue;
+      const std::size_t end = at + p.size();
+      if (end == s.end) return end;  // "Report informs.": nothing else
+      if (m.Has(m.complementisers, t.words[end])) return end + 1;
+      if ((t.gaps[end] & kClause) || t.StartsAny(end, s.end, m.opening, m)) return end;
+    }
   }
-  return out;
+  return s.begin;
+}
+
+// Whether a phrase of attribution occurs in `s`.
+bool HasAttribution(const KeyText& t, Span s, const CopyMarkers& m) {
+  for (std::size_t i = s.begin; i < s.end; ++i) {
+    if (t.StartsAny(i, s.end, m.attribution, m) || t.StartsAny(i, s.end, m.opening, m)) return true;
+  }
+  return false;
+}
+
+// A sentence without what a copy adds to it: the dateline and attribution
+// before it, the attribution clause after it; empty for a label line
+// ("Mənbə: mfa.gov.az") or a short attribution sentence.
+Span CleanSentence(const KeyText& t, Span s, const CopyMarkers& m) {
+  const Span none{s.end, s.end};
+  if (m.Has(m.labels, t.words[s.begin]) && (s.size() == 1 || (t.gaps[s.begin + 1] & kColon))) {
+    return none;
+  }
+  while (s.begin < s.end) {
+    std::size_t cut = DatelineEnd(t, s, m);
+    if (cut == s.begin) cut = OpeningAttributionEnd(t, s, m);
+    if (cut == s.begin) cut = AttributionEnd(t, s, m);
+    if (cut == s.begin) break;
+    s.begin = cut;
+  }
+  if (s.size() == 0) return none;
+  if (s.size() <= kShortAttributionWords && t.StartsAny(s.begin, s.end, m.short_sentence, m)) {
+    return none;
+  }
+  while (s.size() > 1) {
+    std::size_t clause = s.end - 1;
+    while (clause > s.begin && !(t.gaps[clause] & (kClause | kOpen))) --clause;
+    if (clause == s.begin || s.end - clause > kAttributionClauseWords ||
+        !HasAttribution(t, {clause, s.end}, m)) {
+      break;
+    }
+    s.end = clause;
+  }
+  return s;
 }
 
 }  // namespace
@@ -128,38 +415,54 @@ std::string BooleanTerm(std::string_view prefix, std::string_view value) {
 }
 
 std::string NearDuplicateKey(std::string_view original) {
-  struct Para {
-    std::size_t index;
-    std::vector<std::string_view> words;
-  };
-  // Folded at once (folding keeps line breaks), then cut into paragraphs.
-  const std::string text = FoldDiacritics(FoldCase(original, ""));
-  std::vector<Para> paras;
-  std::vector<std::string_view> all;
-  std::size_t start = 0;
-  std::size_t index = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    Para p{index++, {}};
-    internal::ForEachWord(std::string_view(text).substr(start, end - start),
-                          [&](std::string_view w) { p.words.push_back(w); });
-    StripAttribution(&p.words);
-    all.insert(all.end(), p.words.begin(), p.words.end());
-    if (p.words.size() >= 8) paras.push_back(std::move(p));
-    start = end + 1;
+  // Folded at once; the words and what lies between them are views into it.
+  const std::string text = FoldForKey(original);
+  KeyText t;
+  t.words.reserve(text.size() / 6);
+  t.gaps.reserve(text.size() / 6);
+  std::size_t previous_end = 0;
+  bool single_letter = false;
+  internal::ForEachWord(text, [&](std::string_view w) {
+    const auto at = static_cast<std::size_t>(w.data() - text.data());
+    t.gaps.push_back(
+        GapFlags(std::string_view(text).substr(previous_end, at - previous_end), single_letter));
+    t.words.push_back(w);
+    previous_end = at + w.size();
+    single_letter = IsSingleLetter(w);
+  });
+  if (t.words.empty()) return "";
+
+  // The sentences, whatever the paragraphs, without what a copy adds.
+  const CopyMarkers& m = Markers();
+  std::vector<Span> sentences;
+  std::vector<Span> long_sentences;
+  for (std::size_t begin = 0, i = 1; i <= t.words.size(); ++i) {
+    if (i < t.words.size() && !(t.gaps[i] & kStop)) continue;
+    const Span s = CleanSentence(t, {begin, i}, m);
+    if (s.size() >= kMinSentenceWords) sentences.push_back(s);
+    if (s.size() >= kKeySentenceWords) long_sentences.push_back(s);
+    begin = i;
   }
-  if (all.empty()) return "";
+  // The longest sentences in text order; a text with fewer: all its sentences.
+  std::vector<Span>& chosen = long_sentences.size() < kKeySentences ? sentences : long_sentences;
+  if (long_sentences.size() > kKeySentences) {
+    std::partial_sort(long_sentences.begin(), long_sentences.begin() + kKeySentences,
+                      long_sentences.end(), [](const Span& a, const Span& b) {
+                        return a.size() != b.size() ? a.size() > b.size() : a.begin < b.begin;
+                      });
+    long_sentences.resize(kKeySentences);
+    std::sort(long_sentences.begin(), long_sentences.end(),
+              [](const Span& a, const Span& b) { return a.begin < b.begin; });
+  }
+  if (chosen.empty()) chosen.push_back({0, t.words.size()});  // nothing but what copies add
   std::string basis;
-  if (paras.empty()) {
-    basis = Join(all);
-  } else {
-    std::stable_sort(paras.begin(), paras.end(),
-                     [](const Para& a, const Para& b) { return a.words.size() > b.words.size(); });
-    if (paras.size() > 3) paras.resize(3);
-    std::sort(paras.begin(), paras.end(),
-              [](const Para& a, const Para& b) { return a.index < b.index; });
-    for (const auto& p : paras) basis += Join(p.words) + "\n";
+  basis.reserve(text.size());
+  for (const Span& s : chosen) {
+    for (std::size_t i = s.begin; i < s.end; ++i) {
+      if (i > s.begin) basis += ' ';
+      basis += t.words[i];
+    }
+    basis += '\n';
   }
   return HexSha1(basis, 8);
 }

@@ -130,12 +130,15 @@ std::string SuggestSpelling(const Xapian::Database& db, std::string_view query,
 // The stable id of a document: 16 lower-case hex digits of SHA-1 of the
 // canonical URL. Same after reindex and across shards.
 std::string DocumentId(std::string_view canonical_url);
-// The near-duplicate key: 16 hex digits from the normalised text (folded,
-// words only) of the article's three longest paragraphs of 8+ words after
-// attribution sentences ("Metbuat.az xəbər verir ki,", "Report informs,
-// citing ...", "... сообщает") are removed; falls back to the whole text.
-// A republished copy with the same paragraphs shares the key. "" for an
-// empty text.
+// The near-duplicate key: 16 hex digits of SHA-1 of the normalised words
+// (folded, words only) of the article's four longest sentences of 8+ words,
+// in text order, after what a copy adds is removed from each sentence
+// (datelines, attributions such as "APA-nın məlumatına görə,", "Metbuat.az
+// xəbər verir ki,", "Как сообщает …,", "…, сообщает ТАСС", "Mənbə: …" lines);
+// paragraph breaks play no part. With fewer such sentences, all sentences of
+// 2+ words. A
+// republished copy of a release shares the key (docs/index-schema.md). ""
+// for a text without words.
 std::string NearDuplicateKey(std::string_view text);
 // A term: prefix + value, hashed like omindex when longer than 240 bytes
 // (first bytes + ":" + 16 hex of SHA-1), so any URL fits.

@@ -427,34 +427,6 @@ TEST_F(IndexWriterTest, NewIndexesStoreLengthNormalisedWdfs) {
   EXPECT_EQ(wdf_in("https://x.az/short"), 2u);
 }
 
-TEST(NearDuplicateKeyTest, RepublishedCopyWithAttributionSharesTheKey) {
-  std::string original =
-      "Azərbaycan Respublikasının Xarici İşlər Naziri Ceyhun Bayramov Rusiya Federasiyasının "
-      "Xarici "
-      "İşlər Naziri Sergey Lavrov ilə görüşüb.\n\n"
-      "Görüşdə iki ölkə arasında əməkdaşlığın gündəliyində duran məsələlər, regional təhlükəsizlik "
-      "və sülh prosesi müzakirə olunub.\n\n"
-      "Tərəflər gələcək görüşlərin tarixləri barədə razılığa gəliblər və əlaqələrin inkişafını "
-      "qeyd "
-      "ediblər.";
-  std::string copy =
-      "Metbuat.az xəbər verir ki, Azərbaycan Respublikasının Xarici İşlər Naziri Ceyhun Bayramov "
-      "Rusiya Federasiyasının Xarici İşlər Naziri Sergey Lavrov ilə görüşüb.\n\n"
-      "Görüşdə iki ölkə arasında “əməkdaşlığın” gündəliyində duran məsələlər, regional "
-      "təhlükəsizlik və sülh prosesi müzakirə olunub.\n\n"
-      "Tərəflər gələcək görüşlərin tarixləri barədə razılığa gəliblər və əlaqələrin inkişafını "
-      "qeyd "
-      "ediblər.\n\nPaylaş";
-  std::string other =
-      "Nazirlik yeni səfirlər barədə məlumat yayıb və onların təyinatı ilə bağlı sərəncam "
-      "imzalanıb "
-      "və qüvvəyə minib.\n\nDigər məlumatlar sonra veriləcək və ictimaiyyətə açıqlanacaq.";
-  EXPECT_EQ(NearDuplicateKey(original), NearDuplicateKey(copy));
-  EXPECT_NE(NearDuplicateKey(original), NearDuplicateKey(other));
-  EXPECT_EQ(NearDuplicateKey(""), "");
-  EXPECT_EQ(NearDuplicateKey(original).size(), 16u);
-}
-
 TEST(DocumentIdTest, StableHexFromCanonicalUrl) {
   EXPECT_EQ(DocumentId("https://mfa.gov.az/az/news/no1").size(), 16u);
   EXPECT_EQ(DocumentId("https://mfa.gov.az/az/news/no1"),
