@@ -76,8 +76,9 @@ class GumboArena;
 
 class Dom {
  public:
-  // `runs`: the text runs BoundHtml replaced by placeholders in `html`; they
-  // must outlive the Dom.
+  // `runs`: the text runs BoundHtml replaced by placeholders in `html` (read
+  // here only: the text nodes that held placeholders get copies). Gumbo's
+  // tree points into `html`, which must outlive the Dom.
   explicit Dom(std::string_view html, std::vector<std::string_view> runs = {});
   ~Dom();
   Dom(const Dom&) = delete;
