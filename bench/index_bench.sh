@@ -12,7 +12,8 @@
 #   1. omindex --db OMEGA --url https://bench.example.gov/ PAGES   (positions + english stems, Omega's default)
 #   2. pressarc import --data DATA PAGES/*.html                    (archive + parse + index)
 #   3. pressarc reindex --data DATA                                (from the archive, all cores)
-# and prints documents per second (wall clock), the ratio, and index sizes
+# and prints documents per second (wall clock), CPU milliseconds per document
+# (user + system, all threads and children), the ratio, and index sizes
 # (du of the database directory). Where the time goes, stage by stage:
 # BENCH_KEEP=1 keeps the pages; build/bench/index_parts_bench PAGES/*.html.
 set -euo pipefail
@@ -111,27 +112,29 @@ PY
 input_mb=$(du -sm "$WORK/pages" | cut -f1)
 echo "pages: $PAGES generated in $WORK/pages ($input_mb MB); cores: $(nproc)"
 
-now() { date +%s.%N; }
 rate() { python3 -c "import sys; print('%.1f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$@"; }
+# timed NAME CMD...: runs CMD; NAME_s = wall seconds, NAME_cpu = user + system
+# CPU seconds of CMD and its children (bash's own `time`, no package needed).
+timed() {
+  local name=$1 out
+  shift
+  out=$( { TIMEFORMAT='%R %U %S'; time "$@" >/dev/null 2>&1; } 2>&1 | tail -1)
+  read -r wall user sys <<<"$out"
+  printf -v "${name}_s" '%s' "$wall"
+  printf -v "${name}_cpu" '%s' "$(python3 -c "print('%.2f' % ($user + $sys))")"
+}
 
-t0=$(now)
-"$OMINDEX" --db "$WORK/omega" --url https://bench.example.gov/ "$WORK/pages" > "$WORK/omindex.log" 2>&1
-t1=$(now)
-omega_s=$(python3 -c "print('%.2f' % ($t1 - $t0))")
+timed omega sh -c '"$0" --db "$1" --url https://bench.example.gov/ "$2" > "$3" 2>&1' \
+  "$OMINDEX" "$WORK/omega" "$WORK/pages" "$WORK/omindex.log"
 omega_docs=$(xapian-delve "$WORK/omega" | sed -n 's/^number of documents = //p')
 
-t0=$(now)
-(cd "$WORK/pages" && ls | sed "s|^|$WORK/pages/|" | xargs "$BIN" import --quiet --data "$WORK/data" --json) > "$WORK/import.json"
-t1=$(now)
-import_s=$(python3 -c "print('%.2f' % ($t1 - $t0))")
+timed import sh -c 'cd "$1/pages" && ls | sed "s|^|$1/pages/|" | xargs "$0" import --quiet --data "$1/data" --json > "$1/import.json"' \
+  "$BIN" "$WORK"
 import_docs=$(python3 -c "import json,sys; print(sum(json.loads(l)['indexed'] for l in open(sys.argv[1]) if l.strip()))" "$WORK/import.json")
 import_gen=$(awk '{print $2}' "$WORK/data/index/current")
 import_kb=$(du -sk "$WORK/data/index/$import_gen" | cut -f1)
 
-t0=$(now)
-"$BIN" reindex --quiet --data "$WORK/data" --json > "$WORK/reindex.json"
-t1=$(now)
-reindex_s=$(python3 -c "print('%.2f' % ($t1 - $t0))")
+timed reindex sh -c '"$0" reindex --quiet --data "$1/data" --json > "$1/reindex.json"' "$BIN" "$WORK"
 reindex_docs=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['documents'])" "$WORK/reindex.json")
 gen=$(awk '{print $2}' "$WORK/data/index/current")
 pressarc_kb=$(du -sk "$WORK/data/index/$gen" | cut -f1)
@@ -141,10 +144,12 @@ xapian-check "$WORK/data/index/$gen" > /dev/null
 omega_rate=$(rate "$omega_docs" "$omega_s")
 import_rate=$(rate "$import_docs" "$import_s")
 reindex_rate=$(rate "$reindex_docs" "$reindex_s")
-printf '%-34s %8s %10s %10s %12s\n' "run" "docs" "seconds" "docs/s" "index KiB"
-printf '%-34s %8s %10s %10s %12s\n' "omindex (default)" "$omega_docs" "$omega_s" "$omega_rate" "$omega_kb"
-printf '%-34s %8s %10s %10s %12s\n' "pressarc import (HTML → WARC → index)" "$import_docs" "$import_s" "$import_rate" "$import_kb"
-printf '%-34s %8s %10s %10s %12s\n' "pressarc reindex (archive → index)" "$reindex_docs" "$reindex_s" "$reindex_rate" "$pressarc_kb"
+printf '%-34s %8s %10s %10s %12s %12s\n' "run" "docs" "seconds" "docs/s" "CPU ms/doc" "index KiB"
+row() { printf '%-34s %8s %10s %10s %12s %12s\n' "$1" "$2" "$3" "$4" \
+  "$(python3 -c "import sys; print('%.2f' % (1000 * float(sys.argv[1]) / float(sys.argv[2])))" "$5" "$2")" "$6"; }
+row "omindex (default)" "$omega_docs" "$omega_s" "$omega_rate" "$omega_cpu" "$omega_kb"
+row "pressarc import (HTML → WARC → index)" "$import_docs" "$import_s" "$import_rate" "$import_cpu" "$import_kb"
+row "pressarc reindex (archive → index)" "$reindex_docs" "$reindex_s" "$reindex_rate" "$reindex_cpu" "$pressarc_kb"
 echo "ratio import/omindex:  $(rate "$import_rate" "$omega_rate")x   (goal >= 3x)"
 echo "ratio reindex/omindex: $(rate "$reindex_rate" "$omega_rate")x   (goal >= 3x)"
 echo "size pressarc/omindex: $(rate "$pressarc_kb" "$omega_kb") after reindex, $(rate "$import_kb" "$omega_kb") after import (goal <= 1)"
