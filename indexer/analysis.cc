@@ -730,12 +730,10 @@ void AppendTextChunk(std::string_view chunk, std::string_view lang, bool phrase,
     std::string cf = FoldCase(piece.text, lang);
     bool wildcard =
         k + 1 < pieces.size() && !pieces[k + 1].text.empty() && pieces[k + 1].text[0] == '*';
-    if (wildcard) {
-      // Folded like a word in a phrase: every word's folded form is in the
-      // index, so "Istanbul*" (ıstanbul* in az), "isiq*" and "объё*" expand
-      // over the same words as the words they begin.
-      *out += FoldDiacritics(cf);
-    } else if (phrase || words > 1 || piece.text.size() > internal::kMaxWordBytes) {
+    if (wildcard || phrase || words > 1 || piece.text.size() > internal::kMaxWordBytes) {
+      // The folded form alone, which every word has in the index: phrases
+      // match folded forms, and a wildcard ("Istanbul*", ıstanbul* in az;
+      // "isiq*", "объё*") expands over the words its folded prefix begins.
       *out += FoldDiacritics(cf);
     } else {
       std::vector<std::string> variants{cf};

@@ -136,9 +136,8 @@ std::string DocumentId(std::string_view canonical_url);
 // (datelines, attributions such as "APA-nın məlumatına görə,", "Metbuat.az
 // xəbər verir ki,", "Как сообщает …,", "…, сообщает ТАСС", "Mənbə: …" lines);
 // paragraph breaks play no part. With fewer such sentences, all sentences of
-// 2+ words. A
-// republished copy of a release shares the key (docs/index-schema.md). ""
-// for a text without words.
+// 2+ words. A republished copy of a release shares the key
+// (docs/index-schema.md). "" for a text without words.
 std::string NearDuplicateKey(std::string_view text);
 // A term: prefix + value, hashed like omindex when longer than 240 bytes
 // (first bytes + ":" + 16 hex of SHA-1), so any URL fits.

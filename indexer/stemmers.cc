@@ -20,8 +20,10 @@
 // diacritics (e→ə, i→ı, o→ö, u→ü) stems the same way.
 #include <xapian.h>
 
+#include <iterator>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "indexer/analysis_internal.h"
 #include "indexer/indexer.h"
@@ -254,11 +256,6 @@ const Suffix* StripLayer(const U32& w, std::size_t* len, const Suffix* begin, co
   return nullptr;
 }
 
-template <std::size_t N>
-const Suffix* Strip(const U32& w, std::size_t* len, const Suffix (&table)[N]) {
-  return StripLayer(w, len, table, table + N);
-}
-
 // Function words that look inflected (üçün "for" is not üç "three" + -ün).
 bool IsProtectedWord(std::string_view w) {
   static const char* const kWords[] = {"üçün",   "ilə",   "kimi", "görə",  "qədər", "sonra",
@@ -300,17 +297,19 @@ std::string StemAzerbaijani(std::string_view word) {
   // Layers right to left; repeated (at most 3 rounds) so that a stem that
   // ends like a suffix (nümayən-də, nümayəndə-si) is cut the same way in
   // every form.
+  // A protected name stops the stripping as soon as it is what is left.
+  static const std::pair<const Suffix*, const Suffix*> kLayers[] = {
+      {std::begin(kCopula), std::end(kCopula)},
+      {std::begin(kCase), std::end(kCase)},
+      {std::begin(kPossessive), std::end(kPossessive)},
+      {std::begin(kPlural), std::end(kPlural)}};
   bool name = IsProtectedName(w, len);
   for (int round = 0; round < 3 && !name; ++round) {
     std::size_t before = len;
-    Strip(w, &len, kCopula);
-    if ((name = IsProtectedName(w, len))) break;
-    Strip(w, &len, kCase);
-    if ((name = IsProtectedName(w, len))) break;
-    Strip(w, &len, kPossessive);
-    if ((name = IsProtectedName(w, len))) break;
-    Strip(w, &len, kPlural);
-    if ((name = IsProtectedName(w, len))) break;
+    for (const auto& [begin, end] : kLayers) {
+      StripLayer(w, &len, begin, end);
+      if ((name = IsProtectedName(w, len))) break;
+    }
     if (len == before) break;
   }
   if (name) return ToUtf8(w.substr(0, len));

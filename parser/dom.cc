@@ -135,20 +135,14 @@ std::string RestoreRuns(std::string_view text, const std::vector<std::string_vie
   while (true) {
     std::size_t m = text.find(kRunMarker, i);
     if (m == std::string_view::npos || m + kRunPlaceholderBytes > text.size()) break;
-    const auto* p = reinterpret_cast<const unsigned char*>(text.data() + m + kRunMarker.size());
-    auto byte = [](const unsigned char* q) -> int {
-      if (q[0] != 0xEE || q[1] < 0x84 || q[1] > 0x87 || (q[2] & 0xC0) != 0x80) return -1;
-      return ((q[1] - 0x84) << 6) | (q[2] & 0x3F);
-    };
-    int hi = byte(p), lo = byte(p + 3);
-    std::size_t index = static_cast<std::size_t>(hi) * 256 + static_cast<std::size_t>(lo);
-    if (hi < 0 || lo < 0 || index >= runs.size()) {
+    const long index = ReadRunPlaceholder(text.substr(m));
+    if (index < 0 || static_cast<std::size_t>(index) >= runs.size()) {
       out.append(text.substr(i, m + kRunMarker.size() - i));
       i = m + kRunMarker.size();
       continue;
     }
     out.append(text.substr(i, m - i));
-    out.append(runs[index]);
+    out.append(runs[static_cast<std::size_t>(index)]);
     i = m + kRunPlaceholderBytes;
   }
   out.append(text.substr(i));
@@ -157,7 +151,7 @@ std::string RestoreRuns(std::string_view text, const std::vector<std::string_vie
 
 }  // namespace
 
-Dom::Dom(std::string_view html, std::vector<std::string_view> runs)
+Dom::Dom(std::string_view html, const std::vector<std::string_view>& runs)
     : arena_(std::make_unique<GumboArena>()) {
   GumboOptions options = kGumboDefaultOptions;
   options.allocator = &GumboArena::Allocate;

@@ -717,9 +717,9 @@ Article ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
   parser_internal::Decoded dec = parser_internal::DecodeToUtf8(bytes, options.content_type);
   a.charset = dec.charset;
   a.url = NormalizeUrl(options.url);
-  std::vector<std::string_view> runs;  // views into dec.utf8, which outlives dom
+  std::vector<std::string_view> runs;  // views into dec.utf8, read by Dom's constructor
   std::string bounded = parser_internal::BoundHtml(dec.utf8, {}, &runs);
-  Dom dom(bounded, std::move(runs));
+  Dom dom(bounded, runs);
   PageScan scan = Scan(dom);
 
   std::string base = a.url;

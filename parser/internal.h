@@ -56,6 +56,29 @@ std::string BoundHtml(std::string_view html, const PrepassLimits& limits = {},
 // U+E100 + the high and the low byte of the run's index.
 inline constexpr std::string_view kRunMarker = "\xEF\xA3\xBF";
 inline constexpr std::size_t kRunPlaceholderBytes = 9;
+inline constexpr std::size_t kMaxRuns = 1u << 16;  // two bytes of index
+
+// Writes the placeholder of run `index` (< kMaxRuns).
+inline void AppendRunPlaceholder(std::size_t index, std::string* out) {
+  out->append(kRunMarker);
+  for (std::size_t byte : {index >> 8, index & 0xFF}) {  // U+E100 + byte
+    out->push_back(static_cast<char>(0xEE));
+    out->push_back(static_cast<char>(0x84 + (byte >> 6)));
+    out->push_back(static_cast<char>(0x80 + (byte & 0x3F)));
+  }
+}
+// The run index of the placeholder at the start of `s`, -1 when `s` does not
+// start with one.
+inline long ReadRunPlaceholder(std::string_view s) {
+  if (s.size() < kRunPlaceholderBytes || !s.starts_with(kRunMarker)) return -1;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data() + kRunMarker.size());
+  auto byte = [](const unsigned char* q) -> long {
+    if (q[0] != 0xEE || q[1] < 0x84 || q[1] > 0x87 || (q[2] & 0xC0) != 0x80) return -1;
+    return ((q[1] - 0x84) << 6) | (q[2] & 0x3F);
+  };
+  const long hi = byte(p), lo = byte(p + 3);
+  return hi < 0 || lo < 0 ? -1 : hi * 256 + lo;
+}
 
 // ---- DOM (dom.cc) ----------------------------------------------------------
 
@@ -79,7 +102,7 @@ class Dom {
   // `runs`: the text runs BoundHtml replaced by placeholders in `html` (read
   // here only: the text nodes that held placeholders get copies). Gumbo's
   // tree points into `html`, which must outlive the Dom.
-  explicit Dom(std::string_view html, std::vector<std::string_view> runs = {});
+  explicit Dom(std::string_view html, const std::vector<std::string_view>& runs = {});
   ~Dom();
   Dom(const Dom&) = delete;
   Dom& operator=(const Dom&) = delete;

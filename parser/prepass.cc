@@ -44,14 +44,14 @@ constexpr std::uint64_t Pack(std::string_view name) {
 // not count towards the nesting depth.
 bool IsUncounted(std::string_view n) {
   static constexpr std::uint64_t kNames[] = {
-      Pack("area"),  Pack("base"),   Pack("br"),       Pack("col"),      Pack("embed"),
-      Pack("hr"),    Pack("img"),    Pack("input"),    Pack("link"),     Pack("meta"),
-      Pack("param"), Pack("source"), Pack("track"),    Pack("wbr"),      Pack("keygen"),
-      Pack("p"),     Pack("li"),     Pack("dt"),       Pack("dd"),       Pack("option"),
-      Pack("optgroup"), Pack("tr"),  Pack("td"),       Pack("th"),       Pack("tbody"),
-      Pack("thead"), Pack("tfoot"),  Pack("colgroup"), Pack("caption"),  Pack("rb"),
-      Pack("rt"),    Pack("rp"),     Pack("rtc"),      Pack("html"),     Pack("head"),
-      Pack("body"),  Pack("basefont"), Pack("bgsound"), Pack("frame"),   Pack("image"),
+      Pack("area"),     Pack("base"),     Pack("br"),       Pack("col"),     Pack("embed"),
+      Pack("hr"),       Pack("img"),      Pack("input"),    Pack("link"),    Pack("meta"),
+      Pack("param"),    Pack("source"),   Pack("track"),    Pack("wbr"),     Pack("keygen"),
+      Pack("p"),        Pack("li"),       Pack("dt"),       Pack("dd"),      Pack("option"),
+      Pack("optgroup"), Pack("tr"),       Pack("td"),       Pack("th"),      Pack("tbody"),
+      Pack("thead"),    Pack("tfoot"),    Pack("colgroup"), Pack("caption"), Pack("rb"),
+      Pack("rt"),       Pack("rp"),       Pack("rtc"),      Pack("html"),    Pack("head"),
+      Pack("body"),     Pack("basefont"), Pack("bgsound"),  Pack("frame"),   Pack("image"),
       Pack("menuitem")};
   const std::uint64_t v = Pack(n);
   if (v == 0) return false;
@@ -79,7 +79,6 @@ std::size_t FindEndTag(std::string_view html, std::size_t from, std::string_view
 
 // Runs shorter than this stay as they are.
 constexpr std::size_t kMinRunBytes = 32;
-constexpr std::size_t kMaxRuns = 1u << 16;  // two bytes of index
 
 // The length of the character at s[i] when Gumbo passes it through as it is
 // and the tree builder treats it as any other non-space character; 0 for
@@ -118,10 +117,6 @@ std::size_t PassThroughLength(std::string_view s, std::size_t i) {
   return 0;
 }
 
-bool IsHtmlSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\f';
-}
-
 // Appends text that lies between tags, long plain runs as placeholders.
 void AppendText(std::string_view chunk, std::string* out, std::vector<std::string_view>* runs,
                 std::size_t* saved) {
@@ -132,20 +127,15 @@ void AppendText(std::string_view chunk, std::string* out, std::vector<std::strin
   std::size_t start = 0;  // of the pending pass-through stretch
   auto flush = [&](std::size_t end) {
     std::size_t a = start, b = end;
-    while (a < b && IsHtmlSpace(chunk[a])) ++a;
-    while (b > a && IsHtmlSpace(chunk[b - 1])) --b;
+    while (a < b && IsSpace(chunk[a])) ++a;  // (no CR in a stretch: it ends one)
+    while (b > a && IsSpace(chunk[b - 1])) --b;
     if (b - a < kMinRunBytes || runs->size() >= kMaxRuns) {
       out->append(chunk.substr(start, end - start));
       return;
     }
     const std::size_t index = runs->size();
     out->append(chunk.substr(start, a - start));
-    out->append(kRunMarker);
-    for (std::size_t byte : {index >> 8, index & 0xFF}) {  // U+E100 + byte
-      out->push_back(static_cast<char>(0xEE));
-      out->push_back(static_cast<char>(0x84 + (byte >> 6)));
-      out->push_back(static_cast<char>(0x80 + (byte & 0x3F)));
-    }
+    AppendRunPlaceholder(index, out);
     runs->push_back(chunk.substr(a, b - a));
     out->append(chunk.substr(b, end - b));
     *saved += (b - a) - kRunPlaceholderBytes;

@@ -46,7 +46,7 @@ std::size_t ExpectSameTree(std::string_view html, const std::string& what) {
   std::vector<std::string_view> runs;
   std::string bounded = BoundHtml(html, {}, &runs);
   const std::size_t count = runs.size();
-  Dom placeheld(bounded, std::move(runs));
+  Dom placeheld(bounded, runs);
   EXPECT_EQ(plain.size(), placeheld.size()) << what;
   for (int i = 0; i < std::min(plain.size(), placeheld.size()); ++i) {
     std::string a = Describe(plain, i), b = Describe(placeheld, i);
@@ -120,8 +120,19 @@ TEST(TextRunsTest, LongRunsReachGumboAsPlaceholders) {
   EXPECT_EQ(runs[0], kLong);  // without the spaces around it
   EXPECT_EQ(bounded,
             "<p>  " + std::string(kRunMarker) + "\xEE\x84\x80\xEE\x84\x80  </p><p>short</p>");
-  Dom dom(bounded, std::move(runs));
+  Dom dom(bounded, runs);
   EXPECT_EQ(dom.Text(0), kLong + " short");
+}
+
+TEST(TextRunsTest, PlaceholdersReadBackTheirIndex) {
+  for (std::size_t index : {0u, 1u, 63u, 64u, 255u, 256u, 4095u, 65535u}) {
+    std::string placeholder;
+    AppendRunPlaceholder(index, &placeholder);
+    EXPECT_EQ(placeholder.size(), kRunPlaceholderBytes);
+    EXPECT_EQ(ReadRunPlaceholder(placeholder + "tail"), static_cast<long>(index));
+  }
+  EXPECT_EQ(ReadRunPlaceholder(std::string(kRunMarker) + "ab"), -1);
+  EXPECT_EQ(ReadRunPlaceholder("plain text here"), -1);
 }
 
 TEST(TextRunsTest, PagesThatWriteTheMarkerAreParsedWithoutPlaceholders) {
@@ -147,7 +158,7 @@ TEST(TextRunsTest, TheSizeCapCountsTheTextPlaceholdersStandFor) {
   std::string bounded = BoundHtml(html, limits, &runs);
   const std::string bounded_plain = BoundHtml(html, limits);
   Dom plain(bounded_plain);
-  Dom placeheld(bounded, std::move(runs));
+  Dom placeheld(bounded, runs);
   EXPECT_EQ(plain.Text(0), placeheld.Text(0));
   EXPECT_LT(plain.Text(0).size(), 1000u);
 }
