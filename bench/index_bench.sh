@@ -23,7 +23,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 BIN=$(realpath "${2:-${PRESSARC_BIN:-$HERE/../build/pressarc}}")
 OMINDEX=$(command -v omindex || true)
 [ -x "$BIN" ] || { echo "index_bench: no pressarc binary at $BIN (build first or pass it)" >&2; exit 2; }
-[ -n "$OMINDEX" ] || { echo "index_bench: omindex not found (apt-get install xapian-omega)" >&2; exit 2; }
+[ -n "$OMINDEX" ] || { echo "index_bench: omindex not found (scripts/bootstrap.sh --extras)" >&2; exit 2; }
 
 WORK=$(mktemp -d /tmp/pressarc-index-bench-XXXXXX)
 [ -n "${BENCH_KEEP:-}" ] || trap 'rm -rf "$WORK"' EXIT

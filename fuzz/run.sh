@@ -13,7 +13,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-300}
 build=${2:-$root/build-fuzz}
-command -v clang++ >/dev/null || { echo "run.sh: clang++ is needed (apt-get install clang)" >&2; exit 2; }
+command -v clang++ >/dev/null || { echo "run.sh: clang++ is needed (scripts/bootstrap.sh --extras)" >&2; exit 2; }
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DPRESSARC_FUZZ=ON -DPRESSARC_WERROR=OFF \
   -DPRESSARC_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

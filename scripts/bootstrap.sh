@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # Installs pressarc's build and test dependencies on Debian 12 (as root).
 # Idempotent, and quiet when everything is already present.
+#
+#   scripts/bootstrap.sh            build, test and demo
+#   scripts/bootstrap.sh --extras   also the peers and tools of bench/ and
+#                                   fuzz/: omindex (xapian-omega), nginx,
+#                                   wget, clang (libFuzzer), valgrind
+#                                   (callgrind, for instruction counts)
 set -euo pipefail
 
 PACKAGES=(
@@ -11,6 +17,12 @@ PACKAGES=(
   python3
   help2man systemd
 )
+if [[ "${1:-}" == "--extras" ]]; then
+  PACKAGES+=(xapian-omega nginx-light wget clang valgrind)
+elif [[ -n "${1:-}" ]]; then
+  echo "usage: scripts/bootstrap.sh [--extras]" >&2
+  exit 2
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
