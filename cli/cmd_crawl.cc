@@ -11,9 +11,8 @@
 
 #include "cli/app.h"
 #include "cli/data_dir.h"
-#include "cli/index_sink.h"
+#include "indexer/indexer.h"
 #include "cli/metrics.h"
-#include "cli/pipeline.h"
 #include "config/log.h"
 #include "crawler/crawler.h"
 
@@ -108,10 +107,6 @@ Status RunCrawlCommand(CommandContext& ctx, const CrawlFlags& flags) {
   request.sources = flags.sources;
   request.max_pages = flags.max_pages;
   request.progress = !ctx.common.quiet && !ctx.common.verbose && ::isatty(STDERR_FILENO) == 1;
-  request.extract_options = [](const SourceConfig* source, const std::string& url,
-                               const std::string& content_type) {
-    return ExtractOptionsFor(source, url, content_type);
-  };
   request.stop = &g_stop;
   InstallStopHandlers();
   auto summary = RunCrawl(*config, request, sink->get());

@@ -15,7 +15,6 @@
 #include <vector>
 
 #include "cli/app.h"
-#include "cli/pipeline.h"
 #include "parser/parser.h"
 
 namespace pressarc::cli {
@@ -120,7 +119,7 @@ Status RunExtract(CommandContext& ctx, const ExtractArgs& args) {
     }
     if (src) {
       source_name = src->name;
-      options = ExtractOptionsFor(src, args.url, args.content_type);
+      options = ExtractOptionsForSource(src, args.url, args.content_type);
     }
   }
   Status first_error;

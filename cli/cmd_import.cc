@@ -32,12 +32,12 @@
 #include <string>
 #include <vector>
 
+#include "archive/archive.h"
 #include "cli/app.h"
 #include "cli/data_dir.h"
-#include "cli/pipeline.h"
 #include "config/digest.h"
+#include "config/iso_time.h"
 #include "config/log.h"
-#include "crawler/warc.h"
 #include "indexer/indexer.h"
 
 namespace pressarc::cli {
@@ -139,99 +139,12 @@ Result<std::string> ArchiveCopy(const std::string& path, const std::string& arch
   return name;
 }
 
-// The value of attribute `name` in one tag ("" when absent).
-std::string AttributeValue(std::string_view tag, std::string_view lower_tag,
-                           std::string_view name) {
-  std::size_t pos = 0;
-  while ((pos = lower_tag.find(name, pos)) != std::string_view::npos) {
-    std::size_t p = pos + name.size();
-    bool boundary = pos > 0 && (lower_tag[pos - 1] == ' ' || lower_tag[pos - 1] == '\t' ||
-                                lower_tag[pos - 1] == '\n' || lower_tag[pos - 1] == '\r');
-    pos = p;
-    if (!boundary) continue;
-    while (p < tag.size() && tag[p] == ' ') ++p;
-    if (p >= tag.size() || tag[p] != '=') continue;
-    ++p;
-    while (p < tag.size() && tag[p] == ' ') ++p;
-    if (p >= tag.size()) return "";
-    char q = tag[p];
-    if (q == '"' || q == '\'') {
-      std::size_t end = tag.find(q, p + 1);
-      if (end == std::string_view::npos) return "";
-      return std::string(tag.substr(p + 1, end - p - 1));
-    }
-    std::size_t end = p;
-    while (end < tag.size() && tag[end] != ' ' && tag[end] != '>' && tag[end] != '/') ++end;
-    return std::string(tag.substr(p, end - p));
-  }
-  return "";
-}
-
-// The page's own absolute canonical URL (link rel=canonical, og:url), or "".
+// The page's own absolute canonical URL (<link rel=canonical>, else
+// og:url), as the parser reads it; "" when it names none.
 std::string CanonicalFromHtml(const std::string& html) {
-  // The head only: up to "<body" (any case), at most 256 KiB.
-  std::size_t limit = std::min<std::size_t>(html.size(), 256 * 1024);
-  for (std::size_t at = html.find('<'); at != std::string::npos && at + 5 <= limit;
-       at = html.find('<', at + 1)) {
-    if (std::tolower(static_cast<unsigned char>(html[at + 1])) == 'b' &&
-        std::tolower(static_cast<unsigned char>(html[at + 2])) == 'o' &&
-        std::tolower(static_cast<unsigned char>(html[at + 3])) == 'd' &&
-        std::tolower(static_cast<unsigned char>(html[at + 4])) == 'y') {
-      limit = at;
-      break;
-    }
-  }
-  std::string head = html.substr(0, limit);
-  std::string lower = head;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::string og;
-  std::size_t pos = 0;
-  while ((pos = lower.find('<', pos)) != std::string::npos) {
-    std::size_t end = lower.find('>', pos);
-    if (end == std::string::npos) break;
-    std::string_view tag(head.data() + pos, end - pos + 1);
-    std::string_view ltag(lower.data() + pos, end - pos + 1);
-    pos = end;
-    if (ltag.rfind("<link", 0) == 0) {
-      std::string rel = AttributeValue(tag, ltag, "rel");
-      for (char& c : rel) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (rel == "canonical") {
-        std::string url = NormalizeUrl(AttributeValue(tag, ltag, "href"));
-        if (!url.empty()) return url;
-      }
-    } else if (ltag.rfind("<meta", 0) == 0 && og.empty()) {
-      std::string prop = AttributeValue(tag, ltag, "property");
-      for (char& c : prop) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (prop == "og:url") og = NormalizeUrl(AttributeValue(tag, ltag, "content"));
-    }
-  }
-  return og;
-}
-
-std::string IsoUtc(std::time_t t) {
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-// Turns one archived record into an article to index (nullopt: not one).
-BulkIndexer::Task MakeTask(const Config& config, const std::string& source,
-                           std::shared_ptr<WarcRecord> record, std::string archive_file) {
-  return [&config, source, record, archive_file]() -> std::optional<IndexedArticle> {
-    auto article = ArticleFromRecord(config, *record, source);
-    if (!article) return std::nullopt;
-    if (article->url.empty()) article->url = record->TargetUri();
-    if (article->canonical_url.empty()) article->canonical_url = article->url;
-    if (article->source.empty()) article->source = "local";
-    if (article->kind != PageKind::kArticle || article->canonical_url.empty()) return std::nullopt;
-    IndexedArticle doc;
-    doc.article = std::move(*article);
-    doc.archive = {archive_file, record->location.offset};
-    doc.fetched_at = record->Date();
-    return doc;
-  };
+  ExtractOptions options;
+  options.collect_links = false;
+  return ExtractArticle(html, options).canonical_url;
 }
 
 bool Indexable(const WarcRecord& record) {
@@ -245,6 +158,9 @@ class Importer {
       : config_(config), flags_(flags), data_dir_(std::move(data_dir)) {}
 
   Status Run(ImportSummary* summary) {
+    auto converter = RecordConverter::Create(config_);
+    if (!converter.ok()) return converter.status();
+    converter_.emplace(std::move(converter.value()));
     archive_dir_ = data_dir_ + "/archive";
     std::error_code ec;
     fs::create_directories(archive_dir_, ec);
@@ -341,7 +257,7 @@ class Importer {
       if (!err.ok()) continue;
       ++summary->records;
       if (!Indexable(*record)) continue;
-      bulk->Push(MakeTask(config_, flags_.source, record, *name));
+      bulk->Push(Task(record, *name));
     }
   }
 
@@ -371,13 +287,13 @@ class Importer {
     if (url.empty()) url = "file://" + abs;
     struct stat st {};
     std::time_t mtime = ::stat(file.c_str(), &st) == 0 ? st.st_mtime : std::time(nullptr);
-    std::string date = IsoUtc(mtime);
+    std::string date = IsoUtc(static_cast<std::int64_t>(mtime));
     // The archive keeps the source chosen now (the flag, else the configured
     // source covering the URL), so that reindex gives the same; a page that
     // only got its host as a name keeps no field and is judged again then.
     std::string source = flags_.source;
     if (source.empty()) {
-      if (const SourceConfig* s = SourceForUrl(config_, url)) source = s->name;
+      if (const SourceConfig* s = converter_->SourceFor(url)) source = s->name;
     }
     auto loc = html_writer_->WriteResource(url, date, "text/html", *body, source);
     if (!loc.ok()) {
@@ -395,7 +311,14 @@ class Importer {
     if (!source.empty()) record->headers.emplace_back(kSourceField, source);
     record->block = std::move(body.value());
     record->location = *loc;
-    bulk->Push(MakeTask(config_, flags_.source, record, fs::path(loc->file).filename().string()));
+    bulk->Push(Task(record, fs::path(loc->file).filename().string()));
+  }
+
+  // Turns one archived record into an article to index (nullopt: not one).
+  BulkIndexer::Task Task(std::shared_ptr<WarcRecord> record, std::string archive_file) const {
+    return [this, record, archive_file] {
+      return IndexedFromRecord(*converter_, *record, archive_file, flags_.source);
+    };
   }
 
  public:
@@ -408,6 +331,7 @@ class Importer {
   std::string archive_dir_;
   std::unique_ptr<IndexWriter> writer_;
   std::unique_ptr<WarcWriter> html_writer_;
+  std::optional<RecordConverter> converter_;
 };
 
 Status RunImport(CommandContext& ctx, const ImportFlags& flags) {

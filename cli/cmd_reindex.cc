@@ -19,11 +19,10 @@
 #include <thread>
 #include <vector>
 
+#include "archive/archive.h"
 #include "cli/app.h"
 #include "cli/data_dir.h"
-#include "cli/pipeline.h"
 #include "config/log.h"
-#include "crawler/warc.h"
 #include "indexer/indexer.h"
 
 namespace pressarc::cli {
@@ -52,6 +51,8 @@ Status RunReindex(CommandContext& ctx, const ReindexFlags& flags) {
   auto lock = DataDirLock::Acquire(data_dir, "reindex");
   if (!lock.ok()) return lock.status();
   auto start = std::chrono::steady_clock::now();
+  auto converter = RecordConverter::Create(*config);
+  if (!converter.ok()) return converter.status();
 
   std::string archive_dir = data_dir + "/archive";
   std::vector<std::string> files;
@@ -102,21 +103,8 @@ Status RunReindex(CommandContext& ctx, const ReindexFlags& flags) {
         ++records;
         std::string type = record->Type();
         if (type != "response" && type != "resource") continue;
-        const Config& cfg = *config;
-        bulk.Push([&cfg, record, name]() -> std::optional<IndexedArticle> {
-          auto article = ArticleFromRecord(cfg, *record, "");
-          if (!article) return std::nullopt;
-          if (article->url.empty()) article->url = record->TargetUri();
-          if (article->canonical_url.empty()) article->canonical_url = article->url;
-          if (article->source.empty()) article->source = "local";
-          if (article->kind != PageKind::kArticle || article->canonical_url.empty()) {
-            return std::nullopt;
-          }
-          IndexedArticle doc;
-          doc.article = std::move(*article);
-          doc.archive = {name, record->location.offset};
-          doc.fetched_at = record->Date();
-          return doc;
+        bulk.Push([&converter = *converter, record, name] {
+          return IndexedFromRecord(converter, *record, name);
         });
       }
     }

@@ -13,7 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "crawler/warc.h"
+#include "archive/archive.h"
+#include "config/iso_time.h"
 
 namespace pressarc {
 
@@ -29,11 +30,6 @@ class Clock {
 
 // The process clock (steady_clock + system_clock). Never null; not owned.
 Clock* RealClock();
-
-// "YYYY-MM-DDThh:mm:ssZ" for a Unix time.
-std::string IsoUtc(std::int64_t unix_seconds);
-// Parses "YYYY-MM-DDThh:mm:ssZ" (or a prefix "YYYY-MM-DD"); -1 when malformed.
-std::int64_t ParseIsoUtc(const std::string& text);
 
 struct FetchRequest {
   std::uint64_t id = 0;  // chosen by the caller, echoed in the response

@@ -18,9 +18,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "archive/archive.h"
+#include "config/ascii.h"
 #include "config/digest.h"
 #include "config/log.h"
-#include "crawler/crawl_state.h"
 #include "crawler/feeds.h"
 #include "crawler/robots.h"
 #include "crawler/url_scope.h"
@@ -247,37 +248,19 @@ class IndexWorker {
   std::thread thread_;  // last: started after the members it uses
 };
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
-bool LooksLikeHtml(const std::string& content_type, std::string_view body) {
-  std::string ct = Lower(content_type);
-  if (ct.find("html") != std::string::npos) return true;
-  if (!ct.empty() && ct.find("text/plain") == std::string::npos &&
-      ct.find("octet-stream") == std::string::npos) {
-    return false;
-  }
-  std::string head = Lower(std::string(body.substr(0, 1024)));
-  return head.find("<html") != std::string::npos ||
-         head.find("<!doctype html") != std::string::npos ||
-         head.find("<body") != std::string::npos || head.find("<p") != std::string::npos;
-}
-
 bool LooksLikeFeed(Kind kind, const std::string& content_type, std::string_view body) {
   if (kind == Kind::kFeed || kind == Kind::kSitemap) return true;
   if (body.size() >= 2 && static_cast<unsigned char>(body[0]) == 0x1f &&
       static_cast<unsigned char>(body[1]) == 0x8b) {
     return true;
   }
-  std::string ct = Lower(content_type);
+  std::string ct = AsciiLower(content_type);
   if (ct.find("html") != std::string::npos) return false;
   if (ct.find("xml") != std::string::npos || ct.find("rss") != std::string::npos ||
       ct.find("atom") != std::string::npos) {
     return true;
   }
-  std::string head = Lower(std::string(body.substr(0, 512)));
+  std::string head = AsciiLower(body.substr(0, 512));
   return head.find("<?xml") != std::string::npos && head.find("<html") == std::string::npos;
 }
 
@@ -362,7 +345,8 @@ class Job {
   WarcWriter* warc_ = nullptr;
   std::unique_ptr<HttpClient> own_http_;
   std::unique_ptr<WarcWriter> own_warc_;
-  std::unique_ptr<CrawlState> state_;
+  std::unique_ptr<Catalogue> state_;
+  std::optional<RecordConverter> converter_;  // for Replay
   std::unique_ptr<IndexWorker> indexer_;  // declared after state_: joined before it closes
   std::string archive_dir_;
   std::mt19937_64 rng_;
@@ -402,7 +386,6 @@ void Job::Count(int source, std::int64_t CrawlCounters::*field, std::int64_t n) 
 
 ExtractOptions Job::OptionsFor(int source, const std::string& url, const std::string& ct) const {
   const SourceConfig* cfg = source >= 0 ? sources_[source].config : nullptr;
-  if (request_.extract_options) return request_.extract_options(cfg, url, ct);
   return ExtractOptionsForSource(cfg, url, ct);
 }
 
@@ -439,10 +422,15 @@ Status Job::Setup() {
     sources_.push_back(std::move(run));
     summary_.per_source[s->name] = CrawlCounters{};
   }
-  auto state = CrawlState::Open(request_.data_dir + "/state.sqlite");
+  auto state = Catalogue::Open(request_.data_dir + "/state.sqlite");
   if (!state.ok()) return state.status();
   state_ = std::move(state.value());
   archive_dir_ = request_.data_dir + "/archive";
+  RecordOptions record_options;
+  record_options.max_body_bytes = static_cast<std::size_t>(opts_.max_page_bytes);
+  auto converter = RecordConverter::Create(config_, record_options);
+  if (!converter.ok()) return converter.status();
+  converter_.emplace(std::move(converter.value()));
   if (env_.warc) {
     warc_ = env_.warc;
   } else {
@@ -489,25 +477,12 @@ Status Job::Replay() {
     }
     auto rec = ReadWarcRecordAt(archive_dir_ + "/" + row.warc_file, row.warc_offset);
     if (rec.ok()) {
-      auto http = ParseHttpResponse(rec->block);
-      if (http.ok()) {
-        std::string ct = FindHeader(http->headers, "Content-Type");
-        auto body = DecodeContentEncoding(http->body, FindHeader(http->headers, "Content-Encoding"),
-                                          static_cast<std::size_t>(opts_.max_page_bytes));
-        if (body.ok()) {
-          const SourceConfig* cfg =
-              source >= 0 ? sources_[source].config : config_.FindSource(row.source);
-          ExtractOptions eo = request_.extract_options ? request_.extract_options(cfg, row.url, ct)
-                                                       : ExtractOptionsForSource(cfg, row.url, ct);
-          Article article = ExtractArticle(*body, eo);
-          article.source = row.source;
-          if (article.kind == PageKind::kArticle) {
-            auto added = sink_->Add(article, ArchiveLocation{row.warc_file, row.warc_offset},
-                                    row.fetched_at);
-            if (!added.ok()) return added.status();
-            if (*added) Count(source, &CrawlCounters::indexed);
-          }
-        }
+      std::optional<Article> article = converter_->Convert(*rec, row.source);
+      if (article && article->kind == PageKind::kArticle) {
+        auto added =
+            sink_->Add(*article, ArchiveLocation{row.warc_file, row.warc_offset}, row.fetched_at);
+        if (!added.ok()) return added.status();
+        if (*added) Count(source, &CrawlCounters::indexed);
       }
     } else {
       log::Warn("crawler", "cannot replay " + row.url + ": " + rec.status().message());

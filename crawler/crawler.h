@@ -7,7 +7,8 @@
 // listing pages, sitemaps and feeds, revalidates known articles with
 // conditional GETs, archives every response in WARC (see warc.h), keeps the
 // frontier and fetch history in DATA/state.sqlite, and hands every new or
-// changed article to an ArticleSink (the CLI wires the indexer there).
+// changed article to an ArticleSink (archive.h; the CLI wires the indexer's
+// IndexSink there).
 //
 // Write order, so that kill -9 loses nothing: response → WARC (flushed) →
 // state row (committed) → sink (the index, committed in batches).
@@ -18,15 +19,14 @@
 
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "archive/archive.h"
 #include "config/config.h"
 #include "config/status.h"
-#include "crawler/warc.h"
 #include "parser/parser.h"
 
 namespace pressarc {
@@ -54,19 +54,6 @@ struct CrawlSummary {
   bool stopped = false;               // ended early by CrawlRequest::stop; the next run resumes
 };
 
-// Receives each new or changed article in archive order. Called from one
-// thread at a time, never concurrently: the crawl job's index thread (so that
-// fetching, archiving and extraction go on while the index is written), or
-// the caller's thread when replaying what a killed run left unindexed.
-class ArticleSink {
- public:
-  virtual ~ArticleSink() = default;
-  // Returns true when the article was added to or replaced in the index.
-  virtual Result<bool> Add(const Article& article, const ArchiveLocation& where,
-                           const std::string& fetched_at) = 0;
-  virtual Status Commit() = 0;  // called in batches and at the end
-};
-
 struct CrawlRequest {
   std::string data_dir;
   std::vector<std::string> sources;  // empty = all configured sources
@@ -76,11 +63,6 @@ struct CrawlRequest {
   // nothing new is started; what is in flight is finished, archived, recorded
   // and indexed; CrawlSummary::stopped is set. What is left stays queued.
   const std::atomic<bool>* stop = nullptr;
-  // Extraction options for a page of a source (which may be nullptr); the
-  // CLI passes cli::ExtractOptionsFor. Unset = ExtractOptionsForSource (parser.h).
-  std::function<ExtractOptions(const SourceConfig*, const std::string& url,
-                               const std::string& content_type)>
-      extract_options;
 };
 
 // REQUIRES: the caller holds the data directory lock. `sink` may be null

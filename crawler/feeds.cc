@@ -19,7 +19,7 @@
 #include <optional>
 #include <string>
 
-#include "crawler/warc.h"
+#include "archive/archive.h"
 #include "parser/parser.h"
 
 namespace pressarc {

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/ascii.h"
 #include "config/digest.h"
 #include "indexer/analysis_internal.h"
 #include "indexer/indexer.h"
@@ -471,9 +472,7 @@ Result<PreparedDocument> PrepareDocument(const IndexedArticle& doc, const Prepar
   const Article& a = doc.article;
   std::string canonical = a.canonical_url.empty() ? a.url : a.canonical_url;
   if (canonical.empty()) return Status::Runtime("article has no URL: not indexed");
-  std::string lang = a.language;
-  std::transform(lang.begin(), lang.end(), lang.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lang = AsciiLower(a.language);
   std::string_view bucket = internal::LanguageBucket(lang);
   std::string id = DocumentId(canonical);
   std::string dup_key = NearDuplicateKey(a.text);

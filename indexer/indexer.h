@@ -56,8 +56,8 @@
 #include <string_view>
 #include <vector>
 
+#include "archive/archive.h"  // ArchiveLocation, ArticleSink
 #include "config/status.h"
-#include "crawler/warc.h"  // ArchiveLocation only (a plain struct)
 #include "parser/parser.h"
 
 namespace pressarc {
@@ -313,6 +313,37 @@ class BulkIndexer {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+};
+
+// The index document for an archived record: the record's Article when it is
+// of kind `article`, located at (archive_file, the record's offset) and dated
+// by its WARC-Date; nullopt for anything else. The one step between
+// RecordConverter (archive.h) and the indexer, for import and reindex alike.
+std::optional<IndexedArticle> IndexedFromRecord(const RecordConverter& converter,
+                                                const WarcRecord& record,
+                                                const std::string& archive_file,
+                                                const std::string& forced_source = "");
+
+// ---- the crawl's sink ---------------------------------------------------------
+
+// IndexSink: the ArticleSink (archive.h) the crawl job writes to: the live
+// index generation (IndexWriter::OpenLive), committed when the crawler calls
+// Commit() (in batches of ~200 articles and at the end of the run). Only
+// articles of kind `article` are added. One job, one thread.
+class IndexSink : public ArticleSink {
+ public:
+  // Opens (creating when missing) DATA/index's live generation.
+  static Result<std::unique_ptr<IndexSink>> Open(const std::string& data_dir);
+  // Wraps an already open writer (tests).
+  explicit IndexSink(std::unique_ptr<IndexWriter> writer) : writer_(std::move(writer)) {}
+
+  Result<bool> Add(const Article& article, const ArchiveLocation& where,
+                   const std::string& fetched_at) override;
+  Status Commit() override;
+
+ private:
+  std::unique_ptr<IndexWriter> writer_;
+  std::size_t uncommitted_ = 0;
 };
 
 }  // namespace pressarc

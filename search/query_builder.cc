@@ -1,3 +1,4 @@
+#include "config/ascii.h"
 #include "search/query_builder.h"
 
 #include <xapian/unicode.h>
@@ -34,12 +35,6 @@ int ToInt(std::string_view s) {
   int v = 0;
   for (char c : s) v = v * 10 + (c - '0');
   return v;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 }  // namespace
@@ -244,7 +239,7 @@ Status CheckQuerySyntax(std::string_view query) {
         Xapian::Utf8Iterator next = p;
         ++next;
         if (next != end && *next > ' ' && *next != ')') {
-          std::string field = Lower(word);
+          std::string field = AsciiLower(word);
           bool known =
               std::find(kKnownFields.begin(), kKnownFields.end(), word) != kKnownFields.end();
           if (!known && !AllDigits(word) && field != "http" && field != "https") {
@@ -288,7 +283,7 @@ class TermFieldProcessor : public Xapian::FieldProcessor {
  public:
   explicit TermFieldProcessor(std::string prefix) : prefix_(std::move(prefix)) {}
   Xapian::Query operator()(const std::string& value) override {
-    return Xapian::Query(prefix_ + Lower(value));
+    return Xapian::Query(prefix_ + AsciiLower(value));
   }
 
  private:
@@ -304,7 +299,7 @@ class SiteFieldProcessor : public Xapian::FieldProcessor {
     if (value.find("://") != std::string::npos) {
       host = UrlHost(value);
     } else {
-      host = Lower(value.substr(0, value.find('/')));
+      host = AsciiLower(value.substr(0, value.find('/')));
       host = host.substr(0, host.find(':'));
     }
     while (!host.empty() && host.back() == '.') host.pop_back();
@@ -330,7 +325,7 @@ class SiteFieldProcessor : public Xapian::FieldProcessor {
 Xapian::Query OrOfTerms(std::string_view prefix, const std::vector<std::string>& values,
                         bool lower) {
   std::vector<Xapian::Query> terms;
-  for (const auto& v : values) terms.emplace_back(std::string(prefix) + (lower ? Lower(v) : v));
+  for (const auto& v : values) terms.emplace_back(std::string(prefix) + (lower ? AsciiLower(v) : v));
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
@@ -392,7 +387,7 @@ void ConfigureParser(Xapian::QueryParser& qp, const Xapian::Database& db,
 }  // namespace
 
 std::string QueryLanguage(const SearchOptions& options) {
-  if (options.languages.size() == 1) return Lower(options.languages[0]);
+  if (options.languages.size() == 1) return AsciiLower(options.languages[0]);
   return "";
 }
 

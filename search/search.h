@@ -45,6 +45,7 @@
 #include <string_view>
 #include <vector>
 
+#include "archive/archive.h"
 #include "config/status.h"
 
 namespace pressarc::search {
@@ -137,14 +138,6 @@ struct StoredArticle {
   std::vector<LinkedDocument> copies;
 };
 
-struct LastCrawl {
-  std::int64_t id = 0;
-  std::string started_at;
-  std::string finished_at;
-  std::string status;
-  std::string summary_json;  // as stored ("" when none)
-};
-
 struct IndexStats {
   bool has_index = false;
   std::uint64_t documents = 0;
@@ -153,7 +146,7 @@ struct IndexStats {
   std::vector<FacetValue> years;      // ascending
   std::uint64_t archive_bytes = 0;    // regular files in DATA/archive/
   std::uint64_t archive_files = 0;
-  std::optional<LastCrawl> last_crawl;  // from DATA/state.sqlite table runs, when present
+  std::optional<RunInfo> last_crawl;  // the newest crawl run (archive.h), when there is one
 };
 
 // Checks options that need no index (dates, limits, query syntax), so that

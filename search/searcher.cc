@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "config/ascii.h"
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
 #include "parser/parser.h"
@@ -873,9 +874,7 @@ class XapianSearcher : public Searcher {
                    return std::isxdigit(static_cast<unsigned char>(c));
                  });
     if (is_id) {
-      std::string lower = key;
-      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      did = FindByTerm(std::string(schema::kPrefixId) + lower);
+      did = FindByTerm(std::string(schema::kPrefixId) + AsciiLower(key));
     } else {
       did = FindByUrl(key);
     }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "crawler/crawl_env.h"
+#include "tests/test_util.h"
 #include "crawler/crawl_job.h"
 #include "crawler/crawler.h"
 #include "parser/parser.h"
@@ -243,22 +244,6 @@ inline Config SiteConfig(const std::string& origin = "http://mfa.test") {
 }
 
 // A temporary data directory, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/pressarc-crawl-test-XXXXXX";
-    path_ = ::mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 struct World {
   FakeClock clock;
   FakeWeb web{&clock};

@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "crawl_fakes.h"
-#include "crawler/crawl_state.h"
+#include "archive/archive.h"
 
 namespace pressarc::testing {
 namespace {
@@ -325,7 +325,7 @@ TEST(CrawlJob, FailuresAfterRetriesAreRecordedAndRetriedInTheNextRun) {
   ASSERT_EQ(s->failures.size(), 1u);
   EXPECT_NE(s->failures[0].find("timeout"), std::string::npos);
   {
-    auto state = CrawlState::Open(w.dir.path() + "/state.sqlite");
+    auto state = Catalogue::Open(w.dir.path() + "/state.sqlite");
     ASSERT_TRUE(state.ok());
     PageState p;
     ASSERT_TRUE((*state)->Lookup(site.ArticleUrl(2), &p));

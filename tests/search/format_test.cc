@@ -216,7 +216,7 @@ TEST(StatsJson, HasTotalsCountsArchiveAndLastCrawl) {
   s.archive_bytes = 2048;
   s.archive_files = 2;
   s.last_crawl =
-      LastCrawl{7, "2026-11-26T10:00:00Z", "2026-11-26T10:05:00Z", "ok", "{\"fetched\":10}"};
+      RunInfo{7, "2026-11-26T10:00:00Z", "2026-11-26T10:05:00Z", "ok", "{\"fetched\":10}"};
   auto j = nlohmann::json::parse(FormatStatsJson(s));
   EXPECT_EQ(j["documents"], 3);
   EXPECT_EQ(j["sources"]["mfa-az"], 2);

@@ -1,6 +1,6 @@
-#include "cli/index_sink.h"
+#include "indexer/indexer.h"
 
-namespace pressarc::cli {
+namespace pressarc {
 
 Result<std::unique_ptr<IndexSink>> IndexSink::Open(const std::string& data_dir) {
   auto writer = IndexWriter::OpenLive(data_dir);
@@ -28,4 +28,17 @@ Status IndexSink::Commit() {
   return st;
 }
 
-}  // namespace pressarc::cli
+std::optional<IndexedArticle> IndexedFromRecord(const RecordConverter& converter,
+                                                const WarcRecord& record,
+                                                const std::string& archive_file,
+                                                const std::string& forced_source) {
+  auto article = converter.Convert(record, forced_source);
+  if (!article || article->kind != PageKind::kArticle) return std::nullopt;
+  IndexedArticle doc;
+  doc.article = std::move(*article);
+  doc.archive = {archive_file, record.location.offset};
+  doc.fetched_at = record.Date();
+  return doc;
+}
+
+}  // namespace pressarc

@@ -1,9 +1,10 @@
-#include "crawler/crawl_state.h"
-
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <map>
 #include <string_view>
+
+#include "archive/archive.h"
 
 namespace pressarc {
 namespace {
@@ -117,15 +118,20 @@ void ReadPage(const Stmt& s, PageState* p) {
   p->warc_date = s.Text(15);
 }
 
+std::string ColumnText(sqlite3_stmt* stmt, int i) {
+  const unsigned char* text = sqlite3_column_text(stmt, i);
+  return text ? reinterpret_cast<const char*>(text) : "";
+}
+
 }  // namespace
 
-struct CrawlState::StmtCache {
+struct Catalogue::StmtCache {
   StmtMap map;
 };
 
-CrawlState::CrawlState(sqlite3* db) : db_(db), cache_(std::make_unique<StmtCache>()) {}
+Catalogue::Catalogue(sqlite3* db) : db_(db), cache_(std::make_unique<StmtCache>()) {}
 
-Result<std::unique_ptr<CrawlState>> CrawlState::Open(const std::string& path) {
+Result<std::unique_ptr<Catalogue>> Catalogue::Open(const std::string& path) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   if (rc != SQLITE_OK) {
@@ -133,7 +139,7 @@ Result<std::unique_ptr<CrawlState>> CrawlState::Open(const std::string& path) {
     sqlite3_close(db);
     return Status::Runtime("cannot open state database " + path + ": " + msg);
   }
-  std::unique_ptr<CrawlState> state(new CrawlState(db));
+  std::unique_ptr<Catalogue> state(new Catalogue(db));
   sqlite3_busy_timeout(db, 5000);
   for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", kSchema}) {
     Status st = state->Exec(sql);
@@ -142,12 +148,12 @@ Result<std::unique_ptr<CrawlState>> CrawlState::Open(const std::string& path) {
   return state;
 }
 
-CrawlState::~CrawlState() {
+Catalogue::~Catalogue() {
   for (auto& [sql, stmt] : cache_->map) sqlite3_finalize(stmt);
   sqlite3_close(db_);
 }
 
-Status CrawlState::Exec(const char* sql) {
+Status Catalogue::Exec(const char* sql) {
   char* err = nullptr;
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errmsg(db_);
@@ -157,17 +163,17 @@ Status CrawlState::Exec(const char* sql) {
   return Status::Ok();
 }
 
-Status CrawlState::Begin() {
+Status Catalogue::Begin() {
   return Exec("BEGIN IMMEDIATE");
 }
-Status CrawlState::Commit() {
+Status Catalogue::Commit() {
   return Exec("COMMIT");
 }
-Status CrawlState::Checkpoint() {
+Status Catalogue::Checkpoint() {
   return Exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
-Result<std::int64_t> CrawlState::StartRun(const std::string& started_at) {
+Result<std::int64_t> Catalogue::StartRun(const std::string& started_at) {
   Stmt s(db_, &cache_->map,
          "INSERT INTO runs(started_at, finished_at, status, summary_json) VALUES(?, '', 'running', "
          "'{}')");
@@ -176,17 +182,17 @@ Result<std::int64_t> CrawlState::StartRun(const std::string& started_at) {
   return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
 }
 
-Status CrawlState::FinishRun(std::int64_t id, const std::string& finished_at,
-                             const std::string& status, const std::string& summary_json) {
+Status Catalogue::FinishRun(std::int64_t id, const std::string& finished_at,
+                            const std::string& status, const std::string& summary_json) {
   Stmt s(db_, &cache_->map, "UPDATE runs SET finished_at=?, status=?, summary_json=? WHERE id=?");
   return s.Bind(1, finished_at).Bind(2, status).Bind(3, summary_json).Bind(4, id).Run("finish run");
 }
 
-Status CrawlState::MarkInterruptedRuns() {
+Status Catalogue::MarkInterruptedRuns() {
   return Exec("UPDATE runs SET status='interrupted' WHERE status='running'");
 }
 
-bool CrawlState::Lookup(const std::string& url, PageState* page) {
+bool Catalogue::Lookup(const std::string& url, PageState* page) {
   std::string sql = std::string("SELECT ") + kPageColumns + "WHERE f.url = ?";
   Stmt s(db_, &cache_->map, sql);
   s.Bind(1, url);
@@ -195,8 +201,8 @@ bool CrawlState::Lookup(const std::string& url, PageState* page) {
   return true;
 }
 
-Status CrawlState::Enqueue(const std::string& url, const std::string& source, int depth,
-                           const std::string& kind, const std::string& now) {
+Status Catalogue::Enqueue(const std::string& url, const std::string& source, int depth,
+                          const std::string& kind, const std::string& now) {
   Stmt s(db_, &cache_->map,
          "INSERT INTO frontier(url, source, depth, kind, status, discovered_at, next_fetch_at) "
          "VALUES(?1, ?2, ?3, ?4, 'queued', ?5, ?5) ON CONFLICT(url) DO UPDATE SET "
@@ -205,19 +211,19 @@ Status CrawlState::Enqueue(const std::string& url, const std::string& source, in
   return s.Bind(1, url).Bind(2, source).Bind(3, depth).Bind(4, kind).Bind(5, now).Run("enqueue");
 }
 
-Status CrawlState::SetStatus(const std::string& url, const std::string& status,
-                             const std::string& error) {
+Status Catalogue::SetStatus(const std::string& url, const std::string& status,
+                            const std::string& error) {
   Stmt s(db_, &cache_->map, "UPDATE frontier SET status=?, error=? WHERE url=?");
   return s.Bind(1, status).Bind(2, error).Bind(3, url).Run("set status");
 }
 
-Status CrawlState::SetKind(const std::string& url, const std::string& kind) {
+Status Catalogue::SetKind(const std::string& url, const std::string& kind) {
   Stmt s(db_, &cache_->map, "UPDATE frontier SET kind=? WHERE url=?");
   return s.Bind(1, kind).Bind(2, url).Run("set kind");
 }
 
-Result<std::int64_t> CrawlState::RecordFetch(const FetchRow& r, const std::string& outcome,
-                                             bool is_response, const std::string& next_fetch_at) {
+Result<std::int64_t> Catalogue::RecordFetch(const FetchRow& r, const std::string& outcome,
+                                            bool is_response, const std::string& next_fetch_at) {
   Stmt s(db_, &cache_->map,
          "INSERT INTO fetches(run_id, url, source, status, etag, last_modified, payload_digest, "
          "content_digest, warc_file, warc_offset, warc_date, fetched_at, published, canonical, "
@@ -251,14 +257,14 @@ Result<std::int64_t> CrawlState::RecordFetch(const FetchRow& r, const std::strin
   return id;
 }
 
-Status CrawlState::Touch(const std::string& url, const std::string& fetched_at,
-                         const std::string& next_fetch_at) {
+Status Catalogue::Touch(const std::string& url, const std::string& fetched_at,
+                        const std::string& next_fetch_at) {
   Stmt s(db_, &cache_->map,
          "UPDATE frontier SET status='done', fetched_at=?, next_fetch_at=?, error='' WHERE url=?");
   return s.Bind(1, fetched_at).Bind(2, next_fetch_at).Bind(3, url).Run("touch");
 }
 
-Status CrawlState::MarkIndexed(const std::vector<std::int64_t>& ids) {
+Status Catalogue::MarkIndexed(const std::vector<std::int64_t>& ids) {
   for (std::int64_t id : ids) {
     Stmt s(db_, &cache_->map, "UPDATE fetches SET indexed=1 WHERE id=?");
     Status st = s.Bind(1, id).Run("mark indexed");
@@ -267,14 +273,14 @@ Status CrawlState::MarkIndexed(const std::vector<std::int64_t>& ids) {
   return Status::Ok();
 }
 
-bool CrawlState::CanonicalKnown(const std::string& canonical, const std::string& except_url) {
+bool Catalogue::CanonicalKnown(const std::string& canonical, const std::string& except_url) {
   Stmt s(db_, &cache_->map,
          "SELECT 1 FROM fetches WHERE canonical=? AND url!=? AND page_kind='article' LIMIT 1");
   s.Bind(1, canonical).Bind(2, except_url);
   return s.Step() == SQLITE_ROW;
 }
 
-std::vector<PageState> CrawlState::Pending(const std::string& source) {
+std::vector<PageState> Catalogue::Pending(const std::string& source) {
   std::string sql = std::string("SELECT ") + kPageColumns +
                     "WHERE f.source = ? AND f.status IN ('queued','failed') ORDER BY f.rowid";
   Stmt s(db_, &cache_->map, sql);
@@ -287,9 +293,9 @@ std::vector<PageState> CrawlState::Pending(const std::string& source) {
   return out;
 }
 
-std::vector<PageState> CrawlState::DueRevisits(const std::string& source,
-                                               const std::string& fetched_before,
-                                               const std::string& published_since) {
+std::vector<PageState> Catalogue::DueRevisits(const std::string& source,
+                                              const std::string& fetched_before,
+                                              const std::string& published_since) {
   std::string sql = std::string("SELECT ") + kPageColumns +
                     "WHERE f.source = ?1 AND f.kind = 'article' AND f.status = 'done' "
                     "AND f.fetched_at <= ?2 AND (?3 = '' OR f.published = '' OR "
@@ -304,7 +310,7 @@ std::vector<PageState> CrawlState::DueRevisits(const std::string& source,
   return out;
 }
 
-std::vector<ReplayRow> CrawlState::Unindexed() {
+std::vector<ReplayRow> Catalogue::Unindexed() {
   Stmt s(
       db_, &cache_->map,
       "SELECT id, url, source, warc_file, warc_offset, fetched_at FROM fetches "
@@ -323,8 +329,8 @@ std::vector<ReplayRow> CrawlState::Unindexed() {
   return out;
 }
 
-bool CrawlState::LoadRobots(const std::string& origin, const std::string& fetched_since,
-                            int* status, std::string* body) {
+bool Catalogue::LoadRobots(const std::string& origin, const std::string& fetched_since, int* status,
+                           std::string* body) {
   Stmt s(db_, &cache_->map, "SELECT status, body FROM robots WHERE origin=? AND fetched_at >= ?");
   s.Bind(1, origin).Bind(2, fetched_since);
   if (s.Step() != SQLITE_ROW) return false;
@@ -333,8 +339,8 @@ bool CrawlState::LoadRobots(const std::string& origin, const std::string& fetche
   return true;
 }
 
-Status CrawlState::SaveRobots(const std::string& origin, int status, const std::string& body,
-                              const std::string& fetched_at) {
+Status Catalogue::SaveRobots(const std::string& origin, int status, const std::string& body,
+                             const std::string& fetched_at) {
   Stmt s(db_, &cache_->map,
          "INSERT INTO robots(origin, status, body, fetched_at) VALUES(?,?,?,?) "
          "ON CONFLICT(origin) DO UPDATE SET status=excluded.status, body=excluded.body, "
@@ -344,6 +350,35 @@ Status CrawlState::SaveRobots(const std::string& origin, int status, const std::
       .Bind(3, body)
       .Bind(4, fetched_at)
       .Run("save robots");
+}
+
+std::optional<RunInfo> ReadLastRun(const std::string& data_dir) {
+  const std::string path = data_dir + "/state.sqlite";
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return std::nullopt;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    return std::nullopt;
+  }
+  sqlite3_busy_timeout(db, 2000);
+  std::optional<RunInfo> out;
+  sqlite3_stmt* stmt = nullptr;
+  const char* sql =
+      "SELECT id, started_at, finished_at, status, summary_json FROM runs ORDER BY id DESC LIMIT 1";
+  if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW) {
+    RunInfo run;
+    run.id = sqlite3_column_int64(stmt, 0);
+    run.started_at = ColumnText(stmt, 1);
+    run.finished_at = ColumnText(stmt, 2);
+    run.status = ColumnText(stmt, 3);
+    run.summary_json = ColumnText(stmt, 4);
+    out = std::move(run);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
 }
 
 }  // namespace pressarc

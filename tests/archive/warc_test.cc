@@ -1,7 +1,5 @@
 // Tests of crawler/warc.h: the writer's records and files, the reader on
 // good, foreign (wget) and damaged files, and the HTTP helpers.
-#include "crawler/warc.h"
-
 #include <brotli/encode.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -16,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "archive/archive.h"
 #include "config/digest.h"
 
 namespace pressarc {

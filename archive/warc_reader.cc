@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include "crawler/warc.h"
+#include "archive/archive.h"
 
 namespace pressarc {
 namespace {

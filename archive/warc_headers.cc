@@ -1,6 +1,6 @@
 #include <strings.h>
 
-#include "crawler/warc.h"
+#include "archive/archive.h"
 
 namespace pressarc {
 

@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "crawler/warc.h"
+#include "archive/archive.h"
+#include "config/ascii.h"
 
 namespace pressarc {
 namespace {
@@ -20,14 +21,6 @@ std::string_view Trim(std::string_view s) {
     s.remove_suffix(1);
   }
   return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 // Where the head ends and the body starts: after the first empty line
@@ -219,7 +212,8 @@ Result<HttpMessage> ParseHttpResponse(std::string_view block) {
   }
   if (body_start == std::string_view::npos) return msg;
   std::string_view body = block.substr(body_start);
-  if (Lower(FindHeader(msg.headers, "Transfer-Encoding")).find("chunked") != std::string::npos &&
+  if (AsciiLower(FindHeader(msg.headers, "Transfer-Encoding")).find("chunked") !=
+          std::string::npos &&
       Dechunk(body, &msg.body)) {
     return msg;
   }
@@ -234,7 +228,7 @@ Result<std::string> DecodeContentEncoding(std::string_view body, std::string_vie
   std::string_view rest = encoding;
   while (!rest.empty()) {
     std::size_t comma = rest.find(',');
-    std::string coding = Lower(Trim(rest.substr(0, std::min(comma, rest.size()))));
+    std::string coding = AsciiLower(Trim(rest.substr(0, std::min(comma, rest.size()))));
     if (!coding.empty()) codings.push_back(coding);
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     if (codings.size() > 8) return Status::Runtime("too many content encodings");

@@ -23,8 +23,8 @@
 #include <string>
 #include <vector>
 
+#include "archive/archive.h"
 #include "config/digest.h"
-#include "crawler/warc.h"
 
 namespace pressarc {
 namespace {

@@ -1,18 +1,17 @@
-// The crawl state database: frontier, fetch history, robots cache, runs.
-#include "crawler/crawl_state.h"
-
+// The catalogue (DATA/state.sqlite): frontier, fetch history, robots cache, runs.
 #include <gtest/gtest.h>
 
-#include "crawl_fakes.h"
+#include "archive/archive.h"
+#include "tests/test_util.h"
 
 namespace pressarc::testing {
 namespace {
 
-TEST(CrawlState, FrontierRowsKeepTheirLastResponseForConditionalRequests) {
+TEST(Catalogue, FrontierRowsKeepTheirLastResponseForConditionalRequests) {
   TempDir dir;
-  auto state = CrawlState::Open(dir.path() + "/state.sqlite");
+  auto state = Catalogue::Open(dir.path() + "/state.sqlite");
   ASSERT_TRUE(state.ok()) << state.status().message();
-  CrawlState& s = **state;
+  Catalogue& s = **state;
   ASSERT_TRUE(s.Begin().ok());
   ASSERT_TRUE(s.Enqueue("http://a.test/x", "a", 2, "article", "2026-11-26T10:00:00Z").ok());
   PageState p;
@@ -58,11 +57,11 @@ TEST(CrawlState, FrontierRowsKeepTheirLastResponseForConditionalRequests) {
   EXPECT_TRUE(s.Unindexed().empty());
 }
 
-TEST(CrawlState, DueRevisitsHonourFetchTimeAndPublicationAge) {
+TEST(Catalogue, DueRevisitsHonourFetchTimeAndPublicationAge) {
   TempDir dir;
-  auto state = CrawlState::Open(dir.path() + "/state.sqlite");
+  auto state = Catalogue::Open(dir.path() + "/state.sqlite");
   ASSERT_TRUE(state.ok());
-  CrawlState& s = **state;
+  Catalogue& s = **state;
   ASSERT_TRUE(s.Begin().ok());
   struct Row {
     const char* url;
@@ -91,11 +90,11 @@ TEST(CrawlState, DueRevisitsHonourFetchTimeAndPublicationAge) {
   EXPECT_EQ(s.DueRevisits("a", "2026-11-27T00:00:00Z", "").size(), 4u);
 }
 
-TEST(CrawlState, RobotsCacheExpiresAndRunsSurviveAKill) {
+TEST(Catalogue, RobotsCacheExpiresAndRunsSurviveAKill) {
   TempDir dir;
   std::string path = dir.path() + "/state.sqlite";
   {
-    auto state = CrawlState::Open(path);
+    auto state = Catalogue::Open(path);
     ASSERT_TRUE(state.ok());
     ASSERT_TRUE(
         (*state)->SaveRobots("http://a.test", 200, "User-agent: *\n", "2026-11-26T10:00:00Z").ok());
@@ -103,7 +102,7 @@ TEST(CrawlState, RobotsCacheExpiresAndRunsSurviveAKill) {
     ASSERT_TRUE(run.ok());
     // no FinishRun: as if killed
   }
-  auto state = CrawlState::Open(path);
+  auto state = Catalogue::Open(path);
   ASSERT_TRUE(state.ok());
   int status = 0;
   std::string body;
@@ -113,8 +112,8 @@ TEST(CrawlState, RobotsCacheExpiresAndRunsSurviveAKill) {
   ASSERT_TRUE((*state)->MarkInterruptedRuns().ok());
 }
 
-TEST(CrawlState, UnwritableDatabaseIsAClearError) {
-  auto state = CrawlState::Open("/nonexistent-dir/sub/state.sqlite");
+TEST(Catalogue, UnwritableDatabaseIsAClearError) {
+  auto state = Catalogue::Open("/nonexistent-dir/sub/state.sqlite");
   ASSERT_FALSE(state.ok());
   EXPECT_NE(state.status().message().find("state database"), std::string::npos);
 }

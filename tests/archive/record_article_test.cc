@@ -1,14 +1,23 @@
-// Tests of the pipeline glue (cli/pipeline.h): which source an archived
-// record is indexed under, so that crawl, import and reindex agree.
-#include "cli/pipeline.h"
+// Tests of RecordConverter (archive.h), the one path from an archived record
+// to an Article: which source a record is indexed under, so that crawl
+// replay, import and reindex agree, and which records hold no page.
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-namespace pressarc::cli {
+#include "archive/archive.h"
+
+namespace pressarc {
 namespace {
+
+std::optional<Article> ArticleFromRecord(const Config& config, const WarcRecord& record,
+                                         const std::string& forced) {
+  auto converter = RecordConverter::Create(config);
+  EXPECT_TRUE(converter.ok());
+  return converter->Convert(record, forced);
+}
 
 constexpr char kConfig[] = R"(
 [[sources]]
@@ -49,7 +58,7 @@ struct SourceCase {
 
 // The rule (docs/operations.md): import --source, else the name the archive
 // recorded, else the configured source covering the URL, else the host.
-TEST(ArticleFromRecord, SourceIsForcedThenStoredThenConfiguredThenHost) {
+TEST(RecordConverter, SourceIsForcedThenStoredThenConfiguredThenHost) {
   const std::vector<SourceCase> cases = {
       {"stored name, reindex without config", false, "https://mfa.gov.az/en/news/no123", "mfa-az",
        "", "mfa-az"},
@@ -79,7 +88,7 @@ TEST(ArticleFromRecord, SourceIsForcedThenStoredThenConfiguredThenHost) {
 
 // A source renamed in the config: the records keep the old name, and the
 // source covering their URLs still lends its extraction hints.
-TEST(ArticleFromRecord, StoredNameNotConfiguredTakesHintsOfTheSourceCoveringTheUrl) {
+TEST(RecordConverter, StoredNameNotConfiguredTakesHintsOfTheSourceCoveringTheUrl) {
   auto config = ParseConfig(kConfig, "test.toml");
   ASSERT_TRUE(config.ok()) << config.status().message();
   auto renamed =
@@ -94,4 +103,4 @@ TEST(ArticleFromRecord, StoredNameNotConfiguredTakesHintsOfTheSourceCoveringTheU
 }
 
 }  // namespace
-}  // namespace pressarc::cli
+}  // namespace pressarc

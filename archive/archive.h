@@ -1,0 +1,401 @@
+// Archive: pressarc's source of truth, and the one path from an archived
+// record to an Article.
+//
+// What it does. Writes and reads WARC files (ISO 28500: writes WARC/1.1,
+// reads 1.1, 1.0, 0.18 and 0.17), decodes the HTTP messages they hold, turns
+// an archived record into an Article (RecordConverter: the one conversion
+// used by crawl replay, import and reindex), decides which configured source
+// a URL belongs to (SourceScope, the crawler's scope rules), and owns the
+// catalogue in DATA/state.sqlite (Catalogue: fetch history, runs, and the
+// crawler's frontier, which the crawler keeps there through this API).
+// Nothing else runs SQL on these tables: `stats` reads them with ReadLastRun.
+//
+// Ownership. The archive directory DATA/archive/ is append-only: records are
+// never rewritten (a torn tail left by a killed writer is cut on the next
+// Open). The caller of a writer holds the data directory lock.
+//
+// WARC writer: one gzip member per record; `warcinfo` first in each file;
+// `request` + `response` pairs; `revisit` (profile server-not-modified) for
+// 304s; WARC-Block-Digest and WARC-Payload-Digest (sha1, base32) that verify;
+// WARC-Concurrent-To linking a request to its response; files named
+// pressarc-YYYYMMDDhhmmss-NNNNN.warc.gz, rotated at a size; each record is
+// flushed (fflush + fsync on Flush()) before its location is returned, so a
+// crash never loses a record that the state database points to. While a
+// file is being written an empty marker "<file>.open" stands beside it; a
+// clean close removes it. Open() repairs the files whose marker a killed
+// process left: it cuts them after their last complete gzip member (so no
+// reader ever meets a partial record) and removes the marker.
+//
+// Extension field: pressarc writes `Pressarc-Source: NAME` on the response,
+// revisit and resource records it archives for a source (the configured
+// source a crawl fetched the page for, or the source an import assigned),
+// so that the archive alone says which source each page belongs to. WARC
+// 1.1 allows fields it does not define (readers ignore them); the name has no
+// "WARC-" prefix, which the standard keeps for its own fields.
+//
+// WARC reader: gzip per record, whole-file gzip, or plain; reports each
+// record with its file offset (the offset of its gzip member, or of "WARC/"
+// when uncompressed). A damaged record is reported through Status and
+// skipped; reading goes on at the next record when it can be found (never a
+// crash, never an endless loop).
+//
+// Thread safety: a WarcWriter, WarcReader or Catalogue is used by one thread
+// at a time; a RecordConverter is immutable after Create and may be shared by
+// any number of threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "config/config.h"
+#include "config/status.h"
+#include "parser/parser.h"
+
+struct sqlite3;
+
+namespace pressarc {
+
+// ===== WARC records ========================================================
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+// Case-insensitive lookup; "" when absent.
+std::string FindHeader(const HeaderList& headers, std::string_view name);
+
+// The extension field naming a record's source (see above).
+inline constexpr char kSourceField[] = "Pressarc-Source";
+
+struct ArchiveLocation {
+  std::string
+      file;  // file name relative to the archive dir (or absolute for imports read in place)
+  std::uint64_t offset = 0;
+};
+
+struct WarcRecord {
+  std::string version;  // "WARC/1.1"
+  HeaderList headers;   // WARC named fields, in order
+  std::string block;    // the content block, exactly as stored
+  ArchiveLocation location;
+
+  std::string Type() const { return FindHeader(headers, "WARC-Type"); }
+  std::string TargetUri() const;  // WARC-Target-URI without <> wrapping
+  std::string Date() const { return FindHeader(headers, "WARC-Date"); }
+  std::string RecordId() const { return FindHeader(headers, "WARC-Record-ID"); }
+  // The Pressarc-Source field, trimmed; "" when absent or not a plausible
+  // name (longer than 200 bytes, or holding control characters).
+  std::string Source() const;
+};
+
+// An HTTP/1.x message as found in a request/response/revisit block.
+struct HttpMessage {
+  int status = 0;  // responses only
+  std::string start_line;
+  HeaderList headers;
+  std::string body;  // de-chunked; still Content-Encoded if the headers say so
+};
+// Parses an HTTP response block; de-chunks a chunked body. Best effort: a
+// truncated block gives what is there.
+Result<HttpMessage> ParseHttpResponse(std::string_view block);
+// Decodes gzip/deflate/brotli Content-Encoding of a body (identity passes
+// through). `encoding` is the header value ("gzip", "x-gzip", "deflate" zlib
+// or raw, "br", "identity", or a list such as "gzip, br"). An error when the
+// output would exceed `max_bytes` (gzip and brotli bombs), for corrupt data and
+// for unknown codings (e.g. "zstd"); a stream cut short gives what could be decoded.
+Result<std::string> DecodeContentEncoding(std::string_view body, std::string_view encoding,
+                                          std::size_t max_bytes);
+
+// What the crawler hands to the writer for one exchange.
+struct HttpExchange {
+  std::string url;
+  std::string method = "GET";
+  std::string request_headers;  // raw, as sent: "GET /x HTTP/1.1\r\nHost: ...\r\n\r\n"
+  std::string ip;               // WARC-IP-Address, "" when unknown
+  std::string fetch_time;       // WARC-Date, "YYYY-MM-DDThh:mm:ssZ"
+  int status = 0;
+  std::string status_line;      // "HTTP/1.1 200 OK"
+  HeaderList response_headers;  // as received, minus Transfer-Encoding / Content-Encoding when the
+                                // body is stored decoded (the writer sets Content-Length to
+                                // body.size(), keeping a different received value as
+                                // X-Original-Content-Length, and renames any Transfer-Encoding to
+                                // X-Original-Transfer-Encoding: a stored body is never chunked)
+  std::string body;        // entity body as stored
+  bool truncated = false;  // WARC-Truncated: length
+  std::string source;      // Pressarc-Source on the response/revisit, "" = none
+};
+
+struct WarcWriterOptions {
+  std::string dir;  // the archive directory; created if missing
+  std::string prefix = "pressarc";
+  std::uint64_t max_file_bytes = 1073741824;  // rotate after a file grows past this
+  std::string software = "pressarc/0.1";      // for warcinfo
+  std::string operator_info;                  // for warcinfo, optional
+  int gzip_level = 6;  // zlib level 1-9: 6 as wget and Heritrix; lower is faster
+};
+
+class WarcWriter {
+ public:
+  static Result<std::unique_ptr<WarcWriter>> Open(const WarcWriterOptions& options);
+  virtual ~WarcWriter() = default;
+  // Writes request + response; returns the response record's location.
+  virtual Result<ArchiveLocation> WriteExchange(const HttpExchange& exchange) = 0;
+  // Writes request + revisit (server-not-modified) for a 304, referring to the
+  // original response (its URI and date).
+  virtual Result<ArchiveLocation> WriteRevisit(const HttpExchange& exchange,
+                                               const std::string& refers_to_date,
+                                               const std::string& refers_to_record_id) = 0;
+  // Writes a `resource` record (imports of plain HTML files); `source` goes
+  // into Pressarc-Source ("" = no such field).
+  virtual Result<ArchiveLocation> WriteResource(const std::string& url, const std::string& date,
+                                                const std::string& content_type,
+                                                const std::string& body,
+                                                const std::string& source) = 0;
+  // Everything written so far is on disk (fflush + fsync).
+  virtual Status Flush() = 0;
+};
+
+class WarcReader {
+ public:
+  static Result<std::unique_ptr<WarcReader>> Open(const std::string& path);
+  virtual ~WarcReader() = default;
+  // Reads the next record into *record. Returns false at the end. A damaged
+  // record sets *error (not ok) and is skipped; the caller may keep calling.
+  // (When *error is set, the call returns true with an empty *record: report
+  // the error and call again. Damage between records, e.g. garbage, comes as
+  // such a call of its own before the next good record.)
+  virtual bool Next(WarcRecord* record, Status* error) = 0;
+};
+
+// Reads the one record at `offset` of `path` (for `show` and replays).
+// `offset` is what the writer or a WarcReader reported: a gzip member's
+// offset, a plain file's byte offset, or (whole-file gzip) the record's
+// position in the uncompressed stream.
+Result<WarcRecord> ReadWarcRecordAt(const std::string& path, std::uint64_t offset);
+
+// ===== From a record to an Article =========================================
+
+// Which configured source a URL belongs to: it matches an `allow` regex (or,
+// with none configured, shares an origin with a start URL) and matches no
+// `deny` regex. The crawler uses the same rules for its frontier.
+class SourceScope {
+ public:
+  // kUsage when a regex does not compile.
+  static Result<SourceScope> Build(const SourceConfig& source);
+
+  bool InScope(std::string_view url) const;
+  // True when the source has article patterns and the URL matches one.
+  bool IsArticleUrl(std::string_view url) const;
+  bool has_article_patterns() const { return !article_.empty(); }
+  const std::set<std::string>& start_origins() const { return origins_; }
+
+ private:
+  std::vector<UrlPattern> allow_;
+  std::vector<UrlPattern> deny_;
+  std::vector<UrlPattern> article_;
+  std::set<std::string> origins_;
+};
+
+// True when a body with this Content-Type is an HTML page: an HTML type, or
+// (no type, text/plain, octet-stream) a body that sniffs as HTML.
+bool LooksLikeHtml(std::string_view content_type, std::string_view body);
+
+struct RecordOptions {
+  // Decoded bodies larger than this are not parsed (gzip and brotli bombs).
+  std::size_t max_body_bytes = 64u << 20;
+  // Resolve the article's links (a crawler follows them, an indexer does not).
+  bool collect_links = false;
+};
+
+// The one conversion from an archived record (a 2xx HTML `response`, or a
+// `resource`) to an Article: HTTP parsing, Content-Encoding decoding within
+// max_body_bytes, the HTML check, the source and its extraction hints, the
+// parser. Immutable after Create; safe to share between threads.
+class RecordConverter {
+ public:
+  // kUsage when a source's regex does not compile. `config` must outlive
+  // the converter.
+  static Result<RecordConverter> Create(const Config& config, const RecordOptions& options = {});
+
+  // The Article, or nullopt when the record holds no HTML page. Its source
+  // is, first that applies: `forced_source` (import --source); the record's
+  // own Pressarc-Source field; the configured source covering the URL
+  // (SourceFor); the URL's host; "local" (file:// pages). Extraction hints
+  // come from the configured source of that name, else from the one
+  // covering the URL. `url` and `canonical_url` are never empty (the
+  // record's target URI when the page names none).
+  std::optional<Article> Convert(const WarcRecord& record,
+                                 const std::string& forced_source = "") const;
+
+  // The configured source whose scope covers `url`; nullptr when none does.
+  const SourceConfig* SourceFor(std::string_view url) const;
+
+ private:
+  RecordConverter(const Config* config, RecordOptions options)
+      : config_(config), options_(options) {}
+  const Config* config_;
+  RecordOptions options_;
+  std::vector<SourceScope> scopes_;  // parallel to config_->sources
+};
+
+// Receives each new or changed article in archive order. Called from one
+// thread at a time, never concurrently. The indexer provides the real one
+// (IndexSink, indexer.h).
+class ArticleSink {
+ public:
+  virtual ~ArticleSink() = default;
+  // Returns true when the article was added to or replaced in the index.
+  virtual Result<bool> Add(const Article& article, const ArchiveLocation& where,
+                           const std::string& fetched_at) = 0;
+  virtual Status Commit() = 0;  // called in batches and at the end
+};
+
+// ===== The catalogue (DATA/state.sqlite) ===================================
+// Tables:
+//   frontier(url PK, source, depth, kind, status, discovered_at, next_fetch_at,
+//            fetched_at, attempts, error, response_id, published, canonical)
+//     every URL the crawler has decided to fetch, with its latest outcome;
+//     status: queued | done | failed | denied.
+//   fetches(id PK, run_id, url, source, status, etag, last_modified,
+//           payload_digest, content_digest, warc_file, warc_offset, warc_date,
+//           fetched_at, published, canonical, page_kind, indexed, error, attempts)
+//     fetch history: one row per response archived or failure recorded.
+//   robots(origin PK, status, body, fetched_at)   robots.txt cache (<= 24 h).
+//   runs(id INTEGER PRIMARY KEY, started_at TEXT, finished_at TEXT,
+//        status TEXT, summary_json TEXT)   read by `pressarc stats`.
+//
+// Durability: WAL with synchronous=NORMAL. A commit is in the WAL (OS page
+// cache) before Commit() returns, so kill -9 loses no committed row; only a
+// power loss can drop the last transactions, and then the pages they
+// describe are fetched again (the WARC records were fsynced before the
+// commit, and indexing is idempotent per canonical URL). synchronous=FULL
+// would add an fsync per commit for no gain against kill -9. The WAL is
+// checkpointed (TRUNCATE) when the job ends.
+//
+// Thread safety: one Catalogue per job, used from one thread.
+
+// A frontier row joined with its last 2xx response.
+struct PageState {
+  std::string url;
+  std::string source;
+  int depth = 0;
+  std::string kind;    // seed | listing | feed | sitemap | article | page | unknown
+  std::string status;  // queued | done | failed | denied
+  std::string fetched_at;
+  std::string published;
+  std::string canonical;
+  std::int64_t response_id = 0;
+  // From the response row (empty when response_id is 0).
+  std::string etag;
+  std::string last_modified;
+  std::string payload_digest;
+  std::string content_digest;
+  std::string warc_file;
+  std::uint64_t warc_offset = 0;
+  std::string warc_date;
+};
+
+// One fetch outcome, for the history table.
+struct FetchRow {
+  std::int64_t run_id = 0;
+  std::string url;
+  std::string source;
+  int status = 0;  // HTTP status, 0 when none
+  std::string etag;
+  std::string last_modified;
+  std::string payload_digest;
+  std::string content_digest;
+  std::string warc_file;
+  std::uint64_t warc_offset = 0;
+  std::string warc_date;
+  std::string fetched_at;
+  std::string published;
+  std::string canonical;
+  std::string page_kind;  // article | listing | ... | "" when not parsed
+  bool indexed = false;   // true when there is nothing to index
+  std::string error;      // "" = success
+  int attempts = 1;
+};
+
+struct ReplayRow {
+  std::int64_t id = 0;
+  std::string url;
+  std::string source;
+  std::string warc_file;
+  std::uint64_t warc_offset = 0;
+  std::string fetched_at;
+};
+
+class Catalogue {
+ public:
+  static Result<std::unique_ptr<Catalogue>> Open(const std::string& path);
+  ~Catalogue();
+  Catalogue(const Catalogue&) = delete;
+  Catalogue& operator=(const Catalogue&) = delete;
+
+  Status Begin();
+  Status Commit();
+  Status Checkpoint();  // WAL checkpoint (TRUNCATE)
+
+  Result<std::int64_t> StartRun(const std::string& started_at);
+  Status FinishRun(std::int64_t id, const std::string& finished_at, const std::string& status,
+                   const std::string& summary_json);
+  // Runs left "running" by a killed process become "interrupted".
+  Status MarkInterruptedRuns();
+
+  // False when the URL has no frontier row.
+  bool Lookup(const std::string& url, PageState* page);
+  // Inserts a queued row, or sets an existing row back to queued (keeping its history).
+  Status Enqueue(const std::string& url, const std::string& source, int depth,
+                 const std::string& kind, const std::string& now);
+  Status SetStatus(const std::string& url, const std::string& status, const std::string& error);
+  Status SetKind(const std::string& url, const std::string& kind);
+  // Records a fetch; `outcome` is the frontier status to set (done/failed).
+  // When `is_response` (a 2xx body archived), the frontier row points to it.
+  Result<std::int64_t> RecordFetch(const FetchRow& row, const std::string& outcome,
+                                   bool is_response, const std::string& next_fetch_at);
+  // Only updates the frontier's fetched_at/status (a 304).
+  Status Touch(const std::string& url, const std::string& fetched_at,
+               const std::string& next_fetch_at);
+  Status MarkIndexed(const std::vector<std::int64_t>& fetch_ids);
+  // True when another URL's response already has this canonical URL.
+  bool CanonicalKnown(const std::string& canonical, const std::string& except_url);
+
+  // Rows of `source` queued (an interrupted run) or failed (to retry).
+  std::vector<PageState> Pending(const std::string& source);
+  // Articles of `source` whose last fetch is at or before `fetched_before`
+  // and whose publication date is on or after `published_since` ("" = any).
+  std::vector<PageState> DueRevisits(const std::string& source, const std::string& fetched_before,
+                                     const std::string& published_since);
+  // Archived article responses not yet committed to the index.
+  std::vector<ReplayRow> Unindexed();
+
+  bool LoadRobots(const std::string& origin, const std::string& fetched_since, int* status,
+                  std::string* body);
+  Status SaveRobots(const std::string& origin, int status, const std::string& body,
+                    const std::string& fetched_at);
+
+ private:
+  struct StmtCache;
+  explicit Catalogue(sqlite3* db);
+  Status Exec(const char* sql);
+  sqlite3* db_;
+  std::unique_ptr<StmtCache> cache_;  // prepared statements by SQL text
+};
+
+// The newest crawl run, read-only (for `stats`); nullopt when the data
+// directory has no catalogue or no run yet. Never fails.
+struct RunInfo {
+  std::int64_t id = 0;
+  std::string started_at;
+  std::string finished_at;
+  std::string status;        // running | ok | stopped | failed | interrupted
+  std::string summary_json;  // the crawl summary (CrawlSummaryJson)
+};
+std::optional<RunInfo> ReadLastRun(const std::string& data_dir);
+
+}  // namespace pressarc
