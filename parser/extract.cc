@@ -256,11 +256,10 @@ std::string ChooseTitle(const Dom& dom, const PageScan& scan, const ExtractHints
 
 // ---- dates ---------------------------------------------------------------------
 
-bool IsDateish(std::string_view cls_id) {
-  std::string k = LowerAscii(cls_id);
-  return Contains(k, "date") || Contains(k, "time") || Contains(k, "publish") ||
-         Contains(k, "posted") || Contains(k, "created") || Contains(k, "byline") ||
-         Contains(k, "meta") || Contains(k, "info") || Contains(k, "tarix");
+bool IsDateish(std::string_view cls, std::string_view id) {
+  return parser_internal::ClassWords(cls, id).Has(
+      {"date", "time", "dateline", "timestamp", "publish", "published", "posted", "created",
+       "byline", "meta", "info", "tarix"});
 }
 
 bool HasTime(const std::string& d) {
@@ -395,7 +394,7 @@ std::string ChooseDate(const Dom& dom, const PageScan& scan, const ExtractOption
     if (dom[i].is_text) continue;
     bool is_time = dom[i].tag == GUMBO_TAG_TIME;
     std::string_view cls = dom.Attr(i, "class"), id = dom.Attr(i, "id");
-    if (!is_time && !IsDateish(std::string(cls) + " " + std::string(id)) &&
+    if (!is_time && !IsDateish(cls, id) &&
         dom.Attr(i, "itemprop") != "datePublished")
       continue;
     if (dom[i].end - i > 200) continue;  // a big container, not a date element
