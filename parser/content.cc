@@ -655,10 +655,8 @@ int PreferMoreText(const Dom& dom, const Stats& st, const Scorer& sc, int top, i
   return best;
 }
 
-int ChooseTop(const Dom& dom, const Stats& st, const Scorer& sc, int top, int body) {
-  top = CommonAncestorOfTops(dom, sc, top, body);
-  top = PreferMoreText(dom, st, sc, top, body);
-  // Climb while the parent scores at least as well (Readability).
+// Climbs while the parent scores at least as well (Readability).
+int ClimbByScore(const Dom& dom, const Scorer& sc, int top, int body) {
   double last = sc.Score(top);
   const double threshold = last / 3;
   for (int p = dom[top].parent; p >= 0 && p != body && dom[p].tag != GUMBO_TAG_HTML;
@@ -666,12 +664,17 @@ int ChooseTop(const Dom& dom, const Stats& st, const Scorer& sc, int top, int bo
     if (!sc.has_score[static_cast<std::size_t>(p)]) continue;
     double ps = sc.Score(p);
     if (ps < threshold) break;
-    if (ps > last) {
-      top = p;
-      break;
-    }
+    if (ps > last) return p;
     last = ps;
   }
+  return top;
+}
+
+int ChooseTop(const Dom& dom, const Stats& st, const Scorer& sc, int top, int body) {
+  top = CommonAncestorOfTops(dom, sc, top, body);
+  // A candidate chosen by its text is not traded back for a score.
+  int by_text = PreferMoreText(dom, st, sc, top, body);
+  top = by_text != top ? by_text : ClimbByScore(dom, sc, top, body);
   // An only child adds nothing: use its parent.
   while (dom[top].parent >= 0 && dom[top].parent != body &&
          Children(dom, dom[top].parent).size() == 1)
@@ -690,6 +693,18 @@ bool IsProseBlock(const Dom& dom, const Stats& st, int i, int min_chars) {
          (t.find(". ") != std::string::npos || (!t.empty() && t.back() == '.'));
 }
 
+// Teasers of other items: a heading that is a link ("<h3><a href=…>").
+bool HasLinkedHeading(const Dom& dom, const Stats& st, int i) {
+  if (st.headings[static_cast<std::size_t>(i)] == 0) return false;
+  for (int j = i; j < dom[i].end; ++j) {
+    GumboTag t = dom[j].tag;
+    if (t >= GUMBO_TAG_H1 && t <= GUMBO_TAG_H6 && !dom[j].is_text && !dom[j].removed &&
+        LinkDensity(st, j) > 0.5)
+      return true;
+  }
+  return false;
+}
+
 // The top candidate and the siblings that belong to the article: those that
 // score well, those that share its class, and adjacent blocks of running text
 // (a release split into several boxes).
@@ -703,7 +718,7 @@ std::vector<int> ArticleRoots(const Dom& dom, const Stats& st, const Scorer& sc,
   for (int c : Children(dom, parent)) {
     if (dom[c].removed) continue;
     bool append = c == top;
-    if (!append && !dom[c].is_text) {
+    if (!append && !dom[c].is_text && !HasLinkedHeading(dom, st, c)) {
       double bonus =
           (!top_class.empty() && dom.Attr(c, "class") == top_class) ? sc.Score(top) * 0.2 : 0;
       if (sc.has_score[static_cast<std::size_t>(c)] && sc.Score(c) + bonus >= threshold)
