@@ -327,6 +327,83 @@ std::string DateFromUrl(std::string_view url) {
   return "";
 }
 
+// A date of another item: inside a link or a list item, or beside a link to
+// another article (a teaser: a date and a linked title) in a small block
+// that holds neither the heading nor the article's content.
+bool IsOtherItemsDate(const Dom& dom, int i, int title_node, int content_top) {
+  for (int p = i, up = 0; p >= 0 && up < 8; p = dom[p].parent, ++up)
+    if (dom[p].tag == GUMBO_TAG_A || dom[p].tag == GUMBO_TAG_LI) return true;
+  for (int p = dom[i].parent, up = 0; p >= 0 && up < 3; p = dom[p].parent, ++up) {
+    if ((title_node >= 0 && dom.IsAncestor(p, title_node)) ||
+        (content_top >= 0 && (dom.IsAncestor(p, content_top) || dom.IsAncestor(content_top, p))))
+      return false;
+    if (dom[p].end - p > 80) return false;
+    for (int j = p + 1; j < dom[p].end; ++j)
+      if (dom[j].tag == GUMBO_TAG_A && !dom[j].is_text && !dom.IsAncestor(j, i) &&
+          parser_internal::Utf8Length(dom.Text(j, false, 512)) >= 20)
+        return true;
+  }
+  return false;
+}
+
+// The date of the date-like element (class or id saying date, time,
+// published…, or <time>) nearest to the heading, in boilerplate blocks or
+// outside them; dates of other items are skipped.
+std::string NearestDateElement(const Dom& dom, int title_node, int content_top, bool in_removed) {
+  int anchor = title_node >= 0 ? title_node : 0;
+  std::string best;
+  int best_dist = 1 << 30;
+  int considered = 0;
+  for (int i = 0; i < dom.size() && considered < 400; ++i) {
+    if (dom[i].is_text) continue;
+    bool is_time = dom[i].tag == GUMBO_TAG_TIME;
+    if (!is_time && !IsDateish(dom.Attr(i, "class"), dom.Attr(i, "id")) &&
+        dom.Attr(i, "itemprop") != "datePublished")
+      continue;
+    if (dom[i].end - i > 200) continue;  // a big container, not a date element
+    ++considered;
+    int dist = std::abs(i - anchor);
+    if (i < anchor) dist += 50;  // after the heading is likelier than before it
+    if (dist >= best_dist || (title_node >= 0 && dist > 400)) continue;
+    if (dom.IsInRemoved(i) != in_removed || IsOtherItemsDate(dom, i, title_node, content_top))
+      continue;
+    std::string d = DateFromElement(dom, i);
+    if (d.empty()) continue;
+    best = d;
+    best_dist = dist;
+  }
+  return best;
+}
+
+// A dateline at the start of the heading ("No: 176, 21 June 2023, Press
+// Release Regarding …"); a date further on names an event, not the day.
+std::string HeadingDate(const std::string& title) {
+  std::size_t cut = std::min<std::size_t>(title.size(), 64);
+  while (cut < title.size() && (static_cast<unsigned char>(title[cut]) & 0xC0) == 0x80) ++cut;
+  return FindTextDate(std::string_view(title).substr(0, cut));
+}
+
+// The first `max_bytes` of the article's own text, without the text of links
+// (a date in a link is another article's).
+std::string LeadText(const Dom& dom, const std::vector<int>& roots, std::size_t max_bytes) {
+  std::string out;
+  for (int root : roots) {
+    for (int j = root; j < dom[root].end && out.size() < max_bytes; ++j) {
+      if (dom[j].removed || dom[j].tag == GUMBO_TAG_A) {
+        j = dom[j].end - 1;
+        out += ' ';
+        continue;
+      }
+      if (dom[j].is_text) {
+        out += dom.NodeText(j);
+      } else if (!parser_internal::IsInlineTag(dom[j].tag)) {
+        out += '\n';
+      }
+    }
+  }
+  return CollapseSpace(out.substr(0, std::min(out.size(), max_bytes)));
+}
+
 // "2023-02-28T15:30:00" + "+05:00" → "2023-02-28T15:30:00+05:00": a local
 // date-time without an offset gets the source's. A date, a date-time that has
 // an offset (or Z), and anything else stay as they are.
@@ -335,9 +412,16 @@ std::string WithLocalOffset(std::string published, const std::string& offset) {
   return published + offset;
 }
 
+// Where the article stands: the content block and its heading.
+struct ArticlePlace {
+  int top = -1;
+  std::vector<int> roots;
+};
+
 std::string ChooseDate(const Dom& dom, const PageScan& scan, const ExtractOptions& options,
                        const std::string& jsonld_published, const std::string& jsonld_created,
-                       int title_node, const std::string& content_text, const std::string& url) {
+                       const std::string& title, int title_node, const ArticlePlace& article,
+                       const std::string& url) {
   if (!options.hints.date.empty()) {
     Selector sel(options.hints.date);
     for (int i : sel.MatchAll(dom)) {
@@ -380,43 +464,18 @@ std::string ChooseDate(const Dom& dom, const PageScan& scan, const ExtractOption
   for (int i : timed) {
     std::string cls =
         LowerAscii(std::string(dom.Attr(i, "class")) + " " + std::string(dom.Attr(i, "itemprop")));
-    if (Contains(cls, "publish") || dom.HasAttr(i, "pubdate")) {
+    if ((Contains(cls, "publish") || dom.HasAttr(i, "pubdate")) &&
+        !IsOtherItemsDate(dom, i, title_node, article.top)) {
       std::string d = DateFromElement(dom, i);
       if (!d.empty()) return d;
     }
   }
-  // Date-like elements (and <time>) nearest to the title.
-  int anchor = title_node >= 0 ? title_node : 0;
-  std::string best;
-  int best_dist = 1 << 30;
-  int considered = 0;
-  for (int i = 0; i < dom.size() && considered < 400; ++i) {
-    if (dom[i].is_text) continue;
-    bool is_time = dom[i].tag == GUMBO_TAG_TIME;
-    std::string_view cls = dom.Attr(i, "class"), id = dom.Attr(i, "id");
-    if (!is_time && !IsDateish(cls, id) &&
-        dom.Attr(i, "itemprop") != "datePublished")
-      continue;
-    if (dom[i].end - i > 200) continue;  // a big container, not a date element
-    ++considered;
-    int dist = std::abs(i - anchor);
-    if (i < anchor) dist += 50;  // after the heading is likelier than before it
-    if (dom.IsInRemoved(i)) dist += 100;
-    if (dist >= best_dist || (title_node >= 0 && dist > 400)) continue;
-    // Dates of other items (lists of links, "latest news") are not this page's.
-    bool in_link = false;
-    for (int p = i, up = 0; p >= 0 && up < 8 && !in_link; p = dom[p].parent, ++up)
-      in_link = dom[p].tag == GUMBO_TAG_A || dom[p].tag == GUMBO_TAG_LI;
-    if (in_link) continue;
-    std::string d = DateFromElement(dom, i);
-    if (d.empty()) continue;
-    best = d;
-    best_dist = dist;
-  }
-  if (!best.empty()) return best;
-  // The text at the top of the article.
-  std::string d = FindTextDate(std::string_view(content_text).substr(0, 600));
-  if (!d.empty()) return d;
+  // Date-like elements nearest to the title, then the heading's dateline and
+  // the lead, then date-like elements in boilerplate blocks, then the URL.
+  if (std::string d = NearestDateElement(dom, title_node, article.top, false); !d.empty()) return d;
+  if (std::string d = HeadingDate(title); !d.empty()) return d;
+  if (std::string d = FindTextDate(LeadText(dom, article.roots, 600)); !d.empty()) return d;
+  if (std::string d = NearestDateElement(dom, title_node, article.top, true); !d.empty()) return d;
   return DateFromUrl(url);
 }
 
@@ -816,10 +875,10 @@ Article ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
   }
   std::size_t text_chars = parser_internal::Utf8Length(a.text);
 
-  a.published =
-      WithLocalOffset(ChooseDate(dom, scan, options, ld_published, ld_created, title_node, a.text,
-                                 a.canonical_url.empty() ? a.url : a.canonical_url),
-                      options.timezone_offset);
+  a.published = WithLocalOffset(
+      ChooseDate(dom, scan, options, ld_published, ld_created, a.title, title_node,
+                 {content.top, content.roots}, a.canonical_url.empty() ? a.url : a.canonical_url),
+      options.timezone_offset);
   a.language = ChooseLanguage(scan, a.url.empty() ? a.canonical_url : a.url,
                               a.title + "\n" + a.text, options.default_language);
 
