@@ -802,4 +802,80 @@ ContentResult ExtractContent(Dom& dom, const std::vector<int>& forced_roots,
   return r;
 }
 
+namespace {
+
+// Elements whose text is never the page's text, even as a last resort.
+bool IsNeverText(GumboTag t) {
+  switch (t) {
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_HEAD:
+    case GUMBO_TAG_TITLE:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_BUTTON:
+    case GUMBO_TAG_TEXTAREA:
+    case GUMBO_TAG_SVG:
+    case GUMBO_TAG_MATH:
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_OBJECT:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+ContentResult FallbackContent(const Dom& dom) {
+  ContentResult r;
+  int n = dom.size();
+  if (n == 0) return r;
+  // Text outside links and boilerplate per subtree (children before parents).
+  std::vector<int> prose(static_cast<std::size_t>(n), 0);
+  std::vector<char> in_link(static_cast<std::size_t>(n), 0);
+  for (int i = 0; i < n; ++i) {
+    int par = dom[i].parent;
+    in_link[static_cast<std::size_t>(i)] =
+        dom[i].tag == GUMBO_TAG_A || (par >= 0 && in_link[static_cast<std::size_t>(par)]);
+  }
+  for (int i = n - 1; i >= 0; --i) {
+    if (dom[i].removed || (!dom[i].is_text && IsNeverText(dom[i].tag))) {
+      prose[static_cast<std::size_t>(i)] = 0;
+    } else if (dom[i].is_text && !in_link[static_cast<std::size_t>(i)]) {
+      std::size_t chars = 0, commas = 0;
+      CountText(dom[i].text, &chars, &commas);
+      prose[static_cast<std::size_t>(i)] = static_cast<int>(chars);
+    }
+    if (dom[i].parent >= 0)
+      prose[static_cast<std::size_t>(dom[i].parent)] += prose[static_cast<std::size_t>(i)];
+  }
+  // The smallest block holding most of that text: down from the body while
+  // one child holds four fifths of it.
+  int top = FindBody(dom);
+  const int total = prose[static_cast<std::size_t>(top)];
+  for (bool deeper = total > 0; deeper;) {
+    deeper = false;
+    for (int c : Children(dom, top)) {
+      if (!dom[c].is_text && prose[static_cast<std::size_t>(c)] * 5 >= total * 4) {
+        top = c;
+        deeper = true;
+        break;
+      }
+    }
+  }
+  TextBuilder b;
+  if (total > 0) Serialize(dom, top, std::vector<char>(static_cast<std::size_t>(n), 0), &b);
+  for (const std::string& p : b.paragraphs()) {
+    if (!r.text.empty()) r.text += "\n\n";
+    r.text += p;
+    ++r.paragraphs;
+  }
+  r.top = top;
+  r.roots = {top};
+  r.text_chars = Utf8Length(r.text);
+  return r;
+}
+
 }  // namespace pressarc::parser_internal

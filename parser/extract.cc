@@ -10,6 +10,7 @@
 // the page gives one). A date-time the page gives without an offset gets the
 // source's ExtractOptions::timezone_offset; it is never converted to UTC.
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -33,6 +34,9 @@ constexpr std::size_t kMaxLinks = 20000;
 // Below this many characters of text the extraction is retried without the
 // class/id heuristics.
 constexpr std::size_t kRetryBelowChars = 500;
+// JSON-LD articleBody replaces the HTML's text when it is at least this long
+// and more than twice as long.
+constexpr std::size_t kMinJsonLdBodyChars = 200;
 
 std::string LowerAscii(std::string_view s) {
   std::string out(s);
@@ -60,6 +64,14 @@ struct PageScan {
   std::vector<int> alternate_links;
   bool site_error = false;
 };
+
+// The raw text of a <script> (Dom::Text skips scripts).
+std::string ScriptText(const Dom& dom, int i, std::size_t max_bytes) {
+  std::string out;
+  for (int j = i + 1; j < dom[i].end && out.size() < max_bytes; ++j)
+    if (dom[j].is_text) out += dom.NodeText(j);
+  return out;
+}
 
 PageScan Scan(const Dom& dom) {
   PageScan s;
@@ -98,7 +110,7 @@ PageScan Scan(const Dom& dom) {
       }
       case GUMBO_TAG_SCRIPT:
         if (Contains(LowerAscii(dom.Attr(i, "type")), "ld+json") && s.jsonld.size() < 20)
-          s.jsonld.push_back(dom.Text(i, false, 1 << 20));
+          s.jsonld.push_back(ScriptText(dom, i, 1 << 20));
         break;
       case GUMBO_TAG_H1:
         if (s.h1s.size() < 50) s.h1s.push_back(i);
@@ -132,22 +144,56 @@ std::string Meta(const PageScan& s, std::initializer_list<std::string_view> keys
 
 // ---- JSON-LD ---------------------------------------------------------------
 
-void FindJsonKeys(const nlohmann::json& j, int depth, std::string* published, std::string* created,
-                  std::string* headline) {
+// What the page's JSON-LD says about its article.
+struct JsonLd {
+  std::string published, created, headline;
+  std::string body;  // articleBody
+};
+
+void FindJsonKeys(const nlohmann::json& j, int depth, JsonLd* ld) {
   if (depth > 12) return;
   if (j.is_array()) {
-    for (const auto& e : j) FindJsonKeys(e, depth + 1, published, created, headline);
+    for (const auto& e : j) FindJsonKeys(e, depth + 1, ld);
   } else if (j.is_object()) {
     auto take = [&](const char* key, std::string* out) {
       auto it = j.find(key);
       if (out->empty() && it != j.end() && it->is_string()) *out = it->get<std::string>();
     };
-    take("datePublished", published);
-    take("dateCreated", created);
-    take("headline", headline);
+    take("datePublished", &ld->published);
+    take("dateCreated", &ld->created);
+    take("headline", &ld->headline);
+    take("articleBody", &ld->body);
     for (const auto& [k, v] : j.items())
-      if (v.is_object() || v.is_array()) FindJsonKeys(v, depth + 1, published, created, headline);
+      if (v.is_object() || v.is_array()) FindJsonKeys(v, depth + 1, ld);
   }
+}
+
+// articleBody as paragraphs: plain text split at line breaks, or, when it
+// holds markup, the text of that markup.
+std::string ArticleBodyText(const std::string& body) {
+  bool markup = false;
+  for (std::size_t p = body.find('<'); p != std::string::npos && !markup; p = body.find('<', p + 1))
+    markup = p + 1 < body.size() && (std::isalpha(static_cast<unsigned char>(body[p + 1])) ||
+                                     body[p + 1] == '/');
+  if (markup) {
+    std::string bounded = parser_internal::BoundHtml(body);
+    Dom dom(bounded);
+    if (dom.size() == 0) return "";
+    int root = 0;
+    for (int i = 0; i < dom.size(); ++i)
+      if (dom[i].tag == GUMBO_TAG_BODY) root = i;
+    return parser_internal::ExtractContent(dom, {root}, "").text;
+  }
+  std::string out;
+  std::size_t i = 0;
+  while (i < body.size()) {
+    std::size_t j = body.find('\n', i);
+    if (j == std::string::npos) j = body.size();
+    std::string para = CollapseSpace(std::string_view(body).substr(i, j - i));
+    if (!para.empty()) out += (out.empty() ? "" : "\n\n") + para;
+    i = j + 1;
+  }
+  return out;
 }
 
 // ---- title -------------------------------------------------------------------
@@ -827,16 +873,16 @@ Article ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
   }
 
   // JSON-LD.
-  std::string ld_published, ld_created, ld_headline;
+  JsonLd ld;
   for (const std::string& js : scan.jsonld) {
     nlohmann::json j = nlohmann::json::parse(js, nullptr, false);
-    if (!j.is_discarded()) FindJsonKeys(j, 0, &ld_published, &ld_created, &ld_headline);
+    if (!j.is_discarded()) FindJsonKeys(j, 0, &ld);
   }
 
   a.description = Meta(scan, {"description", "og:description", "twitter:description"});
 
   int title_node = -1;
-  a.title = ChooseTitle(dom, scan, options.hints, ld_headline, &title_node);
+  a.title = ChooseTitle(dom, scan, options.hints, ld.headline, &title_node);
 
   // Boilerplate and main content.
   std::vector<int> strip_nodes;
@@ -866,6 +912,13 @@ Article ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
     }
   }
   a.text = CleanText(content.text, options.hints.strip_text);
+  if (forced.empty() && !ld.body.empty()) {
+    // The body given only in JSON-LD, the HTML holding captions and a standfirst.
+    std::string body = CleanText(ArticleBodyText(ld.body), options.hints.strip_text);
+    std::size_t body_chars = parser_internal::Utf8Length(body);
+    if (body_chars >= kMinJsonLdBodyChars && parser_internal::Utf8Length(a.text) * 2 < body_chars)
+      a.text = std::move(body);
+  }
   if (!a.title.empty() && a.text.compare(0, a.title.size(), a.title) == 0) {
     std::size_t cut = a.title.size();
     if (a.text.compare(cut, 2, "\n\n") == 0)
@@ -876,7 +929,7 @@ Article ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
   std::size_t text_chars = parser_internal::Utf8Length(a.text);
 
   a.published = WithLocalOffset(
-      ChooseDate(dom, scan, options, ld_published, ld_created, a.title, title_node,
+      ChooseDate(dom, scan, options, ld.published, ld.created, a.title, title_node,
                  {content.top, content.roots}, a.canonical_url.empty() ? a.url : a.canonical_url),
       options.timezone_offset);
   a.language = ChooseLanguage(scan, a.url.empty() ? a.canonical_url : a.url,
@@ -923,6 +976,16 @@ Article ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
       a.kind = PageKind::kArticle;
     } else {
       a.kind = PageKind::kOther;
+    }
+  }
+  if (a.text.empty() && (a.kind == PageKind::kArticle || a.kind == PageKind::kOther)) {
+    // Never empty when the page has text: its best text block, flagged. (A
+    // listing, a challenge and a 404 page have no article text to give.)
+    std::string text =
+        CleanText(parser_internal::FallbackContent(dom).text, options.hints.strip_text);
+    if (!text.empty() && text != a.title) {
+      a.text = std::move(text);
+      a.fallback = true;
     }
   }
   return a;

@@ -160,6 +160,11 @@ int MarkBoilerplate(Dom& dom, const std::vector<int>& strip_nodes, bool class_pa
 ContentResult ExtractContent(Dom& dom, const std::vector<int>& forced_roots,
                              std::string_view title);
 
+// The last resort when no candidate gives text (nothing scored, or the
+// cleaning took it all): the smallest block that holds four fifths of the
+// page's text outside links and boilerplate, serialised without cleaning.
+ContentResult FallbackContent(const Dom& dom);
+
 // ---- class and id names (class_words.cc) ---------------------------------
 
 // An element's class and id read as words, lower-case: each name is split at
