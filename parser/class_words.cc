@@ -36,6 +36,18 @@ bool IsUtilityPrefix(std::string_view w) {
 bool IsBreakpoint(std::string_view w) {
   return w == "xs" || w == "sm" || w == "md" || w == "lg" || w == "xl" || w == "xxl";
 }
+// The values of utility classes ("overflow-hidden", "text-center"); a
+// property followed by another word names a block ("text-description").
+bool IsStyleValue(std::string_view w) {
+  static constexpr std::array<std::string_view, 40> kValues = {
+      "hidden",  "visible",  "auto",     "none",     "center",   "left",     "right",  "justify",
+      "bold",    "italic",   "block",    "inline",   "flex",     "grid",     "wrap",   "nowrap",
+      "start",   "end",      "between",  "around",   "full",     "screen",   "base",   "white",
+      "black",   "muted",    "primary",  "secondary", "light",   "dark",     "relative", "absolute",
+      "fixed",   "sticky",   "static",   "scroll",   "clip",     "uppercase", "lowercase", "x"};
+  return (!w.empty() && IsDigit(w.front())) || IsBreakpoint(w) ||
+         std::find(kValues.begin(), kValues.end(), w) != kValues.end();
+}
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -92,7 +104,10 @@ void ClassWords::AddName(std::string_view n, int name) {
     }
   }
   flush();
-  if (words.empty() || IsUtilityPrefix(words.front().text)) return;
+  if (words.empty()) return;
+  bool utility = words.size() > 1 && IsUtilityPrefix(words.front().text);
+  for (std::size_t k = 1; k < words.size() && utility; ++k) utility = IsStyleValue(words[k].text);
+  if (utility) return;
   for (const Word& w : words)
     if (IsBreakpoint(w.text)) return;
   for (Word& w : words) words_.push_back(std::move(w));
