@@ -24,12 +24,12 @@ bool IsDigit(char c) {
 // Bootstrap): "overflow-hidden", "text-center", "d-none", "mt-4".
 bool IsUtilityPrefix(std::string_view w) {
   static constexpr std::array<std::string_view, 44> kPrefixes = {
-      "overflow", "text",     "bg",     "border",   "flex",    "grid",     "d",      "m",
-      "p",        "mx",       "my",     "mt",       "mb",      "ml",       "mr",     "px",
-      "py",       "pt",       "pb",     "pl",       "pr",      "w",        "h",      "min",
-      "max",      "font",     "leading", "tracking", "z",      "shadow",   "rounded", "align",
-      "justify",  "items",    "self",   "order",    "gap",     "space",    "col",    "opacity",
-      "cursor",   "whitespace", "float", "position"};
+      "overflow", "text",       "bg",      "border",   "flex", "grid",   "d",       "m",
+      "p",        "mx",         "my",      "mt",       "mb",   "ml",     "mr",      "px",
+      "py",       "pt",         "pb",      "pl",       "pr",   "w",      "h",       "min",
+      "max",      "font",       "leading", "tracking", "z",    "shadow", "rounded", "align",
+      "justify",  "items",      "self",    "order",    "gap",  "space",  "col",     "opacity",
+      "cursor",   "whitespace", "float",   "position"};
   return std::find(kPrefixes.begin(), kPrefixes.end(), w) != kPrefixes.end();
 }
 // Responsive utilities ("hidden-xs", "visible-lg", "col-md-8") name a breakpoint.
@@ -40,11 +40,11 @@ bool IsBreakpoint(std::string_view w) {
 // property followed by another word names a block ("text-description").
 bool IsStyleValue(std::string_view w) {
   static constexpr std::array<std::string_view, 40> kValues = {
-      "hidden",  "visible",  "auto",     "none",     "center",   "left",     "right",  "justify",
-      "bold",    "italic",   "block",    "inline",   "flex",     "grid",     "wrap",   "nowrap",
-      "start",   "end",      "between",  "around",   "full",     "screen",   "base",   "white",
-      "black",   "muted",    "primary",  "secondary", "light",   "dark",     "relative", "absolute",
-      "fixed",   "sticky",   "static",   "scroll",   "clip",     "uppercase", "lowercase", "x"};
+      "hidden", "visible", "auto",    "none",      "center", "left",      "right",     "justify",
+      "bold",   "italic",  "block",   "inline",    "flex",   "grid",      "wrap",      "nowrap",
+      "start",  "end",     "between", "around",    "full",   "screen",    "base",      "white",
+      "black",  "muted",   "primary", "secondary", "light",  "dark",      "relative",  "absolute",
+      "fixed",  "sticky",  "static",  "scroll",    "clip",   "uppercase", "lowercase", "x"};
   return (!w.empty() && IsDigit(w.front())) || IsBreakpoint(w) ||
          std::find(kValues.begin(), kValues.end(), w) != kValues.end();
 }

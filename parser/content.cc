@@ -1,11 +1,17 @@
 // Main-content extraction: boilerplate marking, candidate scoring and text
 // serialisation. The scoring follows Mozilla Readability (paragraph scores
 // from length and commas propagated to ancestors, tag and class/id weights,
-// link density, sibling merging, conditional cleaning), with two changes
-// taken from jusText/trafilatura: a paragraph's score is scaled by its own
-// link density, and boilerplate classes never remove a container that holds
-// most of the page's text. Every pass is linear in the node count (ancestor
-// walks are bounded by the depth BoundHtml caps).
+// link density, sibling merging, conditional cleaning), with changes taken
+// from jusText/trafilatura and from pages it got wrong: a paragraph's score
+// is scaled by its own link density; boilerplate classes and `hidden` never
+// remove a container that holds most of the page's text; class and id are
+// read as words (ClassWords), not substrings; <article> earns a bonus only
+// when the page has one; a candidate with twice the text of the best-scored
+// one wins (teaser boxes lose to the release); adjacent blocks of running
+// text join the article, teasers with linked headings do not; lists and
+// tables inside the article stay unless they are link lists. Every pass is
+// linear in the node count (ancestor walks are bounded by the depth
+// BoundHtml caps).
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -27,17 +33,17 @@ std::string LowerAscii(std::string_view s) {
 // Readability's unlikelyCandidates plus the blocks seen on ministry sites,
 // matched as words of the class and id (ClassWords).
 bool IsUnlikely(const ClassWords& w) {
-  return w.Has({"ad",         "ai2html",    "banner",      "breadcrumb",   "combx",
-                "comment",    "community",  "cover-wrap",  "disqus",       "extra",
-                "footer",     "gdpr",       "header",      "legends",      "menu",
-                "related",    "remark",     "replies",     "rss",          "shoutbox",
-                "sidebar",    "skyscraper", "social",      "sponsor",      "supplemental",
-                "ad-break",   "agegate",    "pagination",  "pager",        "popup",
-                "yom-remote", "share",      "cookie",      "subscribe",    "newsletter",
-                "promo",      "navbar",     "print",       "read-also",    "readalso",
-                "see-also",   "other-news", "more-news",   "widget",       "ainsyndication",
-                "consent",    "modal",      "overlay",     "skip-link",    "feedback",
-                "phase-banner", "weather",  "currency",    "tags",         "author-box"});
+  return w.Has({"ad",           "ai2html",    "banner",     "breadcrumb", "combx",
+                "comment",      "community",  "cover-wrap", "disqus",     "extra",
+                "footer",       "gdpr",       "header",     "legends",    "menu",
+                "related",      "remark",     "replies",    "rss",        "shoutbox",
+                "sidebar",      "skyscraper", "social",     "sponsor",    "supplemental",
+                "ad-break",     "agegate",    "pagination", "pager",      "popup",
+                "yom-remote",   "share",      "cookie",     "subscribe",  "newsletter",
+                "promo",        "navbar",     "print",      "read-also",  "readalso",
+                "see-also",     "other-news", "more-news",  "widget",     "ainsyndication",
+                "consent",      "modal",      "overlay",    "skip-link",  "feedback",
+                "phase-banner", "weather",    "currency",   "tags",       "author-box"});
 }
 // Blocks that are boilerplate even when their class also says "content"
 // ("sidebar-content", "comments-main", "related-articles").
@@ -52,11 +58,11 @@ bool IsMaybeCandidate(const ClassWords& w) {
 int ClassWeight(const ClassWords& w) {
   if (w.empty()) return 0;
   int weight = 0;
-  if (w.Has({"ad",      "hidden",   "banner",   "combx",      "comment",  "com",    "contact",
-             "footer",  "gdpr",     "masthead", "media",      "meta",     "outbrain", "promo",
-             "related", "scroll",   "share",    "shoutbox",   "sidebar",  "skyscraper",
-             "sponsor", "shopping", "tags",     "widget",     "nav",      "menu",   "social",
-             "cookie",  "breadcrumb", "subscribe", "caption"}))
+  if (w.Has({"ad",         "hidden",    "banner",   "combx",    "comment", "com",        "contact",
+             "footer",     "gdpr",      "masthead", "media",    "meta",    "outbrain",   "promo",
+             "related",    "scroll",    "share",    "shoutbox", "sidebar", "skyscraper", "sponsor",
+             "shopping",   "tags",      "widget",   "nav",      "menu",    "social",     "cookie",
+             "breadcrumb", "subscribe", "caption"}))
     weight -= 25;
   if (w.Has({"article", "body", "content", "entry", "hentry", "main", "page", "post", "text",
              "blog", "story", "description", "news-in", "news-text", "news-paragraph"}))
@@ -179,8 +185,8 @@ Stats ComputeStats(const Dom& dom) {
     if (block[static_cast<std::size_t>(i)] == -2) continue;
     int par = dom[i].parent;
     if (par < 0) continue;
-    for (auto* v : {&s.text, &s.links, &s.p, &s.img, &s.li, &s.input, &s.embed, &s.headings,
-                    &s.items})
+    for (auto* v :
+         {&s.text, &s.links, &s.p, &s.img, &s.li, &s.input, &s.embed, &s.headings, &s.items})
       at(*v, par) += at(*v, i);
   }
   return s;
@@ -617,7 +623,8 @@ namespace {
 int CommonAncestorOfTops(const Dom& dom, const Scorer& sc, int top, int body) {
   std::vector<int> tops;
   for (int i = 0; i < dom.size(); ++i)
-    if (sc.has_score[static_cast<std::size_t>(i)] && i != top && sc.Score(i) >= 0.75 * sc.Score(top))
+    if (sc.has_score[static_cast<std::size_t>(i)] && i != top &&
+        sc.Score(i) >= 0.75 * sc.Score(top))
       tops.push_back(i);
   std::sort(tops.begin(), tops.end(), [&sc](int x, int y) { return sc.Score(x) > sc.Score(y); });
   if (tops.size() > 4) tops.resize(4);

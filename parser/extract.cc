@@ -1,14 +1,23 @@
 // ExtractArticle: decoding → bounded HTML → Gumbo DOM → metadata scan →
 // boilerplate marking → main content → title, date, language, kind.
 //
+// Text: the main content (content.cc); JSON-LD articleBody instead when the
+// HTML gives less than half of it (pages that render the body by script);
+// the best text block, with Article::fallback, when nothing else gives text.
+//
 // Dates: the first of, in order: the source's date selector; JSON-LD
-// datePublished/dateCreated; meta article:published_time and friends;
-// <time datetime> / itemprop=datePublished; the date-like element (class or
-// id containing date/time/publish…) nearest to the title; a date at the
-// start of the article text; a /YYYY/MM/DD/ URL. The result is the page's
-// own reading (a date, or a date-time with seconds, with the offset only when
-// the page gives one). A date-time the page gives without an offset gets the
-// source's ExtractOptions::timezone_offset; it is never converted to UTC.
+// datePublished; meta article:published_time and friends; JSON-LD
+// dateCreated; <time>/itemprop=datePublished marked as published; the
+// date-like element (class or id words date, time, published…) nearest to
+// the title; a dateline at the start of the heading; a date in the lead of
+// the article (its first 600 bytes, link text left out); a date-like element
+// inside boilerplate; a /YYYY/MM/DD/ URL. A date of another item is never
+// taken: one inside a link or list item, or beside a linked title in a small
+// block that holds neither the heading nor the content (related news). The
+// result is the page's own reading (a date, or a date-time with seconds,
+// with the offset only when the page gives one). A date-time the page gives
+// without an offset gets the source's ExtractOptions::timezone_offset; it is
+// never converted to UTC.
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -173,8 +182,8 @@ void FindJsonKeys(const nlohmann::json& j, int depth, JsonLd* ld) {
 std::string ArticleBodyText(const std::string& body) {
   bool markup = false;
   for (std::size_t p = body.find('<'); p != std::string::npos && !markup; p = body.find('<', p + 1))
-    markup = p + 1 < body.size() && (std::isalpha(static_cast<unsigned char>(body[p + 1])) ||
-                                     body[p + 1] == '/');
+    markup = p + 1 < body.size() &&
+             (std::isalpha(static_cast<unsigned char>(body[p + 1])) || body[p + 1] == '/');
   if (markup) {
     std::string bounded = parser_internal::BoundHtml(body);
     Dom dom(bounded);
@@ -303,9 +312,9 @@ std::string ChooseTitle(const Dom& dom, const PageScan& scan, const ExtractHints
 // ---- dates ---------------------------------------------------------------------
 
 bool IsDateish(std::string_view cls, std::string_view id) {
-  return parser_internal::ClassWords(cls, id).Has(
-      {"date", "time", "dateline", "timestamp", "publish", "published", "posted", "created",
-       "byline", "meta", "info", "tarix"});
+  return parser_internal::ClassWords(cls, id).Has({"date", "time", "dateline", "timestamp",
+                                                   "publish", "published", "posted", "created",
+                                                   "byline", "meta", "info", "tarix"});
 }
 
 bool HasTime(const std::string& d) {

@@ -150,8 +150,9 @@ struct ContentResult {
   std::size_t link_chars = 0;  // of which inside links
 };
 // Marks boilerplate subtrees in `dom` (Node::removed): structural tags,
-// hidden elements, class/id patterns, and `strip` selectors. Returns the
-// number of marked nodes.
+// hidden elements (unless they hold most of the page's text: streaming
+// renderers' <div hidden id="S:0">), class/id words, and `strip` selectors.
+// Returns the number of marked nodes.
 // `class_patterns` = false skips the class/id/role heuristics (Readability's
 // retry when the first pass finds too little).
 int MarkBoilerplate(Dom& dom, const std::vector<int>& strip_nodes, bool class_patterns = true);

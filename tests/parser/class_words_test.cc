@@ -23,8 +23,8 @@ TEST(ClassWordsTest, PatternsMatchWordsNotSubstrings) {
       {"commentary", "", "comment", false},            // starts with it: another word
       {"content-comment-free", "", "comment", false},  // says it has none
       {"no-sidebar", "", "sidebar", false},
-      {"sidebar1", "", "sidebar", true},  // trailing digits
-      {"", "mainMenu", "menu", true},     // the id too
+      {"sidebar1", "", "sidebar", true},         // trailing digits
+      {"", "mainMenu", "menu", true},            // the id too
       {"overflow-hidden", "", "hidden", false},  // a utility class
       {"hidden-xs", "", "hidden", false},        // responsive utility
       {"md:hidden", "", "hidden", false},        // Tailwind variant

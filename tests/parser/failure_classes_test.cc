@@ -42,7 +42,8 @@ struct TextCase {
 
 void CheckText(const TextCase& c) {
   Article a = ExtractPage(c.page);
-  for (const auto& s : c.kept) EXPECT_TRUE(Has(a.text, s)) << c.page << ": lost " << s << "\n" << a.text;
+  for (const auto& s : c.kept)
+    EXPECT_TRUE(Has(a.text, s)) << c.page << ": lost " << s << "\n" << a.text;
   for (const auto& s : c.dropped)
     EXPECT_FALSE(Has(a.text, s)) << c.page << ": kept " << s << "\n" << a.text;
 }
@@ -64,12 +65,12 @@ TEST(FailureClassTest, DateFromHeadingOrLeadBeatsDatesOfOtherReleases) {
 // 2. Lists, definition lists and tables of figures inside the content block
 // are content; a list of links to other articles is not.
 TEST(FailureClassTest, ListsAndTablesInTheBodyAreKeptLinkListsDropped) {
-  CheckText({"lists_in_body.html",
-             {"The sides agreed on:", "a road map for trade", "joint customs posts",
-              "a direct flight", "2022 530 401", "To prepare the agreement on transit.",
-              "To study the customs data.", "Transit", "carriage of goods across the territory",
-              "The next meeting of the commission"},
-             {"ambassador of Germany", "results of the tender", "Contacts"}});
+  CheckText(
+      {"lists_in_body.html",
+       {"The sides agreed on:", "a road map for trade", "joint customs posts", "a direct flight",
+        "2022 530 401", "To prepare the agreement on transit.", "To study the customs data.",
+        "Transit", "carriage of goods across the territory", "The next meeting of the commission"},
+       {"ambassador of Germany", "results of the tender", "Contacts"}});
 }
 
 // 3. Class and id names are read as words: overflow-hidden is not hidden,
