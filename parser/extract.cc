@@ -456,7 +456,9 @@ std::string LeadText(const Dom& dom, const std::vector<int>& roots, std::size_t 
       }
     }
   }
-  return CollapseSpace(out.substr(0, std::min(out.size(), max_bytes)));
+  std::size_t cut = std::min(out.size(), max_bytes);
+  while (cut < out.size() && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) ++cut;
+  return CollapseSpace(out.substr(0, cut));
 }
 
 // "2023-02-28T15:30:00" + "+05:00" → "2023-02-28T15:30:00+05:00": a local
