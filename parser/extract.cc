@@ -385,7 +385,18 @@ std::string DateFromUrl(std::string_view url) {
 // A date of another item: inside a link or a list item, or beside a link to
 // another article (a teaser: a date and a linked title) in a small block
 // that holds neither the heading nor the article's content.
-bool IsOtherItemsDate(const Dom& dom, int i, int title_node, int content_top) {
+// A link to another item: a title (20 characters or more) that does not
+// lead up to a section holding this page (a breadcrumb's "Press releases").
+bool IsLinkToAnotherItem(const Dom& dom, int a, const std::string& page_url) {
+  if (parser_internal::Utf8Length(dom.Text(a, false, 512)) < 20) return false;
+  std::string target = ResolveUrl(page_url, dom.Attr(a, "href"));
+  if (target.empty() || page_url.empty()) return true;
+  std::string path = UrlPathAndQuery(target), page = UrlPathAndQuery(page_url);
+  return UrlHost(target) != UrlHost(page_url) || page.rfind(path, 0) != 0;
+}
+
+bool IsOtherItemsDate(const Dom& dom, int i, int title_node, int content_top,
+                      const std::string& page_url) {
   for (int p = i, up = 0; p >= 0 && up < 8; p = dom[p].parent, ++up)
     if (dom[p].tag == GUMBO_TAG_A || dom[p].tag == GUMBO_TAG_LI) return true;
   for (int p = dom[i].parent, up = 0; p >= 0 && up < 3; p = dom[p].parent, ++up) {
@@ -395,7 +406,7 @@ bool IsOtherItemsDate(const Dom& dom, int i, int title_node, int content_top) {
     if (dom[p].end - p > 80) return false;
     for (int j = p + 1; j < dom[p].end; ++j)
       if (dom[j].tag == GUMBO_TAG_A && !dom[j].is_text && !dom.IsAncestor(j, i) &&
-          parser_internal::Utf8Length(dom.Text(j, false, 512)) >= 20)
+          IsLinkToAnotherItem(dom, j, page_url))
         return true;
   }
   return false;
@@ -404,7 +415,8 @@ bool IsOtherItemsDate(const Dom& dom, int i, int title_node, int content_top) {
 // The date of the date-like element (class or id saying date, time,
 // published…, or <time>) nearest to the heading, in boilerplate blocks or
 // outside them; dates of other items are skipped.
-std::string NearestDateElement(const Dom& dom, int title_node, int content_top, bool in_removed) {
+std::string NearestDateElement(const Dom& dom, int title_node, int content_top, bool in_removed,
+                               const std::string& page_url) {
   int anchor = title_node >= 0 ? title_node : 0;
   std::string best;
   int best_dist = 1 << 30;
@@ -420,7 +432,8 @@ std::string NearestDateElement(const Dom& dom, int title_node, int content_top, 
     int dist = std::abs(i - anchor);
     if (i < anchor) dist += 50;  // after the heading is likelier than before it
     if (dist >= best_dist || (title_node >= 0 && dist > 400)) continue;
-    if (dom.IsInRemoved(i) != in_removed || IsOtherItemsDate(dom, i, title_node, content_top))
+    if (dom.IsInRemoved(i) != in_removed ||
+        IsOtherItemsDate(dom, i, title_node, content_top, page_url))
       continue;
     std::string d = DateFromElement(dom, i);
     if (d.empty()) continue;
@@ -522,17 +535,19 @@ std::string ChooseDate(const Dom& dom, const PageScan& scan, const ExtractOption
     std::string cls =
         LowerAscii(std::string(dom.Attr(i, "class")) + " " + std::string(dom.Attr(i, "itemprop")));
     if ((Contains(cls, "publish") || dom.HasAttr(i, "pubdate")) &&
-        !IsOtherItemsDate(dom, i, title_node, article.top)) {
+        !IsOtherItemsDate(dom, i, title_node, article.top, url)) {
       std::string d = DateFromElement(dom, i);
       if (!d.empty()) return d;
     }
   }
   // Date-like elements nearest to the title, then the heading's dateline and
   // the lead, then date-like elements in boilerplate blocks, then the URL.
-  if (std::string d = NearestDateElement(dom, title_node, article.top, false); !d.empty()) return d;
+  if (std::string d = NearestDateElement(dom, title_node, article.top, false, url); !d.empty())
+    return d;
   if (std::string d = HeadingDate(title); !d.empty()) return d;
   if (std::string d = FindTextDate(LeadText(dom, article.roots, 600)); !d.empty()) return d;
-  if (std::string d = NearestDateElement(dom, title_node, article.top, true); !d.empty()) return d;
+  if (std::string d = NearestDateElement(dom, title_node, article.top, true, url); !d.empty())
+    return d;
   return DateFromUrl(url);
 }
 

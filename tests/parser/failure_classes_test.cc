@@ -53,13 +53,21 @@ void CheckText(const TextCase& c) {
 TEST(FailureClassTest, DateFromHeadingOrLeadBeatsDatesOfOtherReleases) {
   struct Case {
     const char* page;
+    const char* url;
     const char* want;
   } cases[] = {
-      {"date_in_heading_en.html", "2023-06-21"},
-      {"date_in_lead_ru.html", "2023-02-28"},
-      {"date_in_link_only.html", ""},
+      {"date_in_heading_en.html", "https://mfa.example.gov/en/news/176", "2023-06-21"},
+      {"date_in_lead_ru.html", "https://mfa.example.gov/ru/news/1002", "2023-02-28"},
+      {"date_in_link_only.html", "https://mfa.example.gov/en/news/171", ""},
+      // Beside a link up to its own section (a breadcrumb), the date is the page's.
+      {"date_beside_section_link.html", "https://mfa.example.gov/en/news/press-releases/5119",
+       "2024-03-14"},
   };
-  for (const Case& c : cases) EXPECT_EQ(ExtractPage(c.page).published, c.want) << c.page;
+  for (const Case& c : cases) {
+    ExtractOptions o;
+    o.url = c.url;
+    EXPECT_EQ(ExtractArticle(Page(c.page), o).published, c.want) << c.page;
+  }
 }
 
 // 2. Lists, definition lists and tables of figures inside the content block
