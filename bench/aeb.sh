@@ -6,12 +6,15 @@
 # Builds bench/extract_bench, gunzips ../shared/bench/aeb/html/*.html.gz to a
 # temporary folder, extracts every page's text to <id>.txt, runs the scorer
 # (../shared/bench/score.py) and prints its table (F1, precision, recall),
-# then the speed line of extract_bench. Override the data with AEB_DIR and
-# the scorer with AEB_SCORE.
+# then the speed line of extract_bench. The data is looked for in
+# ../shared/bench/aeb, then ../../shared/bench/aeb (a worktree); override it
+# with AEB_DIR and the scorer with AEB_SCORE.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build-aeb}
 aeb=${AEB_DIR:-$root/../shared/bench/aeb}
+# A worktree under wt/ sits one level deeper than the main checkout.
+[ -n "${AEB_DIR:-}" ] || [ -d "$aeb/html" ] || aeb=$root/../../shared/bench/aeb
 score=${AEB_SCORE:-$(dirname "$aeb")/score.py}
 [ -d "$aeb/html" ] || { echo "aeb.sh: no AEB data at $aeb (set AEB_DIR)" >&2; exit 2; }
 

@@ -66,7 +66,8 @@ nlohmann::json ToJson(const Article& a) {
           {"description", or_null(a.description)},
           {"feed_links", a.feed_links},
           {"alternates", alternates},
-          {"charset", a.charset}};
+          {"charset", a.charset},
+          {"fallback", a.fallback}};
 }
 
 void PrintText(const std::string& file, const Article& a) {

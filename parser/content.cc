@@ -1,11 +1,17 @@
 // Main-content extraction: boilerplate marking, candidate scoring and text
 // serialisation. The scoring follows Mozilla Readability (paragraph scores
 // from length and commas propagated to ancestors, tag and class/id weights,
-// link density, sibling merging, conditional cleaning), with two changes
-// taken from jusText/trafilatura: a paragraph's score is scaled by its own
-// link density, and boilerplate classes never remove a container that holds
-// most of the page's text. Every pass is linear in the node count (ancestor
-// walks are bounded by the depth BoundHtml caps).
+// link density, sibling merging, conditional cleaning), with changes taken
+// from jusText/trafilatura and from pages it got wrong: a paragraph's score
+// is scaled by its own link density; boilerplate classes and `hidden` never
+// remove a container that holds most of the page's text; class and id are
+// read as words (ClassWords), not substrings; <article> earns a bonus only
+// when the page has one; a candidate with twice the text of the best-scored
+// one wins (teaser boxes lose to the release); adjacent blocks of running
+// text join the article, teasers with linked headings do not; lists and
+// tables inside the article stay unless they are link lists. Every pass is
+// linear in the node count (ancestor walks are bounded by the depth
+// BoundHtml caps).
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -24,55 +30,47 @@ std::string LowerAscii(std::string_view s) {
   return out;
 }
 
-bool ContainsAny(std::string_view s, std::initializer_list<std::string_view> words) {
-  for (std::string_view w : words)
-    if (s.find(w) != std::string_view::npos) return true;
-  return false;
-}
-
-// Readability's unlikelyCandidates plus the blocks seen on ministry sites.
-bool IsUnlikely(std::string_view cls_id) {
-  return ContainsAny(
-      cls_id,
-      {"-ad-",         "ai2html",    "banner",    "breadcrumb",     "combx",      "comment",
-       "community",    "cover-wrap", "disqus",    "extra",          "footer",     "gdpr",
-       "header",       "legends",    "menu",      "related",        "remark",     "replies",
-       "rss",          "shoutbox",   "sidebar",   "skyscraper",     "social",     "sponsor",
-       "supplemental", "ad-break",   "agegate",   "pagination",     "pager",      "popup",
-       "yom-remote",   "share",      "cookie",    "subscribe",      "newsletter", "promo",
-       "navbar",       "print",      "read-also", "readalso",       "see-also",   "other-news",
-       "other_news",   "more-news",  "widget",    "ainsyndication", "consent",    "modal",
-       "overlay",      "skip-link",  "feedback",  "phase-banner",   "weather",    "currency",
-       "tags",         "author-box"});
+// Readability's unlikelyCandidates plus the blocks seen on ministry sites,
+// matched as words of the class and id (ClassWords).
+bool IsUnlikely(const ClassWords& w) {
+  return w.Has({"ad",           "ai2html",    "banner",     "breadcrumb", "combx",
+                "comment",      "community",  "cover-wrap", "disqus",     "extra",
+                "footer",       "gdpr",       "header",     "legends",    "menu",
+                "related",      "remark",     "replies",    "rss",        "shoutbox",
+                "sidebar",      "skyscraper", "social",     "sponsor",    "supplemental",
+                "ad-break",     "agegate",    "pagination", "pager",      "popup",
+                "yom-remote",   "share",      "cookie",     "subscribe",  "newsletter",
+                "promo",        "navbar",     "print",      "read-also",  "readalso",
+                "see-also",     "other-news", "more-news",  "widget",     "ainsyndication",
+                "consent",      "modal",      "overlay",    "skip-link",  "feedback",
+                "phase-banner", "weather",    "currency",   "tags",       "author-box"});
 }
 // Blocks that are boilerplate even when their class also says "content"
 // ("sidebar-content", "comments-main", "related-articles").
-bool IsStronglyUnlikely(std::string_view cls_id) {
-  return ContainsAny(cls_id, {"sidebar", "comment", "related", "cookie", "breadcrumb", "newsletter",
-                              "subscribe", "disqus", "social", "share"});
+bool IsStronglyUnlikely(const ClassWords& w) {
+  return w.Has({"sidebar", "comment", "related", "cookie", "breadcrumb", "newsletter", "subscribe",
+                "disqus", "social", "share"});
 }
-bool IsMaybeCandidate(std::string_view cls_id) {
-  return ContainsAny(cls_id, {"and", "article", "body", "column", "content", "main", "shadow",
-                              "text", "entry", "post", "story", "description"});
+bool IsMaybeCandidate(const ClassWords& w) {
+  return w.Has({"and", "article", "body", "column", "content", "main", "shadow", "text", "entry",
+                "post", "story", "description"});
+}
+int ClassWeight(const ClassWords& w) {
+  if (w.empty()) return 0;
+  int weight = 0;
+  if (w.Has({"ad",         "hidden",    "banner",   "combx",    "comment", "com",        "contact",
+             "footer",     "gdpr",      "masthead", "media",    "meta",    "outbrain",   "promo",
+             "related",    "scroll",    "share",    "shoutbox", "sidebar", "skyscraper", "sponsor",
+             "shopping",   "tags",      "widget",   "nav",      "menu",    "social",     "cookie",
+             "breadcrumb", "subscribe", "caption"}))
+    weight -= 25;
+  if (w.Has({"article", "body", "content", "entry", "hentry", "main", "page", "post", "text",
+             "blog", "story", "description", "news-in", "news-text", "news-paragraph"}))
+    weight += 25;
+  return weight;
 }
 int ClassWeight(std::string_view cls, std::string_view id) {
-  auto weigh = [](std::string_view s) {
-    if (s.empty()) return 0;
-    int w = 0;
-    if (ContainsAny(s, {"-ad-",     "hidden",     "banner",  "combx",    "comment",    "com-",
-                        "contact",  "footer",     "gdpr",    "masthead", "media",      "meta",
-                        "outbrain", "promo",      "related", "scroll",   "share",      "shoutbox",
-                        "sidebar",  "skyscraper", "sponsor", "shopping", "tags",       "widget",
-                        "nav",      "menu",       "social",  "cookie",   "breadcrumb", "subscribe",
-                        "caption"}))
-      w -= 25;
-    if (ContainsAny(
-            s, {"article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "post",
-                "text", "blog", "story", "description", "news_in", "news-text", "news_paragraph"}))
-      w += 25;
-    return w;
-  };
-  return weigh(LowerAscii(cls)) + weigh(LowerAscii(id));
+  return ClassWeight(ClassWords(cls, id));
 }
 
 // Code points of whitespace-collapsed text, and commas, without allocating.
@@ -102,6 +100,7 @@ struct Stats {
   std::vector<int> own_links;
   std::vector<int> own_commas;
   std::vector<int> p, img, li, input, embed, headings;
+  std::vector<int> items;  // list items, terms, definitions and table cells
 };
 
 Stats ComputeStats(const Dom& dom) {
@@ -109,7 +108,7 @@ Stats ComputeStats(const Dom& dom) {
   Stats s;
   auto zero = std::vector<int>(static_cast<std::size_t>(n), 0);
   s.text = s.links = s.own = s.own_links = s.own_commas = zero;
-  s.p = s.img = s.li = s.input = s.embed = s.headings = zero;
+  s.p = s.img = s.li = s.input = s.embed = s.headings = s.items = zero;
   auto at = [](std::vector<int>& v, int i) -> int& { return v[static_cast<std::size_t>(i)]; };
   // Own text: walk forward; the nearest block ancestor is tracked per node.
   std::vector<int> block(static_cast<std::size_t>(n), -1);
@@ -150,6 +149,13 @@ Stats ComputeStats(const Dom& dom) {
         break;
       case GUMBO_TAG_LI:
         at(s.li, i) = 1;
+        at(s.items, i) = 1;
+        break;
+      case GUMBO_TAG_DT:
+      case GUMBO_TAG_DD:
+      case GUMBO_TAG_TD:
+      case GUMBO_TAG_TH:
+        at(s.items, i) = 1;
         break;
       case GUMBO_TAG_INPUT:
       case GUMBO_TAG_SELECT:
@@ -179,7 +185,8 @@ Stats ComputeStats(const Dom& dom) {
     if (block[static_cast<std::size_t>(i)] == -2) continue;
     int par = dom[i].parent;
     if (par < 0) continue;
-    for (auto* v : {&s.text, &s.links, &s.p, &s.img, &s.li, &s.input, &s.embed, &s.headings})
+    for (auto* v :
+         {&s.text, &s.links, &s.p, &s.img, &s.li, &s.input, &s.embed, &s.headings, &s.items})
       at(*v, par) += at(*v, i);
   }
   return s;
@@ -285,11 +292,18 @@ struct Scorer {
   std::vector<double> score;
   std::vector<char> has_score;
 
+  bool one_article = true;  // at most one <article>: the tag marks the article
+
   Scorer(const Dom& d, const Stats& s)
       : dom(d),
         st(s),
         score(static_cast<std::size_t>(d.size()), 0.0),
-        has_score(static_cast<std::size_t>(d.size()), 0) {}
+        has_score(static_cast<std::size_t>(d.size()), 0) {
+    int articles = 0;
+    for (int i = 0; i < d.size(); ++i)
+      if (d[i].tag == GUMBO_TAG_ARTICLE && !d[i].removed) ++articles;
+    one_article = articles <= 1;
+  }
 
   void Init(int i) {
     if (has_score[static_cast<std::size_t>(i)]) return;
@@ -329,7 +343,7 @@ struct Scorer {
       default:
         break;
     }
-    if (dom[i].tag == GUMBO_TAG_ARTICLE) base += 10;
+    if (dom[i].tag == GUMBO_TAG_ARTICLE && one_article) base += 10;
     if (dom.Attr(i, "itemprop") == "articleBody") base += 30;
     base += ClassWeight(dom.Attr(i, "class"), dom.Attr(i, "id"));
     score[static_cast<std::size_t>(i)] = base;
@@ -388,25 +402,32 @@ std::vector<int> Children(const Dom& dom, int i) {
 // whose class or id says what they are.
 bool IsMetaBlock(const Dom& dom, const Stats& st, int i) {
   if (st.text[static_cast<std::size_t>(i)] > 250) return false;
-  std::string key = LowerAscii(dom.Attr(i, "class"));
-  key += ' ';
-  key += LowerAscii(dom.Attr(i, "id"));
-  if (key.size() < 3) return false;
-  return ContainsAny(key, {"byline",     "author",       "dateline",  "timestamp",  "posted-on",
-                           "published",  "article-date", "post-date", "entry-date", "post-meta",
-                           "entry-meta", "article-meta", "share",     "social",     "tags",
-                           "related",    "newsletter",   "subscribe", "promo",      "advert",
-                           "sponsor",    "print",        "comments"}) ||
-         dom.Attr(i, "rel") == "author" ||
+  ClassWords w(dom.Attr(i, "class"), dom.Attr(i, "id"));
+  if (dom.Attr(i, "rel") == "author") return true;
+  if (w.empty()) return false;
+  return w.Has({"byline",     "author",       "dateline",  "timestamp",  "posted-on",
+                "published",  "article-date", "post-date", "entry-date", "post-meta",
+                "entry-meta", "article-meta", "share",     "social",     "tags",
+                "related",    "newsletter",   "subscribe", "promo",      "advert",
+                "sponsor",    "print",        "comments"}) ||
          (st.text[static_cast<std::size_t>(i)] <= 80 &&
-          ContainsAny(key, {"date", "time", "meta", "info", "tarix"}) &&
+          w.Has({"date", "time", "meta", "info", "tarix"}) &&
           !FindTextDate(dom.Text(i, true, 512)).empty());
 }
 
 // A short block of mostly links ("See also: …", a row of tag links).
 bool IsLinkBlock(const Dom& dom, const Stats& st, int i) {
   auto at = [&st, i](const std::vector<int>& v) { return v[static_cast<std::size_t>(i)]; };
-  (void)dom;
+  switch (dom[i].tag) {
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
+      return false;  // an item: its list decides (ShouldCleanList)
+    default:
+      break;
+  }
   int own = at(st.own);
   if (own == 0 || at(st.text) > 200) return false;
   return at(st.own_links) * 10 > own * 6;
@@ -415,22 +436,34 @@ bool IsLinkBlock(const Dom& dom, const Stats& st, int i) {
 // Author boxes and disclaimers (longer than a byline).
 bool IsBioBlock(const Dom& dom, const Stats& st, int i) {
   if (st.text[static_cast<std::size_t>(i)] > 800) return false;
-  std::string key = LowerAscii(dom.Attr(i, "class"));
-  key += ' ';
-  key += LowerAscii(dom.Attr(i, "id"));
-  return ContainsAny(key, {"author-bio", "author_bio", "authorbio", "bio-", "-bio", "author-info",
-                           "about-author", "author-box", "disclaimer", "credit", "copyright",
-                           "signup", "sign-up", "newsletter", "inline-promo"});
+  return ClassWords(dom.Attr(i, "class"), dom.Attr(i, "id"))
+      .Has({"author-bio", "authorbio", "bio", "author-info", "about-author", "author-box",
+            "disclaimer", "credit", "copyright", "signup", "sign-up", "newsletter",
+            "inline-promo"});
+}
+
+// Lists, definition lists and tables inside the article are content unless
+// their class says otherwise or they are lists of links.
+bool ShouldCleanList(const Dom& dom, const Stats& st, int i) {
+  int weight = ClassWeight(dom.Attr(i, "class"), dom.Attr(i, "id"));
+  double ld = LinkDensity(st, i);
+  if (weight < 0 || ld > 0.5) return true;
+  int input = st.input[static_cast<std::size_t>(i)], embed = st.embed[static_cast<std::size_t>(i)];
+  return input > 0 || embed > 1;
+}
+
+bool IsListTag(GumboTag t) {
+  return t == GUMBO_TAG_UL || t == GUMBO_TAG_OL || t == GUMBO_TAG_DL || t == GUMBO_TAG_TABLE;
 }
 
 bool ShouldClean(const Dom& dom, const Stats& st, const Scorer& sc, int i) {
   if (IsMetaBlock(dom, st, i) || IsBioBlock(dom, st, i)) return true;
   GumboTag t = dom[i].tag;
-  if (t != GUMBO_TAG_FORM && t != GUMBO_TAG_FIELDSET && t != GUMBO_TAG_TABLE && t != GUMBO_TAG_UL &&
-      t != GUMBO_TAG_OL && t != GUMBO_TAG_DIV && t != GUMBO_TAG_SECTION && t != GUMBO_TAG_ASIDE)
+  if (IsListTag(t)) return ShouldCleanList(dom, st, i);
+  if (t != GUMBO_TAG_FORM && t != GUMBO_TAG_FIELDSET && t != GUMBO_TAG_DIV &&
+      t != GUMBO_TAG_SECTION && t != GUMBO_TAG_ASIDE)
     return false;
   auto at = [](const std::vector<int>& v, int k) { return v[static_cast<std::size_t>(k)]; };
-  bool is_list = t == GUMBO_TAG_UL || t == GUMBO_TAG_OL;
   int weight = ClassWeight(dom.Attr(i, "class"), dom.Attr(i, "id"));
   if (weight + sc.Score(i) < 0) return true;
   std::size_t commas = 0, chars = 0;
@@ -439,20 +472,17 @@ bool ShouldClean(const Dom& dom, const Stats& st, const Scorer& sc, int i) {
   if (commas >= 10) return false;
   int p = at(st.p, i), img = at(st.img, i), li = at(st.li, i) - 100, input = at(st.input, i);
   int embed = at(st.embed, i);
+  // A wrapper of a list or table ("table-responsive") is judged as the list.
+  bool holds_items = at(st.items, i) > 0;
   double ld = LinkDensity(st, i);
   int len = static_cast<int>(chars);
-  if (t == GUMBO_TAG_TABLE) {
-    // Data tables are content: keep unless they are link lists.
-    return ld > 0.5 && len < 2000;
-  }
   if (img > 1 && p > 0 && static_cast<double>(p) / img < 0.5) return true;
-  if (!is_list && li > p) return true;
+  if (li > p) return true;
   if (input > p / 3) return true;
-  if (!is_list && len < 25 && (img == 0 || img > 2) && at(st.headings, i) == 0) return true;
-  if (!is_list && weight < 25 && ld > 0.2) return true;
+  if (!holds_items && len < 25 && (img == 0 || img > 2) && at(st.headings, i) == 0) return true;
+  if (weight < 25 && ld > (holds_items ? 0.5 : 0.2)) return true;
   if (weight >= 25 && ld > 0.5) return true;
   if ((embed == 1 && len < 75) || embed > 1) return true;
-  if (is_list && ld > 0.5) return true;
   return false;
 }
 
@@ -550,7 +580,9 @@ int MarkBoilerplate(Dom& dom, const std::vector<int>& strip_nodes, bool class_pa
       style.erase(std::remove(style.begin(), style.end(), ' '), style.end());
       if (dom.HasAttr(i, "hidden") || style.find("display:none") != std::string::npos ||
           style.find("visibility:hidden") != std::string::npos) {
-        remove = true;
+        // Streaming renderers hold the body in <div hidden id="S:0"> until a
+        // script moves it: a hidden block with most of the text is the page.
+        remove = !big(i);
       } else if (id == "fb-root" ||
                  ((cls.substr(0, 3) == "fb-" || cls.find(" fb-") != std::string_view::npos) &&
                   raw[static_cast<std::size_t>(i)] < 200)) {  // fb-like, fb-comments widgets
@@ -561,10 +593,8 @@ int MarkBoilerplate(Dom& dom, const std::vector<int>& strip_nodes, bool class_pa
             role == "menu" || role == "menubar" || dom.Attr(i, "aria-modal") == "true") {
           remove = true;
         } else if (!cls.empty() || !id.empty()) {
-          std::string key = LowerAscii(cls);
-          key += ' ';
-          key += LowerAscii(id);
-          if (IsUnlikely(key) && (!IsMaybeCandidate(key) || IsStronglyUnlikely(key)) &&
+          ClassWords words(cls, id);
+          if (IsUnlikely(words) && (!IsMaybeCandidate(words) || IsStronglyUnlikely(words)) &&
               nd.tag != GUMBO_TAG_A && nd.tag != GUMBO_TAG_ARTICLE && nd.tag != GUMBO_TAG_MAIN &&
               dom.Attr(i, "itemprop") != "articleBody")
             remove = true;
@@ -586,6 +616,150 @@ int MarkBoilerplate(Dom& dom, const std::vector<int>& strip_nodes, bool class_pa
   return marked;
 }
 
+namespace {
+
+// Several near-best candidates under one ancestor: the ancestor is the
+// article (Readability's alternative candidates).
+int CommonAncestorOfTops(const Dom& dom, const Scorer& sc, int top, int body) {
+  std::vector<int> tops;
+  for (int i = 0; i < dom.size(); ++i)
+    if (sc.has_score[static_cast<std::size_t>(i)] && i != top &&
+        sc.Score(i) >= 0.75 * sc.Score(top))
+      tops.push_back(i);
+  std::sort(tops.begin(), tops.end(), [&sc](int x, int y) { return sc.Score(x) > sc.Score(y); });
+  if (tops.size() > 4) tops.resize(4);
+  if (tops.size() < 3) return top;
+  for (int p = dom[top].parent; p >= 0 && p != body && dom[p].tag != GUMBO_TAG_HTML;
+       p = dom[p].parent) {
+    int containing = 0;
+    for (int t : tops) containing += dom.IsAncestor(p, t) ? 1 : 0;
+    if (containing >= 3) return p;
+  }
+  return top;
+}
+
+int ProseChars(const Stats& st, int i) {
+  return st.text[static_cast<std::size_t>(i)] - st.links[static_cast<std::size_t>(i)];
+}
+
+// Candidates are compared by their text, not only by tag and class bonuses:
+// a teaser box (<article class="post"> of another item) loses to an unrelated
+// candidate with at least twice its text outside links and few links.
+int PreferMoreText(const Dom& dom, const Stats& st, const Scorer& sc, int top, int body) {
+  int best = top;
+  int best_chars = ProseChars(st, top);
+  for (int i = 0; i < dom.size(); ++i) {
+    if (!sc.has_score[static_cast<std::size_t>(i)] || i == body || dom[i].tag == GUMBO_TAG_HTML ||
+        dom.IsAncestor(i, top) || dom.IsAncestor(top, i))
+      continue;
+    int chars = ProseChars(st, i);
+    if (chars >= 2 * best_chars && chars >= 2 * ProseChars(st, top) && LinkDensity(st, i) < 0.2 &&
+        sc.Score(i) > 0) {
+      best = i;
+      best_chars = chars;
+    }
+  }
+  return best;
+}
+
+// Climbs while the parent scores at least as well (Readability).
+int ClimbByScore(const Dom& dom, const Scorer& sc, int top, int body) {
+  double last = sc.Score(top);
+  const double threshold = last / 3;
+  for (int p = dom[top].parent; p >= 0 && p != body && dom[p].tag != GUMBO_TAG_HTML;
+       p = dom[p].parent) {
+    if (!sc.has_score[static_cast<std::size_t>(p)]) continue;
+    double ps = sc.Score(p);
+    if (ps < threshold) break;
+    if (ps > last) return p;
+    last = ps;
+  }
+  return top;
+}
+
+int ChooseTop(const Dom& dom, const Stats& st, const Scorer& sc, int top, int body) {
+  top = CommonAncestorOfTops(dom, sc, top, body);
+  // A candidate chosen by its text is not traded back for a score.
+  int by_text = PreferMoreText(dom, st, sc, top, body);
+  top = by_text != top ? by_text : ClimbByScore(dom, sc, top, body);
+  // An only child adds nothing: use its parent.
+  while (dom[top].parent >= 0 && dom[top].parent != body &&
+         Children(dom, dom[top].parent).size() == 1)
+    top = dom[top].parent;
+  return top;
+}
+
+// A block of running text: long enough, few links, ending like a sentence
+// or made of paragraphs.
+bool IsProseBlock(const Dom& dom, const Stats& st, int i, int min_chars) {
+  int len = st.text[static_cast<std::size_t>(i)];
+  if (len <= 0 || LinkDensity(st, i) >= 0.25) return false;
+  if (len > min_chars) return true;
+  std::string t = dom.Text(i, true, 4096);
+  return dom[i].tag == GUMBO_TAG_P && LinkDensity(st, i) == 0 &&
+         (t.find(". ") != std::string::npos || (!t.empty() && t.back() == '.'));
+}
+
+// Teasers of other items: a heading that is a link ("<h3><a href=…>").
+bool HasLinkedHeading(const Dom& dom, const Stats& st, int i) {
+  if (st.headings[static_cast<std::size_t>(i)] == 0) return false;
+  for (int j = i; j < dom[i].end; ++j) {
+    GumboTag t = dom[j].tag;
+    if (t >= GUMBO_TAG_H1 && t <= GUMBO_TAG_H6 && !dom[j].is_text && !dom[j].removed &&
+        LinkDensity(st, j) > 0.5)
+      return true;
+  }
+  return false;
+}
+
+// The top candidate and the siblings that belong to the article: those that
+// score well, those that share its class, and adjacent blocks of running text
+// (a release split into several boxes).
+std::vector<int> ArticleRoots(const Dom& dom, const Stats& st, const Scorer& sc, int top,
+                              int body) {
+  int parent = dom[top].parent;
+  if (parent < 0 || top == body) return {top};
+  std::vector<int> roots;
+  double threshold = std::max(10.0, sc.Score(top) * 0.2);
+  std::string_view top_class = dom.Attr(top, "class");
+  for (int c : Children(dom, parent)) {
+    if (dom[c].removed) continue;
+    bool append = c == top;
+    if (!append && !dom[c].is_text && !HasLinkedHeading(dom, st, c)) {
+      double bonus =
+          (!top_class.empty() && dom.Attr(c, "class") == top_class) ? sc.Score(top) * 0.2 : 0;
+      if (sc.has_score[static_cast<std::size_t>(c)] && sc.Score(c) + bonus >= threshold)
+        append = true;
+      else if (dom[c].tag == GUMBO_TAG_P)
+        append = IsProseBlock(dom, st, c, 80);
+      else if (!IsInlineTag(dom[c].tag) && st.p[static_cast<std::size_t>(c)] > 0)
+        append = IsProseBlock(dom, st, c, 80) && st.headings[static_cast<std::size_t>(c)] == 0;
+    }
+    if (append) roots.push_back(c);
+  }
+  return roots;
+}
+
+// Readability's conditional cleaning inside the chosen roots.
+void CleanRoots(const Dom& dom, const Stats& st, const Scorer& sc, const std::vector<int>& roots,
+                std::vector<char>* skip) {
+  for (int root : roots) {
+    for (int i = root + 1; i < dom[root].end; ++i) {
+      if (dom[i].removed) {
+        i = dom[i].end - 1;
+        continue;
+      }
+      if (dom[i].is_text) continue;
+      if (ShouldClean(dom, st, sc, i) || IsLinkBlock(dom, st, i)) {
+        (*skip)[static_cast<std::size_t>(i)] = 1;
+        i = dom[i].end - 1;
+      }
+    }
+  }
+}
+
+}  // namespace
+
 ContentResult ExtractContent(Dom& dom, const std::vector<int>& forced_roots,
                              std::string_view title) {
   ContentResult r;
@@ -604,93 +778,10 @@ ContentResult ExtractContent(Dom& dom, const std::vector<int>& forced_roots,
     r.top = r.roots.front();
   } else {
     int top = sc.Run(body);
-    if (top < 0) {
-      top = body;
-    } else {
-      // Several near-best candidates under one ancestor: the ancestor is the
-      // article (Readability's alternative candidates).
-      std::vector<int> tops;
-      for (int i = 0; i < dom.size(); ++i)
-        if (sc.has_score[static_cast<std::size_t>(i)] && i != top &&
-            sc.Score(i) >= 0.75 * sc.Score(top))
-          tops.push_back(i);
-      std::sort(tops.begin(), tops.end(),
-                [&sc](int x, int y) { return sc.Score(x) > sc.Score(y); });
-      if (tops.size() > 4) tops.resize(4);
-      if (tops.size() >= 3) {
-        for (int p = dom[top].parent; p >= 0 && p != body && dom[p].tag != GUMBO_TAG_HTML;
-             p = dom[p].parent) {
-          int containing = 0;
-          for (int t : tops) containing += dom.IsAncestor(p, t) ? 1 : 0;
-          if (containing >= 3) {
-            top = p;
-            break;
-          }
-        }
-      }
-      // Climb while the parent scores at least as well (Readability).
-      double last = sc.Score(top);
-      const double threshold = last / 3;
-      for (int p = dom[top].parent; p >= 0 && p != body && dom[p].tag != GUMBO_TAG_HTML;
-           p = dom[p].parent) {
-        if (!sc.has_score[static_cast<std::size_t>(p)]) continue;
-        double ps = sc.Score(p);
-        if (ps < threshold) break;
-        if (ps > last) {
-          top = p;
-          break;
-        }
-        last = ps;
-      }
-      // An only child adds nothing: use its parent.
-      while (dom[top].parent >= 0 && dom[top].parent != body &&
-             Children(dom, dom[top].parent).size() == 1)
-        top = dom[top].parent;
-    }
+    top = top < 0 ? body : ChooseTop(dom, st, sc, top, body);
     r.top = top;
-    // Siblings that belong to the article.
-    int parent = dom[top].parent;
-    if (parent < 0 || top == body) {
-      r.roots.push_back(top);
-    } else {
-      double threshold = std::max(10.0, sc.Score(top) * 0.2);
-      std::string_view top_class = dom.Attr(top, "class");
-      for (int c : Children(dom, parent)) {
-        if (dom[c].removed) continue;
-        bool append = c == top;
-        if (!append && !dom[c].is_text) {
-          double bonus =
-              (!top_class.empty() && dom.Attr(c, "class") == top_class) ? sc.Score(top) * 0.2 : 0;
-          if (sc.has_score[static_cast<std::size_t>(c)] && sc.Score(c) + bonus >= threshold) {
-            append = true;
-          } else if (dom[c].tag == GUMBO_TAG_P) {
-            int len = st.text[static_cast<std::size_t>(c)];
-            double ld = LinkDensity(st, c);
-            std::string t = dom.Text(c, true, 4096);
-            if (len > 80 && ld < 0.25)
-              append = true;
-            else if (len > 0 && len <= 80 && ld == 0 &&
-                     (t.find(". ") != std::string::npos || (!t.empty() && t.back() == '.')))
-              append = true;
-          }
-        }
-        if (append) r.roots.push_back(c);
-      }
-    }
-    // Conditional cleaning inside the chosen roots.
-    for (int root : r.roots) {
-      for (int i = root + 1; i < dom[root].end; ++i) {
-        if (dom[i].removed) {
-          i = dom[i].end - 1;
-          continue;
-        }
-        if (dom[i].is_text) continue;
-        if (ShouldClean(dom, st, sc, i) || IsLinkBlock(dom, st, i)) {
-          skip[static_cast<std::size_t>(i)] = 1;
-          i = dom[i].end - 1;
-        }
-      }
-    }
+    r.roots = ArticleRoots(dom, st, sc, top, body);
+    CleanRoots(dom, st, sc, r.roots, &skip);
   }
 
   TextBuilder b;
@@ -714,6 +805,82 @@ ContentResult ExtractContent(Dom& dom, const std::vector<int>& forced_roots,
     ++r.paragraphs;
   }
   r.text = std::move(out);
+  r.text_chars = Utf8Length(r.text);
+  return r;
+}
+
+namespace {
+
+// Elements whose text is never the page's text, even as a last resort.
+bool IsNeverText(GumboTag t) {
+  switch (t) {
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_HEAD:
+    case GUMBO_TAG_TITLE:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_BUTTON:
+    case GUMBO_TAG_TEXTAREA:
+    case GUMBO_TAG_SVG:
+    case GUMBO_TAG_MATH:
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_OBJECT:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+ContentResult FallbackContent(const Dom& dom) {
+  ContentResult r;
+  int n = dom.size();
+  if (n == 0) return r;
+  // Text outside links and boilerplate per subtree (children before parents).
+  std::vector<int> prose(static_cast<std::size_t>(n), 0);
+  std::vector<char> in_link(static_cast<std::size_t>(n), 0);
+  for (int i = 0; i < n; ++i) {
+    int par = dom[i].parent;
+    in_link[static_cast<std::size_t>(i)] =
+        dom[i].tag == GUMBO_TAG_A || (par >= 0 && in_link[static_cast<std::size_t>(par)]);
+  }
+  for (int i = n - 1; i >= 0; --i) {
+    if (dom[i].removed || (!dom[i].is_text && IsNeverText(dom[i].tag))) {
+      prose[static_cast<std::size_t>(i)] = 0;
+    } else if (dom[i].is_text && !in_link[static_cast<std::size_t>(i)]) {
+      std::size_t chars = 0, commas = 0;
+      CountText(dom[i].text, &chars, &commas);
+      prose[static_cast<std::size_t>(i)] = static_cast<int>(chars);
+    }
+    if (dom[i].parent >= 0)
+      prose[static_cast<std::size_t>(dom[i].parent)] += prose[static_cast<std::size_t>(i)];
+  }
+  // The smallest block holding most of that text: down from the body while
+  // one child holds four fifths of it.
+  int top = FindBody(dom);
+  const int total = prose[static_cast<std::size_t>(top)];
+  for (bool deeper = total > 0; deeper;) {
+    deeper = false;
+    for (int c : Children(dom, top)) {
+      if (!dom[c].is_text && prose[static_cast<std::size_t>(c)] * 5 >= total * 4) {
+        top = c;
+        deeper = true;
+        break;
+      }
+    }
+  }
+  TextBuilder b;
+  if (total > 0) Serialize(dom, top, std::vector<char>(static_cast<std::size_t>(n), 0), &b);
+  for (const std::string& p : b.paragraphs()) {
+    if (!r.text.empty()) r.text += "\n\n";
+    r.text += p;
+    ++r.paragraphs;
+  }
+  r.top = top;
+  r.roots = {top};
   r.text_chars = Utf8Length(r.text);
   return r;
 }

@@ -1,15 +1,25 @@
 // ExtractArticle: decoding → bounded HTML → Gumbo DOM → metadata scan →
 // boilerplate marking → main content → title, date, language, kind.
 //
+// Text: the main content (content.cc); JSON-LD articleBody instead when the
+// HTML gives less than half of it (pages that render the body by script);
+// the best text block, with Article::fallback, when nothing else gives text.
+//
 // Dates: the first of, in order: the source's date selector; JSON-LD
-// datePublished/dateCreated; meta article:published_time and friends;
-// <time datetime> / itemprop=datePublished; the date-like element (class or
-// id containing date/time/publish…) nearest to the title; a date at the
-// start of the article text; a /YYYY/MM/DD/ URL. The result is the page's
-// own reading (a date, or a date-time with seconds, with the offset only when
-// the page gives one). A date-time the page gives without an offset gets the
-// source's ExtractOptions::timezone_offset; it is never converted to UTC.
+// datePublished; meta article:published_time and friends; JSON-LD
+// dateCreated; <time>/itemprop=datePublished marked as published; the
+// date-like element (class or id words date, time, published…) nearest to
+// the title; a dateline at the start of the heading; a date in the lead of
+// the article (its first 600 bytes, link text left out); a date-like element
+// inside boilerplate; a /YYYY/MM/DD/ URL. A date of another item is never
+// taken: one inside a link or list item, or beside a linked title in a small
+// block that holds neither the heading nor the content (related news). The
+// result is the page's own reading (a date, or a date-time with seconds,
+// with the offset only when the page gives one). A date-time the page gives
+// without an offset gets the source's ExtractOptions::timezone_offset; it is
+// never converted to UTC.
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -33,6 +43,9 @@ constexpr std::size_t kMaxLinks = 20000;
 // Below this many characters of text the extraction is retried without the
 // class/id heuristics.
 constexpr std::size_t kRetryBelowChars = 500;
+// JSON-LD articleBody replaces the HTML's text when it is at least this long
+// and more than twice as long.
+constexpr std::size_t kMinJsonLdBodyChars = 200;
 
 std::string LowerAscii(std::string_view s) {
   std::string out(s);
@@ -60,6 +73,14 @@ struct PageScan {
   std::vector<int> alternate_links;
   bool site_error = false;
 };
+
+// The raw text of a <script> (Dom::Text skips scripts).
+std::string ScriptText(const Dom& dom, int i, std::size_t max_bytes) {
+  std::string out;
+  for (int j = i + 1; j < dom[i].end && out.size() < max_bytes; ++j)
+    if (dom[j].is_text) out += dom.NodeText(j);
+  return out;
+}
 
 PageScan Scan(const Dom& dom) {
   PageScan s;
@@ -98,7 +119,7 @@ PageScan Scan(const Dom& dom) {
       }
       case GUMBO_TAG_SCRIPT:
         if (Contains(LowerAscii(dom.Attr(i, "type")), "ld+json") && s.jsonld.size() < 20)
-          s.jsonld.push_back(dom.Text(i, false, 1 << 20));
+          s.jsonld.push_back(ScriptText(dom, i, 1 << 20));
         break;
       case GUMBO_TAG_H1:
         if (s.h1s.size() < 50) s.h1s.push_back(i);
@@ -132,22 +153,56 @@ std::string Meta(const PageScan& s, std::initializer_list<std::string_view> keys
 
 // ---- JSON-LD ---------------------------------------------------------------
 
-void FindJsonKeys(const nlohmann::json& j, int depth, std::string* published, std::string* created,
-                  std::string* headline) {
+// What the page's JSON-LD says about its article.
+struct JsonLd {
+  std::string published, created, headline;
+  std::string body;  // articleBody
+};
+
+void FindJsonKeys(const nlohmann::json& j, int depth, JsonLd* ld) {
   if (depth > 12) return;
   if (j.is_array()) {
-    for (const auto& e : j) FindJsonKeys(e, depth + 1, published, created, headline);
+    for (const auto& e : j) FindJsonKeys(e, depth + 1, ld);
   } else if (j.is_object()) {
     auto take = [&](const char* key, std::string* out) {
       auto it = j.find(key);
       if (out->empty() && it != j.end() && it->is_string()) *out = it->get<std::string>();
     };
-    take("datePublished", published);
-    take("dateCreated", created);
-    take("headline", headline);
+    take("datePublished", &ld->published);
+    take("dateCreated", &ld->created);
+    take("headline", &ld->headline);
+    take("articleBody", &ld->body);
     for (const auto& [k, v] : j.items())
-      if (v.is_object() || v.is_array()) FindJsonKeys(v, depth + 1, published, created, headline);
+      if (v.is_object() || v.is_array()) FindJsonKeys(v, depth + 1, ld);
   }
+}
+
+// articleBody as paragraphs: plain text split at line breaks, or, when it
+// holds markup, the text of that markup.
+std::string ArticleBodyText(const std::string& body) {
+  bool markup = false;
+  for (std::size_t p = body.find('<'); p != std::string::npos && !markup; p = body.find('<', p + 1))
+    markup = p + 1 < body.size() &&
+             (std::isalpha(static_cast<unsigned char>(body[p + 1])) || body[p + 1] == '/');
+  if (markup) {
+    std::string bounded = parser_internal::BoundHtml(body);
+    Dom dom(bounded);
+    if (dom.size() == 0) return "";
+    int root = 0;
+    for (int i = 0; i < dom.size(); ++i)
+      if (dom[i].tag == GUMBO_TAG_BODY) root = i;
+    return parser_internal::ExtractContent(dom, {root}, "").text;
+  }
+  std::string out;
+  std::size_t i = 0;
+  while (i < body.size()) {
+    std::size_t j = body.find('\n', i);
+    if (j == std::string::npos) j = body.size();
+    std::string para = CollapseSpace(std::string_view(body).substr(i, j - i));
+    if (!para.empty()) out += (out.empty() ? "" : "\n\n") + para;
+    i = j + 1;
+  }
+  return out;
 }
 
 // ---- title -------------------------------------------------------------------
@@ -256,11 +311,10 @@ std::string ChooseTitle(const Dom& dom, const PageScan& scan, const ExtractHints
 
 // ---- dates ---------------------------------------------------------------------
 
-bool IsDateish(std::string_view cls_id) {
-  std::string k = LowerAscii(cls_id);
-  return Contains(k, "date") || Contains(k, "time") || Contains(k, "publish") ||
-         Contains(k, "posted") || Contains(k, "created") || Contains(k, "byline") ||
-         Contains(k, "meta") || Contains(k, "info") || Contains(k, "tarix");
+bool IsDateish(std::string_view cls, std::string_view id) {
+  return parser_internal::ClassWords(cls, id).Has({"date", "time", "dateline", "timestamp",
+                                                   "publish", "published", "posted", "created",
+                                                   "byline", "meta", "info", "tarix"});
 }
 
 bool HasTime(const std::string& d) {
@@ -328,6 +382,98 @@ std::string DateFromUrl(std::string_view url) {
   return "";
 }
 
+// A date of another item: inside a link or a list item, or beside a link to
+// another article (a teaser: a date and a linked title) in a small block
+// that holds neither the heading nor the article's content.
+// A link to another item: a title (20 characters or more) that does not
+// lead up to a section holding this page (a breadcrumb's "Press releases").
+bool IsLinkToAnotherItem(const Dom& dom, int a, const std::string& page_url) {
+  if (parser_internal::Utf8Length(dom.Text(a, false, 512)) < 20) return false;
+  std::string target = ResolveUrl(page_url, dom.Attr(a, "href"));
+  if (target.empty() || page_url.empty()) return true;
+  std::string path = UrlPathAndQuery(target), page = UrlPathAndQuery(page_url);
+  return UrlHost(target) != UrlHost(page_url) || page.rfind(path, 0) != 0;
+}
+
+bool IsOtherItemsDate(const Dom& dom, int i, int title_node, int content_top,
+                      const std::string& page_url) {
+  for (int p = i, up = 0; p >= 0 && up < 8; p = dom[p].parent, ++up)
+    if (dom[p].tag == GUMBO_TAG_A || dom[p].tag == GUMBO_TAG_LI) return true;
+  for (int p = dom[i].parent, up = 0; p >= 0 && up < 3; p = dom[p].parent, ++up) {
+    if ((title_node >= 0 && dom.IsAncestor(p, title_node)) ||
+        (content_top >= 0 && (dom.IsAncestor(p, content_top) || dom.IsAncestor(content_top, p))))
+      return false;
+    if (dom[p].end - p > 80) return false;
+    for (int j = p + 1; j < dom[p].end; ++j)
+      if (dom[j].tag == GUMBO_TAG_A && !dom[j].is_text && !dom.IsAncestor(j, i) &&
+          IsLinkToAnotherItem(dom, j, page_url))
+        return true;
+  }
+  return false;
+}
+
+// The date of the date-like element (class or id saying date, time,
+// published…, or <time>) nearest to the heading, in boilerplate blocks or
+// outside them; dates of other items are skipped.
+std::string NearestDateElement(const Dom& dom, int title_node, int content_top, bool in_removed,
+                               const std::string& page_url) {
+  int anchor = title_node >= 0 ? title_node : 0;
+  std::string best;
+  int best_dist = 1 << 30;
+  int considered = 0;
+  for (int i = 0; i < dom.size() && considered < 400; ++i) {
+    if (dom[i].is_text) continue;
+    bool is_time = dom[i].tag == GUMBO_TAG_TIME;
+    if (!is_time && !IsDateish(dom.Attr(i, "class"), dom.Attr(i, "id")) &&
+        dom.Attr(i, "itemprop") != "datePublished")
+      continue;
+    if (dom[i].end - i > 200) continue;  // a big container, not a date element
+    ++considered;
+    int dist = std::abs(i - anchor);
+    if (i < anchor) dist += 50;  // after the heading is likelier than before it
+    if (dist >= best_dist || (title_node >= 0 && dist > 400)) continue;
+    if (dom.IsInRemoved(i) != in_removed ||
+        IsOtherItemsDate(dom, i, title_node, content_top, page_url))
+      continue;
+    std::string d = DateFromElement(dom, i);
+    if (d.empty()) continue;
+    best = d;
+    best_dist = dist;
+  }
+  return best;
+}
+
+// A dateline at the start of the heading ("No: 176, 21 June 2023, Press
+// Release Regarding …"); a date further on names an event, not the day.
+std::string HeadingDate(const std::string& title) {
+  std::size_t cut = std::min<std::size_t>(title.size(), 64);
+  while (cut < title.size() && (static_cast<unsigned char>(title[cut]) & 0xC0) == 0x80) ++cut;
+  return FindTextDate(std::string_view(title).substr(0, cut));
+}
+
+// The first `max_bytes` of the article's own text, without the text of links
+// (a date in a link is another article's).
+std::string LeadText(const Dom& dom, const std::vector<int>& roots, std::size_t max_bytes) {
+  std::string out;
+  for (int root : roots) {
+    for (int j = root; j < dom[root].end && out.size() < max_bytes; ++j) {
+      if (dom[j].removed || dom[j].tag == GUMBO_TAG_A) {
+        j = dom[j].end - 1;
+        out += ' ';
+        continue;
+      }
+      if (dom[j].is_text) {
+        out += dom.NodeText(j);
+      } else if (!parser_internal::IsInlineTag(dom[j].tag)) {
+        out += '\n';
+      }
+    }
+  }
+  std::size_t cut = std::min(out.size(), max_bytes);
+  while (cut < out.size() && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) ++cut;
+  return CollapseSpace(out.substr(0, cut));
+}
+
 // "2023-02-28T15:30:00" + "+05:00" → "2023-02-28T15:30:00+05:00": a local
 // date-time without an offset gets the source's. A date, a date-time that has
 // an offset (or Z), and anything else stay as they are.
@@ -336,9 +482,16 @@ std::string WithLocalOffset(std::string published, const std::string& offset) {
   return published + offset;
 }
 
+// Where the article stands: the content block and its heading.
+struct ArticlePlace {
+  int top = -1;
+  std::vector<int> roots;
+};
+
 std::string ChooseDate(const Dom& dom, const PageScan& scan, const ExtractOptions& options,
                        const std::string& jsonld_published, const std::string& jsonld_created,
-                       int title_node, const std::string& content_text, const std::string& url) {
+                       const std::string& title, int title_node, const ArticlePlace& article,
+                       const std::string& url) {
   if (!options.hints.date.empty()) {
     Selector sel(options.hints.date);
     for (int i : sel.MatchAll(dom)) {
@@ -381,43 +534,20 @@ std::string ChooseDate(const Dom& dom, const PageScan& scan, const ExtractOption
   for (int i : timed) {
     std::string cls =
         LowerAscii(std::string(dom.Attr(i, "class")) + " " + std::string(dom.Attr(i, "itemprop")));
-    if (Contains(cls, "publish") || dom.HasAttr(i, "pubdate")) {
+    if ((Contains(cls, "publish") || dom.HasAttr(i, "pubdate")) &&
+        !IsOtherItemsDate(dom, i, title_node, article.top, url)) {
       std::string d = DateFromElement(dom, i);
       if (!d.empty()) return d;
     }
   }
-  // Date-like elements (and <time>) nearest to the title.
-  int anchor = title_node >= 0 ? title_node : 0;
-  std::string best;
-  int best_dist = 1 << 30;
-  int considered = 0;
-  for (int i = 0; i < dom.size() && considered < 400; ++i) {
-    if (dom[i].is_text) continue;
-    bool is_time = dom[i].tag == GUMBO_TAG_TIME;
-    std::string_view cls = dom.Attr(i, "class"), id = dom.Attr(i, "id");
-    if (!is_time && !IsDateish(std::string(cls) + " " + std::string(id)) &&
-        dom.Attr(i, "itemprop") != "datePublished")
-      continue;
-    if (dom[i].end - i > 200) continue;  // a big container, not a date element
-    ++considered;
-    int dist = std::abs(i - anchor);
-    if (i < anchor) dist += 50;  // after the heading is likelier than before it
-    if (dom.IsInRemoved(i)) dist += 100;
-    if (dist >= best_dist || (title_node >= 0 && dist > 400)) continue;
-    // Dates of other items (lists of links, "latest news") are not this page's.
-    bool in_link = false;
-    for (int p = i, up = 0; p >= 0 && up < 8 && !in_link; p = dom[p].parent, ++up)
-      in_link = dom[p].tag == GUMBO_TAG_A || dom[p].tag == GUMBO_TAG_LI;
-    if (in_link) continue;
-    std::string d = DateFromElement(dom, i);
-    if (d.empty()) continue;
-    best = d;
-    best_dist = dist;
-  }
-  if (!best.empty()) return best;
-  // The text at the top of the article.
-  std::string d = FindTextDate(std::string_view(content_text).substr(0, 600));
-  if (!d.empty()) return d;
+  // Date-like elements nearest to the title, then the heading's dateline and
+  // the lead, then date-like elements in boilerplate blocks, then the URL.
+  if (std::string d = NearestDateElement(dom, title_node, article.top, false, url); !d.empty())
+    return d;
+  if (std::string d = HeadingDate(title); !d.empty()) return d;
+  if (std::string d = FindTextDate(LeadText(dom, article.roots, 600)); !d.empty()) return d;
+  if (std::string d = NearestDateElement(dom, title_node, article.top, true, url); !d.empty())
+    return d;
   return DateFromUrl(url);
 }
 
@@ -769,16 +899,16 @@ Article ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
   }
 
   // JSON-LD.
-  std::string ld_published, ld_created, ld_headline;
+  JsonLd ld;
   for (const std::string& js : scan.jsonld) {
     nlohmann::json j = nlohmann::json::parse(js, nullptr, false);
-    if (!j.is_discarded()) FindJsonKeys(j, 0, &ld_published, &ld_created, &ld_headline);
+    if (!j.is_discarded()) FindJsonKeys(j, 0, &ld);
   }
 
   a.description = Meta(scan, {"description", "og:description", "twitter:description"});
 
   int title_node = -1;
-  a.title = ChooseTitle(dom, scan, options.hints, ld_headline, &title_node);
+  a.title = ChooseTitle(dom, scan, options.hints, ld.headline, &title_node);
 
   // Boilerplate and main content.
   std::vector<int> strip_nodes;
@@ -808,6 +938,13 @@ Article ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
     }
   }
   a.text = CleanText(content.text, options.hints.strip_text);
+  if (forced.empty() && !ld.body.empty()) {
+    // The body given only in JSON-LD, the HTML holding captions and a standfirst.
+    std::string body = CleanText(ArticleBodyText(ld.body), options.hints.strip_text);
+    std::size_t body_chars = parser_internal::Utf8Length(body);
+    if (body_chars >= kMinJsonLdBodyChars && parser_internal::Utf8Length(a.text) * 2 < body_chars)
+      a.text = std::move(body);
+  }
   if (!a.title.empty() && a.text.compare(0, a.title.size(), a.title) == 0) {
     std::size_t cut = a.title.size();
     if (a.text.compare(cut, 2, "\n\n") == 0)
@@ -817,10 +954,10 @@ Article ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
   }
   std::size_t text_chars = parser_internal::Utf8Length(a.text);
 
-  a.published =
-      WithLocalOffset(ChooseDate(dom, scan, options, ld_published, ld_created, title_node, a.text,
-                                 a.canonical_url.empty() ? a.url : a.canonical_url),
-                      options.timezone_offset);
+  a.published = WithLocalOffset(
+      ChooseDate(dom, scan, options, ld.published, ld.created, a.title, title_node,
+                 {content.top, content.roots}, a.canonical_url.empty() ? a.url : a.canonical_url),
+      options.timezone_offset);
   a.language = ChooseLanguage(scan, a.url.empty() ? a.canonical_url : a.url,
                               a.title + "\n" + a.text, options.default_language);
 
@@ -865,6 +1002,16 @@ Article ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
       a.kind = PageKind::kArticle;
     } else {
       a.kind = PageKind::kOther;
+    }
+  }
+  if (a.text.empty() && (a.kind == PageKind::kArticle || a.kind == PageKind::kOther)) {
+    // Never empty when the page has text: its best text block, flagged. (A
+    // listing, a challenge and a 404 page have no article text to give.)
+    std::string text =
+        CleanText(parser_internal::FallbackContent(dom).text, options.hints.strip_text);
+    if (!text.empty() && text != a.title) {
+      a.text = std::move(text);
+      a.fallback = true;
     }
   }
   return a;

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -149,8 +150,9 @@ struct ContentResult {
   std::size_t link_chars = 0;  // of which inside links
 };
 // Marks boilerplate subtrees in `dom` (Node::removed): structural tags,
-// hidden elements, class/id patterns, and `strip` selectors. Returns the
-// number of marked nodes.
+// hidden elements (unless they hold most of the page's text: streaming
+// renderers' <div hidden id="S:0">), class/id words, and `strip` selectors.
+// Returns the number of marked nodes.
 // `class_patterns` = false skips the class/id/role heuristics (Readability's
 // retry when the first pass finds too little).
 int MarkBoilerplate(Dom& dom, const std::vector<int>& strip_nodes, bool class_patterns = true);
@@ -158,6 +160,41 @@ int MarkBoilerplate(Dom& dom, const std::vector<int>& strip_nodes, bool class_pa
 // serialises it to text. `title` is dropped from the start of the text.
 ContentResult ExtractContent(Dom& dom, const std::vector<int>& forced_roots,
                              std::string_view title);
+
+// The last resort when no candidate gives text (nothing scored, or the
+// cleaning took it all): the smallest block that holds four fifths of the
+// page's text outside links and boilerplate, serialised without cleaning.
+ContentResult FallbackContent(const Dom& dom);
+
+// ---- class and id names (class_words.cc) ---------------------------------
+
+// An element's class and id read as words, lower-case: each name is split at
+// '-', '_' and other punctuation, at camelCase humps and before trailing
+// digits ("articleBody" → article body, "news_in-text" → news in text,
+// "sidebar1" → sidebar). Utility classes of CSS frameworks, whose words
+// describe a style and not the block ("overflow-hidden", "text-center",
+// "hidden-xs", "col-md-8", "md:hidden"), give no words.
+class ClassWords {
+ public:
+  ClassWords(std::string_view cls, std::string_view id);
+  // True when a pattern occurs in one name. A pattern is a word or words
+  // joined by '-' ("read-also"), matched against consecutive words; a word
+  // also matches its plural, and a one-word pattern of three letters or more
+  // the compound it ends ("mainmenu", "postcomments"), never one it starts
+  // ("commentary"). A name that says the block lacks the thing does not
+  // count ("comment-free", "no-sidebar").
+  bool Has(std::initializer_list<std::string_view> patterns) const;
+  bool empty() const { return words_.empty(); }
+
+ private:
+  struct Word {
+    std::string text;
+    int name = 0;  // which class name (or the id) it came from
+  };
+  void AddName(std::string_view name, int index);
+  bool MatchesAt(std::size_t at, std::string_view pattern) const;
+  std::vector<Word> words_;
+};
 
 // ---- CSS selectors (selector.cc) ------------------------------------------
 

@@ -68,6 +68,9 @@ struct Article {
   std::vector<AlternateLink> alternates;  // hreflang alternates
   PageKind kind = PageKind::kOther;
   std::string charset;  // the charset the bytes were decoded from
+  // No content candidate passed, and `text` is the page's best text block
+  // (a last resort, so that a page with text never gives an empty text).
+  bool fallback = false;
 };
 
 struct ExtractOptions {
