@@ -15,8 +15,10 @@
 // Open). The caller of a writer holds the data directory lock.
 //
 // WARC writer: one gzip member per record; `warcinfo` first in each file;
-// `request` + `response` pairs; `revisit` (profile server-not-modified) for
-// 304s; WARC-Block-Digest and WARC-Payload-Digest (sha1, base32) that verify;
+// `request` + `response` pairs; for a 304, `request` + `revisit` (profile
+// server-not-modified, an empty block, so that replay tools serve the
+// original's head and body: see WriteRevisit) + `metadata` (the 304's status
+// line and headers as application/warc-fields); WARC-Block-Digest and WARC-Payload-Digest (sha1, base32) that verify;
 // WARC-Concurrent-To linking a request to its response; files named
 // pressarc-YYYYMMDDhhmmss-NNNNN.warc.gz, rotated at a size; each record is
 // flushed (fflush + fsync on Flush()) before its location is returned, so a
@@ -144,8 +146,11 @@ class WarcWriter {
   virtual ~WarcWriter() = default;
   // Writes request + response; returns the response record's location.
   virtual Result<ArchiveLocation> WriteExchange(const HttpExchange& exchange) = 0;
-  // Writes request + revisit (server-not-modified) for a 304, referring to the
-  // original response (its URI and date).
+  // Writes request + revisit (server-not-modified, empty block) + metadata
+  // (the 304's head) for a 304, referring to the original response (its URI
+  // and date); returns the revisit's location. pywb replays a revisit with
+  // its own HTTP head when it has one, and a 304 head replays blank
+  // (warc_writer.cc says where in pywb's source).
   virtual Result<ArchiveLocation> WriteRevisit(const HttpExchange& exchange,
                                                const std::string& refers_to_date,
                                                const std::string& refers_to_record_id) = 0;
