@@ -618,7 +618,48 @@ TEST_F(WarcTest, GarbageBetweenRecordsIsReportedAndSkipped) {
   WriteFile(path, plain.substr(0, second) + "garbage\r\nWARC/9.9 nope\r\n" + plain.substr(second));
   r = ReadAll(path);
   EXPECT_EQ(r.records.size(), 10u);
-  EXPECT_EQ(r.errors.size(), 1u);
+  ASSERT_EQ(r.errors.size(), 2u);  // the garbage line, and the record of an unknown version
+  EXPECT_NE(r.errors[1].find("unsupported WARC version \"WARC/9.9 nope\""), std::string::npos)
+      << r.errors[1];
+}
+
+// Heritrix 1.x wrote WARC/0.17 and 0.18 (the ISO drafts), with the 1.0
+// record layout; they are read like 1.0. Other versions are named in the
+// error, and reading goes on at the next record.
+TEST_F(WarcTest, ReadsDraftVersionsAndNamesAnUnsupportedOne) {
+  auto record = [](const std::string& version, const std::string& id) {
+    std::string block = "HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<p>x</p>";
+    return version + "\r\nWARC-Type: response\r\nWARC-Target-URI: http://example.org/\r\n" +
+           "WARC-Date: 2008-04-30T20:48:25Z\r\nWARC-Record-ID: <urn:uuid:" + id + ">\r\n" +
+           "Content-Type: application/http; msgtype=response\r\nContent-Length: " +
+           std::to_string(block.size()) + "\r\n\r\n" + block + "\r\n\r\n";
+  };
+  struct Case {
+    std::string version;
+    bool readable;
+  };
+  const std::vector<Case> cases = {{"WARC/0.17", true},  {"WARC/0.18", true}, {"WARC/1.0", true},
+                                   {"WARC/1.1", true},   {"WARC/0.9", false}, {"WARC/2.0", false},
+                                   {"WARC/0.170", false}};
+  for (const auto& c : cases) {
+    std::string path = (fs::path(dir_) / "v.warc").string();
+    WriteFile(path, record(c.version, "1") + record("WARC/1.0", "2"));
+    ReadResult r = ReadAll(path);
+    if (c.readable) {
+      ASSERT_EQ(r.records.size(), 2u) << c.version;
+      EXPECT_TRUE(r.errors.empty()) << c.version << ": " << r.errors[0];
+      EXPECT_EQ(r.records[0].version, c.version);
+      EXPECT_EQ(r.records[0].Type(), "response");
+      EXPECT_EQ(r.records[0].TargetUri(), "http://example.org/");
+    } else {
+      ASSERT_EQ(r.records.size(), 1u) << c.version;
+      EXPECT_EQ(r.records[0].RecordId(), "<urn:uuid:2>");
+      ASSERT_EQ(r.errors.size(), 1u) << c.version;
+      EXPECT_NE(r.errors[0].find("unsupported WARC version \"" + c.version + "\""),
+                std::string::npos)
+          << r.errors[0];
+    }
+  }
 }
 
 TEST_F(WarcTest, DamagedGzipMemberIsReportedAndReadingResumesAtTheNextMember) {
