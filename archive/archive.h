@@ -2,7 +2,9 @@
 // record to an Article.
 //
 // What it does. Writes and reads WARC files (ISO 28500: writes WARC/1.1,
-// reads 1.1, 1.0, 0.18 and 0.17), decodes the HTTP messages they hold, turns
+// reads 1.1, 1.0, 0.18 and 0.17), puts existing WARC and HTML files into the
+// archive (ArchiveImporter, judged by content) and walks it
+// (ForEachArchiveRecord), decodes the HTTP messages they hold, turns
 // an archived record into an Article (RecordConverter: the one conversion
 // used by crawl replay, import and reindex), decides which configured source
 // a URL belongs to (SourceScope, the crawler's scope rules), and owns the
