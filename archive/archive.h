@@ -2,7 +2,9 @@
 // record to an Article.
 //
 // What it does. Writes and reads WARC files (ISO 28500: writes WARC/1.1,
-// reads 1.1, 1.0, 0.18 and 0.17), decodes the HTTP messages they hold, turns
+// reads 1.1, 1.0, 0.18 and 0.17), puts existing WARC and HTML files into the
+// archive (ArchiveImporter, judged by content) and walks it
+// (ForEachArchiveRecord), decodes the HTTP messages they hold, turns
 // an archived record into an Article (RecordConverter: the one conversion
 // used by crawl replay, import and reindex), decides which configured source
 // a URL belongs to (SourceScope, the crawler's scope rules), and owns the
@@ -15,9 +17,11 @@
 // Open). The caller of a writer holds the data directory lock.
 //
 // WARC writer: one gzip member per record; `warcinfo` first in each file;
-// `request` + `response` pairs; `revisit` (profile server-not-modified) for
-// 304s; WARC-Block-Digest and WARC-Payload-Digest (sha1, base32) that verify;
-// WARC-Concurrent-To linking a request to its response; files named
+// `request` + `response` pairs; for a 304, `request` + `revisit` (profile
+// server-not-modified, an empty block, so that replay tools serve the
+// original's head and body: see WriteRevisit) + `metadata` (the 304's status
+// line and headers as application/warc-fields); WARC-Block-Digest and WARC-Payload-Digest (sha1,
+// base32) that verify; WARC-Concurrent-To linking a request to its response; files named
 // pressarc-YYYYMMDDhhmmss-NNNNN.warc.gz, rotated at a size; each record is
 // flushed (fflush + fsync on Flush()) before its location is returned, so a
 // crash never loses a record that the state database points to. While a
@@ -45,6 +49,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -124,9 +129,9 @@ struct HttpExchange {
                                 // body.size(), keeping a different received value as
                                 // X-Original-Content-Length, and renames any Transfer-Encoding to
                                 // X-Original-Transfer-Encoding: a stored body is never chunked)
-  std::string body;        // entity body as stored
-  bool truncated = false;  // WARC-Truncated: length
-  std::string source;      // Pressarc-Source on the response/revisit, "" = none
+  std::string body;             // entity body as stored
+  bool truncated = false;       // WARC-Truncated: length
+  std::string source;           // Pressarc-Source on the response/revisit, "" = none
 };
 
 struct WarcWriterOptions {
@@ -144,8 +149,11 @@ class WarcWriter {
   virtual ~WarcWriter() = default;
   // Writes request + response; returns the response record's location.
   virtual Result<ArchiveLocation> WriteExchange(const HttpExchange& exchange) = 0;
-  // Writes request + revisit (server-not-modified) for a 304, referring to the
-  // original response (its URI and date).
+  // Writes request + revisit (server-not-modified, empty block) + metadata
+  // (the 304's head) for a 304, referring to the original response (its URI
+  // and date); returns the revisit's location. pywb replays a revisit with
+  // its own HTTP head when it has one, and a 304 head replays blank
+  // (warc_writer.cc says where in pywb's source).
   virtual Result<ArchiveLocation> WriteRevisit(const HttpExchange& exchange,
                                                const std::string& refers_to_date,
                                                const std::string& refers_to_record_id) = 0;
@@ -253,6 +261,90 @@ class ArticleSink {
                            const std::string& fetched_at) = 0;
   virtual Status Commit() = 0;  // called in batches and at the end
 };
+
+// ===== Files into the archive, records out of it ===========================
+
+// True when `head` (a file's first bytes) is an HTML document as a browser
+// sniffs one: WHATWG MIME Sniffing, "rules for identifying an unknown MIME
+// type" (https://mimesniff.spec.whatwg.org/#identifying-a-resource-with-an-unknown-mime-type),
+// its HTML patterns: after leading whitespace (HT LF FF CR SP), one of
+// <!DOCTYPE HTML, <HTML, <HEAD, <SCRIPT, <IFRAME, <H1, <DIV, <FONT, <TABLE,
+// <A, <STYLE, <TITLE, <B, <BODY, <BR, <P, <!-- in any case, followed by a
+// space or '>'. Only the first 1445 bytes are looked at (the spec's
+// resource header). Departures: a UTF-8 byte order mark before it is
+// skipped (saved pages often start with one), and a head holding a binary
+// data byte (the spec's: 00-08, 0B, 0E-1A, 1C-1F) is never HTML.
+bool SniffsAsHtml(std::string_view head);
+
+// Receives the records an import or an archive walk reads, in file order.
+struct RecordVisitor {
+  // A good record (any type) and the archive file holding it (a name in
+  // the archive directory).
+  std::function<void(std::shared_ptr<const WarcRecord> record, const std::string& archive_file)>
+      record;
+  // A damaged record or stretch of garbage, skipped; the message names the file.
+  std::function<void(const std::string& message)> bad;
+};
+
+struct ImportOptions {
+  std::string archive_dir;  // DATA/archive; created on the first file archived
+  // import --source: recorded (Pressarc-Source) with each HTML file
+  // archived; "" = the configured source covering the page's URL, if any.
+  std::string source;
+  std::size_t max_html_bytes = 50u << 20;  // an HTML file is read up to this (the parser's cap)
+};
+
+// Puts existing files into the archive (`pressarc import`), by content:
+//  - a WARC file (by its .warc/.warc.gz/.warc.gzip name, or content that
+//    reads as one) is copied verbatim as DATA/archive/import-<hash>-<name>
+//    (tmp + fsync + rename), so its digests stay valid and reindex replays
+//    it; its content hash keys it: the same file under another name is not
+//    copied again. One whose first record cannot be read is rejected.
+//  - an HTML file (SniffsAsHtml) becomes a WARC `resource` record in
+//    DATA/archive/import-*.warc.gz, under the page's own canonical URL
+//    (<link rel=canonical> or og:url, absolute http(s)), else
+//    file://ABSOLUTE-PATH, dated by the file's modification time.
+//  - anything else (binaries, archives, ARC files, directories) is rejected
+//    and not archived.
+// The caller holds the data directory lock.
+class ArchiveImporter {
+ public:
+  // `converter` (may be null) names the configured source of an HTML page.
+  ArchiveImporter(ImportOptions options, const RecordConverter* converter);
+  ~ArchiveImporter();
+  ArchiveImporter(const ArchiveImporter&) = delete;
+  ArchiveImporter& operator=(const ArchiveImporter&) = delete;
+
+  // Archives `path` and hands each of its records, as now archived, to
+  // `visit`. A file not imported gives an error naming it: "PATH: is a
+  // directory (skipped)", "PATH: no such file (skipped)", "PATH: not a WARC
+  // or HTML file (skipped)", "PATH: not imported: not a readable WARC file
+  // (why)", or an I/O error.
+  Status Import(const std::string& path, const RecordVisitor& visit);
+  // The HTML records written so far are on disk.
+  Status Flush();
+
+ private:
+  Status ImportWarc(const std::string& path, const RecordVisitor& visit);
+  Status ImportHtml(const std::string& path, const RecordVisitor& visit);
+  Result<std::string> CopyIntoArchive(const std::string& path);
+  Status MakeArchiveDir();
+  WarcRecord HtmlRecord(const std::string& path, std::string body) const;
+
+  ImportOptions options_;
+  const RecordConverter* converter_;
+  std::unique_ptr<WarcWriter> writer_;  // for HTML files, opened on the first
+};
+
+// The WARC files of the archive directory (names ending .warc, .warc.gz or
+// .warc.gzip, not starting with '.'), sorted by name; empty when there is
+// no such directory.
+Result<std::vector<std::string>> ListArchiveFiles(const std::string& archive_dir);
+// Reads every record of `files` (names in `archive_dir`), in order, into
+// `visit`. An error when a file cannot be opened (the files after it are
+// not read).
+Status ForEachArchiveRecord(const std::string& archive_dir, const std::vector<std::string>& files,
+                            const RecordVisitor& visit);
 
 // ===== The catalogue (DATA/state.sqlite) ===================================
 // Tables:

@@ -261,6 +261,19 @@ bool ParseLength(std::string_view s, std::uint64_t* out) {
   return true;
 }
 
+// WARC/0.17 and 0.18 are the ISO drafts Heritrix 1.x wrote (national web
+// archives hold many such files); their records have the 1.0 layout: the
+// version line, named fields (WARC-Type, WARC-Target-URI, WARC-Date,
+// WARC-Record-ID, Content-Type, Content-Length), the block, CRLF CRLF.
+// warcio (recordloader.py, WARC_TYPES) and jwarc read them the same way.
+// WARC/0.9 and earlier had a different header line and are not read.
+bool IsSupportedVersion(std::string_view version) {
+  for (std::string_view v : {"WARC/1.1", "WARC/1.0", "WARC/0.18", "WARC/0.17"}) {
+    if (version == v) return true;
+  }
+  return false;
+}
+
 class FileWarcReader : public WarcReader {
  public:
   FileWarcReader(std::string path, std::FILE* f, std::uint64_t start, bool gzip)
@@ -337,17 +350,19 @@ class FileWarcReader : public WarcReader {
     return stream_.Has(p - 1) && *stream_.At(p - 1) == '\n';
   }
 
-  // Moves pos_ to the next "WARC/1." that starts a line or a gzip member.
+  // Moves pos_ to the next "WARC/" + digit (a version line) that starts a
+  // line or a gzip member.
   // Whitespace before it is normal; anything else is reported in *damage.
   bool FindRecordStart(std::string* damage) {
+    const bool skipping = std::exchange(skipping_record_, false);
     std::uint64_t skipped_from = pos_;
     bool garbage = false;
     while (true) {
       std::size_t avail = stream_.Ensure(pos_, 7);
       if (avail == 0) break;
       const char* p = stream_.At(pos_);
-      if (avail >= 7 && std::memcmp(p, "WARC/1.", 7) == 0 && IsCandidate(pos_)) {
-        if (garbage) {
+      if (avail >= 7 && IsVersionStart(p) && IsCandidate(pos_)) {
+        if (garbage && !skipping) {
           *damage = std::to_string(pos_ - skipped_from) + " bytes of garbage before the record";
         }
         return true;
@@ -366,12 +381,17 @@ class FileWarcReader : public WarcReader {
       pos_floor_ = pos_ - 1;
       stream_.Discard(pos_floor_);
     }
-    if (garbage) *damage = std::to_string(pos_ - skipped_from) + " bytes of garbage at the end";
+    if (garbage && !skipping) {
+      *damage = std::to_string(pos_ - skipped_from) + " bytes of garbage at the end";
+    }
     return false;
+  }
+  static bool IsVersionStart(const char* p) {
+    return std::memcmp(p, "WARC/", 5) == 0 && p[5] >= '0' && p[5] <= '9';
   }
   static bool IsBlank(char c) { return c == '\r' || c == '\n' || c == ' ' || c == '\t' || c == 0; }
 
-  // Reads one record starting at pos_ ("WARC/1." is there). Returns "" or
+  // Reads one record starting at pos_ (a version line is there). Returns "" or
   // what is wrong; pos_ ends after the record (or where reading stopped).
   std::string ReadRecord(WarcRecord* record) {
     std::uint64_t start = pos_;
@@ -399,9 +419,11 @@ class FileWarcReader : public WarcReader {
       lines.push_back(std::move(line));
     }
     record->version = lines.front();
-    if (record->version != "WARC/1.0" && record->version != "WARC/1.1") {
+    if (!IsSupportedVersion(record->version)) {
       pos_ = start + 7;
-      return "unknown version line \"" + record->version.substr(0, 40) + "\"";
+      skipping_record_ = true;  // its fields and block are not garbage of their own
+      return "unsupported WARC version \"" + record->version.substr(0, 40) +
+             "\" (pressarc reads WARC/1.1, 1.0, 0.18 and 0.17)";
     }
     for (std::size_t i = 1; i < lines.size(); ++i) {
       const std::string& l = lines[i];
@@ -452,6 +474,7 @@ class FileWarcReader : public WarcReader {
   std::uint64_t pos_floor_ = 0;
   std::uint64_t trusted_start_ = 0;  // a record is known to start here
   bool done_ = false;
+  bool skipping_record_ = false;  // after a record of an unsupported version
 };
 
 // Opens `path` for reading from `offset`. *no_member: a gzip file has no

@@ -169,7 +169,7 @@ std::string SerializeRecord(const HeaderList& fields, std::string_view block) {
 }
 
 // The response block's HTTP head, made to agree with the stored body.
-std::string ResponseHead(const HttpExchange& ex, bool with_body_length) {
+std::string ResponseHead(const HttpExchange& ex) {
   std::string status_line = OneLine(ex.status_line);
   if (status_line.empty()) status_line = "HTTP/1.1 " + std::to_string(ex.status);
   std::string head = status_line + "\r\n";
@@ -177,7 +177,7 @@ std::string ResponseHead(const HttpExchange& ex, bool with_body_length) {
   for (const auto& [k, v] : ex.response_headers) {
     std::string name = OneLine(k);
     std::string value = OneLine(v);
-    if (IEquals(name, "Content-Length") && with_body_length) {
+    if (IEquals(name, "Content-Length")) {
       if (saw_length) continue;
       saw_length = true;
       if (value != std::to_string(ex.body.size())) {
@@ -190,11 +190,23 @@ std::string ResponseHead(const HttpExchange& ex, bool with_body_length) {
       head += name + ": " + value + "\r\n";
     }
   }
-  if (!saw_length && with_body_length && !ex.body.empty()) {
+  if (!saw_length && !ex.body.empty()) {
     head += "Content-Length: " + std::to_string(ex.body.size()) + "\r\n";
   }
   head += "\r\n";
   return head;
+}
+
+// The 304 as application/warc-fields: its status line, then each header
+// as received ("http-header: NAME: VALUE").
+std::string NotModifiedFields(const HttpExchange& ex) {
+  std::string status_line = OneLine(ex.status_line);
+  if (status_line.empty()) status_line = "HTTP/1.1 " + std::to_string(ex.status);
+  std::string fields = "http-status-line: " + status_line + "\r\n";
+  for (const auto& [k, v] : ex.response_headers) {
+    fields += "http-header: " + OneLine(k) + ": " + OneLine(v) + "\r\n";
+  }
+  return fields;
 }
 
 std::string RequestBlock(const HttpExchange& ex) {
@@ -248,7 +260,7 @@ class FileWarcWriter : public WarcWriter {
     req_fields.emplace_back("Content-Type", "application/http; msgtype=request");
     req_fields.emplace_back("WARC-Block-Digest", WarcSha1(request));
 
-    std::string response = ResponseHead(ex, true) + ex.body;
+    std::string response = ResponseHead(ex) + ex.body;
     HeaderList resp_fields = {{"WARC-Type", "response"},
                               {"WARC-Record-ID", response_id},
                               {"WARC-Date", date},
@@ -262,8 +274,8 @@ class FileWarcWriter : public WarcWriter {
     resp_fields.emplace_back("WARC-Payload-Digest", WarcSha1(ex.body));
     if (ex.truncated) resp_fields.emplace_back("WARC-Truncated", "length");
 
-    return WriteRecords(SerializeRecord(req_fields, request),
-                        SerializeRecord(resp_fields, response));
+    return WriteRecords(
+        {SerializeRecord(req_fields, request), SerializeRecord(resp_fields, response)}, 1);
   }
 
   Result<ArchiveLocation> WriteRevisit(const HttpExchange& ex, const std::string& refers_to_date,
@@ -284,8 +296,19 @@ class FileWarcWriter : public WarcWriter {
     req_fields.emplace_back("Content-Type", "application/http; msgtype=request");
     req_fields.emplace_back("WARC-Block-Digest", WarcSha1(request));
 
-    // A 304 has no body: the block is the response head only.
-    std::string block = ResponseHead(ex, false);
+    // The revisit's block is empty and the 304's head goes into a metadata
+    // record beside it. Replay tools take a revisit's own HTTP head when it
+    // has one: pywb (warcserver/resource/responseloader.py, WARCPathLoader:
+    // `http_headers = headers.http_headers or payload.http_headers`, with
+    // warcio's recordloader giving no HTTP head for an empty block) then
+    // serves the 304 status with the original's body, and
+    // apps/wbrequestresponse.py sends no body for a 304: the page replayed
+    // blank. With an empty block pywb serves the original's 200 head and
+    // body, found by WARC-Refers-To-Target-URI at the capture closest to
+    // WARC-Refers-To-Date (resolvingloader.py, _load_different_url_payload).
+    // The profile still says the server answered "not modified", and the
+    // metadata record keeps what it sent (application/warc-fields, which
+    // pywb's indexer skips, so it never replays as a capture).
     HeaderList fields = {{"WARC-Type", "revisit"},
                          {"WARC-Record-ID", revisit_id},
                          {"WARC-Date", date},
@@ -300,10 +323,21 @@ class FileWarcWriter : public WarcWriter {
     }
     fields.emplace_back("WARC-Warcinfo-ID", warcinfo_id_);
     if (!ex.source.empty()) fields.emplace_back(kSourceField, ex.source);
-    fields.emplace_back("Content-Type", "application/http; msgtype=response");
-    fields.emplace_back("WARC-Block-Digest", WarcSha1(block));
+    fields.emplace_back("WARC-Block-Digest", WarcSha1(""));
 
-    return WriteRecords(SerializeRecord(req_fields, request), SerializeRecord(fields, block));
+    std::string head = NotModifiedFields(ex);
+    HeaderList meta_fields = {{"WARC-Type", "metadata"},
+                              {"WARC-Record-ID", uuids_.NextRecordId()},
+                              {"WARC-Date", date},
+                              {"WARC-Target-URI", ex.url},
+                              {"WARC-Concurrent-To", revisit_id},
+                              {"WARC-Refers-To", revisit_id},
+                              {"WARC-Warcinfo-ID", warcinfo_id_},
+                              {"Content-Type", "application/warc-fields"},
+                              {"WARC-Block-Digest", WarcSha1(head)}};
+    return WriteRecords({SerializeRecord(req_fields, request), SerializeRecord(fields, ""),
+                         SerializeRecord(meta_fields, head)},
+                        1);
   }
 
   Result<ArchiveLocation> WriteResource(const std::string& url, const std::string& date,
@@ -320,7 +354,7 @@ class FileWarcWriter : public WarcWriter {
                          {"WARC-Block-Digest", digest},
                          {"WARC-Payload-Digest", digest}};
     if (!source.empty()) fields.emplace_back(kSourceField, source);
-    return WriteRecords("", SerializeRecord(fields, body));
+    return WriteRecords({SerializeRecord(fields, body)}, 0);
   }
 
   Status Flush() override {
@@ -556,22 +590,23 @@ class FileWarcWriter : public WarcWriter {
 
   // Appends the (optional) first and the second record, in one file; returns
   // the location of the second. On failure, neither stays in the file.
-  Result<ArchiveLocation> WriteRecords(const std::string& first, const std::string& second) {
+  // Appends `records` (serialized), one gzip member each, in one write;
+  // returns the location of records[located].
+  Result<ArchiveLocation> WriteRecords(const std::vector<std::string>& records,
+                                       std::size_t located) {
     gz_buffer_.clear();
-    if (!first.empty()) {
-      Status st = gzip_.Append(first, &gz_buffer_);
+    std::size_t located_at = 0;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      if (i == located) located_at = gz_buffer_.size();
+      Status st = gzip_.Append(records[i], &gz_buffer_);
       if (!st.ok()) return st;
     }
-    std::size_t first_size = gz_buffer_.size();
-    Status st = gzip_.Append(second, &gz_buffer_);
-    if (!st.ok()) return st;
-
     if (fd_ < 0) return Status::Runtime("WARC writer: no open file");
     std::uint64_t start = size_;
-    st = AppendBytes(gz_buffer_);
+    Status st = AppendBytes(gz_buffer_);
     if (gz_buffer_.capacity() > (std::size_t{4} << 20)) std::string().swap(gz_buffer_);
     if (!st.ok()) return st;
-    return ArchiveLocation{name_, start + first_size};
+    return ArchiveLocation{name_, start + located_at};
   }
 
   WarcWriterOptions options_;

@@ -6,7 +6,8 @@
 # Builds bench/extract_bench, gunzips ../shared/bench/aeb/html/*.html.gz to a
 # temporary folder, extracts every page's text to <id>.txt, runs the scorer
 # (../shared/bench/score.py) and prints its table (F1, precision, recall),
-# then the speed line of extract_bench. The data is looked for in
+# then the speed lines of extract_bench (Gumbo's parse, ExtractArticle, and the
+# `pressarc extract --json` command, wall and CPU time). The data is looked for in
 # ../shared/bench/aeb, then ../../shared/bench/aeb (a worktree); override it
 # with AEB_DIR and the scorer with AEB_SCORE.
 set -euo pipefail

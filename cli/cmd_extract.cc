@@ -4,6 +4,7 @@
 // source's), that source's extraction hints, language, translation key regex,
 // time zone and article patterns apply.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -35,11 +36,16 @@ Result<std::string> ReadInput(const std::string& path, std::size_t cap) {
     ss << std::cin.rdbuf();
     data = ss.str();
   } else {
+    // Read in chunks up to the cap: sizing the buffer to the cap up front
+    // zero-filled 50 MiB per file, most of extract's time on small pages.
     std::ifstream in(path, std::ios::binary);
     if (!in) return Status::Runtime("cannot read " + path + ": " + std::strerror(errno));
-    data.resize(cap);
-    in.read(data.data(), static_cast<std::streamsize>(cap));
-    data.resize(static_cast<std::size_t>(in.gcount()));
+    char chunk[1 << 16];
+    while (data.size() < cap && in) {
+      std::size_t want = std::min(sizeof chunk, cap - data.size());
+      in.read(chunk, static_cast<std::streamsize>(want));
+      data.append(chunk, static_cast<std::size_t>(in.gcount()));
+    }
     if (in.bad()) return Status::Runtime("cannot read " + path + ": read error");
   }
   if (data.size() > cap) data.resize(cap);

@@ -1,5 +1,6 @@
-// `pressarc reindex [--json]`: replays every WARC file in DATA/archive/
-// (crawled and imported) through the parser and the indexer into a new
+// `pressarc reindex [--json]`: flags, then every record of every WARC file
+// in DATA/archive/ (crawled and imported; ForEachArchiveRecord, archive.h)
+// into the indexer (IndexingVisitor, indexer.h) and a new
 // index generation — parsing on every core, writing on one thread, keeping
 // the newest version of each canonical URL (by WARC-Date) — then checks it
 // and swaps it in atomically. On any failure the live index stays as it was.
@@ -12,7 +13,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -27,22 +27,10 @@
 
 namespace pressarc::cli {
 namespace {
-namespace fs = std::filesystem;
-
 struct ReindexFlags {
   bool json = false;
   unsigned threads = 0;
 };
-
-bool IsWarcName(const std::string& name) {
-  if (name.empty() || name[0] == '.') return false;
-  for (const char* ext : {".warc.gz", ".warc", ".warc.gzip"}) {
-    std::string e(ext);
-    if (name.size() > e.size() && name.compare(name.size() - e.size(), e.size(), e) == 0)
-      return true;
-  }
-  return false;
-}
 
 Status RunReindex(CommandContext& ctx, const ReindexFlags& flags) {
   auto config = ctx.LoadConfig();
@@ -54,15 +42,10 @@ Status RunReindex(CommandContext& ctx, const ReindexFlags& flags) {
   auto converter = RecordConverter::Create(*config);
   if (!converter.ok()) return converter.status();
 
-  std::string archive_dir = data_dir + "/archive";
-  std::vector<std::string> files;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(archive_dir, ec)) {
-    std::string name = e.path().filename().string();
-    if (e.is_regular_file(ec) && IsWarcName(name)) files.push_back(name);
-  }
-  std::sort(files.begin(), files.end());
-  if (files.empty())
+  const std::string archive_dir = data_dir + "/archive";
+  auto files = ListArchiveFiles(archive_dir);
+  if (!files.ok()) return files.status();
+  if (files->empty())
     log::Warn("reindex", "no WARC files in " + archive_dir + ": the new index is empty");
 
   // As many writers as parsers: on two cores, one writer was the slower end
@@ -75,42 +58,24 @@ Status RunReindex(CommandContext& ctx, const ReindexFlags& flags) {
   std::uint64_t records = 0;
   std::uint64_t bad = 0;
   BulkIndexStats stats;
-  Status unreadable;
   {
     BulkIndexer bulk(writer->get(), flags.threads);
-    for (const auto& name : files) {
-      auto reader = WarcReader::Open(archive_dir + "/" + name);
-      if (!reader.ok()) {
-        // An archive file that cannot be read would silently drop its
-        // documents from the new index: fail, and leave the live index as it is.
-        unreadable = Status::Runtime(
-            "cannot read archive file " + name + ": " + reader.status().message(),
-            "the live index was left unchanged; fix the file's permissions and rerun reindex");
-        break;
-      }
-      log::Info("reindex", "replaying " + name);
-      for (;;) {
-        auto record = std::make_shared<WarcRecord>();
-        Status err;
-        bool more = (*reader)->Next(record.get(), &err);
-        if (!err.ok()) {
-          std::fprintf(stderr, "pressarc: %s: bad record skipped: %s\n", name.c_str(),
-                       err.message().c_str());
+    RecordVisitor visit =
+        IndexingVisitor(&bulk, &*converter, "", &records, [&bad](const std::string& message) {
+          std::fprintf(stderr, "pressarc: %s\n", message.c_str());
           ++bad;
-        }
-        if (!more) break;
-        if (!err.ok()) continue;
-        ++records;
-        std::string type = record->Type();
-        if (type != "response" && type != "resource") continue;
-        bulk.Push([&converter = *converter, record, name] {
-          return IndexedFromRecord(converter, *record, name);
         });
-      }
-    }
+    // An archive file that cannot be read would silently drop its documents
+    // from the new index: fail, and leave the live index as it is.
+    Status read = ForEachArchiveRecord(archive_dir, *files, visit);
     Status finished = bulk.Finish();
     stats = bulk.stats();
-    if (!unreadable.ok()) return unreadable;  // the writer's destructor drops the new generation
+    if (!read.ok()) {
+      // the writer's destructor drops the new generation
+      return Status::Runtime(read.message(),
+                             "the live index was left unchanged; fix the file's "
+                             "permissions and rerun reindex");
+    }
     if (!finished.ok()) return finished;
   }
   std::uint64_t documents = (*writer)->DocumentCount();
@@ -121,13 +86,13 @@ Status RunReindex(CommandContext& ctx, const ReindexFlags& flags) {
     nlohmann::json j = {
         {"records", records},          {"articles", stats.articles},
         {"documents", documents},      {"seconds", std::round(seconds * 1000) / 1000},
-        {"generation", generation},    {"files", files.size()},
+        {"generation", generation},    {"files", files->size()},
         {"errors", bad + stats.errors}};
     std::printf("%s\n", j.dump().c_str());
   } else if (!ctx.common.quiet) {
     std::printf(
         "reindexed %zu file(s): %llu records, %llu articles, %llu documents in %s (%.1f s)\n",
-        files.size(), static_cast<unsigned long long>(records),
+        files->size(), static_cast<unsigned long long>(records),
         static_cast<unsigned long long>(stats.articles), static_cast<unsigned long long>(documents),
         generation.c_str(), seconds);
   }

@@ -41,4 +41,21 @@ std::optional<IndexedArticle> IndexedFromRecord(const RecordConverter& converter
   return doc;
 }
 
+RecordVisitor IndexingVisitor(BulkIndexer* bulk, const RecordConverter* converter,
+                              std::string forced_source, std::uint64_t* records,
+                              std::function<void(const std::string& message)> on_bad) {
+  RecordVisitor visitor;
+  visitor.bad = std::move(on_bad);
+  visitor.record = [bulk, converter, forced_source = std::move(forced_source), records](
+                       std::shared_ptr<const WarcRecord> record, const std::string& archive_file) {
+    ++*records;
+    const std::string type = record->Type();
+    if (type != "response" && type != "resource") return;
+    bulk->Push([converter, record, archive_file, forced_source] {
+      return IndexedFromRecord(*converter, *record, archive_file, forced_source);
+    });
+  };
+  return visitor;
+}
+
 }  // namespace pressarc

@@ -324,6 +324,15 @@ std::optional<IndexedArticle> IndexedFromRecord(const RecordConverter& converter
                                                 const std::string& archive_file,
                                                 const std::string& forced_source = "");
 
+// The visitor (archive.h) that indexes what an import or an archive walk
+// reads: every good record is counted in *records; a `response` or
+// `resource` record is pushed to `bulk`, converted on its threads
+// (IndexedFromRecord, with `forced_source`); damaged records go to `on_bad`.
+// REQUIRES: bulk, converter and records outlive the visitor's use.
+RecordVisitor IndexingVisitor(BulkIndexer* bulk, const RecordConverter* converter,
+                              std::string forced_source, std::uint64_t* records,
+                              std::function<void(const std::string& message)> on_bad);
+
 // ---- the crawl's sink ---------------------------------------------------------
 
 // IndexSink: the ArticleSink (archive.h) the crawl job writes to: the live

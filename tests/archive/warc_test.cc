@@ -184,8 +184,9 @@ TEST_F(WarcTest, WriterRoundTripsExchangeRevisitAndResource) {
 
   ReadResult r = ReadAll(files[0].string());
   EXPECT_TRUE(r.errors.empty()) << r.errors[0];
-  ASSERT_EQ(Types(r.records), (std::vector<std::string>{"warcinfo", "request", "response",
-                                                        "request", "revisit", "resource"}));
+  ASSERT_EQ(Types(r.records),
+            (std::vector<std::string>{"warcinfo", "request", "response", "request", "revisit",
+                                      "metadata", "resource"}));
   const WarcRecord& info = r.records[0];
   EXPECT_EQ(info.version, "WARC/1.1");
   EXPECT_NE(info.block.find("software: pressarc/0.1\r\n"), std::string::npos);
@@ -223,9 +224,12 @@ TEST_F(WarcTest, WriterRoundTripsExchangeRevisitAndResource) {
   EXPECT_EQ(FindHeader(revisit.headers, "WARC-Refers-To-Date"), "2024-05-06T07:08:09Z");
   EXPECT_EQ(FindHeader(revisit.headers, "WARC-Refers-To"), "<urn:uuid:1234>");
   EXPECT_EQ(FindHeader(r.records[3].headers, "WARC-Concurrent-To"), revisit.RecordId());
-  EXPECT_EQ(revisit.block.substr(0, 26), "HTTP/1.1 304 Not Modified\r");
+  const WarcRecord& meta = r.records[5];
+  EXPECT_EQ(FindHeader(meta.headers, "WARC-Refers-To"), revisit.RecordId());
+  EXPECT_EQ(meta.block,
+            "http-status-line: HTTP/1.1 304 Not Modified\r\nhttp-header: ETag: \"abc\"\r\n");
 
-  const WarcRecord& res = r.records[5];
+  const WarcRecord& res = r.records[6];
   EXPECT_EQ(res.location.offset, loc3->offset);
   EXPECT_EQ(res.block, "<p>imported</p>");
   EXPECT_EQ(FindHeader(res.headers, "Content-Type"), "text/html");
@@ -237,6 +241,46 @@ TEST_F(WarcTest, WriterRoundTripsExchangeRevisitAndResource) {
     EXPECT_EQ(again->RecordId(), rec.RecordId());
     EXPECT_EQ(again->block, rec.block);
   }
+}
+
+// A revalidated page replays with its archived content (issue 15): pywb
+// uses a revisit's own HTTP head when its block has one
+// (warcserver/resource/responseloader.py: `headers.http_headers or
+// payload.http_headers`) and serves a 304 without a body
+// (apps/wbrequestresponse.py), so the revisit's block is empty and pywb
+// takes the 200 head and body of the capture that WARC-Refers-To-Target-URI
+// and WARC-Refers-To-Date name. The 304 is still on record: the profile,
+// and a metadata record (application/warc-fields, which pywb does not index
+// as a capture) with the status line and headers received.
+TEST_F(WarcTest, NotModifiedRevisitHasNoHttpHeadOfItsOwnSoReplayUsesTheOriginal) {
+  auto w = OpenWriter();
+  ASSERT_TRUE(w);
+  ASSERT_TRUE(w->WriteExchange(Exchange("https://example.gov/news/1", "<p>body</p>")).ok());
+  HttpExchange nm = Exchange("https://example.gov/news/1", "");
+  nm.status = 304;
+  nm.status_line = "HTTP/1.1 304 Not Modified";
+  nm.response_headers = {{"ETag", "\"v1\""}, {"Date", "Tue, 07 May 2024 00:00:00 GMT"}};
+  auto loc = w->WriteRevisit(nm, "2024-05-06T07:08:09Z", "<urn:uuid:1234>");
+  ASSERT_TRUE(loc.ok());
+  ASSERT_TRUE(w->Flush().ok());
+  ReadResult r = ReadAll(ArchiveFiles()[0].string());
+  ASSERT_EQ(r.records.size(), 6u);
+  const WarcRecord& revisit = r.records[4];
+  EXPECT_EQ(revisit.Type(), "revisit");
+  EXPECT_EQ(revisit.location.offset, loc->offset);
+  EXPECT_EQ(revisit.block, "");
+  EXPECT_EQ(FindHeader(revisit.headers, "Content-Length"), "0");
+  EXPECT_EQ(FindHeader(revisit.headers, "WARC-Refers-To-Target-URI"), "https://example.gov/news/1");
+  EXPECT_EQ(FindHeader(revisit.headers, "WARC-Refers-To-Date"), "2024-05-06T07:08:09Z");
+  const WarcRecord& meta = r.records[5];
+  EXPECT_EQ(meta.Type(), "metadata");
+  EXPECT_EQ(FindHeader(meta.headers, "Content-Type"), "application/warc-fields");
+  EXPECT_EQ(meta.TargetUri(), "https://example.gov/news/1");
+  EXPECT_EQ(FindHeader(meta.headers, "WARC-Concurrent-To"), revisit.RecordId());
+  EXPECT_EQ(meta.block,
+            "http-status-line: HTTP/1.1 304 Not Modified\r\n"
+            "http-header: ETag: \"v1\"\r\n"
+            "http-header: Date: Tue, 07 May 2024 00:00:00 GMT\r\n");
 }
 
 // The archive names each page's source (Pressarc-Source), so that reindex
@@ -261,9 +305,9 @@ TEST_F(WarcTest, ResponseRevisitAndResourceRecordsCarryTheirSourceName) {
   EXPECT_TRUE(r.errors.empty());
   std::vector<std::string> got;
   for (const auto& rec : r.records) got.push_back(rec.Type() + "=" + rec.Source());
-  EXPECT_EQ(got, (std::vector<std::string>{"warcinfo=", "request=", "response=mfa-az",
-                                           "request=", "revisit=mfa-az", "resource=my-pages",
-                                           "request=", "response=", "resource="}));
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "warcinfo=", "request=", "response=mfa-az", "request=", "revisit=mfa-az",
+                     "metadata=", "resource=my-pages", "request=", "response=", "resource="}));
   EXPECT_EQ(FindHeader(r.records[2].headers, "Pressarc-Source"), "mfa-az");
 }
 
@@ -297,7 +341,7 @@ TEST_F(WarcTest, BlockAndPayloadDigestsVerifyWhenRecomputed) {
   ASSERT_TRUE(w->WriteRevisit(nm, "2024-05-06T07:08:09Z", "").ok());
   ASSERT_TRUE(w->WriteResource("https://example.gov/r", "", "text/html", "<p>r</p>", "").ok());
   ReadResult r = ReadAll(ArchiveFiles()[0].string());
-  ASSERT_EQ(r.records.size(), 6u);
+  ASSERT_EQ(r.records.size(), 7u);
   int payloads = 0;
   for (const auto& rec : r.records) {
     EXPECT_EQ(FindHeader(rec.headers, "WARC-Block-Digest"), WarcSha1(rec.block)) << rec.Type();
@@ -574,7 +618,48 @@ TEST_F(WarcTest, GarbageBetweenRecordsIsReportedAndSkipped) {
   WriteFile(path, plain.substr(0, second) + "garbage\r\nWARC/9.9 nope\r\n" + plain.substr(second));
   r = ReadAll(path);
   EXPECT_EQ(r.records.size(), 10u);
-  EXPECT_EQ(r.errors.size(), 1u);
+  ASSERT_EQ(r.errors.size(), 2u);  // the garbage line, and the record of an unknown version
+  EXPECT_NE(r.errors[1].find("unsupported WARC version \"WARC/9.9 nope\""), std::string::npos)
+      << r.errors[1];
+}
+
+// Heritrix 1.x wrote WARC/0.17 and 0.18 (the ISO drafts), with the 1.0
+// record layout; they are read like 1.0. Other versions are named in the
+// error, and reading goes on at the next record.
+TEST_F(WarcTest, ReadsDraftVersionsAndNamesAnUnsupportedOne) {
+  auto record = [](const std::string& version, const std::string& id) {
+    std::string block = "HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<p>x</p>";
+    return version + "\r\nWARC-Type: response\r\nWARC-Target-URI: http://example.org/\r\n" +
+           "WARC-Date: 2008-04-30T20:48:25Z\r\nWARC-Record-ID: <urn:uuid:" + id + ">\r\n" +
+           "Content-Type: application/http; msgtype=response\r\nContent-Length: " +
+           std::to_string(block.size()) + "\r\n\r\n" + block + "\r\n\r\n";
+  };
+  struct Case {
+    std::string version;
+    bool readable;
+  };
+  const std::vector<Case> cases = {{"WARC/0.17", true},  {"WARC/0.18", true}, {"WARC/1.0", true},
+                                   {"WARC/1.1", true},   {"WARC/0.9", false}, {"WARC/2.0", false},
+                                   {"WARC/0.170", false}};
+  for (const auto& c : cases) {
+    std::string path = (fs::path(dir_) / "v.warc").string();
+    WriteFile(path, record(c.version, "1") + record("WARC/1.0", "2"));
+    ReadResult r = ReadAll(path);
+    if (c.readable) {
+      ASSERT_EQ(r.records.size(), 2u) << c.version;
+      EXPECT_TRUE(r.errors.empty()) << c.version << ": " << r.errors[0];
+      EXPECT_EQ(r.records[0].version, c.version);
+      EXPECT_EQ(r.records[0].Type(), "response");
+      EXPECT_EQ(r.records[0].TargetUri(), "http://example.org/");
+    } else {
+      ASSERT_EQ(r.records.size(), 1u) << c.version;
+      EXPECT_EQ(r.records[0].RecordId(), "<urn:uuid:2>");
+      ASSERT_EQ(r.errors.size(), 1u) << c.version;
+      EXPECT_NE(r.errors[0].find("unsupported WARC version \"" + c.version + "\""),
+                std::string::npos)
+          << r.errors[0];
+    }
+  }
 }
 
 TEST_F(WarcTest, DamagedGzipMemberIsReportedAndReadingResumesAtTheNextMember) {

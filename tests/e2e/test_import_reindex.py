@@ -15,6 +15,7 @@ import re
 import shutil
 import signal
 import subprocess
+import tarfile
 import threading
 import time
 import unittest
@@ -153,8 +154,11 @@ class ImportReindexTest(unittest.TestCase):
             f.write(b"WARC/1.1\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\nshort")
         data = tmp_data_dir()
         p = run(["import", "--json", "--data", data, bad, plain, os.path.join(bad_dir, "missing.html")])
-        self.assertEqual(p.returncode, 0, p.stderr)
+        # Bad records alone do not fail an import; files not imported at all do.
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("pressarc: 2 of 3 files were not imported", p.stderr)
         s = json.loads(p.stdout)
+        self.assertEqual(s["rejected"], 2)
         self.assertGreater(s["errors"], 0)
         self.assertGreater(s["indexed"], 0)
         self.assertIn("pressarc:", p.stderr)
@@ -181,6 +185,74 @@ class ImportReindexTest(unittest.TestCase):
         for name in ("notes.warc", "empty.warc.gz", "random.warc.gz"):
             self.assertIn(name + ": not imported", p.stderr)
         self.assertEqual(glob.glob(os.path.join(data, "archive", "import-*")), [])
+
+    def test_files_that_are_neither_warc_nor_html_are_rejected(self):
+        """Issue 15: binaries, archives and ARC files were archived as text/html."""
+        bad_dir = tmp_data_dir()
+        elf = os.path.join(bad_dir, "tool")
+        shutil.copyfile("/bin/true", elf)
+        rnd = os.path.join(bad_dir, "random.dat")
+        with open(rnd, "wb") as f:
+            f.write(random.Random(3).randbytes(4096))
+        tgz = os.path.join(bad_dir, "pages.tar.gz")
+        with tarfile.open(tgz, "w:gz") as t:
+            t.add(self.files[0], arcname="page.html")
+        arc = os.path.join(bad_dir, "old.arc")
+        with open(arc, "wb") as f:
+            f.write(b"filedesc://old.arc 0.0.0.0 20060101000000 text/plain 76\n1 0 InternetArchive\n"
+                    b"URL IP-address Archive-date Content-type Archive-length\n\n")
+        folder = os.path.join(bad_dir, "folder")
+        os.mkdir(folder)
+        data = tmp_data_dir()
+        p = run(["import", "--json", "--data", data, elf, rnd, tgz, arc, folder, self.files[0]])
+        self.assertEqual(p.returncode, 1, p.stderr)
+        for path in (elf, rnd, tgz, arc):
+            self.assertIn(f"pressarc: {path}: not a WARC or HTML file (skipped)", p.stderr)
+        self.assertIn(f"pressarc: {folder}: is a directory (skipped)", p.stderr)
+        s = json.loads(p.stdout)
+        self.assertEqual((s["files"], s["rejected"], s["records"]), (1, 5, 1))
+        # Only the HTML page is in the archive.
+        archived = glob.glob(os.path.join(data, "archive", "*.warc*"))
+        self.assertEqual(len(archived), 1, archived)
+        with gzip.open(archived[0], "rb") as f:
+            self.assertEqual(f.read().count(b"WARC-Type: resource"), 1)
+
+    def test_same_warc_under_another_name_is_archived_once(self):
+        """Issue 15: the copy was keyed on content hash and file name."""
+        warcs = sorted(glob.glob(os.path.join(self.data, "archive", "*.warc.gz")))
+        src_dir = tmp_data_dir()
+        first = os.path.join(src_dir, "first.warc.gz")
+        second = os.path.join(src_dir, "renamed.warc.gz")
+        shutil.copyfile(warcs[0], first)
+        shutil.copyfile(warcs[0], second)
+        data = tmp_data_dir()
+        a = run_json(["import", "--json", "--data", data, first])
+        b = run_json(["import", "--json", "--data", data, second])
+        self.assertEqual(b["records"], a["records"])
+        self.assertEqual(b["indexed"], 0)
+        copied = glob.glob(os.path.join(data, "archive", "import-*"))
+        self.assertEqual(len(copied), 1, copied)
+        r = run_json(["reindex", "--json", "--data", data])
+        self.assertEqual(r["records"], a["records"])
+
+    def test_heritrix_draft_warcs_are_imported(self):
+        """WARC/0.17 and 0.18 (Heritrix 1.x) were rejected as garbage."""
+        fixtures = os.path.join(harness.SOURCE_DIR, "tests", "fixtures", "warc")
+        files = [os.path.join(fixtures, n) for n in ("heritrix-0.17.warc.gz", "heritrix-0.18.warc.gz")]
+        data = tmp_data_dir()
+        p = run(["import", "--json", "--data", data, *files])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        s = json.loads(p.stdout)
+        self.assertEqual((s["files"], s["records"], s["errors"]), (2, 14, 0), s)
+        self.assertGreater(s["indexed"], 0)
+        self.assertEqual(run_json(["reindex", "--json", "--data", data])["errors"], 0)
+        # A version pressarc does not read is named.
+        old = os.path.join(tmp_data_dir(), "old.warc")
+        with open(old, "wb") as f:
+            f.write(b"WARC/0.9 1234 response http://example.org/ 20060101000000 <urn:x> text/html\r\n\r\n")
+        p = run(["import", "--data", data, old])
+        self.assertEqual(p.returncode, 1)
+        self.assertIn('unsupported WARC version "WARC/0.9', p.stderr)
 
     def test_reindex_rebuilds_the_same_documents(self):
         data = tmp_data_dir()
