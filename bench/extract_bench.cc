@@ -77,7 +77,7 @@ int RunExtractCommand(const std::vector<std::string>& files) {
 }
 
 void PrintRow(const char* what, double pages, const Clock& t, const Clock& gumbo) {
-  std::printf("%-22s %8.1f pages/s  wall %7.3f s (%5.2fx)  cpu %7.3f s (%5.2fx)\n", what,
+  std::printf("%-25s %8.1f pages/s  wall %7.3f s (%5.2fx)  cpu %7.3f s (%5.2fx)\n", what,
               pages / t.wall, t.wall, t.wall / gumbo.wall, t.cpu, t.cpu / gumbo.cpu);
 }
 
