@@ -299,6 +299,15 @@ struct PageState {
   std::string warc_date;
 };
 
+// An archived article and when it was last fetched (Catalogue::ArticleVisits).
+struct ArticleVisit {
+  std::string url;
+  int depth = 0;
+  std::string fetched_at;     // the last fetch
+  std::string published;      // as extracted ("" when unknown)
+  std::string discovered_at;  // when the URL was first queued
+};
+
 // One fetch outcome, for the history table.
 struct FetchRow {
   std::int64_t run_id = 0;
@@ -371,6 +380,11 @@ class Catalogue {
   // and whose publication date is on or after `published_since` ("" = any).
   std::vector<PageState> DueRevisits(const std::string& source, const std::string& fetched_before,
                                      const std::string& published_since);
+  // Archived articles of `source` (frontier rows of kind article, status
+  // done) last fetched at or before `fetched_before`, least recently fetched
+  // first: the candidates of the crawler's revisit schedule.
+  std::vector<ArticleVisit> ArticleVisits(const std::string& source,
+                                          const std::string& fetched_before);
   // Archived article responses not yet committed to the index.
   std::vector<ReplayRow> Unindexed();
 

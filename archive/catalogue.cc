@@ -310,6 +310,26 @@ std::vector<PageState> Catalogue::DueRevisits(const std::string& source,
   return out;
 }
 
+std::vector<ArticleVisit> Catalogue::ArticleVisits(const std::string& source,
+                                                   const std::string& fetched_before) {
+  Stmt s(db_, &cache_->map,
+         "SELECT url, depth, fetched_at, published, discovered_at FROM frontier "
+         "WHERE source = ? AND kind = 'article' AND status = 'done' AND fetched_at <= ? "
+         "ORDER BY fetched_at, rowid");
+  s.Bind(1, source).Bind(2, fetched_before);
+  std::vector<ArticleVisit> out;
+  while (s.Step() == SQLITE_ROW) {
+    ArticleVisit v;
+    v.url = s.Text(0);
+    v.depth = static_cast<int>(s.Int(1));
+    v.fetched_at = s.Text(2);
+    v.published = s.Text(3);
+    v.discovered_at = s.Text(4);
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
 std::vector<ReplayRow> Catalogue::Unindexed() {
   Stmt s(
       db_, &cache_->map,

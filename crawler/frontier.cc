@@ -5,6 +5,7 @@
 
 #include "config/iso_time.h"
 #include "config/log.h"
+#include "crawler/revisit_schedule.h"
 #include "crawler/url_scope.h"
 
 namespace pressarc::internal {
@@ -90,14 +91,29 @@ void Frontier::SeedSource(int s) {
     Kind kind = KindFromName(p.kind);
     Enqueue(p.url, s, p.depth, kind, kind == Kind::kArticle ? kPrioNew : kPrioPending);
   }
+  SeedRevisits(s);
+}
+
+// Archived articles due for revalidation (revisit_schedule.h), oldest due first.
+void Frontier::SeedRevisits(int s) {
+  RevisitPolicy policy = RevisitPolicy::From(opts_);
   std::int64_t now = clock_->UnixSeconds();
-  std::string before = IsoUtc(now - std::int64_t{opts_.revisit_after_hours} * 3600);
-  std::string since;
-  if (opts_.revisit_max_age_days > 0) {
-    since = IsoUtc(now - std::int64_t{opts_.revisit_max_age_days} * 86400).substr(0, 10);
+  std::int64_t shortest = std::min(policy.min_interval_s, policy.max_interval_s);
+  std::vector<ArticleVisit> visits =
+      state_->catalogue().ArticleVisits(sources_[s].config->name, IsoUtc(now - shortest));
+  std::vector<RevisitCandidate> candidates;
+  candidates.reserve(visits.size());
+  for (const ArticleVisit& v : visits) {
+    RevisitCandidate c;
+    c.url = v.url;
+    c.fetched_at = ParseIsoUtc(v.fetched_at);
+    c.born_at = ArticleBirth(v.published, v.discovered_at, now);
+    if (c.born_at < 0) c.born_at = c.fetched_at;
+    candidates.push_back(c);
   }
-  for (const PageState& p : catalogue.DueRevisits(cfg.name, before, since)) {
-    if (!Seen(p.url)) Enqueue(p.url, s, p.depth, Kind::kArticle, kPrioRevisit);
+  for (std::size_t i : DueRevisits(policy, candidates, now)) {
+    const ArticleVisit& v = visits[i];
+    if (!Seen(v.url)) Enqueue(v.url, s, v.depth, Kind::kArticle, kPrioRevisit);
   }
 }
 

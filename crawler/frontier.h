@@ -4,11 +4,12 @@
 // The frontier owns the seen set (a URL is queued at most once per run), the
 // per-source page budget (max_pages_per_source), the trap guards (depth,
 // TrapReason, the query-variant guard), seeding (start URLs, feeds,
-// /sitemap.xml probes, rows left queued or failed by earlier runs, articles
-// due for revalidation) and the paging rule for links found on a page. Each
-// admitted URL also gets its catalogue row (queued), so that an interrupted
-// run resumes. When to fetch from which origin is the Politeness
-// scheduler's job (politeness.h); the frontier only holds the queues.
+// /sitemap.xml probes, rows left queued or failed by earlier runs, and the
+// articles the revisit schedule says are due, revisit_schedule.h) and the
+// paging rule for links found on a page. Each admitted URL also gets its
+// catalogue row (queued), so that an interrupted run resumes. When to fetch
+// from which origin is the Politeness scheduler's job (politeness.h); the
+// frontier only holds the queues.
 //
 // Not thread-safe: the crawl job's thread only.
 #pragma once
@@ -145,6 +146,7 @@ class Frontier {
   OriginQueue& QueueOf(const std::string& url, int source);
   bool TooManyQueryVariants(const std::string& url);
   void SeedSource(int source);
+  void SeedRevisits(int source);
   std::string NowIso() const;
 
   const CrawlerOptions& opts_;
