@@ -308,6 +308,29 @@ struct ArticleVisit {
   std::string discovered_at;  // when the URL was first queued
 };
 
+// Removals (design.md, "Versions, removals, changes"): an archived article
+// that answers as gone (404, 410, a soft 404, a redirect to the home page or
+// a listing; the crawler decides) on two consecutive visits at least
+// kRemovalMinGapSeconds apart is removed; it is restored when it answers
+// again. Its last version stays archived and indexed.
+constexpr std::int64_t kRemovalMinGapSeconds = 3600;
+
+struct RemovalState {
+  std::string url;
+  std::string source;
+  std::string first_missing_at;  // the first visit of the current misses, "" = none pending
+  std::string removed_at;        // "" when not removed
+  std::string restored_at;       // the last restoration, "" when never
+};
+
+// A removal or restoration, for the change log.
+struct RemovalEvent {
+  std::string kind;  // "removed" | "restored"
+  std::string at;    // ISO 8601 UTC, the visit that decided it
+  std::string url;
+  std::string source;
+};
+
 // One fetch outcome, for the history table.
 struct FetchRow {
   std::int64_t run_id = 0;
@@ -388,6 +411,23 @@ class Catalogue {
   // Archived article responses not yet committed to the index.
   std::vector<ReplayRow> Unindexed();
 
+  // Removals (see RemovalState). `at` is the visit's time (ISO 8601 UTC).
+  // The archived article `url` answered as gone: true when this visit
+  // removes it (a miss at least kRemovalMinGapSeconds earlier with no answer
+  // between); false for a first miss, one too soon, or one already removed.
+  Result<bool> RecordMissing(const std::string& url, const std::string& source,
+                             const std::string& at);
+  // The archived article `url` answered: true when it was removed and is
+  // now restored. Clears a pending miss. Cheap when nothing was missing.
+  Result<bool> RecordPresent(const std::string& url, const std::string& source,
+                             const std::string& at);
+  // The removal state of `url` when it is removed now, else nullopt.
+  std::optional<RemovalState> Removed(const std::string& url);
+  // Every article removed now, by URL.
+  std::vector<RemovalState> RemovedArticles();
+  // Removals and restorations at or after `since` (ISO 8601; "" = all), oldest first.
+  std::vector<RemovalEvent> RemovalEvents(const std::string& since);
+
   bool LoadRobots(const std::string& origin, const std::string& fetched_since, int* status,
                   std::string* body);
   Status SaveRobots(const std::string& origin, int status, const std::string& body,
@@ -397,6 +437,8 @@ class Catalogue {
   struct StmtCache;
   explicit Catalogue(sqlite3* db);
   Status Exec(const char* sql);
+  std::optional<RemovalState> RemovalOf(const std::string& url);
+  Status AddRemovalEvent(const RemovalEvent& event);
   sqlite3* db_;
   std::unique_ptr<StmtCache> cache_;  // prepared statements by SQL text
 };

@@ -118,6 +118,10 @@ class Job {
   void OnOk(Flight& f, FetchResponse& r, const ArchiveLocation& loc);
   void OnArticle(Flight& f, FetchResponse& r, const ArchiveLocation& loc, Article article);
   void OnFeed(Flight& f, FetchResponse& r, const ArchiveLocation& loc, const FeedDocument& doc);
+  bool IsArchivedArticle(const std::string& url);
+  bool IsHomeOrListing(const std::string& url, int source);
+  void OnMissing(Flight& f, int status, const ArchiveLocation* loc, const std::string& why);
+  void NotePresent(const Flight& f);
   void Retry(Flight& f, std::int64_t delay_ms);
   void Fail(Flight& f, const std::string& reason, int status, const ArchiveLocation* loc);
   void RecordDone(Flight& f, int status, const ArchiveLocation* loc, const std::string& page_kind);
@@ -593,6 +597,9 @@ void Job::OnResponse(FetchResponse& r) {
   if (s >= 200 && s < 300) return OnOk(f, r, loc);
   if (Politeness::Retryable(r)) return OnRetryable(f, r, loc);
   if (f.item.probe) return RecordDone(f, s, &loc, "");
+  if ((s == 404 || s == 410) && IsArchivedArticle(f.item.url)) {
+    return OnMissing(f, s, &loc, "HTTP " + std::to_string(s));
+  }
   return Fail(f, "HTTP " + std::to_string(s), s, &loc);
 }
 
@@ -676,6 +683,9 @@ void Job::OnRedirect(Flight& f, FetchResponse& r) {
   std::string target = ResolveUrl(item.url, FindHeader(r.headers, "Location"));
   const std::string& first = item.first_url.empty() ? item.url : item.first_url;
   if (target.empty()) return Fail(f, "redirect to an unusable Location", r.status, &loc);
+  if (IsHomeOrListing(target, item.source) && IsArchivedArticle(item.url)) {
+    return OnMissing(f, r.status, &loc, "redirect to " + target);
+  }
   if (item.hops + 1 > kMaxRedirects) return Fail(f, "too many redirects", r.status, &loc);
   if (target == item.url || target == first) return Fail(f, "redirect loop", r.status, &loc);
   // A loop whose other end was reached on its own (both URLs linked): the
@@ -752,7 +762,9 @@ void Job::OnNotModified(Flight& f, FetchResponse& r) {
   row.page_kind = "revisit";
   bool article = prev.kind == "article";
   (void)Record(row, "done", false, article ? ArticleNextFetch() : f.fetched_at);
-  if (article) Count(f.item.source, &CrawlCounters::unchanged);
+  if (!article) return;
+  Count(f.item.source, &CrawlCounters::unchanged);
+  NotePresent(f);
 }
 
 void Job::OnOk(Flight& f, FetchResponse& r, const ArchiveLocation& loc) {
@@ -772,6 +784,7 @@ void Job::OnOk(Flight& f, FetchResponse& r, const ArchiveLocation& loc) {
       return Fail(f, "challenge page (anti-bot interstitial)", r.status, &loc);
     case PageKind::kNotFound:
       if (f.item.probe) return RecordDone(f, r.status, &loc, "not_found");
+      if (IsArchivedArticle(f.item.url)) return OnMissing(f, r.status, &loc, "soft 404");
       return Fail(f, "not found (soft 404)", r.status, &loc);
     case PageKind::kArticle:
       return OnArticle(f, r, loc, std::move(article));
@@ -816,6 +829,7 @@ void Job::OnArticle(Flight& f, FetchResponse& r, const ArchiveLocation& loc, Art
   auto id = Record(row, "done", true, ArticleNextFetch());
   if (!id.ok()) return;
   txn_->Write(state_->SetKind(f.item.url, "article"));
+  if (has_prev && prev.kind == "article") NotePresent(f);
   if (unchanged) {
     Count(f.item.source, &CrawlCounters::unchanged);
   } else {
@@ -841,6 +855,55 @@ void Job::OnFeed(Flight& f, FetchResponse& r, const ArchiveLocation& loc, const 
   row.page_kind = doc.kind == FeedKind::kRss || doc.kind == FeedKind::kAtom ? "feed" : "sitemap";
   (void)Record(row, "done", true, f.fetched_at);
   Count(f.item.source, &CrawlCounters::out_of_scope, frontier_->FollowFeed(f.item, doc));
+}
+
+// An article with an archived response: its disappearance is a removal.
+bool Job::IsArchivedArticle(const std::string& url) {
+  PageState prev;
+  return state_->Lookup(url, &prev) && prev.kind == "article" && prev.response_id > 0;
+}
+
+// Where a site sends the pages it took down: its home page, a start URL, or
+// a page the crawl knows as a listing (or feed, or sitemap).
+bool Job::IsHomeOrListing(const std::string& url, int source) {
+  std::string path = UrlPathAndQuery(url);
+  if (path == "/" || path.rfind("/index.", 0) == 0) return true;
+  for (const std::string& start : sources_[source].config->start_urls) {
+    if (NormalizeUrl(start) == url) return true;
+  }
+  PageState known;
+  return state_->Lookup(url, &known) && internal::IsListingLike(known.kind);
+}
+
+// An archived article that answered as gone. A first miss is only noted
+// (the URL stays failed, so the next run visits it again); a second one at
+// least an hour later removes it (counted; it is then revisited on the
+// schedule, to see it come back). Its last version stays in the index.
+void Job::OnMissing(Flight& f, int status, const ArchiveLocation* loc, const std::string& why) {
+  txn_->Ensure();
+  auto removed = state_->RecordMissing(f.item.url, SourceName(f.item.source), f.fetched_at);
+  if (!removed.ok()) return SetFatal(removed.status());
+  bool gone = *removed || state_->Removed(f.item.url).has_value();
+  FetchRow row = RowFor(f, status, loc);
+  row.error = why;
+  row.page_kind = "missing";
+  (void)Record(row, gone ? "done" : "failed", false, gone ? ArticleNextFetch() : f.fetched_at);
+  if (*removed) {
+    Count(f.item.source, &CrawlCounters::removed);
+    log::Info(row.source, "removed " + f.item.url + " (" + why + ")");
+  } else if (!gone) {
+    log::Info(row.source, "missing " + f.item.url + " (" + why +
+                              "); removed if still so on a visit an hour or more from now");
+  }
+}
+
+// An archived article answered: a pending miss is forgotten, a removal ends.
+void Job::NotePresent(const Flight& f) {
+  auto restored = state_->RecordPresent(f.item.url, SourceName(f.item.source), f.fetched_at);
+  if (!restored.ok()) return SetFatal(restored.status());
+  if (!*restored) return;
+  Count(f.item.source, &CrawlCounters::restored);
+  log::Info(SourceName(f.item.source), "restored " + f.item.url);
 }
 
 void Job::Progress(bool final) {

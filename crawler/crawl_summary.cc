@@ -13,6 +13,8 @@ nlohmann::ordered_json CountersJson(const CrawlCounters& c) {
   j["new"] = c.new_articles;
   j["updated"] = c.updated;
   j["unchanged"] = c.unchanged;
+  j["removed"] = c.removed;
+  j["restored"] = c.restored;
   j["failed"] = c.failed;
   j["robots_denied"] = c.robots_denied;
   j["out_of_scope"] = c.out_of_scope;
