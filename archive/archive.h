@@ -6,8 +6,9 @@
 // an archived record into an Article (RecordConverter: the one conversion
 // used by crawl replay, import and reindex), decides which configured source
 // a URL belongs to (SourceScope, the crawler's scope rules), and owns the
-// catalogue in DATA/state.sqlite (Catalogue: fetch history, runs, and the
-// crawler's frontier, which the crawler keeps there through this API).
+// catalogue in DATA/state.sqlite (Catalogue: fetch history, runs, the
+// crawler's frontier, which the crawler keeps there through this API, and
+// the removals of archived articles with their events, for the change log).
 // Nothing else runs SQL on these tables: `stats` reads them with ReadLastRun.
 //
 // Ownership. The archive directory DATA/archive/ is append-only: records are
