@@ -268,6 +268,9 @@ class ArticleSink {
 //   robots(origin PK, status, body, fetched_at)   robots.txt cache (<= 24 h).
 //   runs(id INTEGER PRIMARY KEY, started_at TEXT, finished_at TEXT,
 //        status TEXT, summary_json TEXT)   read by `pressarc stats`.
+//   removals(url PK, source, first_missing_at, removed_at, restored_at)
+//     archived articles that answered as gone (see RemovalState).
+//   removal_events(id PK, url, source, kind, at)   kind: removed | restored.
 //
 // Durability: WAL with synchronous=NORMAL. A commit is in the WAL (OS page
 // cache) before Commit() returns, so kill -9 loses no committed row; only a
@@ -348,7 +351,7 @@ struct FetchRow {
   std::string fetched_at;
   std::string published;
   std::string canonical;
-  std::string page_kind;  // article | listing | ... | "" when not parsed
+  std::string page_kind;  // article | listing | ... | missing (an archived article gone) | ""
   bool indexed = false;   // true when there is nothing to index
   std::string error;      // "" = success
   int attempts = 1;
