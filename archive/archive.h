@@ -8,8 +8,9 @@
 // an archived record into an Article (RecordConverter: the one conversion
 // used by crawl replay, import and reindex), decides which configured source
 // a URL belongs to (SourceScope, the crawler's scope rules), and owns the
-// catalogue in DATA/state.sqlite (Catalogue: fetch history, runs, and the
-// crawler's frontier, which the crawler keeps there through this API).
+// catalogue in DATA/state.sqlite (Catalogue: fetch history, runs, the
+// crawler's frontier, which the crawler keeps there through this API, and
+// the removals of archived articles with their events, for the change log).
 // Nothing else runs SQL on these tables: `stats` reads them with ReadLastRun.
 //
 // Ownership. The archive directory DATA/archive/ is append-only: records are
@@ -359,6 +360,9 @@ Status ForEachArchiveRecord(const std::string& archive_dir, const std::vector<st
 //   robots(origin PK, status, body, fetched_at)   robots.txt cache (<= 24 h).
 //   runs(id INTEGER PRIMARY KEY, started_at TEXT, finished_at TEXT,
 //        status TEXT, summary_json TEXT)   read by `pressarc stats`.
+//   removals(url PK, source, first_missing_at, removed_at, restored_at)
+//     archived articles that answered as gone (see RemovalState).
+//   removal_events(id PK, url, source, kind, at)   kind: removed | restored.
 //
 // Durability: WAL with synchronous=NORMAL. A commit is in the WAL (OS page
 // cache) before Commit() returns, so kill -9 loses no committed row; only a
@@ -391,6 +395,38 @@ struct PageState {
   std::string warc_date;
 };
 
+// An archived article and when it was last fetched (Catalogue::ArticleVisits).
+struct ArticleVisit {
+  std::string url;
+  int depth = 0;
+  std::string fetched_at;     // the last fetch
+  std::string published;      // as extracted ("" when unknown)
+  std::string discovered_at;  // when the URL was first queued
+};
+
+// Removals (design.md, "Versions, removals, changes"): an archived article
+// that answers as gone (404, 410, a soft 404, a redirect to the home page or
+// a listing; the crawler decides) on two consecutive visits at least
+// kRemovalMinGapSeconds apart is removed; it is restored when it answers
+// again. Its last version stays archived and indexed.
+constexpr std::int64_t kRemovalMinGapSeconds = 3600;
+
+struct RemovalState {
+  std::string url;
+  std::string source;
+  std::string first_missing_at;  // the first visit of the current misses, "" = none pending
+  std::string removed_at;        // "" when not removed
+  std::string restored_at;       // the last restoration, "" when never
+};
+
+// A removal or restoration, for the change log.
+struct RemovalEvent {
+  std::string kind;  // "removed" | "restored"
+  std::string at;    // ISO 8601 UTC, the visit that decided it
+  std::string url;
+  std::string source;
+};
+
 // One fetch outcome, for the history table.
 struct FetchRow {
   std::int64_t run_id = 0;
@@ -407,7 +443,7 @@ struct FetchRow {
   std::string fetched_at;
   std::string published;
   std::string canonical;
-  std::string page_kind;  // article | listing | ... | "" when not parsed
+  std::string page_kind;  // article | listing | ... | missing (an archived article gone) | ""
   bool indexed = false;   // true when there is nothing to index
   std::string error;      // "" = success
   int attempts = 1;
@@ -463,8 +499,30 @@ class Catalogue {
   // and whose publication date is on or after `published_since` ("" = any).
   std::vector<PageState> DueRevisits(const std::string& source, const std::string& fetched_before,
                                      const std::string& published_since);
+  // Archived articles of `source` (frontier rows of kind article, status
+  // done) last fetched at or before `fetched_before`, least recently fetched
+  // first: the candidates of the crawler's revisit schedule.
+  std::vector<ArticleVisit> ArticleVisits(const std::string& source,
+                                          const std::string& fetched_before);
   // Archived article responses not yet committed to the index.
   std::vector<ReplayRow> Unindexed();
+
+  // Removals (see RemovalState). `at` is the visit's time (ISO 8601 UTC).
+  // The archived article `url` answered as gone: true when this visit
+  // removes it (a miss at least kRemovalMinGapSeconds earlier with no answer
+  // between); false for a first miss, one too soon, or one already removed.
+  Result<bool> RecordMissing(const std::string& url, const std::string& source,
+                             const std::string& at);
+  // The archived article `url` answered: true when it was removed and is
+  // now restored. Clears a pending miss. Cheap when nothing was missing.
+  Result<bool> RecordPresent(const std::string& url, const std::string& source,
+                             const std::string& at);
+  // The removal state of `url` when it is removed now, else nullopt.
+  std::optional<RemovalState> Removed(const std::string& url);
+  // Every article removed now, by URL.
+  std::vector<RemovalState> RemovedArticles();
+  // Removals and restorations at or after `since` (ISO 8601; "" = all), oldest first.
+  std::vector<RemovalEvent> RemovalEvents(const std::string& since);
 
   bool LoadRobots(const std::string& origin, const std::string& fetched_since, int* status,
                   std::string* body);
@@ -475,6 +533,8 @@ class Catalogue {
   struct StmtCache;
   explicit Catalogue(sqlite3* db);
   Status Exec(const char* sql);
+  std::optional<RemovalState> RemovalOf(const std::string& url);
+  Status AddRemovalEvent(const RemovalEvent& event);
   sqlite3* db_;
   std::unique_ptr<StmtCache> cache_;  // prepared statements by SQL text
 };

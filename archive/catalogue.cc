@@ -2,9 +2,11 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string_view>
 
 #include "archive/archive.h"
+#include "config/iso_time.h"
 
 namespace pressarc {
 namespace {
@@ -33,6 +35,14 @@ CREATE INDEX IF NOT EXISTS fetches_unindexed ON fetches(indexed) WHERE indexed =
 CREATE INDEX IF NOT EXISTS fetches_by_canonical ON fetches(canonical);
 CREATE TABLE IF NOT EXISTS robots(
   origin TEXT PRIMARY KEY, status INTEGER NOT NULL, body TEXT NOT NULL, fetched_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS removals(
+  url TEXT PRIMARY KEY, source TEXT NOT NULL DEFAULT '',
+  first_missing_at TEXT NOT NULL DEFAULT '', removed_at TEXT NOT NULL DEFAULT '',
+  restored_at TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS removal_events(
+  id INTEGER PRIMARY KEY, url TEXT NOT NULL, source TEXT NOT NULL DEFAULT '',
+  kind TEXT NOT NULL, at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS removal_events_at ON removal_events(at);
 CREATE TABLE IF NOT EXISTS runs(
   id INTEGER PRIMARY KEY, started_at TEXT, finished_at TEXT, status TEXT, summary_json TEXT);
 )sql";
@@ -306,6 +316,119 @@ std::vector<PageState> Catalogue::DueRevisits(const std::string& source,
   while (s.Step() == SQLITE_ROW) {
     out.emplace_back();
     ReadPage(s, &out.back());
+  }
+  return out;
+}
+
+std::vector<ArticleVisit> Catalogue::ArticleVisits(const std::string& source,
+                                                   const std::string& fetched_before) {
+  Stmt s(db_, &cache_->map,
+         "SELECT url, depth, fetched_at, published, discovered_at FROM frontier "
+         "WHERE source = ? AND kind = 'article' AND status = 'done' AND fetched_at <= ? "
+         "ORDER BY fetched_at, rowid");
+  s.Bind(1, source).Bind(2, fetched_before);
+  std::vector<ArticleVisit> out;
+  while (s.Step() == SQLITE_ROW) {
+    ArticleVisit v;
+    v.url = s.Text(0);
+    v.depth = static_cast<int>(s.Int(1));
+    v.fetched_at = s.Text(2);
+    v.published = s.Text(3);
+    v.discovered_at = s.Text(4);
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+namespace {
+
+constexpr const char* kRemovalColumns =
+    "SELECT url, source, first_missing_at, removed_at, restored_at FROM removals ";
+
+RemovalState ReadRemoval(const Stmt& s) {
+  RemovalState r;
+  r.url = s.Text(0);
+  r.source = s.Text(1);
+  r.first_missing_at = s.Text(2);
+  r.removed_at = s.Text(3);
+  r.restored_at = s.Text(4);
+  return r;
+}
+
+}  // namespace
+
+std::optional<RemovalState> Catalogue::RemovalOf(const std::string& url) {
+  Stmt s(db_, &cache_->map, std::string(kRemovalColumns) + "WHERE url = ?");
+  s.Bind(1, url);
+  if (s.Step() != SQLITE_ROW) return std::nullopt;
+  return ReadRemoval(s);
+}
+
+std::optional<RemovalState> Catalogue::Removed(const std::string& url) {
+  std::optional<RemovalState> r = RemovalOf(url);
+  if (!r || r->removed_at.empty()) return std::nullopt;
+  return r;
+}
+
+std::vector<RemovalState> Catalogue::RemovedArticles() {
+  Stmt s(db_, &cache_->map, std::string(kRemovalColumns) + "WHERE removed_at != '' ORDER BY url");
+  std::vector<RemovalState> out;
+  while (s.Step() == SQLITE_ROW) out.push_back(ReadRemoval(s));
+  return out;
+}
+
+Status Catalogue::AddRemovalEvent(const RemovalEvent& e) {
+  Stmt s(db_, &cache_->map, "INSERT INTO removal_events(url, source, kind, at) VALUES(?, ?, ?, ?)");
+  return s.Bind(1, e.url).Bind(2, e.source).Bind(3, e.kind).Bind(4, e.at).Run("removal event");
+}
+
+Result<bool> Catalogue::RecordMissing(const std::string& url, const std::string& source,
+                                      const std::string& at) {
+  std::optional<RemovalState> r = RemovalOf(url);
+  if (r && !r->removed_at.empty()) return false;  // removed already
+  if (!r || r->first_missing_at.empty()) {
+    Stmt s(db_, &cache_->map,
+           "INSERT INTO removals(url, source, first_missing_at) VALUES(?1, ?2, ?3) "
+           "ON CONFLICT(url) DO UPDATE SET first_missing_at = ?3, source = ?2");
+    Status st = s.Bind(1, url).Bind(2, source).Bind(3, at).Run("record missing");
+    if (!st.ok()) return st;
+    return false;
+  }
+  std::int64_t first = ParseIsoUtc(r->first_missing_at);
+  std::int64_t now = ParseIsoUtc(at);
+  if (first < 0 || now < 0 || now - first < kRemovalMinGapSeconds) return false;
+  Stmt s(db_, &cache_->map,
+         "UPDATE removals SET removed_at = ?, first_missing_at = '', source = ? WHERE url = ?");
+  Status st = s.Bind(1, at).Bind(2, source).Bind(3, url).Run("record removal");
+  if (!st.ok()) return st;
+  st = AddRemovalEvent(RemovalEvent{"removed", at, url, source});
+  if (!st.ok()) return st;
+  return true;
+}
+
+Result<bool> Catalogue::RecordPresent(const std::string& url, const std::string& source,
+                                      const std::string& at) {
+  std::optional<RemovalState> r = RemovalOf(url);
+  if (!r || (r->removed_at.empty() && r->first_missing_at.empty())) return false;
+  bool restored = !r->removed_at.empty();
+  Stmt s(db_, &cache_->map,
+         "UPDATE removals SET first_missing_at = '', removed_at = '', "
+         "restored_at = CASE WHEN ?1 THEN ?2 ELSE restored_at END WHERE url = ?3");
+  Status st = s.Bind(1, std::int64_t{restored ? 1 : 0}).Bind(2, at).Bind(3, url).Run("present");
+  if (!st.ok()) return st;
+  if (!restored) return false;
+  st = AddRemovalEvent(RemovalEvent{"restored", at, url, source});
+  if (!st.ok()) return st;
+  return true;
+}
+
+std::vector<RemovalEvent> Catalogue::RemovalEvents(const std::string& since) {
+  Stmt s(db_, &cache_->map,
+         "SELECT kind, at, url, source FROM removal_events WHERE at >= ? ORDER BY at, id");
+  s.Bind(1, since);
+  std::vector<RemovalEvent> out;
+  while (s.Step() == SQLITE_ROW) {
+    out.push_back(RemovalEvent{s.Text(0), s.Text(1), s.Text(2), s.Text(3)});
   }
   return out;
 }

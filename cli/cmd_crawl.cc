@@ -52,10 +52,12 @@ struct CrawlFlags {
 void PrintHuman(const CrawlSummary& s) {
   const CrawlCounters& c = s.total;
   std::printf(
-      "crawl: %lld fetched, %lld new, %lld updated, %lld unchanged, %lld failed, "
-      "%lld robots-denied, %lld out-of-scope, %lld indexed in %.1f s\n",
+      "crawl: %lld fetched, %lld new, %lld updated, %lld unchanged, %lld removed, "
+      "%lld restored, %lld failed, %lld robots-denied, %lld out-of-scope, %lld indexed in "
+      "%.1f s\n",
       static_cast<long long>(c.fetched), static_cast<long long>(c.new_articles),
       static_cast<long long>(c.updated), static_cast<long long>(c.unchanged),
+      static_cast<long long>(c.removed), static_cast<long long>(c.restored),
       static_cast<long long>(c.failed), static_cast<long long>(c.robots_denied),
       static_cast<long long>(c.out_of_scope), static_cast<long long>(c.indexed), s.seconds);
   if (s.per_source.size() > 1) {

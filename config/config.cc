@@ -20,6 +20,8 @@
 #include <set>
 #include <sstream>
 
+#include "config/log.h"
+
 namespace pressarc {
 namespace {
 
@@ -149,7 +151,25 @@ Status CheckRegexes(const toml::node& node, const Reporter& r, const std::string
     if (!_s.ok()) return _s; \
   } while (0)
 
+// crawler.revisit_max_age_days (before the revisit schedule) is read as
+// revisit_max_interval_days unless that is given too; 0 (no age limit then)
+// keeps the default. Either way a warning says so.
+void UseDeprecatedMaxAge(const toml::node& node, const Reporter& r, int days, bool interval_set,
+                         CrawlerOptions* c) {
+  std::string where = r.path();
+  if (node.source().begin) where += ":" + std::to_string(node.source().begin.line);
+  if (days > 0 && !interval_set) c->revisit_max_interval_days = days;
+  log::Warn("config", where +
+                          ": crawler.revisit_max_age_days is deprecated (old articles are now "
+                          "revisited too); read as revisit_max_interval_days = " +
+                          std::to_string(c->revisit_max_interval_days) +
+                          "; rename it in the config");
+}
+
 Status ParseCrawler(const toml::table& t, const Reporter& r, CrawlerOptions* c) {
+  bool interval_set = false;
+  int old_max_age = 0;
+  const toml::node* old_node = nullptr;
   for (const auto& [k, node] : t) {
     std::string key(k.str());
     std::string full = "crawler." + key;
@@ -176,8 +196,14 @@ Status ParseCrawler(const toml::table& t, const Reporter& r, CrawlerOptions* c) 
       PRESSARC_TRY(GetInt(node, r, full, 1, 100000000, &c->max_pages_per_source));
     } else if (key == "revisit_after_hours") {
       PRESSARC_TRY(GetInt(node, r, full, 0, 24 * 365 * 100, &c->revisit_after_hours));
+    } else if (key == "revisit_max_interval_days") {
+      PRESSARC_TRY(GetInt(node, r, full, 1, 365 * 100, &c->revisit_max_interval_days));
+      interval_set = true;
+    } else if (key == "max_revisits_per_run") {
+      PRESSARC_TRY(GetInt(node, r, full, 0, 100000000, &c->max_revisits_per_run));
     } else if (key == "revisit_max_age_days") {
-      PRESSARC_TRY(GetInt(node, r, full, 0, 365 * 100, &c->revisit_max_age_days));
+      PRESSARC_TRY(GetInt(node, r, full, 0, 365 * 100, &old_max_age));
+      old_node = &node;
     } else if (key == "max_crawl_delay_s") {
       PRESSARC_TRY(GetInt(node, r, full, 0, 3600, &c->max_crawl_delay_s));
     } else if (key == "verify_tls") {
@@ -188,6 +214,7 @@ Status ParseCrawler(const toml::table& t, const Reporter& r, CrawlerOptions* c) 
       return r.Error(&node, full, "unknown key");
     }
   }
+  if (old_node) UseDeprecatedMaxAge(*old_node, r, old_max_age, interval_set, c);
   return Status::Ok();
 }
 

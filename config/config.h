@@ -36,10 +36,15 @@ struct CrawlerOptions {
   int max_retries = 3;  // for 5xx, 429, timeouts and resets
   int max_depth = 10;   // link hops from a start URL; a guard against traps
   int max_pages_per_source = 100000;
-  int revisit_after_hours = 24;   // revalidate archived articles after this; 0 = every run
-  int revisit_max_age_days = 30;  // articles published longer ago are not revisited (0 = no limit)
-  int max_crawl_delay_s = 30;     // cap on robots.txt Crawl-delay
-  bool verify_tls = true;         // some ministry sites have broken chains; per source override
+  // Revisit schedule (see docs/config.md): a recent article is revalidated
+  // revisit_after_hours after its last fetch (0 = every run), an older one
+  // less often, but every one at least every revisit_max_interval_days; at
+  // most max_revisits_per_run per source per run (0 = no cap).
+  int revisit_after_hours = 24;
+  int revisit_max_interval_days = 30;
+  int max_revisits_per_run = 2000;
+  int max_crawl_delay_s = 30;  // cap on robots.txt Crawl-delay
+  bool verify_tls = true;      // some ministry sites have broken chains; per source override
   std::int64_t warc_max_bytes = 1073741824;  // rotate archive files at this size
 };
 

@@ -5,7 +5,8 @@
 // request in flight per origin, per_host_delay_ms / Crawl-delay between
 // them), obeys robots.txt (RFC 9309), discovers articles from start URLs,
 // listing pages, sitemaps and feeds, revalidates known articles with
-// conditional GETs, archives every response in WARC (see warc.h), keeps the
+// conditional GETs on a schedule that grows with their age, notes removals
+// and restorations (archive.h), archives every response in WARC, keeps the
 // frontier and fetch history in DATA/state.sqlite, and hands every new or
 // changed article to an ArticleSink (archive.h; the CLI wires the indexer's
 // IndexSink there).
@@ -36,6 +37,8 @@ struct CrawlCounters {
   std::int64_t new_articles = 0;   // articles archived for the first time
   std::int64_t updated = 0;        // articles whose content changed
   std::int64_t unchanged = 0;      // articles revalidated unchanged
+  std::int64_t removed = 0;        // archived articles gone on two visits an hour apart or more
+  std::int64_t restored = 0;       // removed articles that answered again
   std::int64_t failed = 0;         // URLs that failed after retries (errors, challenge pages)
   std::int64_t robots_denied = 0;  // URLs skipped by robots.txt
   std::int64_t out_of_scope = 0;   // URLs skipped by scope rules
@@ -73,7 +76,8 @@ struct CrawlRequest {
 Result<CrawlSummary> RunCrawl(const Config& config, const CrawlRequest& request, ArticleSink* sink);
 
 // The summary as the JSON object of the contract: fetched, new, updated,
-// unchanged, failed, robots_denied, out_of_scope, indexed, seconds, plus
+// unchanged, removed, restored, failed, robots_denied, out_of_scope,
+// indexed, seconds, plus
 // sources {name: {the same counters}}, failures ["URL: reason", ...] and, for
 // a run ended early by CrawlRequest::stop, "stopped": true.
 std::string CrawlSummaryJson(const CrawlSummary& summary);

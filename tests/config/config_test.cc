@@ -134,7 +134,7 @@ strip_text = ["Share this"]
   EXPECT_EQ(k.max_depth, 3);
   EXPECT_EQ(k.max_pages_per_source, 50);
   EXPECT_EQ(k.revisit_after_hours, 0);
-  EXPECT_EQ(k.revisit_max_age_days, 7);
+  EXPECT_EQ(k.revisit_max_interval_days, 7);  // the deprecated key, read as the new one
   EXPECT_EQ(k.max_crawl_delay_s, 12);
   EXPECT_FALSE(k.verify_tls);
   EXPECT_EQ(k.warc_max_bytes, 1048576);

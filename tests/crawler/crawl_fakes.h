@@ -233,7 +233,6 @@ inline Config SiteConfig(const std::string& origin = "http://mfa.test") {
   config.crawler.per_host_delay_ms = 100;
   config.crawler.max_retries = 2;
   config.crawler.revisit_after_hours = 0;
-  config.crawler.revisit_max_age_days = 0;
   SourceConfig s;
   s.name = "mfa";
   s.start_urls = {origin + "/news"};

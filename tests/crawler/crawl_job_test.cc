@@ -4,9 +4,10 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <set>
 
-#include "crawl_fakes.h"
 #include "archive/archive.h"
+#include "crawl_fakes.h"
 
 namespace pressarc::testing {
 namespace {
@@ -430,14 +431,13 @@ TEST(CrawlJob, ThreeNewReleasesCostAFewRequestsNotAWholeRecrawl) {
   for (int n = 51; n <= 53; ++n) EXPECT_TRUE(w.sink.committed.count(site.ArticleUrl(n)));
 }
 
-TEST(CrawlJob, RevisitScheduleFollowsRevisitAfterHoursAndMaxAge) {
+TEST(CrawlJob, RevisitScheduleFollowsRevisitAfterHoursAndGrowsWithAge) {
   World w;
-  FakeSite site;
+  FakeSite site;  // articles published 2026-11-20, four days before the clock's start
   site.articles = 5;
   site.Install(w.web);
   Config config = SiteConfig();
   config.crawler.revisit_after_hours = 24;
-  config.crawler.revisit_max_age_days = 30;
   ASSERT_TRUE(w.Crawl(config).ok());
   ASSERT_TRUE(w.Crawl(config).ok());
   EXPECT_EQ(w.web.Count(site.ArticleUrl(3)), 0);  // fetched less than 24 h ago
@@ -445,9 +445,84 @@ TEST(CrawlJob, RevisitScheduleFollowsRevisitAfterHoursAndMaxAge) {
   ASSERT_TRUE(w.Crawl(config).ok());
   EXPECT_EQ(w.web.Count(site.ArticleUrl(3)), 1);
   EXPECT_TRUE(w.web.hits.back().Conditional() || w.web.Count(site.ArticleUrl(3)) == 1);
-  w.clock.now_ms += 60 * 86400 * 1000LL;  // now published > 30 days ago
+  w.clock.now_ms += 60 * 86400 * 1000LL;  // published 65 days ago: still revisited
+  ASSERT_TRUE(w.Crawl(config).ok());
+  EXPECT_EQ(w.web.Count(site.ArticleUrl(3)), 1);
+  w.clock.now_ms += 2 * 86400 * 1000LL;  // now every eighth of its age (about 8 days)
   ASSERT_TRUE(w.Crawl(config).ok());
   EXPECT_EQ(w.web.Count(site.ArticleUrl(3)), 0);
+  w.clock.now_ms += 9 * 86400 * 1000LL;
+  ASSERT_TRUE(w.Crawl(config).ok());
+  EXPECT_EQ(w.web.Count(site.ArticleUrl(3)), 1);
+}
+
+TEST(CrawlJob, OldArticlesAreRevisitedWithinTheMaxInterval) {
+  World w;
+  FakeSite site;
+  site.articles = 3;
+  site.Install(w.web);
+  Config config = SiteConfig();
+  config.crawler.revisit_after_hours = 24;
+  config.crawler.revisit_max_interval_days = 30;
+  ASSERT_TRUE(w.Crawl(config).ok());
+  w.clock.now_ms += 3 * 365 * 86400 * 1000LL;  // published three years ago
+  ASSERT_TRUE(w.Crawl(config).ok());
+  EXPECT_EQ(w.web.Count(site.ArticleUrl(2)), 1);
+  w.clock.now_ms += 20 * 86400 * 1000LL;
+  ASSERT_TRUE(w.Crawl(config).ok());
+  EXPECT_EQ(w.web.Count(site.ArticleUrl(2)), 0);  // an eighth of 3 years is over 30 days
+  w.clock.now_ms += 10 * 86400 * 1000LL;          // 30 days since the last visit
+  ASSERT_TRUE(w.Crawl(config).ok());
+  EXPECT_EQ(w.web.Count(site.ArticleUrl(2)), 1);
+}
+
+TEST(CrawlJob, RevisitsPerRunAreCappedOldestDueFirst) {
+  World w;
+  FakeSite site;
+  site.articles = 50;
+  site.Install(w.web);
+  Config config = SiteConfig();
+  config.crawler.revisit_after_hours = 24;
+  config.crawler.max_revisits_per_run = 20;
+  ASSERT_TRUE(w.Crawl(config).ok());
+  auto article_hits = [&] {
+    std::set<std::string> out;
+    for (const Hit& h : w.web.hits) {
+      if (h.url.find("/news/no") != std::string::npos) out.insert(h.url);
+    }
+    return out;
+  };
+  w.clock.now_ms += 25 * 3600 * 1000LL;
+  auto s = w.Crawl(config);
+  ASSERT_TRUE(s.ok());
+  std::set<std::string> second = article_hits();
+  EXPECT_EQ(second.size(), 20u);
+  EXPECT_EQ(s->total.unchanged, 20);
+  w.clock.now_ms += 3600 * 1000LL;
+  ASSERT_TRUE(w.Crawl(config).ok());
+  std::set<std::string> third = article_hits();
+  EXPECT_EQ(third.size(), 20u);
+  for (const auto& url : third)
+    EXPECT_FALSE(second.count(url)) << url;  // the others were due longer
+  w.clock.now_ms += 3600 * 1000LL;
+  ASSERT_TRUE(w.Crawl(config).ok());
+  EXPECT_EQ(article_hits().size(), 10u);
+}
+
+TEST(CrawlJob, RevisitAfterHoursZeroRevisitsEveryArticleOnEveryRun) {
+  World w;
+  FakeSite site;
+  site.Install(w.web);
+  Config config = SiteConfig();
+  config.crawler.revisit_after_hours = 0;
+  ASSERT_TRUE(w.Crawl(config).ok());
+  for (int run = 0; run < 3; ++run) {
+    w.clock.now_ms += 60 * 1000LL;
+    auto s = w.Crawl(config);
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(s->total.unchanged, 20) << run;
+    for (int n = 1; n <= 20; ++n) EXPECT_EQ(w.web.Count(site.ArticleUrl(n)), 1) << n;
+  }
 }
 
 TEST(CrawlJob, ChangedArticleIsUpdatedAndReplacedWithoutDuplicates) {
