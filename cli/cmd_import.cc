@@ -183,6 +183,11 @@ class Importer {
       Status f = html_writer_->Flush();
       if (!f.ok() && result.ok()) result = f;
     }
+    // Versions before the index (a rerun finds them and adds none).
+    if (result.ok()) {
+      auto versions = VersionLog::Open(data_dir_, &*converter_);
+      result = versions.ok() ? (*versions)->RecordAll(observed_.Take()) : versions.status();
+    }
     if (result.ok()) result = writer_->Commit();
     if (result.ok()) {
       writer_.reset();  // closed: the compaction reads the live generation
@@ -317,7 +322,9 @@ class Importer {
   // Turns one archived record into an article to index (nullopt: not one).
   BulkIndexer::Task Task(std::shared_ptr<WarcRecord> record, std::string archive_file) const {
     return [this, record, archive_file] {
-      return IndexedFromRecord(*converter_, *record, archive_file, flags_.source);
+      auto doc = IndexedFromRecord(*converter_, *record, archive_file, flags_.source);
+      if (doc) observed_.Add(*doc);
+      return doc;
     };
   }
 
@@ -332,6 +339,7 @@ class Importer {
   std::unique_ptr<IndexWriter> writer_;
   std::unique_ptr<WarcWriter> html_writer_;
   std::optional<RecordConverter> converter_;
+  mutable VersionObservations observed_;  // from the tasks' threads
 };
 
 Status RunImport(CommandContext& ctx, const ImportFlags& flags) {

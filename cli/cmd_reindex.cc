@@ -76,6 +76,7 @@ Status RunReindex(CommandContext& ctx, const ReindexFlags& flags) {
   std::uint64_t bad = 0;
   BulkIndexStats stats;
   Status unreadable;
+  VersionObservations observed;
   {
     BulkIndexer bulk(writer->get(), flags.threads);
     for (const auto& name : files) {
@@ -103,8 +104,10 @@ Status RunReindex(CommandContext& ctx, const ReindexFlags& flags) {
         ++records;
         std::string type = record->Type();
         if (type != "response" && type != "resource") continue;
-        bulk.Push([&converter = *converter, record, name] {
-          return IndexedFromRecord(converter, *record, name);
+        bulk.Push([&converter = *converter, &observed, record, name] {
+          auto doc = IndexedFromRecord(converter, *record, name);
+          if (doc) observed.Add(*doc);
+          return doc;
         });
       }
     }
@@ -113,6 +116,11 @@ Status RunReindex(CommandContext& ctx, const ReindexFlags& flags) {
     if (!unreadable.ok()) return unreadable;  // the writer's destructor drops the new generation
     if (!finished.ok()) return finished;
   }
+  // The versions are made again from the archive, before the new index is
+  // swapped in (one transaction: a failed reindex leaves them as they were).
+  auto versions = VersionLog::Open(data_dir, &converter.value());
+  if (!versions.ok()) return versions.status();
+  if (Status s = (*versions)->Rebuild(observed.Take()); !s.ok()) return s;
   std::uint64_t documents = (*writer)->DocumentCount();
   std::string generation = (*writer)->Generation();
   if (Status s = (*writer)->Publish(); !s.ok()) return s;

@@ -2,15 +2,20 @@
 
 namespace pressarc {
 
-Result<std::unique_ptr<IndexSink>> IndexSink::Open(const std::string& data_dir) {
+Result<std::unique_ptr<IndexSink>> IndexSink::Open(const std::string& data_dir,
+                                                   std::unique_ptr<VersionLog> versions) {
   auto writer = IndexWriter::OpenLive(data_dir);
   if (!writer.ok()) return writer.status();
-  return std::make_unique<IndexSink>(std::move(writer.value()));
+  return std::make_unique<IndexSink>(std::move(writer.value()), std::move(versions));
 }
 
 Result<bool> IndexSink::Add(const Article& article, const ArchiveLocation& where,
                             const std::string& fetched_at) {
   if (article.kind != PageKind::kArticle) return false;
+  if (versions_) {
+    auto recorded = versions_->Record(ObserveVersion(article, where, fetched_at), &article);
+    if (!recorded.ok()) return recorded.status();
+  }
   IndexedArticle doc;
   doc.article = article;
   doc.archive = where;
@@ -39,6 +44,21 @@ std::optional<IndexedArticle> IndexedFromRecord(const RecordConverter& converter
   doc.archive = {archive_file, record.location.offset};
   doc.fetched_at = record.Date();
   return doc;
+}
+
+}  // namespace pressarc
+
+namespace pressarc {
+
+void VersionObservations::Add(const IndexedArticle& doc) {
+  VersionObservation o = ObserveVersion(doc.article, doc.archive, doc.fetched_at);
+  std::lock_guard<std::mutex> lock(mu_);
+  list_.push_back(std::move(o));
+}
+
+std::vector<VersionObservation> VersionObservations::Take() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return std::move(list_);
 }
 
 }  // namespace pressarc

@@ -51,6 +51,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -329,13 +330,19 @@ std::optional<IndexedArticle> IndexedFromRecord(const RecordConverter& converter
 // IndexSink: the ArticleSink (archive.h) the crawl job writes to: the live
 // index generation (IndexWriter::OpenLive), committed when the crawler calls
 // Commit() (in batches of ~200 articles and at the end of the run). Only
-// articles of kind `article` are added. One job, one thread.
+// articles of kind `article` are added. With a VersionLog, each article's
+// version is recorded (committed in the catalogue) before it goes to the
+// index, so an article replayed after a kill -9 finds its version there and
+// adds none. One job, one thread.
 class IndexSink : public ArticleSink {
  public:
   // Opens (creating when missing) DATA/index's live generation.
-  static Result<std::unique_ptr<IndexSink>> Open(const std::string& data_dir);
+  static Result<std::unique_ptr<IndexSink>> Open(const std::string& data_dir,
+                                                 std::unique_ptr<VersionLog> versions = nullptr);
   // Wraps an already open writer (tests).
-  explicit IndexSink(std::unique_ptr<IndexWriter> writer) : writer_(std::move(writer)) {}
+  explicit IndexSink(std::unique_ptr<IndexWriter> writer,
+                     std::unique_ptr<VersionLog> versions = nullptr)
+      : writer_(std::move(writer)), versions_(std::move(versions)) {}
 
   Result<bool> Add(const Article& article, const ArchiveLocation& where,
                    const std::string& fetched_at) override;
@@ -343,7 +350,20 @@ class IndexSink : public ArticleSink {
 
  private:
   std::unique_ptr<IndexWriter> writer_;
+  std::unique_ptr<VersionLog> versions_;
   std::size_t uncommitted_ = 0;
+};
+
+// What the tasks of a BulkIndexer (import, reindex) saw of versions, from
+// any thread; handed to VersionLog::RecordAll or Rebuild after the run.
+class VersionObservations {
+ public:
+  void Add(const IndexedArticle& doc);
+  std::vector<VersionObservation> Take();
+
+ private:
+  std::mutex mu_;
+  std::vector<VersionObservation> list_;
 };
 
 }  // namespace pressarc
