@@ -104,7 +104,8 @@ TEST_F(VersionLogTest, FirstFetchIsVersionOne) {
   EXPECT_EQ(v[0].source, "mfa-az");
   EXPECT_EQ(v[0].words_removed, 0);
   EXPECT_GT(v[0].words_added, 30);
-  EXPECT_EQ(v[0].excerpt.rfind("The Ministry of Foreign Affairs said", 0), 0u);
+  EXPECT_NE(v[0].excerpt.find("The Ministry of Foreign Affairs said that 25"), std::string::npos)
+      << v[0].excerpt;
 }
 
 TEST_F(VersionLogTest, BoilerplateTokensCountersAndMarkupMakeNoVersion) {
@@ -246,15 +247,23 @@ TEST_F(VersionLogTest, ChangesListNewAndEditedNewestFirstWithFilters) {
     ChangeFilter filter;
     std::vector<std::string> kinds;  // expected, in order
   };
-  const std::vector<Case> cases = {
-      {"all, newest first", {}, {"edited", "new"}},
-      {"since a day", {.since = "2024-05-02T00:00:00Z"}, {"edited"}},
-      {"kind new", {.kinds = {ChangeKind::kNew}}, {"new"}},
-      {"kind removed (none yet)", {.kinds = {ChangeKind::kRemoved}}, {}},
-      {"its source", {.sources = {"mfa-az"}}, {"edited", "new"}},
-      {"another source", {.sources = {"mod-az"}}, {}},
-      {"limit", {.limit = 1}, {"edited"}},
+  auto with = [](void (*set)(ChangeFilter*)) {
+    ChangeFilter f;
+    set(&f);
+    return f;
   };
+  const std::vector<Case> cases = {
+      {"all, newest first", ChangeFilter(), {"edited", "new"}},
+      {"since a day", with([](ChangeFilter* f) { f->since = "2024-05-02T00:00:00Z"; }), {"edited"}},
+      {"kind new", with([](ChangeFilter* f) { f->kinds = {ChangeKind::kNew}; }), {"new"}},
+      {"kind removed (none yet)",
+       with([](ChangeFilter* f) { f->kinds = {ChangeKind::kRemoved}; }),
+       {}},
+      {"its source", with([](ChangeFilter* f) { f->sources = {"mfa-az"}; }), {"edited", "new"}},
+      {"another source", with([](ChangeFilter* f) { f->sources = {"mod-az"}; }), {}},
+      {"limit", with([](ChangeFilter* f) { f->limit = 1; }), {"edited"}},
+  };
+
   for (const auto& c : cases) {
     std::vector<std::string> got;
     for (const auto& e : (*catalogue)->VersionChanges(c.filter)) {
