@@ -127,6 +127,17 @@ std::string Words(const std::string& text, std::size_t n, bool tail, bool* all) 
   return out;
 }
 
+// One space between words (joined runs and ¶ marks meet with two).
+std::string SingleSpaced(const std::string& line) {
+  std::string out;
+  for (char c : line) {
+    if (c == ' ' && !out.empty() && out.back() == ' ') continue;
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 // Hunks of changes with `context` words around them, one per line.
 std::string DiffText(const std::vector<DiffSegment>& diff, std::size_t context, const Style& st) {
   std::string out;
@@ -151,7 +162,7 @@ std::string DiffText(const std::vector<DiffSegment>& diff, std::size_t context, 
           continue;
         }
         line += " " + Words(seg.text, context, false, &all) + (all ? "" : " …");
-        out += "  " + line + "\n";
+        out += "  " + SingleSpaced(line) + "\n";
         line.clear();
         open = false;
       }
@@ -161,7 +172,7 @@ std::string DiffText(const std::vector<DiffSegment>& diff, std::size_t context, 
       }
     }
   }
-  if (open) out += "  " + line + "\n";
+  if (open) out += "  " + SingleSpaced(line) + "\n";
   return out;
 }
 
