@@ -1,9 +1,11 @@
 // `history` and `changes`: the versions of an article with their word diffs,
 // and the change log, as structs and as text and JSON (search.h).
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 #include "config/iso_time.h"
 #include "indexer/indexer.h"
@@ -46,6 +48,25 @@ Result<std::string> ResolveArticle(const std::string& data_dir, Catalogue* catal
   return why;
 }
 
+// Reads and extracts each version's record, on up to one thread per core
+// (the converter is shared: it is immutable).
+void LoadArticles(const RecordConverter& converter, const std::string& archive_dir,
+                  std::vector<VersionView>* views) {
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < views->size();) {
+      (*views)[i].article =
+          LoadArchivedArticle(converter, archive_dir, (*views)[i].version.archive);
+    }
+  };
+  const std::size_t threads =
+      std::min<std::size_t>(views->size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+}
+
 }  // namespace
 
 Result<ArticleHistory> LoadHistory(const std::string& data_dir, const RecordConverter& converter,
@@ -69,18 +90,16 @@ Result<ArticleHistory> LoadHistory(const std::string& data_dir, const RecordConv
     return Status::Usage("--version " + std::to_string(options.only) + ": " + h.url + " has " +
                          std::to_string(h.total) + " version(s)");
   }
-  const std::string archive_dir = data_dir + "/archive";
-  std::optional<NormalisedArticle> previous;
   for (auto& v : versions) {
     if (options.only > 0 && v.version != options.only) continue;
-    VersionView view;
-    view.article = LoadArchivedArticle(converter, archive_dir, v.archive);
-    if (options.only == 0 && v.version > 1 && previous && view.article) {
-      view.diff = ArticleDiff(*previous, *view.article);
+    h.versions.push_back(VersionView{std::move(v), std::nullopt, std::nullopt});
+  }
+  LoadArticles(converter, data_dir + "/archive", &h.versions);
+  for (std::size_t i = 1; options.only == 0 && i < h.versions.size(); ++i) {
+    VersionView& view = h.versions[i];
+    if (h.versions[i - 1].article && view.article) {
+      view.diff = ArticleDiff(*h.versions[i - 1].article, *view.article);
     }
-    previous = view.article;
-    view.version = std::move(v);
-    h.versions.push_back(std::move(view));
   }
   return h;
 }
