@@ -175,12 +175,13 @@ std::string DiffText(const std::vector<DiffSegment>& diff, std::size_t context, 
       const bool last = i + 1 == diff.size();
       if (open) {
         // Close the hunk, unless the next change is near enough to join it.
-        std::string head = Words(seg.text, 2 * context, false, &all);
+        (void)Words(seg.text, 2 * context, false, &all);
         if (all && !last) {
           line += " " + Inline(seg.text) + " ";
           continue;
         }
-        line += " " + Words(seg.text, context, false, &all) + (all ? "" : " …");
+        const std::string head = Words(seg.text, context, false, &all);
+        line += " " + head + (all ? "" : " …");
         out += "  " + SingleSpaced(line) + "\n";
         line.clear();
         open = false;
