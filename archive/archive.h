@@ -506,6 +506,8 @@ class Catalogue {
   Status ClearVersions();
   // The number of versions of each URL that has any.
   std::map<std::string, int> VersionCounts(const std::vector<std::string>& urls);
+  // Articles with more than one version.
+  std::uint64_t EditedCount();
   // The `new` (version 1) and `edited` events that pass the filter, newest
   // first (ties: by URL, then the later version first).
   std::vector<ChangeEvent> VersionChanges(const ChangeFilter& filter);

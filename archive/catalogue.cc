@@ -464,6 +464,11 @@ std::map<std::string, int> Catalogue::VersionCounts(const std::vector<std::strin
   return out;
 }
 
+std::uint64_t Catalogue::EditedCount() {
+  Stmt s(db_, &cache_->map, "SELECT count(*) FROM versions WHERE version = 2");
+  return s.Step() == SQLITE_ROW ? static_cast<std::uint64_t>(s.Int(0)) : 0;
+}
+
 std::vector<ChangeEvent> Catalogue::VersionChanges(const ChangeFilter& filter) {
   bool want_new = filter.kinds.empty();
   bool want_edited = filter.kinds.empty();

@@ -263,6 +263,7 @@ std::string FormatArticleText(const StoredArticle& a) {
 std::string FormatStatsJson(const IndexStats& s) {
   Json o;
   o["documents"] = s.documents;
+  o["edited"] = s.edited;
   o["sources"] = FacetJson(s.sources);
   o["languages"] = FacetJson(s.languages);
   o["years"] = FacetJson(s.years);
@@ -290,6 +291,9 @@ std::string FormatStatsText(const IndexStats& s) {
   std::string out;
   if (!s.has_index) out += "No index yet (run pressarc crawl).\n";
   out += "Documents: " + std::to_string(s.documents) + "\n";
+  if (s.edited > 0) {
+    out += "Edited:    " + std::to_string(s.edited) + " (articles with more than one version)\n";
+  }
   auto table = [&](const char* name, const std::vector<FacetValue>& values) {
     if (values.empty()) return;
     out += std::string(name) + ":\n";

@@ -164,6 +164,7 @@ struct IndexStats {
   std::uint64_t archive_bytes = 0;    // regular files in DATA/archive/
   std::uint64_t archive_files = 0;
   std::optional<RunInfo> last_crawl;  // the newest crawl run (archive.h), when there is one
+  std::uint64_t edited = 0;           // articles with more than one version (catalogue)
 };
 
 // Checks options that need no index (dates, limits, query syntax), so that

@@ -85,6 +85,7 @@ class HistoryTest(unittest.TestCase):
         self.assertEqual(shown["status"], "live")
         self.assertIsNone(shown["removed_at"])
         self.assertEqual([h["version"] for h in shown["history"]], [1, 2])
+        self.assertEqual(run_json(self.cmd("stats", "--json"))["edited"], len(self.changed))
         found = run_json(self.cmd("search", "--json", "id:" + shown["id"]))
         self.assertEqual(found["results"][0]["versions"], 2)
         self.assertEqual(found["results"][0]["status"], "live")
