@@ -51,6 +51,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -263,8 +264,7 @@ class ArticleSink {
   virtual Status Commit() = 0;  // called in batches and at the end
 };
 
-// ===== Files into the archive, records out of it ===========================
-
+// ===== Files into the archive, records out of it ====================
 // True when `head` (a file's first bytes) is an HTML document as a browser
 // sniffs one: WHATWG MIME Sniffing, "rules for identifying an unknown MIME
 // type" (https://mimesniff.spec.whatwg.org/#identifying-a-resource-with-an-unknown-mime-type),
@@ -346,6 +346,112 @@ Result<std::vector<std::string>> ListArchiveFiles(const std::string& archive_dir
 // not read).
 Status ForEachArchiveRecord(const std::string& archive_dir, const std::vector<std::string>& files,
                             const RecordVisitor& visit);
+=======
+// ===== Versions and word diffs =============================================
+// A version of an article (one canonical URL) is a distinct extracted
+// article: its title, publication date and text as the parser gives them,
+// normalised (NormaliseArticle: NFC, each run of white space one space,
+// paragraphs apart by one blank line, ends trimmed). So boilerplate, markup,
+// counters and tokens, which the parser leaves out, and white space make no
+// version. Fetches are compared with the version before them in time: an
+// article that goes back to an earlier text makes a new version. A
+// version's fetched_at is the first fetch that saw it; its digest is
+// "sha256:" + hex of the normalised article (title, published and text, one
+// per line). Versions are derived from archived records only, so `reindex`
+// rebuilds them (VersionLog::Rebuild) and loses nothing.
+
+struct NormalisedArticle {
+  std::string title;
+  std::string published;
+  std::string text;  // paragraphs joined by "\n\n"
+};
+NormalisedArticle NormaliseArticle(const Article& article);
+// "sha256:" + 64 lower-case hex digits.
+std::string ArticleDigest(const NormalisedArticle& article);
+
+enum class DiffOp { kEqual, kInsert, kDelete };
+struct DiffSegment {
+  DiffOp op = DiffOp::kEqual;
+  std::string text;  // words joined by one space; a paragraph break is "\n\n"
+  int words = 0;     // words in `text` (paragraph breaks are not words)
+};
+// Word-level diff (dtl's O(NP) shortest edit script over word tokens; a
+// paragraph break is a token of its own). Adjacent tokens of one op make
+// one segment; within a change, the deletion comes before the insertion.
+std::vector<DiffSegment> WordDiff(std::string_view before, std::string_view after);
+// The diff of two versions: title, a paragraph break, then the text.
+std::vector<DiffSegment> ArticleDiff(const NormalisedArticle& before,
+                                     const NormalisedArticle& after);
+struct DiffSummary {
+  int words_added = 0;
+  int words_removed = 0;
+  // The first changed passage in word-diff form ("... context [-old-]{+new+}
+  // context ..."), at most about `max_bytes`; "" when nothing changed.
+  std::string excerpt;
+};
+DiffSummary SummariseDiff(const std::vector<DiffSegment>& diff, std::size_t context_words = 6,
+                          std::size_t max_bytes = 300);
+
+// One version of an article, as the catalogue keeps it.
+struct ArticleVersion {
+  std::string url;         // the canonical URL
+  int version = 0;         // 1 = first
+  std::string fetched_at;  // UTC, ISO 8601 ("2024-05-01T10:00:00Z")
+  std::string digest;
+  std::string title;
+  std::string published;
+  std::string source;
+  std::string language;
+  ArchiveLocation archive;  // the response (or resource) record
+  // Against the previous version; version 1: all its words added, none removed.
+  int words_added = 0;
+  int words_removed = 0;
+  std::string excerpt;  // the changed passage (version 1: the article's lead)
+};
+
+// What one archived article says about versions (ObserveVersion).
+struct VersionObservation {
+  std::string url;  // canonical URL
+  std::string fetched_at;
+  std::string digest;
+  std::string title;
+  std::string published;
+  std::string source;
+  std::string language;
+  ArchiveLocation archive;
+  int words = 0;     // words of title and text
+  std::string lead;  // the text's beginning (a new article's excerpt)
+};
+VersionObservation ObserveVersion(const Article& article, const ArchiveLocation& where,
+                                  const std::string& fetched_at);
+
+// ===== The change log ========================================================
+
+enum class ChangeKind { kNew, kEdited, kRemoved, kRestored };
+std::string_view ChangeKindName(ChangeKind kind);  // "new", "edited", "removed", "restored"
+std::optional<ChangeKind> ParseChangeKind(std::string_view name);
+
+// One event of `pressarc changes`. new and edited come from versions;
+// removed and restored from the removal records (version: the last one).
+struct ChangeEvent {
+  ChangeKind kind = ChangeKind::kNew;
+  std::string at;  // UTC, ISO 8601
+  std::string url;
+  std::string title;
+  std::string source;
+  std::string language;
+  int version = 0;
+  int words_added = 0;
+  int words_removed = 0;
+  std::string excerpt;
+};
+
+struct ChangeFilter {
+  std::string since;                 // events at or after this UTC time ("" = all)
+  std::vector<std::string> sources;  // any of these ("" = all)
+  std::vector<ChangeKind> kinds;     // any of these (empty = all)
+  std::size_t limit = 0;             // newest first, at most this many (0 = all)
+};
 
 // ===== The catalogue (DATA/state.sqlite) ===================================
 // Tables:
@@ -363,6 +469,11 @@ Status ForEachArchiveRecord(const std::string& archive_dir, const std::vector<st
 //   removals(url PK, source, first_missing_at, removed_at, restored_at)
 //     archived articles that answered as gone (see RemovalState).
 //   removal_events(id PK, url, source, kind, at)   kind: removed | restored.
+//   versions(url, version, fetched_at, digest, title, published, source,
+//            language, warc_file, warc_offset, words_added, words_removed,
+//            excerpt; PRIMARY KEY(url, version))
+//     every version of each canonical URL (see "Versions" above), written
+//     by VersionLog, read by show, history and changes.
 //
 // Durability: WAL with synchronous=NORMAL. A commit is in the WAL (OS page
 // cache) before Commit() returns, so kill -9 loses no committed row; only a
@@ -461,12 +572,17 @@ struct ReplayRow {
 class Catalogue {
  public:
   static Result<std::unique_ptr<Catalogue>> Open(const std::string& path);
+  // Read-only, for readers that run beside a job (show, history, changes):
+  // creates nothing; kRuntime when the file does not exist. Queries of a
+  // table an older catalogue lacks give nothing.
+  static Result<std::unique_ptr<Catalogue>> OpenReadOnly(const std::string& path);
   ~Catalogue();
   Catalogue(const Catalogue&) = delete;
   Catalogue& operator=(const Catalogue&) = delete;
 
   Status Begin();
   Status Commit();
+  Status Rollback();
   Status Checkpoint();  // WAL checkpoint (TRUNCATE)
 
   Result<std::int64_t> StartRun(const std::string& started_at);
@@ -529,6 +645,22 @@ class Catalogue {
   Status SaveRobots(const std::string& origin, int status, const std::string& body,
                     const std::string& fetched_at);
 
+  // ---- versions (VersionLog writes them; show, history, changes read) ----
+  // Every version of the canonical URL, oldest first.
+  std::vector<ArticleVersion> Versions(const std::string& url);
+  // Inserts `v` as version v.version; the versions from there on move one up.
+  Status InsertVersion(const ArticleVersion& v);
+  // Replaces the row (v.url, v.version).
+  Status UpdateVersion(const ArticleVersion& v);
+  Status ClearVersions();
+  // The number of versions of each URL that has any.
+  std::map<std::string, int> VersionCounts(const std::vector<std::string>& urls);
+  // Articles with more than one version.
+  std::uint64_t EditedCount();
+  // The `new` (version 1) and `edited` events that pass the filter, newest
+  // first (ties: by URL, then the later version first).
+  std::vector<ChangeEvent> VersionChanges(const ChangeFilter& filter);
+
  private:
   struct StmtCache;
   explicit Catalogue(sqlite3* db);
@@ -538,6 +670,53 @@ class Catalogue {
   sqlite3* db_;
   std::unique_ptr<StmtCache> cache_;  // prepared statements by SQL text
 };
+
+// Records versions in the catalogue, where articles enter the index: the
+// crawl's sink (IndexSink, before the index: a replayed article finds its
+// version there and adds none), import and reindex. Earlier versions are
+// read back from the archive through the RecordConverter, to count the
+// words an edit changed. Observations may come in any order: one older than
+// the versions known is put in its place (later ones are renumbered). One
+// thread at a time; its own connection to DATA/state.sqlite, so it can run
+// on the crawl's index thread.
+class VersionLog {
+ public:
+  // REQUIRES: `converter` outlives the log.
+  static Result<std::unique_ptr<VersionLog>> Open(const std::string& data_dir,
+                                                  const RecordConverter* converter);
+  struct Outcome {
+    bool new_version = false;  // false: the article is a version already known
+    int version = 0;           // the version the observation belongs to
+  };
+  // `article`: the observed article, when at hand (else read from the archive).
+  Result<Outcome> Record(const VersionObservation& observation, const Article* article = nullptr);
+  // Import: records the observations in time order, in one transaction.
+  Status RecordAll(std::vector<VersionObservation> observations);
+  // Reindex: replaces every version by those the observations make (one
+  // transaction: a killed reindex leaves the versions as they were).
+  Status Rebuild(std::vector<VersionObservation> observations);
+
+ private:
+  VersionLog(std::unique_ptr<Catalogue> catalogue, const RecordConverter* converter,
+             std::string archive_dir)
+      : catalogue_(std::move(catalogue)),
+        converter_(converter),
+        archive_dir_(std::move(archive_dir)) {}
+  Status RecordSorted(std::vector<VersionObservation> observations);
+  std::optional<NormalisedArticle> Load(const ArchiveLocation& where) const;
+  static void Summarise(const NormalisedArticle& before, const NormalisedArticle& after,
+                        ArticleVersion* v);
+  std::unique_ptr<Catalogue> catalogue_;
+  const RecordConverter* converter_;
+  std::string archive_dir_;
+};
+
+// The normalised article of an archived record (through the converter);
+// nullopt when the record cannot be read or holds no article. `archive_dir`
+// is DATA/archive (a location's file is relative to it unless absolute).
+std::optional<NormalisedArticle> LoadArchivedArticle(const RecordConverter& converter,
+                                                     const std::string& archive_dir,
+                                                     const ArchiveLocation& where);
 
 // The newest crawl run, read-only (for `stats`); nullopt when the data
 // directory has no catalogue or no run yet. Never fails.

@@ -45,6 +45,14 @@ CREATE TABLE IF NOT EXISTS removal_events(
 CREATE INDEX IF NOT EXISTS removal_events_at ON removal_events(at);
 CREATE TABLE IF NOT EXISTS runs(
   id INTEGER PRIMARY KEY, started_at TEXT, finished_at TEXT, status TEXT, summary_json TEXT);
+CREATE TABLE IF NOT EXISTS versions(
+  url TEXT NOT NULL, version INTEGER NOT NULL, fetched_at TEXT NOT NULL, digest TEXT NOT NULL,
+  title TEXT NOT NULL DEFAULT '', published TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT '', language TEXT NOT NULL DEFAULT '',
+  warc_file TEXT NOT NULL DEFAULT '', warc_offset INTEGER NOT NULL DEFAULT 0,
+  words_added INTEGER NOT NULL DEFAULT 0, words_removed INTEGER NOT NULL DEFAULT 0,
+  excerpt TEXT NOT NULL DEFAULT '', PRIMARY KEY(url, version));
+CREATE INDEX IF NOT EXISTS versions_by_time ON versions(fetched_at);
 )sql";
 
 using StmtMap = std::map<std::string, sqlite3_stmt*, std::less<>>;
@@ -74,6 +82,10 @@ class Stmt {
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
   bool ok() const { return stmt_ != nullptr; }
+  // For stepping the statement again with new bindings.
+  void Reset() {
+    if (stmt_) sqlite3_reset(stmt_);
+  }
   Stmt& Bind(int i, std::string_view v) {
     if (stmt_) sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
@@ -158,6 +170,19 @@ Result<std::unique_ptr<Catalogue>> Catalogue::Open(const std::string& path) {
   return state;
 }
 
+Result<std::unique_ptr<Catalogue>> Catalogue::OpenReadOnly(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return Status::Runtime("no state database " + path);
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return Status::Runtime("cannot open state database " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db, 2000);
+  return std::unique_ptr<Catalogue>(new Catalogue(db));
+}
+
 Catalogue::~Catalogue() {
   for (auto& [sql, stmt] : cache_->map) sqlite3_finalize(stmt);
   sqlite3_close(db_);
@@ -178,6 +203,9 @@ Status Catalogue::Begin() {
 }
 Status Catalogue::Commit() {
   return Exec("COMMIT");
+}
+Status Catalogue::Rollback() {
+  return Exec("ROLLBACK");
 }
 Status Catalogue::Checkpoint() {
   return Exec("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -473,6 +501,138 @@ Status Catalogue::SaveRobots(const std::string& origin, int status, const std::s
       .Bind(3, body)
       .Bind(4, fetched_at)
       .Run("save robots");
+}
+
+namespace {
+
+constexpr const char* kVersionColumns =
+    "url, version, fetched_at, digest, title, published, source, language, warc_file, "
+    "warc_offset, words_added, words_removed, excerpt";
+
+ArticleVersion ReadVersion(const Stmt& s) {
+  ArticleVersion v;
+  v.url = s.Text(0);
+  v.version = static_cast<int>(s.Int(1));
+  v.fetched_at = s.Text(2);
+  v.digest = s.Text(3);
+  v.title = s.Text(4);
+  v.published = s.Text(5);
+  v.source = s.Text(6);
+  v.language = s.Text(7);
+  v.archive.file = s.Text(8);
+  v.archive.offset = static_cast<std::uint64_t>(s.Int(9));
+  v.words_added = static_cast<int>(s.Int(10));
+  v.words_removed = static_cast<int>(s.Int(11));
+  v.excerpt = s.Text(12);
+  return v;
+}
+
+void BindVersion(Stmt& s, const ArticleVersion& v) {
+  s.Bind(1, v.url).Bind(2, static_cast<std::int64_t>(v.version)).Bind(3, v.fetched_at);
+  s.Bind(4, v.digest).Bind(5, v.title).Bind(6, v.published).Bind(7, v.source);
+  s.Bind(8, v.language).Bind(9, v.archive.file);
+  s.Bind(10, static_cast<std::int64_t>(v.archive.offset));
+  s.Bind(11, static_cast<std::int64_t>(v.words_added));
+  s.Bind(12, static_cast<std::int64_t>(v.words_removed)).Bind(13, v.excerpt);
+}
+
+}  // namespace
+
+std::vector<ArticleVersion> Catalogue::Versions(const std::string& url) {
+  Stmt s(db_, &cache_->map,
+         std::string("SELECT ") + kVersionColumns + " FROM versions WHERE url=? ORDER BY version");
+  s.Bind(1, url);
+  std::vector<ArticleVersion> out;
+  while (s.Step() == SQLITE_ROW) out.push_back(ReadVersion(s));
+  return out;
+}
+
+Status Catalogue::InsertVersion(const ArticleVersion& v) {
+  // Two steps, so that the primary key holds after each row's update.
+  Stmt away(db_, &cache_->map,
+            "UPDATE versions SET version = -(version + 1) WHERE url=? AND version>=?");
+  Status st = away.Bind(1, v.url).Bind(2, static_cast<std::int64_t>(v.version)).Run("renumber");
+  if (!st.ok()) return st;
+  Stmt back(db_, &cache_->map, "UPDATE versions SET version = -version WHERE url=? AND version<0");
+  st = back.Bind(1, v.url).Run("renumber versions");
+  if (!st.ok()) return st;
+  Stmt s(db_, &cache_->map,
+         std::string("INSERT INTO versions(") + kVersionColumns +
+             ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  BindVersion(s, v);
+  return s.Run("insert version");
+}
+
+Status Catalogue::UpdateVersion(const ArticleVersion& v) {
+  Stmt s(db_, &cache_->map,
+         std::string("INSERT OR REPLACE INTO versions(") + kVersionColumns +
+             ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  BindVersion(s, v);
+  return s.Run("update version");
+}
+
+Status Catalogue::ClearVersions() {
+  return Exec("DELETE FROM versions");
+}
+
+std::map<std::string, int> Catalogue::VersionCounts(const std::vector<std::string>& urls) {
+  std::map<std::string, int> out;
+  Stmt s(db_, &cache_->map, "SELECT count(*) FROM versions WHERE url=?");
+  if (!s.ok()) return out;  // an older catalogue without the table
+  for (const auto& url : urls) {
+    s.Bind(1, url);
+    if (s.Step() == SQLITE_ROW && s.Int(0) > 0) out[url] = static_cast<int>(s.Int(0));
+    s.Reset();
+  }
+  return out;
+}
+
+std::uint64_t Catalogue::EditedCount() {
+  Stmt s(db_, &cache_->map, "SELECT count(*) FROM versions WHERE version = 2");
+  return s.Step() == SQLITE_ROW ? static_cast<std::uint64_t>(s.Int(0)) : 0;
+}
+
+std::vector<ChangeEvent> Catalogue::VersionChanges(const ChangeFilter& filter) {
+  bool want_new = filter.kinds.empty();
+  bool want_edited = filter.kinds.empty();
+  for (ChangeKind k : filter.kinds) {
+    want_new = want_new || k == ChangeKind::kNew;
+    want_edited = want_edited || k == ChangeKind::kEdited;
+  }
+  std::vector<ChangeEvent> out;
+  if (!want_new && !want_edited) return out;
+  std::string sql =
+      std::string("SELECT ") + kVersionColumns + " FROM versions WHERE fetched_at >= ?";
+  if (!want_new) sql += " AND version > 1";
+  if (!want_edited) sql += " AND version = 1";
+  if (!filter.sources.empty()) {
+    sql += " AND source IN (";
+    for (std::size_t i = 0; i < filter.sources.size(); ++i) sql += i ? ",?" : "?";
+    sql += ")";
+  }
+  sql += " ORDER BY fetched_at DESC, url, version DESC";
+  if (filter.limit > 0) sql += " LIMIT " + std::to_string(filter.limit);
+  Stmt s(db_, &cache_->map, sql);
+  s.Bind(1, filter.since);
+  for (std::size_t i = 0; i < filter.sources.size(); ++i) {
+    s.Bind(static_cast<int>(i) + 2, filter.sources[i]);
+  }
+  while (s.Step() == SQLITE_ROW) {
+    ArticleVersion v = ReadVersion(s);
+    ChangeEvent e;
+    e.kind = v.version == 1 ? ChangeKind::kNew : ChangeKind::kEdited;
+    e.at = std::move(v.fetched_at);
+    e.url = std::move(v.url);
+    e.title = std::move(v.title);
+    e.source = std::move(v.source);
+    e.language = std::move(v.language);
+    e.version = v.version;
+    e.words_added = v.words_added;
+    e.words_removed = v.words_removed;
+    e.excerpt = std::move(v.excerpt);
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 std::optional<RunInfo> ReadLastRun(const std::string& data_dir) {

@@ -1,8 +1,11 @@
 #include "cli/app.h"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -118,6 +121,16 @@ int RunCommands(int argc, char** argv, std::span<const Registration> commands,
   } catch (const std::exception& e) {
     return ReportError(Status::Runtime(std::string("unexpected error: ") + e.what()));
   }
+}
+
+bool UseColor(const std::string& mode) {
+  if (mode == "always") return true;
+  if (mode == "never") return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  const char* term = std::getenv("TERM");
+  if (term && std::string(term) == "dumb") return false;
+  return isatty(STDOUT_FILENO) == 1;
 }
 
 }  // namespace pressarc::cli

@@ -62,6 +62,10 @@ using CommandRun = std::function<Status(CommandContext&)>;
 // Adds --data, --config, --verbose, --quiet, --log-format to a subcommand.
 void AddCommonOptions(CLI::App* sub, CommonOptions* options);
 
+// --color auto|always|never: auto is a terminal on stdout, without NO_COLOR
+// and with a TERM other than "dumb".
+bool UseColor(const std::string& mode);
+
 // Each adds its subcommand to `app`; when it is chosen, *run is set.
 using Registration = void (*)(CLI::App& app, CommandContext& ctx, CommandRun* run);
 void RegisterCrawl(CLI::App& app, CommandContext& ctx, CommandRun* run);
@@ -71,6 +75,8 @@ void RegisterSearch(CLI::App& app, CommandContext& ctx, CommandRun* run);
 void RegisterShow(CLI::App& app, CommandContext& ctx, CommandRun* run);
 void RegisterExtract(CLI::App& app, CommandContext& ctx, CommandRun* run);
 void RegisterStats(CLI::App& app, CommandContext& ctx, CommandRun* run);
+void RegisterHistory(CLI::App& app, CommandContext& ctx, CommandRun* run);
+void RegisterChanges(CLI::App& app, CommandContext& ctx, CommandRun* run);
 
 // The `pressarc` command with the given subcommands (the top level, its
 // help text, --help and --version are the same whichever are given):

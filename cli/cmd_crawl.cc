@@ -11,10 +11,10 @@
 
 #include "cli/app.h"
 #include "cli/data_dir.h"
-#include "indexer/indexer.h"
 #include "cli/metrics.h"
 #include "config/log.h"
 #include "crawler/crawler.h"
+#include "indexer/indexer.h"
 
 namespace pressarc::cli {
 namespace {
@@ -100,7 +100,13 @@ Status RunCrawlCommand(CommandContext& ctx, const CrawlFlags& flags) {
   std::string data_dir = ctx.ResolveDataDir(*config);
   auto lock = DataDirLock::Acquire(data_dir, "crawl");
   if (!lock.ok()) return lock.status();
-  auto sink = IndexSink::Open(data_dir);
+  // Versions are recorded where articles enter the index; earlier versions
+  // are read back through the converter to count an edit's words.
+  auto converter = RecordConverter::Create(*config);
+  if (!converter.ok()) return converter.status();
+  auto versions = VersionLog::Open(data_dir, &converter.value());
+  if (!versions.ok()) return versions.status();
+  auto sink = IndexSink::Open(data_dir, std::move(versions.value()));
   if (!sink.ok()) return sink.status();
   const LiveIndexSize before = MeasureLive(data_dir);
 

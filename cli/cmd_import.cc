@@ -53,13 +53,16 @@ Status ImportAll(const Config& config, const ImportFlags& flags, const std::stri
   ArchiveImporter importer({.archive_dir = data_dir + "/archive", .source = flags.source},
                            &*converter);
   Status result;
+  VersionObservations observed;
   {
     BulkIndexer bulk(writer->get(), 0);
-    RecordVisitor visit = IndexingVisitor(&bulk, &*converter, flags.source, &summary->records,
-                                          [summary](const std::string& message) {
-                                            ReportBad(message);
-                                            ++summary->errors;
-                                          });
+    RecordVisitor visit = IndexingVisitor(
+        &bulk, &*converter, flags.source, &summary->records,
+        [summary](const std::string& message) {
+          ReportBad(message);
+          ++summary->errors;
+        },
+        &observed);
     for (const auto& file : flags.files) {
       Status st = importer.Import(file, visit);
       if (st.ok()) {
@@ -77,6 +80,11 @@ Status ImportAll(const Config& config, const ImportFlags& flags, const std::stri
     summary->errors += st.errors;
   }
   if (Status f = importer.Flush(); !f.ok() && result.ok()) result = f;
+  // Versions before the index (a rerun finds them and adds none).
+  if (result.ok()) {
+    auto versions = VersionLog::Open(data_dir, &*converter);
+    result = versions.ok() ? (*versions)->RecordAll(observed.Take()) : versions.status();
+  }
   if (result.ok()) result = (*writer)->Commit();
   if (result.ok()) {
     writer->reset();  // closed: the compaction reads the live generation

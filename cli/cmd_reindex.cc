@@ -58,13 +58,16 @@ Status RunReindex(CommandContext& ctx, const ReindexFlags& flags) {
   std::uint64_t records = 0;
   std::uint64_t bad = 0;
   BulkIndexStats stats;
+  VersionObservations observed;
   {
     BulkIndexer bulk(writer->get(), flags.threads);
-    RecordVisitor visit =
-        IndexingVisitor(&bulk, &*converter, "", &records, [&bad](const std::string& message) {
+    RecordVisitor visit = IndexingVisitor(
+        &bulk, &*converter, "", &records,
+        [&bad](const std::string& message) {
           std::fprintf(stderr, "pressarc: %s\n", message.c_str());
           ++bad;
-        });
+        },
+        &observed);
     // An archive file that cannot be read would silently drop its documents
     // from the new index: fail, and leave the live index as it is.
     Status read = ForEachArchiveRecord(archive_dir, *files, visit);
@@ -78,6 +81,11 @@ Status RunReindex(CommandContext& ctx, const ReindexFlags& flags) {
     }
     if (!finished.ok()) return finished;
   }
+  // The versions are made again from the archive, before the new index is
+  // swapped in (one transaction: a failed reindex leaves them as they were).
+  auto versions = VersionLog::Open(data_dir, &converter.value());
+  if (!versions.ok()) return versions.status();
+  if (Status s = (*versions)->Rebuild(observed.Take()); !s.ok()) return s;
   std::uint64_t documents = (*writer)->DocumentCount();
   std::string generation = (*writer)->Generation();
   if (Status s = (*writer)->Publish(); !s.ok()) return s;

@@ -38,16 +38,6 @@ void WriteOut(const std::string& text) {
   std::fflush(stdout);
 }
 
-bool UseColor(const std::string& mode) {
-  if (mode == "always") return true;
-  if (mode == "never") return false;
-  const char* no_color = std::getenv("NO_COLOR");
-  if (no_color && *no_color) return false;
-  const char* term = std::getenv("TERM");
-  if (term && std::string(term) == "dumb") return false;
-  return isatty(STDOUT_FILENO) == 1;
-}
-
 Status RunSearch(CommandContext& ctx, const SearchArgs& args,
                  const std::vector<std::string>& extras) {
   search::SearchOptions options;

@@ -2,15 +2,20 @@
 
 namespace pressarc {
 
-Result<std::unique_ptr<IndexSink>> IndexSink::Open(const std::string& data_dir) {
+Result<std::unique_ptr<IndexSink>> IndexSink::Open(const std::string& data_dir,
+                                                   std::unique_ptr<VersionLog> versions) {
   auto writer = IndexWriter::OpenLive(data_dir);
   if (!writer.ok()) return writer.status();
-  return std::make_unique<IndexSink>(std::move(writer.value()));
+  return std::make_unique<IndexSink>(std::move(writer.value()), std::move(versions));
 }
 
 Result<bool> IndexSink::Add(const Article& article, const ArchiveLocation& where,
                             const std::string& fetched_at) {
   if (article.kind != PageKind::kArticle) return false;
+  if (versions_) {
+    auto recorded = versions_->Record(ObserveVersion(article, where, fetched_at), &article);
+    if (!recorded.ok()) return recorded.status();
+  }
   IndexedArticle doc;
   doc.article = article;
   doc.archive = where;
@@ -43,19 +48,37 @@ std::optional<IndexedArticle> IndexedFromRecord(const RecordConverter& converter
 
 RecordVisitor IndexingVisitor(BulkIndexer* bulk, const RecordConverter* converter,
                               std::string forced_source, std::uint64_t* records,
-                              std::function<void(const std::string& message)> on_bad) {
+                              std::function<void(const std::string& message)> on_bad,
+                              VersionObservations* observed) {
   RecordVisitor visitor;
   visitor.bad = std::move(on_bad);
-  visitor.record = [bulk, converter, forced_source = std::move(forced_source), records](
+  visitor.record = [bulk, converter, forced_source = std::move(forced_source), records, observed](
                        std::shared_ptr<const WarcRecord> record, const std::string& archive_file) {
     ++*records;
     const std::string type = record->Type();
     if (type != "response" && type != "resource") return;
-    bulk->Push([converter, record, archive_file, forced_source] {
-      return IndexedFromRecord(*converter, *record, archive_file, forced_source);
+    bulk->Push([converter, record, archive_file, forced_source, observed] {
+      auto doc = IndexedFromRecord(*converter, *record, archive_file, forced_source);
+      if (doc && observed != nullptr) observed->Add(*doc);
+      return doc;
     });
   };
   return visitor;
+}
+
+}  // namespace pressarc
+
+namespace pressarc {
+
+void VersionObservations::Add(const IndexedArticle& doc) {
+  VersionObservation o = ObserveVersion(doc.article, doc.archive, doc.fetched_at);
+  std::lock_guard<std::mutex> lock(mu_);
+  list_.push_back(std::move(o));
+}
+
+std::vector<VersionObservation> VersionObservations::Take() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return std::move(list_);
 }
 
 }  // namespace pressarc

@@ -51,6 +51,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -327,24 +328,33 @@ std::optional<IndexedArticle> IndexedFromRecord(const RecordConverter& converter
 // The visitor (archive.h) that indexes what an import or an archive walk
 // reads: every good record is counted in *records; a `response` or
 // `resource` record is pushed to `bulk`, converted on its threads
-// (IndexedFromRecord, with `forced_source`); damaged records go to `on_bad`.
-// REQUIRES: bulk, converter and records outlive the visitor's use.
+// (IndexedFromRecord, with `forced_source`); damaged records go to `on_bad`;
+// each article is also added to `observed` (versions), when not null.
+// REQUIRES: bulk, converter, records and observed outlive the visitor's use.
+class VersionObservations;
 RecordVisitor IndexingVisitor(BulkIndexer* bulk, const RecordConverter* converter,
                               std::string forced_source, std::uint64_t* records,
-                              std::function<void(const std::string& message)> on_bad);
+                              std::function<void(const std::string& message)> on_bad,
+                              VersionObservations* observed = nullptr);
 
 // ---- the crawl's sink ---------------------------------------------------------
 
 // IndexSink: the ArticleSink (archive.h) the crawl job writes to: the live
 // index generation (IndexWriter::OpenLive), committed when the crawler calls
 // Commit() (in batches of ~200 articles and at the end of the run). Only
-// articles of kind `article` are added. One job, one thread.
+// articles of kind `article` are added. With a VersionLog, each article's
+// version is recorded (committed in the catalogue) before it goes to the
+// index, so an article replayed after a kill -9 finds its version there and
+// adds none. One job, one thread.
 class IndexSink : public ArticleSink {
  public:
   // Opens (creating when missing) DATA/index's live generation.
-  static Result<std::unique_ptr<IndexSink>> Open(const std::string& data_dir);
+  static Result<std::unique_ptr<IndexSink>> Open(const std::string& data_dir,
+                                                 std::unique_ptr<VersionLog> versions = nullptr);
   // Wraps an already open writer (tests).
-  explicit IndexSink(std::unique_ptr<IndexWriter> writer) : writer_(std::move(writer)) {}
+  explicit IndexSink(std::unique_ptr<IndexWriter> writer,
+                     std::unique_ptr<VersionLog> versions = nullptr)
+      : writer_(std::move(writer)), versions_(std::move(versions)) {}
 
   Result<bool> Add(const Article& article, const ArchiveLocation& where,
                    const std::string& fetched_at) override;
@@ -352,7 +362,20 @@ class IndexSink : public ArticleSink {
 
  private:
   std::unique_ptr<IndexWriter> writer_;
+  std::unique_ptr<VersionLog> versions_;
   std::size_t uncommitted_ = 0;
+};
+
+// What the tasks of a BulkIndexer (import, reindex) saw of versions, from
+// any thread; handed to VersionLog::RecordAll or Rebuild after the run.
+class VersionObservations {
+ public:
+  void Add(const IndexedArticle& doc);
+  std::vector<VersionObservation> Take();
+
+ private:
+  std::mutex mu_;
+  std::vector<VersionObservation> list_;
 };
 
 }  // namespace pressarc

@@ -12,7 +12,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config git ca-certificates
   libcurl4-openssl-dev libgumbo-dev libxapian-dev xapian-tools libicu-dev
-  libsqlite3-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
+  libsqlite3-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libssl-dev libdtl-dev
   zlib1g-dev libbrotli-dev libxml2-dev libgtest-dev libgmock-dev
   python3
   help2man systemd

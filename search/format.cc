@@ -53,6 +53,8 @@ Json HitJson(const SearchHit& h) {
   o["percent"] = h.percent;
   o["copies"] = LinkedJson(h.copies, true);
   o["translations"] = LinkedJson(h.translations, false);
+  o["versions"] = h.versions;
+  o["status"] = h.status;
   return o;
 }
 
@@ -227,6 +229,14 @@ std::string FormatArticleJson(const StoredArticle& a) {
   archive["file"] = a.archive_file;
   archive["offset"] = a.archive_offset;
   o["archive"] = std::move(archive);
+  o["status"] = a.status;
+  o["versions"] = a.versions;
+  o["removed_at"] = NullIfEmpty(a.removed_at);
+  Json history = Json::array();
+  for (const auto& h : a.history) {
+    history.push_back({{"version", h.version}, {"fetched_at", NullIfEmpty(h.fetched_at)}});
+  }
+  o["history"] = std::move(history);
   return Dump(o) + "\n";
 }
 
@@ -239,6 +249,9 @@ std::string FormatArticleText(const StoredArticle& a) {
   out += "Id:        " + a.id + "\n";
   out += "Archive:   " + a.archive_file + " @ " + std::to_string(a.archive_offset) + "\n";
   if (!a.fetched_at.empty()) out += "Fetched:   " + a.fetched_at + "\n";
+  out += "Versions:  " + std::to_string(a.versions) +
+         (a.versions > 1 ? " (pressarc history " + a.id + ")" : "") + "\n";
+  if (a.status != "live") out += "Status:    " + a.status + " since " + a.removed_at + "\n";
   for (const auto& t : a.translations) {
     out += "Translation (" + t.language + "): " + t.url + "\n";
   }
@@ -250,6 +263,7 @@ std::string FormatArticleText(const StoredArticle& a) {
 std::string FormatStatsJson(const IndexStats& s) {
   Json o;
   o["documents"] = s.documents;
+  o["edited"] = s.edited;
   o["sources"] = FacetJson(s.sources);
   o["languages"] = FacetJson(s.languages);
   o["years"] = FacetJson(s.years);
@@ -277,6 +291,9 @@ std::string FormatStatsText(const IndexStats& s) {
   std::string out;
   if (!s.has_index) out += "No index yet (run pressarc crawl).\n";
   out += "Documents: " + std::to_string(s.documents) + "\n";
+  if (s.edited > 0) {
+    out += "Edited:    " + std::to_string(s.edited) + " (articles with more than one version)\n";
+  }
   auto table = [&](const char* name, const std::vector<FacetValue>& values) {
     if (values.empty()) return;
     out += std::string(name) + ":\n";

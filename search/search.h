@@ -18,6 +18,11 @@
 // StemmerFor in indexer/indexer.h), so that diacritics, Turkic casing,
 // stemming and transliteration match the documents.
 //
+// Versions: `versions` and `status` of results and of `show` come from the
+// catalogue (archive.h, DATA/state.sqlite, read-only, one query per result
+// shown); a result from another shard counts the versions this data
+// directory knows of it, at least one.
+//
 // Results: near-duplicates (same kSlotDupKey) are folded into one result,
 // at the place of the best-ranked of them, whose shown copy is the earliest
 // published matching copy (ties: the first archived, kSlotArchived); every
@@ -97,6 +102,8 @@ struct SearchHit {
   int percent = 0;                     // Xapian's percentage score
   std::vector<LinkedDocument> copies;  // other copies of the same release (folded)
   std::vector<LinkedDocument> translations;  // other language versions
+  int versions = 1;                          // versions of the article (catalogue)
+  std::string status = "live";               // live | removed
 };
 
 struct FacetValue {
@@ -136,6 +143,16 @@ struct StoredArticle {
   std::uint64_t archive_offset = 0;
   std::vector<LinkedDocument> translations;
   std::vector<LinkedDocument> copies;
+  // From the catalogue's versions (an article indexed before versions were
+  // kept has one: its indexed fetch).
+  int versions = 1;
+  std::string status = "live";  // live | removed
+  std::string removed_at;       // "" = not removed
+  struct Stamp {
+    int version = 0;
+    std::string fetched_at;
+  };
+  std::vector<Stamp> history;  // oldest first
 };
 
 struct IndexStats {
@@ -147,6 +164,7 @@ struct IndexStats {
   std::uint64_t archive_bytes = 0;    // regular files in DATA/archive/
   std::uint64_t archive_files = 0;
   std::optional<RunInfo> last_crawl;  // the newest crawl run (archive.h), when there is one
+  std::uint64_t edited = 0;           // articles with more than one version (catalogue)
 };
 
 // Checks options that need no index (dates, limits, query syntax), so that
@@ -195,6 +213,66 @@ std::string FormatArticleText(const StoredArticle& article);
 std::string FormatArticleJson(const StoredArticle& article);  // one line + "\n"
 std::string FormatStatsText(const IndexStats& stats);
 std::string FormatStatsJson(const IndexStats& stats);  // one line + "\n"
+// ---- history and changes (search/history.cc) ----------------------------------
+// `pressarc history` and `changes`, and the web interface's article versions
+// and change log: library calls returning structs, and their text and JSON.
+
+// One version of an article, read back from the archive.
+struct VersionView {
+  ArticleVersion version;
+  std::optional<NormalisedArticle> article;  // nullopt: the record could not be read
+  // Against the previous version; nullopt for version 1 (or when either
+  // record could not be read, or the previous version was not asked for).
+  std::optional<std::vector<DiffSegment>> diff;
+};
+
+struct ArticleHistory {
+  std::string id;   // the stable id (DocumentId of the canonical URL)
+  std::string url;  // the canonical URL
+  std::string status = "live";
+  std::string removed_at;             // "" = not removed
+  int total = 0;                      // versions the article has
+  std::vector<VersionView> versions;  // oldest first (only the one asked for, with `only`)
+};
+
+struct HistoryOptions {
+  int only = 0;  // > 0: that version alone, whole, without its diff
+};
+
+// The versions of an article (a URL in any of its forms, or an id, as
+// `show` takes them) with the diffs between consecutive versions, computed
+// from the archived records through `converter`. kRuntime when the article
+// is unknown; kUsage when `only` names no version of it.
+Result<ArticleHistory> LoadHistory(const std::string& data_dir, const RecordConverter& converter,
+                                   std::string_view url_or_id, const HistoryOptions& options = {});
+
+// text: each version's header, then its changes as `git diff
+// --word-diff=plain` prints them ([-old-]{+new+} with `context_words` of
+// context; red and green with options.color); with HistoryOptions::only,
+// that version whole. json: the contract's object {"id", "url", "status",
+// "versions": [{"version", "fetched_at", "title", "published", "digest",
+// "archive": {file, offset}, "diff"}]} (+ "text" of a version asked for alone).
+std::string FormatHistoryText(const ArticleHistory& history, const FormatOptions& options = {},
+                              std::size_t context_words = 5);
+std::string FormatHistoryJson(const ArticleHistory& history);  // one line + "\n"
+
+// `--since`: a UTC day YYYY-MM-DD (its start), or a duration back from
+// `now` (UNIX seconds): Nd, Nh, Nm (minutes), Nw. Gives the ISO 8601 UTC
+// lower bound; kUsage for anything else.
+Result<std::string> ParseSince(std::string_view text, std::int64_t now);
+
+// The change log, newest first (ChangeFilter in archive.h). An empty log
+// when the data directory has no catalogue yet.
+Result<std::vector<ChangeEvent>> LoadChanges(const std::string& data_dir,
+                                             const ChangeFilter& filter);
+// text: one line per event (time, kind, version, words, source, title,
+// URL) and its excerpt; json: an array of the contract's event objects
+// {"kind", "at", "id", "url", "title", "source", "language", "version",
+// "words_added", "words_removed", "excerpt"}; jsonl: one object per line.
+// (csv is not a changes format: given, text is written.)
+std::string FormatChanges(const std::vector<ChangeEvent>& events, OutputFormat format,
+                          const FormatOptions& options = {});
+
 // One CSV cell per RFC 4180 (quoted when needed), with formula neutralising.
 std::string CsvCell(std::string_view value);
 

@@ -607,6 +607,7 @@ class XapianSearcher : public Searcher {
       response.hits.push_back(std::move(hit));
     }
     for (auto& [lang, stemmer] : stemmers_) stemmer.second->SetStemHeads(nullptr);
+    AddVersionCounts(&response.hits);
 
     if (options.facets) response.facets = CountFacets(built->query);
     if (response.total < kFewResults && built->has_words) {
@@ -899,6 +900,7 @@ class XapianSearcher : public Searcher {
     a.fetched_at = s.fetched_at;
     a.archive_file = s.archive_file;
     a.archive_offset = s.archive_offset;
+    AddHistory(&a);
     a.translations = Translations(*did, s, doc, 100, true);
     for (Xapian::docid copy : Copies(doc, 101)) {
       if (copy != *did) a.copies.push_back(Linked(internal::ReadStoredDoc(db_.get_document(copy))));
@@ -919,8 +921,39 @@ class XapianSearcher : public Searcher {
     return it->second.first;
   }
 
+  // The catalogue, opened read-only on first use; nullptr when there is none.
+  Catalogue* Versions() {
+    if (!catalogue_tried_) {
+      catalogue_tried_ = true;
+      auto c = Catalogue::OpenReadOnly(data_dir_ + "/state.sqlite");
+      if (c.ok()) catalogue_ = std::move(c.value());
+    }
+    return catalogue_.get();
+  }
+
+  void AddVersionCounts(std::vector<SearchHit>* hits) {
+    if (hits->empty() || !Versions()) return;
+    std::vector<std::string> urls;
+    for (const auto& h : *hits) urls.push_back(h.url);
+    const std::map<std::string, int> counts = catalogue_->VersionCounts(urls);
+    for (auto& h : *hits) {
+      auto it = counts.find(h.url);
+      if (it != counts.end()) h.versions = it->second;
+    }
+  }
+
+  void AddHistory(StoredArticle* a) {
+    std::vector<ArticleVersion> versions;
+    if (Versions()) versions = catalogue_->Versions(a->canonical_url);
+    for (const auto& v : versions) a->history.push_back({v.version, v.fetched_at});
+    if (a->history.empty()) a->history.push_back({1, a->fetched_at});
+    a->versions = static_cast<int>(a->history.size());
+  }
+
   std::string data_dir_;
   Xapian::Database db_;
+  std::unique_ptr<Catalogue> catalogue_;
+  bool catalogue_tried_ = false;
   // By document language; the MemoStem is owned by its Xapian::Stem.
   std::map<std::string, std::pair<Xapian::Stem, MemoStem*>> stemmers_;
 };

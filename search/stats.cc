@@ -61,6 +61,9 @@ Result<IndexStats> CollectStats(const std::string& data_dir) {
   stats.archive_bytes = archive.bytes;
   stats.archive_files = archive.files;
   stats.last_crawl = ReadLastRun(data_dir);
+  if (auto catalogue = Catalogue::OpenReadOnly(data_dir + "/state.sqlite"); catalogue.ok()) {
+    stats.edited = (*catalogue)->EditedCount();
+  }
   return stats;
 }
 

@@ -1,0 +1,377 @@
+// Tests of versions (archive.h): what makes a version and what does not,
+// digests, word diffs, and the VersionLog over real archived records.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "archive/archive.h"
+#include "tests/test_util.h"
+
+namespace pressarc {
+namespace {
+
+constexpr char kUrl[] = "https://mfa.gov.az/en/news/no100";
+
+// A release page: the article, plus boilerplate that changes on every fetch.
+std::string Page(const std::string& title, const std::string& body, const std::string& sidebar,
+                 const std::string& date = "2024-05-01") {
+  return "<!DOCTYPE html><html lang=\"en\"><head><title>MFA</title>"
+         "<meta name=\"csrf-token\" content=\"" +
+         sidebar +
+         "\"></head><body><nav><a href=\"/\">Home</a> <a href=\"/en/news\">News</a></nav>"
+         "<main><article><h1>" +
+         title + "</h1><time datetime=\"" + date + "\">" + date + "</time>" + body +
+         "</article></main><aside><h2>Related news</h2><ul><li><a href=\"/en/news/no7\">" +
+         sidebar + "</a></li></ul><p>Views: " + std::to_string(sidebar.size() * 37) +
+         "</p></aside><footer>© Ministry</footer></body></html>";
+}
+
+constexpr char kBody[] =
+    "<p>The Ministry of Foreign Affairs said that 25 people took part in the consultations on "
+    "regional security held in Baku on Tuesday.</p><p>The sides agreed to meet again in "
+    "autumn and to continue the dialogue on the peace process.</p>";
+
+class VersionLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto config = ParseConfig("", "test.toml");
+    ASSERT_TRUE(config.ok());
+    config_ = *config;
+    auto converter = RecordConverter::Create(config_);
+    ASSERT_TRUE(converter.ok());
+    converter_.emplace(std::move(converter.value()));
+    WarcWriterOptions o;
+    o.dir = dir_.path() + "/archive";
+    auto writer = WarcWriter::Open(o);
+    ASSERT_TRUE(writer.ok()) << writer.status().message();
+    writer_ = std::move(writer.value());
+    auto log = VersionLog::Open(dir_.path(), &*converter_);
+    ASSERT_TRUE(log.ok()) << log.status().message();
+    log_ = std::move(log.value());
+  }
+
+  // Archives the page as fetched at `at` and returns what it says of versions.
+  VersionObservation Archive(const std::string& html, const std::string& at,
+                             Article* article = nullptr) {
+    auto loc = writer_->WriteResource(kUrl, at, "text/html", html, "mfa-az");
+    EXPECT_TRUE(loc.ok());
+    EXPECT_TRUE(writer_->Flush().ok());
+    auto record = ReadWarcRecordAt(dir_.path() + "/archive/" + loc->file, loc->offset);
+    EXPECT_TRUE(record.ok());
+    std::optional<Article> a = converter_->Convert(*record);
+    EXPECT_TRUE(a && a->kind == PageKind::kArticle);
+    if (article) *article = *a;
+    return ObserveVersion(*a, *loc, at);
+  }
+
+  // Records the fetch as the crawl does (the article at hand).
+  VersionLog::Outcome Fetch(const std::string& html, const std::string& at) {
+    Article article;
+    VersionObservation o = Archive(html, at, &article);
+    observed_.push_back(o);
+    auto r = log_->Record(o, &article);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    return r.ok() ? *r : VersionLog::Outcome{};
+  }
+
+  std::vector<ArticleVersion> Versions() {
+    auto catalogue = Catalogue::OpenReadOnly(dir_.path() + "/state.sqlite");
+    EXPECT_TRUE(catalogue.ok());
+    return (*catalogue)->Versions(kUrl);
+  }
+
+  testing::TempDir dir_;
+  Config config_;
+  std::optional<RecordConverter> converter_;
+  std::unique_ptr<WarcWriter> writer_;
+  std::unique_ptr<VersionLog> log_;
+  std::vector<VersionObservation> observed_;
+};
+
+TEST_F(VersionLogTest, FirstFetchIsVersionOne) {
+  auto r = Fetch(Page("Consultations held", kBody, "a"), "2024-05-01T10:00:00Z");
+  EXPECT_TRUE(r.new_version);
+  EXPECT_EQ(r.version, 1);
+  auto v = Versions();
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].fetched_at, "2024-05-01T10:00:00Z");
+  EXPECT_EQ(v[0].title, "Consultations held");
+  EXPECT_EQ(v[0].published, "2024-05-01");
+  EXPECT_EQ(v[0].source, "mfa-az");
+  EXPECT_EQ(v[0].words_removed, 0);
+  EXPECT_GT(v[0].words_added, 30);
+  EXPECT_NE(v[0].excerpt.find("The Ministry of Foreign Affairs said that 25"), std::string::npos)
+      << v[0].excerpt;
+}
+
+TEST_F(VersionLogTest, BoilerplateTokensCountersAndMarkupMakeNoVersion) {
+  Fetch(Page("Consultations held", kBody, "first related story"), "2024-05-01T10:00:00Z");
+  const std::vector<std::string> pages = {
+      Page("Consultations held", kBody, "another related story, new token"),
+      Page("Consultations held", kBody, "x"),
+      // Markup alone: a span and a class around the same words.
+      Page("Consultations <span class=\"hl\">held</span>", kBody, "y"),
+  };
+  int hour = 11;
+  for (const auto& page : pages) {
+    auto r = Fetch(page, "2024-05-01T" + std::to_string(hour++) + ":00:00Z");
+    EXPECT_FALSE(r.new_version);
+    EXPECT_EQ(r.version, 1);
+  }
+  EXPECT_EQ(Versions().size(), 1u);
+}
+
+TEST_F(VersionLogTest, WhitespaceChangeMakesNoVersion) {
+  Fetch(Page("Consultations held", kBody, "a"), "2024-05-01T10:00:00Z");
+  std::string spaced = kBody;
+  spaced.replace(spaced.find("25 people"), 9, "25  \n  people");
+  auto r = Fetch(Page("  Consultations\n held ", spaced, "b"), "2024-05-02T10:00:00Z");
+  EXPECT_FALSE(r.new_version);
+  EXPECT_EQ(Versions().size(), 1u);
+}
+
+TEST_F(VersionLogTest, CorrectedFigureIsVersionTwoWithItsWords) {
+  Fetch(Page("Consultations held", kBody, "a"), "2024-05-01T10:00:00Z");
+  std::string edited = kBody;
+  edited.replace(edited.find("25 people"), 2, "26");
+  auto r = Fetch(Page("Consultations held", edited, "b"), "2024-05-02T08:30:00Z");
+  EXPECT_TRUE(r.new_version);
+  EXPECT_EQ(r.version, 2);
+  auto v = Versions();
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[1].fetched_at, "2024-05-02T08:30:00Z");
+  EXPECT_EQ(v[1].words_added, 1);
+  EXPECT_EQ(v[1].words_removed, 1);
+  EXPECT_NE(v[1].excerpt.find("said that [-25-]{+26+} people took part"), std::string::npos)
+      << v[1].excerpt;
+  EXPECT_NE(v[0].digest, v[1].digest);
+}
+
+TEST_F(VersionLogTest, ChangedTitleOrDateIsAVersion) {
+  Fetch(Page("Consultations held", kBody, "a"), "2024-05-01T10:00:00Z");
+  EXPECT_TRUE(
+      Fetch(Page("Consultations held in Baku", kBody, "a"), "2024-05-02T10:00:00Z").new_version);
+  auto r =
+      Fetch(Page("Consultations held in Baku", kBody, "a", "2024-04-30"), "2024-05-03T10:00:00Z");
+  EXPECT_TRUE(r.new_version);
+  EXPECT_EQ(r.version, 3);
+  EXPECT_EQ(Versions()[2].published, "2024-04-30");
+}
+
+TEST_F(VersionLogTest, ReturnToAnEarlierTextIsANewVersion) {
+  Fetch(Page("Consultations held", kBody, "a"), "2024-05-01T10:00:00Z");
+  Fetch(Page("Consultations postponed", kBody, "a"), "2024-05-02T10:00:00Z");
+  auto r = Fetch(Page("Consultations held", kBody, "a"), "2024-05-03T10:00:00Z");
+  EXPECT_TRUE(r.new_version);
+  EXPECT_EQ(r.version, 3);
+}
+
+TEST_F(VersionLogTest, ReplayingAFetchAddsNothing) {
+  Article article;
+  VersionObservation o =
+      Archive(Page("Consultations held", kBody, "a"), "2024-05-01T10:00:00Z", &article);
+  ASSERT_TRUE(log_->Record(o, &article).ok());
+  auto again = log_->Record(o, &article);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->new_version);
+  EXPECT_EQ(Versions().size(), 1u);
+}
+
+TEST_F(VersionLogTest, AnOlderFetchTakesItsPlaceInTime) {
+  // Imported out of order: the edit first, then the original it replaced.
+  std::string edited = kBody;
+  edited.replace(edited.find("25 people"), 2, "26");
+  VersionObservation later =
+      Archive(Page("Consultations held", edited, "b"), "2024-05-02T10:00:00Z");
+  VersionObservation earlier =
+      Archive(Page("Consultations held", kBody, "a"), "2024-05-01T10:00:00Z");
+  ASSERT_TRUE(log_->Record(later).ok());
+  auto r = log_->Record(earlier);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->new_version);
+  EXPECT_EQ(r->version, 1);
+  auto v = Versions();
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].fetched_at, "2024-05-01T10:00:00Z");
+  EXPECT_EQ(v[1].version, 2);
+  EXPECT_EQ(v[1].words_added, 1);
+  EXPECT_EQ(v[1].words_removed, 1);
+}
+
+TEST_F(VersionLogTest, AnEarlierFetchOfTheSameTextMovesTheVersionBack) {
+  ASSERT_TRUE(log_->Record(Archive(Page("T", kBody, "b"), "2024-05-02T10:00:00Z")).ok());
+  auto r = log_->Record(Archive(Page("T", kBody, "a"), "2024-05-01T10:00:00Z"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->new_version);
+  auto v = Versions();
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].fetched_at, "2024-05-01T10:00:00Z");
+}
+
+TEST_F(VersionLogTest, RebuildFromObservationsGivesTheSameVersions) {
+  Fetch(Page("Consultations held", kBody, "a"), "2024-05-01T10:00:00Z");
+  Fetch(Page("Consultations held", kBody, "b"), "2024-05-01T12:00:00Z");
+  std::string edited = kBody;
+  edited.replace(edited.find("in autumn"), 9, "in the spring");
+  Fetch(Page("Consultations held", edited, "c"), "2024-05-02T10:00:00Z");
+  const auto before = Versions();
+  ASSERT_EQ(before.size(), 2u);
+  std::vector<VersionObservation> shuffled(observed_.rbegin(), observed_.rend());
+  ASSERT_TRUE(log_->Rebuild(shuffled).ok());
+  const auto after = Versions();
+  ASSERT_EQ(after.size(), before.size());
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].version, before[i].version);
+    EXPECT_EQ(after[i].fetched_at, before[i].fetched_at);
+    EXPECT_EQ(after[i].digest, before[i].digest);
+    EXPECT_EQ(after[i].archive.offset, before[i].archive.offset);
+    EXPECT_EQ(after[i].words_added, before[i].words_added);
+    EXPECT_EQ(after[i].words_removed, before[i].words_removed);
+    EXPECT_EQ(after[i].excerpt, before[i].excerpt);
+  }
+}
+
+TEST_F(VersionLogTest, ChangesListNewAndEditedNewestFirstWithFilters) {
+  Fetch(Page("Consultations held", kBody, "a"), "2024-05-01T10:00:00Z");
+  std::string edited = kBody;
+  edited.replace(edited.find("25 people"), 2, "26");
+  Fetch(Page("Consultations held", edited, "b"), "2024-05-03T10:00:00Z");
+  auto catalogue = Catalogue::OpenReadOnly(dir_.path() + "/state.sqlite");
+  ASSERT_TRUE(catalogue.ok());
+  struct Case {
+    const char* what;
+    ChangeFilter filter;
+    std::vector<std::string> kinds;  // expected, in order
+  };
+  auto with = [](void (*set)(ChangeFilter*)) {
+    ChangeFilter f;
+    set(&f);
+    return f;
+  };
+  const std::vector<Case> cases = {
+      {"all, newest first", ChangeFilter(), {"edited", "new"}},
+      {"since a day", with([](ChangeFilter* f) { f->since = "2024-05-02T00:00:00Z"; }), {"edited"}},
+      {"kind new", with([](ChangeFilter* f) { f->kinds = {ChangeKind::kNew}; }), {"new"}},
+      {"kind removed (none yet)",
+       with([](ChangeFilter* f) { f->kinds = {ChangeKind::kRemoved}; }),
+       {}},
+      {"its source", with([](ChangeFilter* f) { f->sources = {"mfa-az"}; }), {"edited", "new"}},
+      {"another source", with([](ChangeFilter* f) { f->sources = {"mod-az"}; }), {}},
+      {"limit", with([](ChangeFilter* f) { f->limit = 1; }), {"edited"}},
+  };
+
+  for (const auto& c : cases) {
+    std::vector<std::string> got;
+    for (const auto& e : (*catalogue)->VersionChanges(c.filter)) {
+      got.emplace_back(ChangeKindName(e.kind));
+    }
+    EXPECT_EQ(got, c.kinds) << c.what;
+  }
+  auto events = (*catalogue)->VersionChanges({});
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].version, 2);
+  EXPECT_EQ(events[0].at, "2024-05-03T10:00:00Z");
+  EXPECT_EQ(events[0].words_added, 1);
+  EXPECT_EQ(events[0].url, kUrl);
+}
+
+// ---- normalisation and digests -------------------------------------------------
+
+Article MakeArticle(const std::string& title, const std::string& published,
+                    const std::string& text) {
+  Article a;
+  a.title = title;
+  a.published = published;
+  a.text = text;
+  return a;
+}
+
+TEST(ArticleDigest, IsSha256OfTheNormalisedArticle) {
+  // Golden: sha256("Title\n2024-05-01\nOne two.\n\nThree.") (python3 hashlib).
+  EXPECT_EQ(
+      ArticleDigest(NormaliseArticle(MakeArticle("Title", "2024-05-01", "One two.\n\nThree."))),
+      "sha256:44f216df0bbb9f140618b956d4ca5ba720ded2d8d631df73e7fdd3526c8427f4");
+}
+
+TEST(ArticleDigest, SameForWhitespaceAndCompositionVariants) {
+  const std::string base = ArticleDigest(
+      NormaliseArticle(MakeArticle("Nazir Bayramov", "2024-05-01", "Görüş keçirilib.\n\nSonra.")));
+  const std::vector<Article> same = {
+      MakeArticle(" Nazir  Bayramov\n", "2024-05-01", "Görüş keçirilib.\n\nSonra."),
+      MakeArticle("Nazir Bayramov", "2024-05-01", "Görüş   keçirilib. \n\n\n  Sonra.  "),
+      // Decomposed ö and ç (o + U+0308, c + U+0327): NFC makes them one.
+      MakeArticle("Nazir Bayramov", "2024-05-01",
+                  "Go\xCC\x88ru\xCC\x88s\xCC\xA7 ke\xC3\xA7irilib.\n\nSonra."),
+  };
+  for (const auto& a : same) EXPECT_EQ(ArticleDigest(NormaliseArticle(a)), base) << a.text;
+  const std::vector<Article> different = {
+      MakeArticle("Nazir Bayramov", "2024-05-02", "Görüş keçirilib.\n\nSonra."),
+      MakeArticle("Nazir Bayramov", "2024-05-01", "Görüş keçirildi.\n\nSonra."),
+      MakeArticle("Nazir Bayramov", "2024-05-01", "Görüş keçirilib. Sonra."),  // paragraphs
+  };
+  for (const auto& a : different) EXPECT_NE(ArticleDigest(NormaliseArticle(a)), base) << a.text;
+}
+
+// ---- word diffs -------------------------------------------------------------------
+
+std::string Render(const std::vector<DiffSegment>& diff) {
+  std::string out;
+  for (const auto& s : diff) {
+    const char* op = s.op == DiffOp::kEqual ? "=" : s.op == DiffOp::kInsert ? "+" : "-";
+    out += std::string(out.empty() ? "" : "|") + op + s.text;
+  }
+  return out;
+}
+
+TEST(WordDiff, TableOfEdits) {
+  struct Case {
+    const char* before;
+    const char* after;
+    const char* want;
+  };
+  const std::vector<Case> cases = {
+      {"a b c", "a b c", "=a b c"},
+      {"25 people came", "26 people came", "-25|+26|=people came"},
+      {"the minister met", "the deputy minister met", "=the|+deputy|=minister met"},
+      {"one two three four", "one four", "=one|-two three|=four"},
+      {"a b", "x y", "-a b|+x y"},
+      {"", "new words", "+new words"},
+      {"old words", "", "-old words"},
+      {"p1 end.\n\np2", "p1 end.\n\nadded\n\np2", "=p1 end.\n\n|+added\n\n|=p2"},
+      {"a  b\n c", "a b c", "=a b c"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(Render(WordDiff(c.before, c.after)), c.want) << c.before << " → " << c.after;
+  }
+}
+
+TEST(WordDiff, SummaryCountsWordsAndQuotesTheChangedPassage) {
+  auto diff = WordDiff("one two three four five six seven eight nine ten eleven",
+                       "one two three four five SIX seven eight nine ten eleven");
+  DiffSummary s = SummariseDiff(diff, 3);
+  EXPECT_EQ(s.words_added, 1);
+  EXPECT_EQ(s.words_removed, 1);
+  EXPECT_EQ(s.excerpt, "… three four five [-six-]{+SIX+} seven eight nine …");
+  EXPECT_EQ(SummariseDiff(WordDiff("same", "same")).excerpt, "");
+}
+
+TEST(WordDiff, TwoThousandWordVersionsDiffFast) {
+  std::string a;
+  for (int i = 0; i < 2000; ++i) a += "word" + std::to_string(i % 300) + (i % 40 ? " " : "\n\n");
+  std::string b = a;
+  for (std::size_t at = 100; at + 10 < b.size(); at += 1500) b.insert(at, " inserted ");
+  auto start = std::chrono::steady_clock::now();
+  auto diff = WordDiff(a, b);
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_GT(SummariseDiff(diff).words_added, 0);
+  EXPECT_LT(ms, 50.0);  // the issue's target is 5 ms (bench); a loose bound under sanitizers
+  std::printf("diff of two 2,000-word versions: %.2f ms\n", ms);
+}
+
+}  // namespace
+}  // namespace pressarc

@@ -1,0 +1,106 @@
+// IndexSink (indexer.h), the crawl's sink: with a VersionLog it records each
+// article's version in the catalogue before the index, so that the crawl's
+// replay after a kill adds no version twice; only articles make versions.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "indexer/indexer.h"
+#include "tests/test_util.h"
+
+namespace pressarc {
+namespace {
+
+constexpr char kUrl[] = "https://mfa.gov.az/en/news/no7";
+
+std::string Page(const std::string& figure) {
+  return "<html lang=\"en\"><body><article><h1>Consultations held</h1><time "
+         "datetime=\"2024-05-01\">1 May</time><p>The ministry said that " +
+         figure +
+         " people took part in the consultations on regional security held in Baku on "
+         "Tuesday.</p><p>The sides agreed to meet again in autumn and to continue the "
+         "dialogue.</p></article></body></html>";
+}
+
+class IndexSinkTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto converter = RecordConverter::Create(config_);
+    ASSERT_TRUE(converter.ok());
+    converter_.emplace(std::move(converter.value()));
+    WarcWriterOptions o;
+    o.dir = dir_.path() + "/archive";
+    auto writer = WarcWriter::Open(o);
+    ASSERT_TRUE(writer.ok());
+    warc_ = std::move(writer.value());
+  }
+
+  std::unique_ptr<IndexSink> OpenSink() {
+    auto versions = VersionLog::Open(dir_.path(), &*converter_);
+    EXPECT_TRUE(versions.ok());
+    auto sink = IndexSink::Open(dir_.path(), std::move(versions.value()));
+    EXPECT_TRUE(sink.ok());
+    return std::move(sink.value());
+  }
+
+  // Archives the page and gives it to the sink as the crawl does.
+  void Crawl(IndexSink* sink, const std::string& html, const std::string& at) {
+    auto loc = warc_->WriteResource(kUrl, at, "text/html", html, "mfa-az");
+    ASSERT_TRUE(loc.ok());
+    ASSERT_TRUE(warc_->Flush().ok());
+    auto record = ReadWarcRecordAt(dir_.path() + "/archive/" + loc->file, loc->offset);
+    ASSERT_TRUE(record.ok());
+    auto article = converter_->Convert(*record);
+    ASSERT_TRUE(article && article->kind == PageKind::kArticle);
+    ASSERT_TRUE(sink->Add(*article, *loc, at).ok());
+  }
+
+  std::vector<ArticleVersion> Versions() {
+    auto catalogue = Catalogue::OpenReadOnly(dir_.path() + "/state.sqlite");
+    EXPECT_TRUE(catalogue.ok());
+    return (*catalogue)->Versions(kUrl);
+  }
+
+  testing::TempDir dir_;
+  Config config_;
+  std::optional<RecordConverter> converter_;
+  std::unique_ptr<WarcWriter> warc_;
+};
+
+TEST_F(IndexSinkTest, RecordsVersionsBeforeTheIndexAndReplaysAddNone) {
+  {
+    auto sink = OpenSink();
+    Crawl(sink.get(), Page("25"), "2024-05-01T10:00:00Z");
+    Crawl(sink.get(), Page("26"), "2024-05-02T10:00:00Z");
+    // Killed before the index commit: the versions are in the catalogue.
+  }
+  ASSERT_EQ(Versions().size(), 2u);
+  {
+    // The next run replays both fetches into the index.
+    auto sink = OpenSink();
+    Crawl(sink.get(), Page("25"), "2024-05-01T10:00:00Z");
+    Crawl(sink.get(), Page("26"), "2024-05-02T10:00:00Z");
+    ASSERT_TRUE(sink->Commit().ok());
+  }
+  auto v = Versions();
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[1].words_added, 1);
+  EXPECT_EQ(v[1].words_removed, 1);
+}
+
+TEST_F(IndexSinkTest, PagesThatAreNotArticlesMakeNoVersion) {
+  auto sink = OpenSink();
+  Article listing;
+  listing.kind = PageKind::kListing;
+  listing.url = listing.canonical_url = "https://mfa.gov.az/en/news";
+  listing.title = "News";
+  auto added = sink->Add(listing, ArchiveLocation{"x.warc.gz", 0}, "2024-05-01T10:00:00Z");
+  ASSERT_TRUE(added.ok());
+  EXPECT_FALSE(*added);
+  auto catalogue = Catalogue::OpenReadOnly(dir_.path() + "/state.sqlite");
+  ASSERT_TRUE(catalogue.ok());
+  EXPECT_TRUE((*catalogue)->Versions(listing.url).empty());
+}
+
+}  // namespace
+}  // namespace pressarc
