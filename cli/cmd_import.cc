@@ -35,6 +35,7 @@
 #include "archive/archive.h"
 #include "cli/app.h"
 #include "cli/data_dir.h"
+#include "cli/watch_jobs.h"
 #include "config/digest.h"
 #include "config/iso_time.h"
 #include "config/log.h"
@@ -346,6 +347,8 @@ Status RunImport(CommandContext& ctx, const ImportFlags& flags) {
   Importer importer(*config, flags, data_dir);
   Status status = importer.Run(&s);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // The watches over what this job added or changed (cli/watch_jobs.h).
+  const WatchJobSummary watches = RunWatchesAfterJob(*config, data_dir);
   if (flags.json) {
     nlohmann::json j = {{"files", s.files},
                         {"records", s.records},
@@ -354,7 +357,7 @@ Status RunImport(CommandContext& ctx, const ImportFlags& flags) {
                         {"skipped", s.skipped},
                         {"errors", s.errors},
                         {"seconds", std::round(seconds * 1000) / 1000}};
-    std::printf("%s\n", j.dump().c_str());
+    std::printf("%s\n", WithWatches(j.dump(), watches).c_str());
   } else if (!ctx.common.quiet) {
     std::printf(
         "imported %llu file(s): %llu records, %llu articles, %llu indexed, %llu skipped, %llu "
@@ -363,6 +366,7 @@ Status RunImport(CommandContext& ctx, const ImportFlags& flags) {
         static_cast<unsigned long long>(s.articles), static_cast<unsigned long long>(s.indexed),
         static_cast<unsigned long long>(s.skipped), static_cast<unsigned long long>(s.errors),
         seconds);
+    PrintWatches(watches);
   }
   std::fflush(stdout);
   if (!status.ok()) return status;
