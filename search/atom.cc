@@ -145,7 +145,7 @@ std::string AtomFeed(const AtomFeedInfo& feed, const std::vector<AtomEntry>& ent
   out += "  <author>\n";
   Element(&out, "    ", "name", feed.author.empty() ? "pressarc" : feed.author);
   out += "  </author>\n";
-  out += "  <generator uri=\"https://github.com/pressarc\">pressarc</generator>\n";
+  out += "  <generator>pressarc</generator>\n";
   for (const auto& e : entries) Entry(&out, e);
   out += "</feed>\n";
   return out;
