@@ -3,7 +3,7 @@
 //
 // Each subcommand lives in cli/cmd_<name>.cc and registers itself through
 // one Register* function below. Two executables share this code: `pressarc`
-// (cli/main.cc) serves search, show and stats itself and hands every other
+// (cli/main.cc) serves search, show, stats and watch itself and hands every other
 // command line, unchanged, to the full CLI `pressarc-full` (cli/full_main.cc,
 // installed in libexec), so that a search never loads the crawler's
 // libraries. Results go to stdout, diagnostics to

@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- with the run sequence number at which that digest was first seen.
 CREATE TABLE IF NOT EXISTS docs(id TEXT PRIMARY KEY, digest TEXT NOT NULL, seq INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS docs_seq ON docs(seq);
+CREATE INDEX IF NOT EXISTS slots_id ON slots(id);
 -- Cache for the index generation named by meta 'uuid': docid → content hash
 -- value and stable id, so that a scan reads only documents that changed.
 CREATE TABLE IF NOT EXISTS slots(docid INTEGER PRIMARY KEY, hash TEXT NOT NULL, id TEXT NOT NULL);
@@ -141,6 +142,9 @@ struct IndexView {
   std::unordered_map<std::string, Xapian::docid> docid_of;  // stable id → docid
   std::int64_t seq = 0;                                     // the store's sequence after the scan
   std::uint64_t changed = 0;
+  bool lazy = false;  // docid_of not filled: the index did not change since the last scan
+  // The candidates after a sequence number (watches run together share them).
+  std::map<std::int64_t, std::shared_ptr<const std::vector<Xapian::docid>>> candidates;
 };
 
 class SqliteWatchStore : public WatchStore {
@@ -346,6 +350,12 @@ class SqliteWatchStore : public WatchStore {
     if (!same_generation) {
       if (Status s = db_->Exec("DELETE FROM slots"); !s.ok()) return s;
     }
+    // The index is as the last scan left it: nothing to read (the
+    // candidates' docids are looked up only when a watch is behind).
+    if (same_generation && Meta("revision") == revision) {
+      view->lazy = true;
+      return Status::Ok();
+    }
     // docid → (content hash, id) as last seen in this generation.
     std::unordered_map<Xapian::docid, std::pair<std::string, std::string>> slots;
     {
@@ -353,13 +363,12 @@ class SqliteWatchStore : public WatchStore {
       while (q.Step()) slots[static_cast<Xapian::docid>(q.Int(0))] = {q.Text(1), q.Text(2)};
       if (!q.status().ok()) return q.status();
     }
-    const bool unchanged = same_generation && Meta("revision") == revision;
     const std::int64_t next_seq = view->seq + 1;
     SqlStmt put_slot(*db_, "INSERT OR REPLACE INTO slots(docid, hash, id) VALUES(?, ?, ?)");
     SqlStmt get_doc(*db_, "SELECT digest FROM docs WHERE id = ?");
     SqlStmt put_doc(*db_, "INSERT OR REPLACE INTO docs(id, digest, seq) VALUES(?, ?, ?)");
     const unsigned slot = schema::kSlotContentHash;
-    for (auto v = db.valuestream_begin(slot); !unchanged && v != db.valuestream_end(slot); ++v) {
+    for (auto v = db.valuestream_begin(slot); v != db.valuestream_end(slot); ++v) {
       const Xapian::docid did = v.get_docid();
       const std::string hash = *v;
       auto it = slots.find(did);
@@ -399,6 +408,15 @@ class SqliteWatchStore : public WatchStore {
   // The documents changed after `since` that are in the index, by docid.
   Result<std::vector<Xapian::docid>> Candidates(std::int64_t since, const IndexView& view) {
     std::vector<Xapian::docid> out;
+    if (view.lazy) {
+      SqlStmt q(*db_, "SELECT s.docid FROM docs d JOIN slots s ON s.id = d.id WHERE d.seq > ?");
+      q.Bind(1, since);
+      while (q.Step()) out.push_back(static_cast<Xapian::docid>(q.Int(0)));
+      if (!q.status().ok()) return q.status();
+      std::sort(out.begin(), out.end());
+      out.erase(std::unique(out.begin(), out.end()), out.end());
+      return out;
+    }
     SqlStmt q(*db_, "SELECT id FROM docs WHERE seq > ?");
     q.Bind(1, since);
     while (q.Step()) {
@@ -412,7 +430,7 @@ class SqliteWatchStore : public WatchStore {
 
   // Runs one watch over what changed since its last run and records the
   // new matches (inside the run's transaction).
-  Result<WatchReport> RunOne(const Watch& w, const IndexView& view, const std::string& now,
+  Result<WatchReport> RunOne(const Watch& w, IndexView& view, const std::string& now,
                              const WatchRunOptions& options) {
     WatchReport report;
     report.name = w.name;
@@ -424,11 +442,14 @@ class SqliteWatchStore : public WatchStore {
     }
     const std::int64_t since = last.Int(0);
     if (since >= view.seq) return report;
-    auto candidates = Candidates(since, view);
-    if (!candidates.ok()) return candidates.status();
+    auto& candidates = view.candidates[since];
+    if (!candidates) {
+      auto found = Candidates(since, view);
+      if (!found.ok()) return found.status();
+      candidates = std::make_shared<const std::vector<Xapian::docid>>(std::move(found.value()));
+    }
     if (candidates->empty()) return report;
-    auto matched = Match(
-        w.query, std::make_shared<const std::vector<Xapian::docid>>(std::move(candidates.value())));
+    auto matched = Match(w.query, candidates);
     if (!matched.ok()) return matched.status();
     auto fresh = NewMatches(w, *matched);
     if (!fresh.ok()) return fresh.status();
@@ -605,6 +626,7 @@ class SqliteWatchStore : public WatchStore {
       while (q.Step()) dirty.insert(q.Text(0));
       if (!q.status().ok()) return q.status();
     }
+    std::vector<std::string> written;
     for (const Watch& w : *watches) {
       if (dirty.count(w.name) == 0 && fs::exists(FeedPath(w.name))) continue;
       auto matches = Matches(w.name, options.feed_entries, -1);
@@ -612,10 +634,19 @@ class SqliteWatchStore : public WatchStore {
       if (Status s = WriteFileAtomically(FeedPath(w.name), BuildFeed(w, *matches)); !s.ok()) {
         return s;
       }
-      SqlStmt clear(*db_, "UPDATE watches SET feed_dirty = 0 WHERE name = ?");
-      if (Status s = clear.Bind(1, w.name).Run(); !s.ok()) return s;
+      written.push_back(w.name);
     }
-    return Status::Ok();
+    if (written.empty()) return Status::Ok();
+    // One transaction for the marks (a kill before it: the feeds are
+    // written again, the same).
+    SqlTransaction tx(*db_);
+    if (Status s = tx.Begin(); !s.ok()) return s;
+    SqlStmt clear(*db_, "UPDATE watches SET feed_dirty = 0 WHERE name = ?");
+    for (const auto& name : written) {
+      clear.Reset();
+      if (Status s = clear.Bind(1, name).Run(); !s.ok()) return s;
+    }
+    return tx.Commit();
   }
 
   std::string data_dir_;
