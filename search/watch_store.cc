@@ -38,10 +38,10 @@ CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- with the run sequence number at which that digest was first seen.
 CREATE TABLE IF NOT EXISTS docs(id TEXT PRIMARY KEY, digest TEXT NOT NULL, seq INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS docs_seq ON docs(seq);
-CREATE INDEX IF NOT EXISTS slots_id ON slots(id);
 -- Cache for the index generation named by meta 'uuid': docid → content hash
 -- value and stable id, so that a scan reads only documents that changed.
 CREATE TABLE IF NOT EXISTS slots(docid INTEGER PRIMARY KEY, hash TEXT NOT NULL, id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS slots_id ON slots(id);
 CREATE TABLE IF NOT EXISTS watches(
   name TEXT PRIMARY KEY, query_json TEXT NOT NULL, created_at TEXT NOT NULL,
   last_seq INTEGER NOT NULL, last_run TEXT NOT NULL DEFAULT '',
