@@ -137,7 +137,8 @@ Status RunCrawlCommand(CommandContext& ctx, const CrawlFlags& flags) {
   const WatchJobSummary watches = RunWatchesAfterJob(*config, data_dir);
 
   if (!flags.metrics_file.empty()) {
-    Status m = WriteMetricsFile(flags.metrics_file, *summary, !summary->stopped);
+    Status m =
+        WriteMetricsFile(flags.metrics_file, *summary, !summary->stopped, WatchMetrics(watches));
     if (!m.ok()) log::Error("crawl", "metrics file: " + m.message());
   }
   if (flags.json) {

@@ -142,6 +142,24 @@ std::string WithWatches(const std::string& summary_json, const WatchJobSummary& 
   return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+std::string WatchMetrics(const WatchJobSummary& watches) {
+  if (!watches.ran) return "";
+  std::string out =
+      "# HELP pressarc_watch_new_matches Documents newly matching each watch in the last job.\n"
+      "# TYPE pressarc_watch_new_matches gauge\n";
+  for (const auto& [name, count] : watches.counts) {
+    // Watch names are [A-Za-z0-9_-]: nothing to escape in the label.
+    out += "pressarc_watch_new_matches{watch=\"" + name + "\"} " + std::to_string(count) + "\n";
+  }
+  out +=
+      "# HELP pressarc_watch_alerts Alert commands run after the last job, by result.\n"
+      "# TYPE pressarc_watch_alerts gauge\n"
+      "pressarc_watch_alerts{result=\"success\"} " +
+      std::to_string(watches.alerts_sent) + "\n" + "pressarc_watch_alerts{result=\"failure\"} " +
+      std::to_string(watches.alerts_failed) + "\n";
+  return out;
+}
+
 void PrintWatches(const WatchJobSummary& watches) {
   if (watches.counts.empty()) return;
   std::string line = "watches:";

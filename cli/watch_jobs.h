@@ -38,6 +38,10 @@ WatchJobSummary RunWatchesAfterJob(const Config& config, const std::string& data
 
 // A job's JSON summary (one object) with "watches": {NAME: new matches} added.
 std::string WithWatches(const std::string& summary_json, const WatchJobSummary& watches);
+// Prometheus metric families for the crawl's textfile (docs/operations.md):
+// pressarc_watch_new_matches{watch} and pressarc_watch_alerts{result} (gauges,
+// the last job's counts); "" when no watch ran.
+std::string WatchMetrics(const WatchJobSummary& watches);
 // "watches: a 2 new, b 0 new" on stdout, when there are watches.
 void PrintWatches(const WatchJobSummary& watches);
 

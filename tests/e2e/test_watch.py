@@ -188,6 +188,24 @@ class WatchTest(unittest.TestCase):
         self.assertEqual(len(ids), len(set(ids)))
         self.assertEqual(len(feed_entries(self, self.data, "bayramov")), min(expected, 100))
 
+    def test_failing_or_slow_alert_command_is_logged_and_never_fails_the_job(self):
+        for command, message in (("sleep 30", "timed out after 1 s"),
+                                 ("exit 3", "exited with status 3")):
+            with open(self.cfg, "w", encoding="utf-8") as f:
+                f.write(f'[alerts]\ncommand = "{command}"\ntimeout_s = 1\n')
+            self.data = tmp_data_dir()
+            self.add("bayramov", "Bayramov")
+            files = releases(tmp_data_dir(), 3, time.time() - 3600)
+            start = time.monotonic()
+            p = self.pressarc("import", "--json", *files)
+            self.assertLess(time.monotonic() - start, 20)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(json.loads(p.stdout)["watches"], {"bayramov": 2})
+            self.assertIn(message, p.stderr)
+            # Delivered (or given up) once: the next run has nothing to send.
+            p = self.pressarc("watch", "run")
+            self.assertNotIn(message, p.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
