@@ -53,7 +53,7 @@ def releases(directory, n, mtime):
     return paths
 
 
-def feed_entries(test, data, name):
+def feed_entries(test, data, name, link_prefix="https://watch.example.gov/"):
     path = os.path.join(data, "feeds", name + ".atom")
     root = ET.parse(path).getroot()  # well-formed XML, or this raises
     test.assertEqual(root.tag, ATOM + "feed")
@@ -64,7 +64,7 @@ def feed_entries(test, data, name):
         for required in ("id", "title", "updated", "summary"):
             test.assertIsNotNone(e.find(ATOM + required), required)
         test.assertTrue(e.find(ATOM + "id").text.startswith("urn:pressarc:"))
-        test.assertTrue(e.find(ATOM + "link").get("href").startswith("https://watch.example.gov/"))
+        test.assertTrue(e.find(ATOM + "link").get("href").startswith(link_prefix))
     return [e.find(ATOM + "id").text for e in entries]
 
 
@@ -205,6 +205,42 @@ class WatchTest(unittest.TestCase):
             # Delivered (or given up) once: the next run has nothing to send.
             p = self.pressarc("watch", "run")
             self.assertNotIn(message, p.stderr)
+
+
+class WatchCrawlTest(unittest.TestCase):
+    """Watches at the end of crawls of the fixture sites, in two rounds."""
+
+    def test_crawl_summary_lists_new_matches_once(self):
+        data = tmp_data_dir()
+        with harness.FixtureServer() as srv:
+            cfg = harness.write_config(os.path.join(tmp_data_dir(), "pressarc.toml"),
+                                       srv.port_base, per_host_delay_ms=0, max_retries=0,
+                                       revisit_after_hours=0)
+            common = ["--config", cfg, "--data", data]
+            for name, query in (("every-ru", ["--lang", "ru"]), ("every", ["--all", "--any",
+                                                                           "lang:az", "lang:en",
+                                                                           "lang:ru"])):
+                p = run(["watch", "add", name, *query, *common])
+                self.assertEqual(p.returncode, 0, p.stderr)
+            p, first = harness.crawl(cfg, data)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertGreater(first["watches"]["every-ru"], 0)
+            docs = run_json(["stats", "--json", *common])["documents"]
+            self.assertEqual(first["watches"]["every"], docs)
+            p, again = harness.crawl(cfg, data)
+            self.assertEqual(again["watches"], {"every": 0, "every-ru": 0})
+            srv.set_version(2)  # new and edited releases
+            p, second = harness.crawl(cfg, data)
+            self.assertEqual(p.returncode, 0, p.stderr)
+        docs2 = run_json(["stats", "--json", *common])["documents"]
+        # --all: every new document, once; edits of reported ones are not new.
+        self.assertEqual(second["watches"]["every"], docs2 - docs)
+        shown = run_json(["watch", "show", "every", "--json", "--limit", "100000", *common])
+        ids = [m["id"] for m in shown["recent"]]
+        self.assertEqual(len(ids), len(set(ids)))
+        self.assertEqual(len(ids), docs2)
+        for name in ("every", "every-ru"):
+            self.assertLessEqual(len(feed_entries(self, data, name, "http://")), 100)
 
 
 if __name__ == "__main__":
