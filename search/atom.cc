@@ -113,9 +113,7 @@ void Entry(std::string* out, const AtomEntry& e) {
   for (const auto& c : e.categories) {
     if (!c.empty()) *out += "    <category term=\"" + Escape(c) + "\"/>\n";
   }
-  if (!e.summary.empty()) {
-    *out += "    <summary type=\"text\">" + Escape(e.summary) + "</summary>\n";
-  }
+  *out += "    <summary type=\"text\">" + Escape(e.summary) + "</summary>\n";
   *out += "  </entry>\n";
 }
 
