@@ -112,6 +112,7 @@ struct Watch {
   std::string created_at;     // UTC, ISO 8601
   std::string last_run;       // UTC, ISO 8601; "" = never run
   std::uint64_t matches = 0;  // documents reported so far
+  std::int64_t last_seq = 0;  // the store's run sequence number it has been run up to
 };
 
 // A reported document.
