@@ -11,11 +11,11 @@
 
 #include "cli/app.h"
 #include "cli/data_dir.h"
+#include "indexer/indexer.h"
 #include "cli/metrics.h"
 #include "cli/watch_jobs.h"
 #include "config/log.h"
 #include "crawler/crawler.h"
-#include "indexer/indexer.h"
 
 namespace pressarc::cli {
 namespace {
