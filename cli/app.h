@@ -3,7 +3,7 @@
 //
 // Each subcommand lives in cli/cmd_<name>.cc and registers itself through
 // one Register* function below. Two executables share this code: `pressarc`
-// (cli/main.cc) serves search, show and stats itself and hands every other
+// (cli/main.cc) serves search, show, stats and watch itself and hands every other
 // command line, unchanged, to the full CLI `pressarc-full` (cli/full_main.cc,
 // installed in libexec), so that a search never loads the crawler's
 // libraries. Results go to stdout, diagnostics to
@@ -77,6 +77,7 @@ void RegisterExtract(CLI::App& app, CommandContext& ctx, CommandRun* run);
 void RegisterStats(CLI::App& app, CommandContext& ctx, CommandRun* run);
 void RegisterHistory(CLI::App& app, CommandContext& ctx, CommandRun* run);
 void RegisterChanges(CLI::App& app, CommandContext& ctx, CommandRun* run);
+void RegisterWatch(CLI::App& app, CommandContext& ctx, CommandRun* run);
 
 // The `pressarc` command with the given subcommands (the top level, its
 // help text, --help and --version are the same whichever are given):

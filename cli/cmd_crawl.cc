@@ -12,6 +12,7 @@
 #include "cli/app.h"
 #include "cli/data_dir.h"
 #include "cli/metrics.h"
+#include "cli/watch_jobs.h"
 #include "config/log.h"
 #include "crawler/crawler.h"
 #include "indexer/indexer.h"
@@ -140,14 +141,19 @@ Status RunCrawlCommand(CommandContext& ctx, const CrawlFlags& flags) {
                 "the index could not be compacted (it is intact): " + compacted.status().message());
     }
   }
+  // The watches over what this job added or changed (cli/watch_jobs.h).
+  const WatchJobSummary watches = RunWatchesAfterJob(*config, data_dir);
+
   if (!flags.metrics_file.empty()) {
-    Status m = WriteMetricsFile(flags.metrics_file, *summary, !summary->stopped);
+    Status m =
+        WriteMetricsFile(flags.metrics_file, *summary, !summary->stopped, WatchMetrics(watches));
     if (!m.ok()) log::Error("crawl", "metrics file: " + m.message());
   }
   if (flags.json) {
-    std::printf("%s\n", CrawlSummaryJson(*summary).c_str());
+    std::printf("%s\n", WithWatches(CrawlSummaryJson(*summary), watches).c_str());
   } else if (!ctx.common.quiet) {
     PrintHuman(*summary);
+    PrintWatches(watches);
   }
   std::fflush(stdout);
   if (summary->stopped) {

@@ -17,6 +17,7 @@
 #include "archive/archive.h"
 #include "cli/app.h"
 #include "cli/data_dir.h"
+#include "cli/watch_jobs.h"
 #include "indexer/indexer.h"
 
 namespace pressarc::cli {
@@ -95,13 +96,14 @@ Status ImportAll(const Config& config, const ImportFlags& flags, const std::stri
   return result;
 }
 
-void PrintSummary(const ImportSummary& s, double seconds, bool json, bool quiet) {
+void PrintSummary(const ImportSummary& s, const WatchJobSummary& watches, double seconds,
+                  bool json, bool quiet) {
   if (json) {
     nlohmann::json j = {{"files", s.files},     {"rejected", s.rejected},
                         {"records", s.records}, {"articles", s.articles},
                         {"indexed", s.indexed}, {"skipped", s.skipped},
                         {"errors", s.errors},   {"seconds", std::round(seconds * 1000) / 1000}};
-    std::printf("%s\n", j.dump().c_str());
+    std::printf("%s\n", WithWatches(j.dump(), watches).c_str());
   } else if (!quiet) {
     std::printf(
         "imported %llu file(s): %llu records, %llu articles, %llu indexed, %llu skipped, %llu "
@@ -110,6 +112,7 @@ void PrintSummary(const ImportSummary& s, double seconds, bool json, bool quiet)
         static_cast<unsigned long long>(s.articles), static_cast<unsigned long long>(s.indexed),
         static_cast<unsigned long long>(s.skipped), static_cast<unsigned long long>(s.errors),
         seconds);
+    PrintWatches(watches);
   }
   std::fflush(stdout);
 }
@@ -125,7 +128,9 @@ Status RunImport(CommandContext& ctx, const ImportFlags& flags) {
   ImportSummary s;
   Status status = ImportAll(*config, flags, data_dir, &s);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  PrintSummary(s, seconds, flags.json, ctx.common.quiet);
+  // The watches over what this job added or changed (cli/watch_jobs.h).
+  const WatchJobSummary watches = RunWatchesAfterJob(*config, data_dir);
+  PrintSummary(s, watches, seconds, flags.json, ctx.common.quiet);
   if (!status.ok()) return status;
   if (s.rejected == flags.files.size())
     return Status::Runtime("none of the files could be imported");

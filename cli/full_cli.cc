@@ -28,7 +28,8 @@ std::string VersionText() {
 int RunCli(int argc, char** argv) {
   static constexpr Registration kAll[] = {RegisterCrawl,  RegisterReindex, RegisterImport,
                                           RegisterSearch, RegisterShow,    RegisterExtract,
-                                          RegisterStats,  RegisterHistory, RegisterChanges};
+                                          RegisterStats,  RegisterHistory, RegisterChanges,
+                                          RegisterWatch};
   return RunCommands(argc, argv, kAll, VersionText);
 }
 

@@ -1,6 +1,6 @@
 // `pressarc`: the one command users run.
 //
-// search, show and stats are served in this process, which links only what
+// search, show, stats and watch are served in this process, which links only what
 // they need (Xapian, ICU, SQLite, toml++, the C++ runtime; ICU and SQLite
 // from their static archives, toml++ header-only, so that ld.so maps only
 // Xapian and the C++ runtime), so that a search starts as fast as Xapian's
@@ -62,7 +62,7 @@ int ExecFull(char** argv) {
 
 char** g_argv = nullptr;
 
-// --version inside a search/show/stats command line (CLI11 accepts it
+// --version inside a search/show/stats/watch command line (CLI11 accepts it
 // after "--"): the full CLI prints the libraries' versions.
 std::string FullVersionText() {
   char* args[] = {g_argv[0], const_cast<char*>("--version"), nullptr};
@@ -77,7 +77,8 @@ struct Served {
 };
 constexpr Served kServed[] = {{"search", pressarc::cli::RegisterSearch},
                               {"show", pressarc::cli::RegisterShow},
-                              {"stats", pressarc::cli::RegisterStats}};
+                              {"stats", pressarc::cli::RegisterStats},
+                              {"watch", pressarc::cli::RegisterWatch}};
 
 bool IsServedHere(std::string_view arg) {
   for (const Served& s : kServed) {

@@ -300,7 +300,7 @@ std::string FormatMetrics(const CrawlSummary& summary, bool success, double now_
 }
 
 Status WriteMetricsFile(const std::string& path, const CrawlSummary& summary, bool success,
-                        double now_seconds) {
+                        double now_seconds, std::string_view extra) {
   if (path.empty()) return Status::Usage("--metrics-file: empty path");
   std::string previous;
   {
@@ -312,13 +312,19 @@ Status WriteMetricsFile(const std::string& path, const CrawlSummary& summary, bo
       if (previous.size() > (16u << 20)) previous.clear();  // not ours; start afresh
     }
   }
-  return WriteFileAtomically(path, FormatMetrics(summary, success, now_seconds, previous));
+  return WriteFileAtomically(
+      path, FormatMetrics(summary, success, now_seconds, previous) + std::string(extra));
+}
+
+Status WriteMetricsFile(const std::string& path, const CrawlSummary& summary, bool success,
+                        std::string_view extra) {
+  double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return WriteMetricsFile(path, summary, success, now, extra);
 }
 
 Status WriteMetricsFile(const std::string& path, const CrawlSummary& summary, bool success) {
-  double now =
-      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  return WriteMetricsFile(path, summary, success, now);
+  return WriteMetricsFile(path, summary, success, std::string_view());
 }
 
 }  // namespace pressarc::cli

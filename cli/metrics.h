@@ -15,9 +15,14 @@ namespace pressarc::cli {
 // gauge keeps its previous value, read back from the existing file).
 Status WriteMetricsFile(const std::string& path, const CrawlSummary& summary, bool success);
 
+// The same with `extra` lines (complete metric families, e.g. the watches'
+// from WatchMetrics in cli/watch_jobs.h) appended.
+Status WriteMetricsFile(const std::string& path, const CrawlSummary& summary, bool success,
+                        std::string_view extra);
+
 // The same with an explicit clock (seconds since the Unix epoch), for tests.
 Status WriteMetricsFile(const std::string& path, const CrawlSummary& summary, bool success,
-                        double now_seconds);
+                        double now_seconds, std::string_view extra = "");
 
 // The file's text (Prometheus text exposition format 0.0.4). `previous` is
 // the text of the previous file ("" when none): its counters are carried

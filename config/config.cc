@@ -218,6 +218,21 @@ Status ParseCrawler(const toml::table& t, const Reporter& r, CrawlerOptions* c) 
   return Status::Ok();
 }
 
+Status ParseAlerts(const toml::table& t, const Reporter& r, AlertOptions* a) {
+  for (const auto& [k, node] : t) {
+    std::string key(k.str());
+    std::string full = "alerts." + key;
+    if (key == "command") {
+      PRESSARC_TRY(GetString(node, r, full, &a->command));
+    } else if (key == "timeout_s") {
+      PRESSARC_TRY(GetInt(node, r, full, 1, 86400, &a->timeout_s));
+    } else {
+      return r.Error(&node, full, "unknown key");
+    }
+  }
+  return Status::Ok();
+}
+
 Status ParseExtract(const toml::table& t, const Reporter& r, const std::string& prefix,
                     ExtractHints* h) {
   for (const auto& [k, node] : t) {
@@ -376,6 +391,9 @@ Result<Config> ParseConfig(std::string_view toml_text, const std::string& path,
     } else if (key == "crawler") {
       if (!node.is_table()) return r.Error(&node, key, "expected a table, got " + TypeName(node));
       PRESSARC_TRY(ParseCrawler(*node.as_table(), r, &config.crawler));
+    } else if (key == "alerts") {
+      if (!node.is_table()) return r.Error(&node, key, "expected a table, got " + TypeName(node));
+      PRESSARC_TRY(ParseAlerts(*node.as_table(), r, &config.alerts));
     } else if (key == "sources") {
       if (options.sources) PRESSARC_TRY(ParseSources(node, r, &config));
     } else {

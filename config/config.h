@@ -74,10 +74,17 @@ struct SourceConfig {
   ExtractHints extract;
 };
 
+// [alerts]: what runs after a job for each watch with new matches.
+struct AlertOptions {
+  std::string command;  // run with /bin/sh -c; the watch's JSON on stdin; "" = no alerts
+  int timeout_s = 60;   // the command is killed after this; a timeout is logged, never fatal
+};
+
 struct Config {
   std::string path;      // the file it came from ("" = built-in defaults)
   std::string data_dir;  // "" = not set (CLI falls back to ./pressarc-data)
   CrawlerOptions crawler;
+  AlertOptions alerts;
   std::vector<SourceConfig> sources;
 
   const SourceConfig* FindSource(std::string_view name) const;

@@ -429,7 +429,9 @@ Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& o
   if (!options.from.empty() || !options.to.empty()) {
     filters.push_back(DayRangeQuery(&db, ParseIsoDay(options.from), ParseIsoDay(options.to)));
   }
-  if (words.empty() && filters.empty()) {
+  const bool filtered = !filters.empty();
+  if (!options.ids.empty()) filters.push_back(OrOfTerms(schema::kPrefixId, options.ids, false));
+  if (words.empty() && !filtered) {
     return Status::Usage("empty query: give words to search for, or filters",
                          "e.g. pressarc search 'vaccine' or pressarc search --lang ru");
   }

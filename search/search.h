@@ -39,6 +39,9 @@
 // Errors are values: kUsage for bad queries and options, kRuntime for a
 // missing index ("no index yet") or an unreadable one. Nothing here throws.
 //
+// Watches (saved searches, their feeds and the Atom writer) are declared in
+// search/watch.h.
+//
 // Thread safety: a Searcher is used by one thread at a time; open one per
 // thread. The Format* functions are pure.
 #pragma once
@@ -78,6 +81,9 @@ struct SearchOptions {
   std::uint32_t wildcard_limit =
       1000;                       // a `word*` expands to at most this many terms (most frequent)
   std::uint32_t max_linked = 50;  // copies/translations listed per result, at most
+  // Only documents with these stable ids (watches present their new
+  // matches this way); empty = no restriction.
+  std::vector<std::string> ids;
 };
 
 // Another document tied to a result: a near-duplicate copy or a translation.

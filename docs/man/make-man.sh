@@ -7,7 +7,8 @@ set -eu
 bin=$1
 out=$2
 inc=$out.h2m
-commands="crawl reindex search show import extract stats history changes"
+commands="crawl reindex search show import extract stats history changes watch"
+watch_commands="add list rm show run"
 
 {
   echo "[DESCRIPTION]"
@@ -23,6 +24,12 @@ commands="crawl reindex search show import extract stats history changes"
     echo ".nf"
     # Escape backslashes and leading dots/quotes for roff.
     "$bin" "$c" --help 2>&1 | sed -e 's/\\/\\e/g' -e "s/^\\([.']\\)/\\\\\\&\\1/"
+    echo ".fi"
+  done
+  for c in $watch_commands; do
+    echo ".SS \"pressarc watch $c\""
+    echo ".nf"
+    "$bin" watch "$c" --help 2>&1 | sed -e 's/\\/\\e/g' -e "s/^\\([.']\\)/\\\\\\&\\1/"
     echo ".fi"
   done
   echo

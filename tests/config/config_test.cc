@@ -502,3 +502,36 @@ TEST(UrlPattern, InvalidUtf8IsHandled) {
 
 }  // namespace
 }  // namespace pressarc
+
+namespace pressarc {
+namespace {
+
+TEST(ConfigParse, AlertsTableIsReadWithDefaults) {
+  auto defaults = ParseConfig("", "pressarc.toml");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->alerts.command, "");
+  EXPECT_EQ(defaults->alerts.timeout_s, 60);
+  auto c = ParseConfig("[alerts]\ncommand = \"mail -s new me@example.org\"\ntimeout_s = 5\n",
+                       "pressarc.toml");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->alerts.command, "mail -s new me@example.org");
+  EXPECT_EQ(c->alerts.timeout_s, 5);
+}
+
+TEST(ConfigParse, AlertsErrorsNameTheKey) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"[alerts]\ntimeout_s = 0\n", "alerts.timeout_s"},
+      {"[alerts]\ncommand = 3\n", "alerts.command"},
+      {"[alerts]\nretries = 3\n", "alerts.retries"},
+      {"alerts = 1\n", "alerts"},
+  };
+  for (const auto& [toml, key] : cases) {
+    auto c = ParseConfig(toml, "pressarc.toml");
+    ASSERT_FALSE(c.ok()) << toml;
+    EXPECT_EQ(c.status().code(), Status::Code::kUsage);
+    EXPECT_NE(c.status().message().find(key), std::string::npos) << c.status().message();
+  }
+}
+
+}  // namespace
+}  // namespace pressarc
