@@ -71,6 +71,7 @@ void RegisterSearch(CLI::App& app, CommandContext& ctx, CommandRun* run);
 void RegisterShow(CLI::App& app, CommandContext& ctx, CommandRun* run);
 void RegisterExtract(CLI::App& app, CommandContext& ctx, CommandRun* run);
 void RegisterStats(CLI::App& app, CommandContext& ctx, CommandRun* run);
+void RegisterServe(CLI::App& app, CommandContext& ctx, CommandRun* run);
 
 // The `pressarc` command with the given subcommands (the top level, its
 // help text, --help and --version are the same whichever are given):

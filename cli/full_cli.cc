@@ -28,7 +28,7 @@ std::string VersionText() {
 int RunCli(int argc, char** argv) {
   static constexpr Registration kAll[] = {RegisterCrawl,  RegisterReindex, RegisterImport,
                                           RegisterSearch, RegisterShow,    RegisterExtract,
-                                          RegisterStats};
+                                          RegisterStats,  RegisterServe};
   return RunCommands(argc, argv, kAll, VersionText);
 }
 
