@@ -119,8 +119,10 @@ WebResponse Article(const WebOptions& options, std::string_view id, bool json, b
 
 // DATA/feeds/NAME.atom; NAME is letters, digits, '-', '_' and '.' inside.
 WebResponse Feed(const WebOptions& options, std::string_view file) {
-  const Status missing = Status::Runtime("no feed named '" + std::string(file) + "'");
-  if (!file.ends_with(".atom") || file.size() > 200) return HtmlError(missing);
+  const WebResponse missing =
+      Html(404, ErrorPage(404, "no feed named '" + std::string(file.substr(0, 200)) + "'",
+                          "feeds are DATA/feeds/NAME.atom", nullptr));
+  if (!file.ends_with(".atom") || file.size() > 200) return missing;
   const std::string_view name = file.substr(0, file.size() - 5);
   const bool safe = !name.empty() && name.front() != '.' &&
                     std::all_of(name.begin(), name.end(),
@@ -129,9 +131,9 @@ WebResponse Feed(const WebOptions& options, std::string_view file) {
                                          c == '_' || c == '.';
                                 }) &&
                     name.find("..") == std::string_view::npos;
-  if (!safe) return HtmlError(missing);
+  if (!safe) return missing;
   std::ifstream in(options.data_dir + "/feeds/" + std::string(file), std::ios::binary);
-  if (!in) return HtmlError(Status::Runtime("no feed named '" + std::string(file) + "'"));
+  if (!in) return missing;
   std::ostringstream ss;
   ss << in.rdbuf();
   WebResponse r;

@@ -121,7 +121,8 @@ using ReplayResolver = std::function<std::optional<std::string>(const std::strin
 
 // An archived HTML page (UTF-8) written back safe to show (see above).
 // `page_url` is the page's own URL (the base for relative references).
-// Never fails; cost linear in the input.
+// Never fails. REQUIRES: the input bounded by DecodeAndBoundHtml
+// (parser.h): Gumbo's cost grows with nesting depth.
 std::string RewriteArchivedHtml(std::string_view utf8_html, const std::string& page_url,
                                 const ReplayResolver& resolve);
 // CSS (a style attribute or sheet) with url() to elsewhere, @import and
