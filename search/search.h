@@ -29,8 +29,10 @@
 //
 // Exact words (SearchOptions::exact): each word matches its case-folded
 // form as written (the index's exact terms): no stemming, no diacritic
-// folding, no transliteration, no English spellings of names. Words inside
-// "phrases" still match their diacritic-folded forms, as the index keeps
+// folding, no transliteration, no English spellings of names. Limits of
+// the index: a word typed without diacritics is the same term as the
+// folded form of words with them (azerbaycan matches Azərbaycan), and words
+// inside "phrases" match their diacritic-folded forms, as the index keeps
 // word positions on those only.
 //
 // Index access: read-only through the stub DATA/index/current; a search

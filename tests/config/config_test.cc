@@ -307,10 +307,10 @@ const ErrorCase kErrors[] = {
      5, "sources[0].extract.strip_text", "found a boolean"},
     {"serve listen without a port", "[serve]\nlisten = \"127.0.0.1\"\n", 2, "serve.listen",
      "expected HOST:PORT"},
-    {"serve listen port out of range", "[serve]\nlisten = \"localhost:70000\"\n", 2,
-     "serve.listen", "expected HOST:PORT"},
-    {"serve listen IPv6 without brackets", "[serve]\nlisten = \"::1:8080\"\n", 2,
-     "serve.listen", "expected HOST:PORT"},
+    {"serve listen port out of range", "[serve]\nlisten = \"localhost:70000\"\n", 2, "serve.listen",
+     "expected HOST:PORT"},
+    {"serve listen IPv6 without brackets", "[serve]\nlisten = \"::1:8080\"\n", 2, "serve.listen",
+     "expected HOST:PORT"},
     {"unknown serve key", "[serve]\nport = 8080\n", 2, "serve.port", "unknown key"},
 };
 

@@ -232,7 +232,7 @@ TEST(RewriteArchivedHtml, HostilePagesLoseEverythingThatRunsOrConnects) {
       {"<div style=\"background:url(https://evil.example/bg.png)\">x</div>", {"evil"}},
       {"<div style=\"background:u\\72l(https://evil.example/bg.png)\">x</div>", {"evil"}},
       {"<div style=\"background-image:image-set('https://evil.example/i.png' 1x)\">x</div>",
-       {"evil.example/i.png' 1x)\""}},
+       {":image-set("}},
       {"<style>@import 'https://evil.example/s.css'; body{color:red}</style>", {"@import"}},
       {"<svg><image href=https://evil.example/i.svg /><use xlink:href=https://evil.example/u#a />"
        "</svg>",
