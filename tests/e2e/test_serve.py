@@ -160,6 +160,19 @@ class ServeEndToEnd(unittest.TestCase):
         self.assertIn("application/atom+xml", headers["content-type"])
         self.assertIn("<feed", body)
 
+    def test_keeps_serving_across_reindex(self):
+        before = json.loads(self.get("/api/search?q=Lavrov")[2])
+        stub = os.path.join(self.data, "index", "current")
+        with open(stub) as f:
+            gen_before = f.read()
+        p = run(["reindex", "--data", self.data])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(stub) as f:
+            self.assertNotEqual(f.read(), gen_before)
+        status, _, body = self.get("/api/search?q=Lavrov")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(json.loads(body)["total"], before["total"])
+
     def test_stops_cleanly_on_sigterm(self):
         p, where = start_server(self.data)
         p.send_signal(signal.SIGTERM)
