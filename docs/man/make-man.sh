@@ -7,7 +7,7 @@ set -eu
 bin=$1
 out=$2
 inc=$out.h2m
-commands="crawl reindex search show import extract stats"
+commands="crawl reindex search show import extract stats serve"
 
 {
   echo "[DESCRIPTION]"
