@@ -60,6 +60,9 @@ Status Serve(const WebOptions& options,
   server.set_read_timeout(options.read_timeout_s, 0);
   server.set_write_timeout(options.write_timeout_s, 0);
   server.set_keep_alive_timeout(5);
+  // Headers and body go out in two writes: without TCP_NODELAY, Nagle's
+  // algorithm and the client's delayed ACK held every response for 40 ms.
+  server.set_tcp_nodelay(true);
   auto handler = [&options](const httplib::Request& req, httplib::Response& res) {
     Answer(options, req, res);
   };
