@@ -4,6 +4,8 @@
 #include "web/pages.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -133,30 +135,50 @@ std::string LastDay(std::string_view month) {
   return std::string(month) + "-" + std::to_string(d);
 }
 
-// Matches per month as bars (one link per month: it filters to that month).
+// "YYYY-MM" → months since year 0, and back.
+int MonthIndex(std::string_view m) {
+  return std::stoi(std::string(m.substr(0, 4))) * 12 + std::stoi(std::string(m.substr(5, 2))) - 1;
+}
+
+std::string MonthName(int index) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d", index / 12, index % 12 + 1);
+  return buf;
+}
+
+// Matches per month as bars on a continuous time axis (months without
+// matches are empty slots); each bar links to its month.
 std::string Histogram(const search::SearchOptions& asked,
                       const std::vector<search::FacetValue>& months) {
-  std::vector<search::FacetValue> valid;
+  std::map<int, std::uint64_t> counts;
   for (const auto& m : months) {
-    if (ValidMonth(m.value)) valid.push_back(m);
+    if (ValidMonth(m.value)) counts[MonthIndex(m.value)] += m.count;
   }
-  if (valid.size() < 2) return "";
+  if (counts.size() < 2) return "";
+  const int first = counts.begin()->first, last = counts.rbegin()->first;
+  if (last - first > 600) return "";  // fifty years of bars would be unreadable
   std::uint64_t max = 0;
-  for (const auto& m : valid) max = std::max(max, m.count);
+  for (const auto& [month, count] : counts) max = std::max(max, count);
   std::string h = "<h2>Matches per month</h2><div class=\"histogram\">";
-  for (const auto& m : valid) {
-    const auto step = std::max<std::uint64_t>(1, (m.count * 20 + max - 1) / max);
-    const std::string label = m.value + ": " + std::to_string(m.count);
+  for (int index = first; index <= last; ++index) {
+    const std::string month = MonthName(index);
+    auto it = counts.find(index);
+    if (it == counts.end()) {
+      h += "<span class=\"h0\"></span>";
+      continue;
+    }
+    const auto step = std::max<std::uint64_t>(1, (it->second * 20 + max - 1) / max);
+    const std::string label = month + ": " + std::to_string(it->second);
     h += "<a class=\"h" + std::to_string(step) + "\" href=\"" +
          LinkWith(asked,
                   [&](search::SearchOptions& o) {
-                    o.from = m.value + "-01";
-                    o.to = LastDay(m.value);
+                    o.from = month + "-01";
+                    o.to = LastDay(month);
                   }) +
          "\" title=\"" + E(label) + "\" aria-label=\"" + E(label) + "\"></a>";
   }
-  h += "</div><div class=\"histogram-range\"><span>" + E(valid.front().value) + "</span><span>" +
-       E(valid.back().value) + "</span></div>";
+  h += "</div><div class=\"histogram-range\"><span>" + MonthName(first) + "</span><span>" +
+       MonthName(last) + "</span></div>";
   return h;
 }
 

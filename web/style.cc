@@ -42,7 +42,8 @@ aside li{display:flex;justify-content:space-between;gap:.5rem}
 .pager{display:flex;gap:1rem;margin:1.5rem 0}
 .histogram{display:flex;align-items:flex-end;gap:1px;height:4rem;border-bottom:1px solid var(--line);
 margin:.3rem 0}
-.histogram a{flex:1 1 0;display:block;background:var(--bar);min-width:2px}
+.histogram a,.histogram span{flex:1 1 0;display:block;min-width:1px}
+.histogram a{background:var(--bar)}
 .histogram-range{display:flex;justify-content:space-between;color:var(--muted);font-size:.8rem}
 .suggestion{font-size:1.05rem}
 .error{border-left:4px solid #c33;padding:.4rem .8rem}
