@@ -286,3 +286,69 @@ TEST(RewriteCss, NeutralisesReferencesToElsewhere) {
 
 }  // namespace
 }  // namespace pressarc::web
+
+// ---- pages -------------------------------------------------------------------
+
+namespace pressarc::web {
+namespace {
+
+search::SearchHit HostileHit() {
+  search::SearchHit hit;
+  hit.rank = 1;
+  hit.id = "0123456789abcdef";
+  hit.url = "javascript:alert(1)";
+  hit.title = "<script>alert(1)</script>";
+  hit.published = "2023-02-28\"><img src=x onerror=alert(2)>";
+  hit.language = "en\" onmouseover=\"alert(3)";
+  hit.source = "<b>src</b>";
+  hit.snippet = std::string("before ") + search::kMarkOn + "<img src=x onerror=alert(4)>" +
+                search::kMarkOff + " after";
+  hit.translations.push_back({"\"><script>", "https://x/", "ru", "mfa", ""});
+  return hit;
+}
+
+TEST(SearchPage, EscapesEveryValueFromTheIndex) {
+  search::SearchOptions asked;
+  asked.query = "\"><script>alert(5)</script>";
+  asked.sources = {"a\"b"};
+  search::SearchResponse r;
+  r.total = 1;
+  r.hits.push_back(HostileHit());
+  r.suggestion = "<script>alert(6)</script>";
+  r.facets = search::Facets{{{"x\"><script>alert(7)</script>", 1}},
+                            {{"en", 1}},
+                            {{"2023", 1}},
+                            {{"2023-01", 2}, {"2023-04", 1}}};
+  const std::string html = internal::SearchPage(asked, r);
+  EXPECT_EQ(html.find("<script"), std::string::npos) << html;
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  EXPECT_EQ(html.find("onmouseover=\""), std::string::npos);
+  EXPECT_EQ(html.find("href=\"javascript"), std::string::npos);
+  EXPECT_NE(html.find("<mark>&lt;img src=x onerror=alert(4)&gt;</mark>"), std::string::npos);
+  // The hostile language code is not used as a lang attribute at all.
+  EXPECT_NE(html.find("<article class=\"hit\">"), std::string::npos);
+  // Four months from January to April: two bars, two empty slots.
+  EXPECT_NE(html.find("<a class=\"h20\" href=\"/?q="), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"h0\"></span><span class=\"h0\"></span><a class=\"h10\""),
+            std::string::npos)
+      << html;
+}
+
+TEST(ArticlePage, EscapesTheTextAndKeepsItsParagraphs) {
+  search::StoredArticle a;
+  a.id = "0123456789abcdef";
+  a.title = "</title><script>alert(1)</script>";
+  a.language = "az";
+  a.canonical_url = "https://mfa.gov.az/az/news/1";
+  a.text = "First <b>para</b>.\n\nSecond \u202Eevil.";
+  const std::string html = internal::ArticlePage(a);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_NE(html.find("<article class=\"full\" lang=\"az\">"), std::string::npos);
+  EXPECT_NE(html.find("<p>First &lt;b&gt;para&lt;/b&gt;.</p><p>Second evil.</p>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("href=\"/articles/0123456789abcdef/original\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pressarc::web
