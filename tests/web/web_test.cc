@@ -9,6 +9,7 @@
 #include <string>
 
 #include "search/search.h"
+#include "web/pages.h"
 
 namespace pressarc::web {
 namespace {
