@@ -404,6 +404,11 @@ bool HasBooleanPrefix(std::string_view chunk) {
          std::find(kKnownFields.begin(), kKnownFields.end(), name) != kKnownFields.end();
 }
 
+// Quotes, brackets and spaces separate a query's chunks.
+bool IsChunkBreak(char c) {
+  return std::string_view("\" \t\n\r()").find(c) != std::string_view::npos;
+}
+
 }  // namespace
 
 std::string ExactQueryText(std::string_view query, std::string_view lang) {
@@ -413,17 +418,14 @@ std::string ExactQueryText(std::string_view query, std::string_view lang) {
   std::size_t i = 0;
   while (i < query.size()) {
     const char c = query[i];
-    if (c == '"' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(' || c == ')') {
+    if (IsChunkBreak(c)) {
       if (c == '"') in_quotes = !in_quotes;
       out += c;
       ++i;
       continue;
     }
     std::size_t end = i;
-    while (end < query.size() && std::string_view("\" \t\n\r()").find(query[end]) ==
-                                     std::string_view::npos) {
-      ++end;
-    }
+    while (end < query.size() && !IsChunkBreak(query[end])) ++end;
     const std::string_view chunk = query.substr(i, end - i);
     i = end;
     if (in_quotes) {

@@ -71,14 +71,14 @@ struct SearchOptions {
   std::string from;                    // --from YYYY-MM-DD, inclusive ("" = open)
   std::string to;                      // --to YYYY-MM-DD, inclusive ("" = open)
   SortOrder sort = SortOrder::kRelevance;
-  std::uint32_t limit = 10;         // results per page
-  std::uint32_t offset = 0;         // results skipped (paging)
-  bool match_any = false;           // --any: words ORed instead of ANDed
-  bool fold_copies = true;          // false with --all: every near-duplicate is its own result
-  bool exact = false;               // --exact: words as typed (case folded only): no stemming, no
-                                    // diacritic folding, no transliteration (see BuildQuery)
-  bool facets = false;              // count results by source, language, year and month (exact)
-  bool highlight = false;           // wrap matched words of snippets in ANSI bold
+  std::uint32_t limit = 10;  // results per page
+  std::uint32_t offset = 0;  // results skipped (paging)
+  bool match_any = false;    // --any: words ORed instead of ANDed
+  bool fold_copies = true;   // false with --all: every near-duplicate is its own result
+  bool exact = false;        // --exact: words as typed (case folded only): no stemming, no
+                             // diacritic folding, no transliteration (see BuildQuery)
+  bool facets = false;       // count results by source, language, year and month (exact)
+  bool highlight = false;    // wrap matched words of snippets in ANSI bold
   // Wrap matched words of snippets in the control characters kMarkOn and
   // kMarkOff instead (for a caller that renders them itself, e.g. as HTML
   // after escaping the text). Snippet text never holds these characters.

@@ -570,11 +570,11 @@ class XapianSearcher : public Searcher {
     const std::vector<std::string> stem_heads = StemHeads(built->query);
     const SnippetNeedles needles(built->query);
     const std::string on = options.highlight_markers ? std::string(1, kMarkOn)
-                           : options.highlight   ? "\x1b[1m"
-                                                 : "";
+                           : options.highlight       ? "\x1b[1m"
+                                                     : "";
     const std::string off = options.highlight_markers ? std::string(1, kMarkOff)
-                            : options.highlight   ? "\x1b[0m"
-                                                  : "";
+                            : options.highlight       ? "\x1b[0m"
+                                                      : "";
     std::uint32_t rank = options.offset;
     for (std::size_t k = 0; k < page.shown.size(); ++k) {
       const Xapian::MSetIterator it = mset[page.shown[k]];
