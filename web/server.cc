@@ -59,7 +59,7 @@ Status Serve(const WebOptions& options,
   server.set_payload_max_length(options.max_body_bytes);
   server.set_read_timeout(options.read_timeout_s, 0);
   server.set_write_timeout(options.write_timeout_s, 0);
-  server.set_keep_alive_timeout(5);
+  server.set_keep_alive_timeout(2);  // an idle connection frees its thread soon
   // Headers and body go out in two writes: without TCP_NODELAY, Nagle's
   // algorithm and the client's delayed ACK held every response for 40 ms.
   server.set_tcp_nodelay(true);

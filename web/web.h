@@ -56,16 +56,16 @@
 namespace pressarc::web {
 
 struct WebOptions {
-  std::string data_dir;                        // DATA (index, archive, feeds)
-  std::string host = "127.0.0.1";              // loopback unless told otherwise
-  int port = 8080;                             // 0 = any free port (tests)
-  std::size_t max_query_bytes = 2048;          // q longer than this is a 400
-  std::uint32_t max_limit = 100;               // results per page, at most
-  std::uint32_t max_offset = 10000;            // paging depth, at most
-  std::size_t max_body_bytes = 65536;          // request bodies (none is needed)
-  int read_timeout_s = 5;                      // per read of a request
-  int write_timeout_s = 10;                    // per write of a response
-  std::size_t threads = 8;                     // worker threads
+  std::string data_dir;                // DATA (index, archive, feeds)
+  std::string host = "127.0.0.1";      // loopback unless told otherwise
+  int port = 8080;                     // 0 = any free port (tests)
+  std::size_t max_query_bytes = 2048;  // q longer than this is a 400
+  std::uint32_t max_limit = 100;       // results per page, at most
+  std::uint32_t max_offset = 10000;    // paging depth, at most
+  std::size_t max_body_bytes = 65536;  // request bodies (none is needed)
+  int read_timeout_s = 5;              // per read of a request
+  int write_timeout_s = 10;            // per write of a response
+  std::size_t threads = 16;  // worker threads (a kept-alive connection holds one while idle)
   std::size_t max_original_bytes = 32u << 20;  // archived bodies larger than this are not replayed
 };
 
