@@ -78,6 +78,18 @@ class ServeEndToEnd(unittest.TestCase):
         self.assertRegex(body, r'href="/\?q=Lavrov&amp;source=')
         self.assertNotIn("<script", body)
 
+    def test_paging_and_did_you_mean_are_links(self):
+        status, _, body = self.get("/?q=Lavrov")
+        m = re.search(r'<a rel="next" href="([^"]+)"', body)
+        self.assertIsNotNone(m, "a next-page link")
+        status, _, page2 = self.get(m.group(1).replace("&amp;", "&"))
+        self.assertEqual(status, 200)
+        self.assertIn("results, 11–", page2)
+        self.assertIn('rel="prev"', page2)
+        status, _, body = self.get("/?q=Bayramv")
+        self.assertEqual(status, 200)
+        self.assertRegex(body, r'Did you mean <a href="/\?q=Bayramov">Bayramov</a>')
+
     def test_api_search_is_the_cli_json(self):
         status, headers, body = self.get("/api/search?q=Lavrov&limit=5")
         self.assertEqual(status, 200)
