@@ -1,4 +1,6 @@
 // HandleRequest: from a path and parameters to a response.
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -98,7 +100,9 @@ WebResponse SearchJson(const WebOptions& options, const WebRequest& req) {
 }
 
 // /articles/ID, /articles/ID/original, /api/articles/ID.
-WebResponse Article(const WebOptions& options, std::string_view id, bool json, bool original) {
+WebResponse Article(const WebOptions& options, std::string_view raw_id, bool json, bool original) {
+  std::string id(raw_id.substr(0, 64));
+  for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const Status unknown = Status::Runtime("no article with id '" + std::string(id) + "'",
                                          "ids are the 16 hex digits search gives");
   if (!IsId(id)) return json ? JsonError(404, unknown) : HtmlError(unknown);
@@ -182,6 +186,8 @@ WebResponse HandleRequest(const WebOptions& options, const WebRequest& req) {
       r = Route(options, req);
     } catch (const std::exception& e) {
       r = Html(503, ErrorPage(503, std::string("cannot answer now: ") + e.what(), "", nullptr));
+    } catch (...) {  // e.g. a Xapian::Error the search module did not turn into a Status
+      r = Html(503, ErrorPage(503, "cannot answer now", "try again in a moment", nullptr));
     }
   }
   bool has_csp = false;

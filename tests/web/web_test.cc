@@ -141,6 +141,7 @@ TEST_F(RoutingTest, StatusCodesByRoute) {
       {"GET", "/feeds/a/b.atom", {}, 404},
       {"GET", "/nothing", {}, 404},
       {"GET", "/articles/not-an-id", {}, 404},
+      {"GET", "/articles/0123456789ABCDEF", {}, 503},  // an id (any case): no index yet
       {"GET", "/api/articles/../../etc/passwd", {}, 404},
       {"GET", "/", {{"q", "\"open"}}, 400},  // usage errors win over "no index yet"
       {"GET", "/api/search", {{"limit", "x"}}, 400},
