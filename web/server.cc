@@ -9,6 +9,8 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "web/web.h"
@@ -80,23 +82,29 @@ Status Serve(const WebOptions& options,
     port = -1;
   }
   if (port <= 0) {
-    pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
+    pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);  // nothing to stop
     return Status::Runtime("cannot listen on " + options.host + ":" + std::to_string(options.port),
                            "is another server using the port? choose one with --listen HOST:PORT");
   }
   const bool v6 = options.host.find(':') != std::string::npos;
   on_listening((v6 ? "[" + options.host + "]" : options.host) + ":" + std::to_string(port));
-  std::thread waiter([&server, stop_signals] {
-    int signal = 0;
-    sigwait(&stop_signals, &signal);
-    server.stop();
+  std::atomic<bool> finished{false};
+  std::thread waiter([&server, &finished, stop_signals] {
+    const timespec tick{0, 50 * 1000 * 1000};
+    while (!finished && sigtimedwait(&stop_signals, nullptr, &tick) < 0) {
+    }
+    // stop() does nothing before listen_after_bind() has started (a signal
+    // right after the "serving" line): ask again until the server is done.
+    while (!finished) {
+      if (server.is_running()) server.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
   });
   server.listen_after_bind();
-  // A stop not caused by a signal (none is known) would leave the waiter:
-  // wake it so that it can be joined.
-  pthread_kill(waiter.native_handle(), SIGTERM);
+  finished = true;
   waiter.join();
-  pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
+  // The signals stay blocked in this thread: a second Ctrl-C while the
+  // process exits does not kill it half-way.
   return Status::Ok();
 }
 

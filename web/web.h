@@ -87,7 +87,7 @@ struct WebResponse {
 WebResponse HandleRequest(const WebOptions& options, const WebRequest& request);
 
 // Listens on options.host:options.port and serves until SIGTERM or SIGINT
-// (then returns Ok). `on_listening` is called once with "HOST:PORT" (the
+// (then returns Ok; the two signals stay blocked in the calling thread). `on_listening` is called once with "HOST:PORT" (the
 // real port when 0 was asked) before the first request is read. kRuntime
 // when the address cannot be bound.
 Status Serve(const WebOptions& options,
