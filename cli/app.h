@@ -78,6 +78,7 @@ void RegisterStats(CLI::App& app, CommandContext& ctx, CommandRun* run);
 void RegisterHistory(CLI::App& app, CommandContext& ctx, CommandRun* run);
 void RegisterChanges(CLI::App& app, CommandContext& ctx, CommandRun* run);
 void RegisterWatch(CLI::App& app, CommandContext& ctx, CommandRun* run);
+void RegisterServe(CLI::App& app, CommandContext& ctx, CommandRun* run);
 
 // The `pressarc` command with the given subcommands (the top level, its
 // help text, --help and --version are the same whichever are given):

@@ -26,6 +26,7 @@ struct SearchArgs {
   std::uint32_t offset = 0;
   bool any = false;
   bool all = false;
+  bool exact = false;
   bool facets = false;
   bool json = false;
   std::string format;  // "" = text (or json with --json)
@@ -66,6 +67,7 @@ Status RunSearch(CommandContext& ctx, const SearchArgs& args,
   options.offset = args.offset;
   options.match_any = args.any;
   options.fold_copies = !args.all;
+  options.exact = args.exact;
   options.facets = args.facets;
 
   search::OutputFormat format = search::OutputFormat::kText;
@@ -130,7 +132,11 @@ void RegisterSearch(CLI::App& app, CommandContext& ctx, CommandRun* run) {
   sub->add_option("--offset", args->offset, "Results to skip (paging)")->capture_default_str();
   sub->add_flag("--any", args->any, "Match any word instead of all words");
   sub->add_flag("--all", args->all, "Show every near-duplicate copy as its own result");
-  sub->add_flag("--facets", args->facets, "Also count the matches by source, language and year");
+  sub->add_flag("--exact", args->exact,
+                "Exact words: match each word as written (case aside): no stemming, no diacritic "
+                "folding, no transliteration");
+  sub->add_flag("--facets", args->facets,
+                "Also count the matches by source, language, year and month");
   sub->add_flag("--json", args->json, "Same as --format json");
   sub->add_option("--format", args->format, "Output format (default text)")
       ->check(CLI::IsMember({"text", "json", "jsonl", "csv"}));

@@ -29,7 +29,7 @@ int RunCli(int argc, char** argv) {
   static constexpr Registration kAll[] = {RegisterCrawl,  RegisterReindex, RegisterImport,
                                           RegisterSearch, RegisterShow,    RegisterExtract,
                                           RegisterStats,  RegisterHistory, RegisterChanges,
-                                          RegisterWatch};
+                                          RegisterWatch,  RegisterServe};
   return RunCommands(argc, argv, kAll, VersionText);
 }
 

@@ -344,6 +344,24 @@ Status ParseSource(const toml::table& t, const Reporter& r, const std::string& p
   return Status::Ok();
 }
 
+Status ParseServe(const toml::table& t, const Reporter& r, ServeOptions* s) {
+  for (const auto& [k, node] : t) {
+    std::string key(k.str());
+    std::string full = "serve." + key;
+    if (key == "listen") {
+      PRESSARC_TRY(GetString(node, r, full, &s->listen));
+      std::string host;
+      int port = 0;
+      if (!SplitListenAddress(s->listen, &host, &port)) {
+        return r.Error(&node, full, "expected HOST:PORT, e.g. \"127.0.0.1:8080\"");
+      }
+    } else {
+      return r.Error(&node, full, "unknown key");
+    }
+  }
+  return Status::Ok();
+}
+
 Status ParseSources(const toml::node& node, const Reporter& r, Config* config) {
   if (!node.is_array_of_tables() && !node.is_array()) {
     return r.Error(&node, "sources", "expected [[sources]] tables, got " + TypeName(node));
@@ -363,6 +381,31 @@ Status ParseSources(const toml::node& node, const Reporter& r, Config* config) {
 }
 
 }  // namespace
+
+bool SplitListenAddress(std::string_view listen, std::string* host, int* port) {
+  const std::size_t colon = listen.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == listen.size()) return false;
+  std::string_view h = listen.substr(0, colon), p = listen.substr(colon + 1);
+  if (h.front() == '[') {
+    if (h.size() < 3 || h.back() != ']') return false;
+    h = h.substr(1, h.size() - 2);
+  } else if (h.find(':') != std::string_view::npos) {
+    return false;  // an IPv6 address needs brackets
+  }
+  if (p.size() > 5) return false;
+  int value = 0;
+  for (char c : p) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  if (value > 65535) return false;  // 0: any free port
+  for (char c : h) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == '/' || c == '[' || c == ']') return false;
+  }
+  *host = std::string(h);
+  *port = value;
+  return true;
+}
 
 const SourceConfig* Config::FindSource(std::string_view name) const {
   for (const auto& s : sources) {
@@ -394,6 +437,9 @@ Result<Config> ParseConfig(std::string_view toml_text, const std::string& path,
     } else if (key == "alerts") {
       if (!node.is_table()) return r.Error(&node, key, "expected a table, got " + TypeName(node));
       PRESSARC_TRY(ParseAlerts(*node.as_table(), r, &config.alerts));
+    } else if (key == "serve") {
+      if (!node.is_table()) return r.Error(&node, key, "expected a table, got " + TypeName(node));
+      PRESSARC_TRY(ParseServe(*node.as_table(), r, &config.serve));
     } else if (key == "sources") {
       if (options.sources) PRESSARC_TRY(ParseSources(node, r, &config));
     } else {

@@ -80,11 +80,20 @@ struct AlertOptions {
   int timeout_s = 60;   // the command is killed after this; a timeout is logged, never fatal
 };
 
+// `pressarc serve` (the [serve] table).
+struct ServeOptions {
+  // HOST:PORT to listen on; loopback by default, so that the archive is not
+  // shown to the network unless asked for. HOST is an IPv4 address, a name,
+  // or an IPv6 address in brackets ("[::1]:8080").
+  std::string listen = "127.0.0.1:8080";
+};
+
 struct Config {
   std::string path;      // the file it came from ("" = built-in defaults)
   std::string data_dir;  // "" = not set (CLI falls back to ./pressarc-data)
   CrawlerOptions crawler;
   AlertOptions alerts;
+  ServeOptions serve;
   std::vector<SourceConfig> sources;
 
   const SourceConfig* FindSource(std::string_view name) const;
@@ -98,6 +107,11 @@ struct ConfigParseOptions {
   // and the other keys are still checked.
   bool sources = true;
 };
+
+// Splits "HOST:PORT" (IPv6 as "[::1]:PORT") into host and port; false when
+// it is not one (no port, a port above 65535, an empty host). Port 0 means
+// any free port.
+bool SplitListenAddress(std::string_view listen, std::string* host, int* port);
 
 // Parses TOML text; `path` is used in messages only.
 Result<Config> ParseConfig(std::string_view toml_text, const std::string& path,

@@ -841,6 +841,12 @@ std::string StripWww(const std::string& host) {
 
 }  // namespace
 
+std::string DecodeAndBoundHtml(std::string_view bytes, std::string_view content_type) {
+  const ExtractOptions defaults;
+  bytes = bytes.substr(0, std::min(bytes.size(), defaults.max_input_bytes));
+  return parser_internal::BoundHtml(parser_internal::DecodeToUtf8(bytes, content_type).utf8);
+}
+
 Article ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
   Article a;
   bytes = bytes.substr(0, std::min(bytes.size(), options.max_input_bytes));

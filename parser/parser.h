@@ -99,6 +99,13 @@ ExtractOptions ExtractOptionsForSource(const SourceConfig* source, const std::st
 // The whole extraction. Never fails.
 Article ExtractArticle(std::string_view bytes, const ExtractOptions& options);
 
+// For showing an archived page again (web/): the bytes decoded to UTF-8 as
+// ExtractArticle decodes them (charset from `content_type`, BOM, <meta>,
+// else detected), then bounded as it bounds them before Gumbo (nesting
+// depth, tag count, tag length and size capped; comments and the content of
+// scripts and style sheets dropped). Never fails; linear time.
+std::string DecodeAndBoundHtml(std::string_view bytes, std::string_view content_type);
+
 // Resolves `href` against `base` (RFC 3986) and normalises the result:
 // lower-case scheme and host, default port dropped, path dot-segments
 // removed, percent-encoding normalised, fragment dropped, utm_* / fbclid /

@@ -14,7 +14,9 @@ PACKAGES=(
   libcurl4-openssl-dev libgumbo-dev libxapian-dev xapian-tools libicu-dev
   libsqlite3-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libssl-dev libdtl-dev
   zlib1g-dev libbrotli-dev libxml2-dev libgtest-dev libgmock-dev
+  libcpp-httplib-dev
   python3
+  chromium
   help2man systemd
 )
 if [[ "${1:-}" == "--extras" ]]; then

@@ -222,6 +222,8 @@ if ((crawled)); then
   echo "The archive is in $data (archive/*.warc.gz, index/, state.sqlite)."
   echo "Try: $bin search --data $data --config config/demo.toml 'Ceyhun Bayramov'"
   echo "(the fixture server is stopped now; searching needs no network)"
+  echo "In a browser: $bin serve --data $data --config config/demo.toml"
+  echo "  then open http://127.0.0.1:8080/ (Ctrl-C stops it; --listen HOST:PORT to move it)"
 fi
 if ((failures)); then
   note "$failures command(s) failed"

@@ -16,6 +16,11 @@ if [[ -f tests/warc-check/package.json && ! -d tests/warc-check/node_modules ]];
   (cd tests/warc-check && npm install --silent --no-audit --no-fund >/dev/null)
 fi
 
+# The browser test of `pressarc serve` (puppeteer-core from npm; Chromium from Debian).
+if [[ -f tests/browser/package.json && ! -d tests/browser/node_modules ]]; then
+  (cd tests/browser && npm ci --silent --no-audit --no-fund >/dev/null)
+fi
+
 echo "== build (RelWithDebInfo)"
 "$root/scripts/build.sh" "$root/build"
 echo "== tests (RelWithDebInfo)"

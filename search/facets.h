@@ -9,7 +9,8 @@
 namespace pressarc::search::internal {
 
 // Every document `query` matches, copies included, counted by source,
-// language and year in one pass without weights. Each list is in value
+// language, year and month (from the publication day, kSlotDate) in one
+// pass without weights. Each list is in value
 // order; empty values are left out.
 Facets CountFacets(const Xapian::Database& db, const Xapian::Query& query);
 

@@ -138,6 +138,7 @@ std::string SearchJson(const SearchResponse& r) {
     f["source"] = FacetJson(r.facets->sources);
     f["language"] = FacetJson(r.facets->languages);
     f["year"] = FacetJson(r.facets->years);
+    f["month"] = FacetJson(r.facets->months);
     o["facets"] = std::move(f);
   }
   return Dump(o) + "\n";

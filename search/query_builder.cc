@@ -386,6 +386,59 @@ void ConfigureParser(Xapian::QueryParser& qp, const Xapian::Database& db,
 
 }  // namespace
 
+namespace {
+
+bool IsOperatorWord(std::string_view w) {
+  return w == "AND" || w == "OR" || w == "NOT" || w == "XOR" || w == "NEAR" || w == "ADJ" ||
+         w.starts_with("NEAR/") || w.starts_with("ADJ/");
+}
+
+// The value of a boolean prefix (source:, lang:, site:...) is kept as typed.
+bool HasBooleanPrefix(std::string_view chunk) {
+  std::size_t lead = 0;
+  while (lead < chunk.size() && (chunk[lead] == '+' || chunk[lead] == '-')) ++lead;
+  const std::size_t colon = chunk.find(':', lead);
+  if (colon == std::string_view::npos) return false;
+  const std::string_view name = chunk.substr(lead, colon - lead);
+  return name != "title" &&
+         std::find(kKnownFields.begin(), kKnownFields.end(), name) != kKnownFields.end();
+}
+
+// Quotes, brackets and spaces separate a query's chunks.
+bool IsChunkBreak(char c) {
+  return std::string_view("\" \t\n\r()").find(c) != std::string_view::npos;
+}
+
+}  // namespace
+
+std::string ExactQueryText(std::string_view query, std::string_view lang) {
+  std::string out;
+  out.reserve(query.size() + 8);
+  bool in_quotes = false;
+  std::size_t i = 0;
+  while (i < query.size()) {
+    const char c = query[i];
+    if (IsChunkBreak(c)) {
+      if (c == '"') in_quotes = !in_quotes;
+      out += c;
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < query.size() && !IsChunkBreak(query[end])) ++end;
+    const std::string_view chunk = query.substr(i, end - i);
+    i = end;
+    if (in_quotes) {
+      out += FoldDiacritics(FoldCase(chunk, lang));  // positions are on the folded forms
+    } else if (IsOperatorWord(chunk) || HasBooleanPrefix(chunk)) {
+      out.append(chunk);
+    } else {
+      out += FoldCase(chunk, lang);
+    }
+  }
+  return out;
+}
+
 std::string QueryLanguage(const SearchOptions& options) {
   if (options.languages.size() == 1) return AsciiLower(options.languages[0]);
   return "";
@@ -394,6 +447,28 @@ std::string QueryLanguage(const SearchOptions& options) {
 std::string CorrectSpelling(const Xapian::Database& db, const SearchOptions& options) {
   return SuggestSpelling(db, options.query, QueryLanguage(options));
 }
+
+namespace {
+
+// Exact words: one parse, no stemmer, the words case-folded only.
+Result<Xapian::Query> ParseExact(Xapian::QueryParser& qp, std::string_view query,
+                                 std::string_view lang, unsigned flags) {
+  if (std::all_of(query.begin(), query.end(),
+                  [](char c) { return std::isspace(static_cast<unsigned char>(c)); })) {
+    return Xapian::Query();
+  }
+  try {
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
+    return qp.parse_query(ExactQueryText(query, lang), flags);
+  } catch (const Xapian::QueryParserError& e) {
+    return Status::Usage("bad query: " + e.get_msg(),
+                         "see 'pressarc search --help' for the query syntax");
+  } catch (const Xapian::Error& e) {
+    return Status::Runtime("query failed: " + e.get_description());
+  }
+}
+
+}  // namespace
 
 Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& options) {
   if (Status s = ValidateSearchOptions(options); !s.ok()) return s;
@@ -406,7 +481,8 @@ Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& o
   ConfigureParser(qp, db, options, &days);
   const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
                          Xapian::QueryParser::FLAG_PURE_NOT;
-  auto parsed = ParseUserQuery(qp, options.query, lang, flags, {"title"}, &db);
+  auto parsed = options.exact ? ParseExact(qp, options.query, lang, flags)
+                              : ParseUserQuery(qp, options.query, lang, flags, {"title"}, &db);
   if (!parsed.ok()) {
     if (parsed.status().message().find("Unknown range operation") != std::string::npos) {
       return Status::Usage(

@@ -78,6 +78,12 @@ Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& o
 // data ("" when nothing was corrected; the indexer's SuggestSpelling).
 std::string CorrectSpelling(const Xapian::Database& db, const SearchOptions& options);
 
+// The query text for exact words (SearchOptions::exact): words outside
+// phrases case-folded for `lang` ("" = plain), words inside phrases also
+// diacritic-folded (word positions are on those forms); operators and the
+// values of boolean prefixes (source:, lang:, site:, id:) as typed.
+std::string ExactQueryText(std::string_view query, std::string_view lang);
+
 // The language the query's words are analysed for: the one --lang, else "" (all).
 std::string QueryLanguage(const SearchOptions& options);
 

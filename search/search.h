@@ -32,6 +32,14 @@
 // match (the text's beginning when the text has no match or the query no
 // words), plain text (or ANSI bold when highlight is on).
 //
+// Exact words (SearchOptions::exact): each word matches its case-folded
+// form as written (the index's exact terms): no stemming, no diacritic
+// folding, no transliteration, no English spellings of names. Limits of
+// the index: a word typed without diacritics is the same term as the
+// folded form of words with them (azerbaycan matches Azərbaycan), and words
+// inside "phrases" match their diacritic-folded forms, as the index keeps
+// word positions on those only.
+//
 // Index access: read-only through the stub DATA/index/current; a search
 // that meets DatabaseModifiedError (a writer committed) or a generation
 // swap is retried on a freshly opened database.
@@ -71,12 +79,18 @@ struct SearchOptions {
   std::string from;                    // --from YYYY-MM-DD, inclusive ("" = open)
   std::string to;                      // --to YYYY-MM-DD, inclusive ("" = open)
   SortOrder sort = SortOrder::kRelevance;
-  std::uint32_t limit = 10;         // results per page
-  std::uint32_t offset = 0;         // results skipped (paging)
-  bool match_any = false;           // --any: words ORed instead of ANDed
-  bool fold_copies = true;          // false with --all: every near-duplicate is its own result
-  bool facets = false;              // count results by source, language and year (exact counts)
-  bool highlight = false;           // wrap matched words of snippets in ANSI bold
+  std::uint32_t limit = 10;  // results per page
+  std::uint32_t offset = 0;  // results skipped (paging)
+  bool match_any = false;    // --any: words ORed instead of ANDed
+  bool fold_copies = true;   // false with --all: every near-duplicate is its own result
+  bool exact = false;        // --exact: words as typed (case folded only): no stemming, no
+                             // diacritic folding, no transliteration (see BuildQuery)
+  bool facets = false;       // count results by source, language, year and month (exact)
+  bool highlight = false;    // wrap matched words of snippets in ANSI bold
+  // Wrap matched words of snippets in the control characters kMarkOn and
+  // kMarkOff instead (for a caller that renders them itself, e.g. as HTML
+  // after escaping the text). Snippet text never holds these characters.
+  bool highlight_markers = false;
   std::size_t snippet_bytes = 240;  // snippet length (UTF-8 bytes, cut on word boundaries)
   std::uint32_t wildcard_limit =
       1000;                       // a `word*` expands to at most this many terms (most frequent)
@@ -112,6 +126,10 @@ struct SearchHit {
   std::string status = "live";               // live | removed
 };
 
+// The highlight markers of SearchOptions::highlight_markers.
+inline constexpr char kMarkOn = '\x01';
+inline constexpr char kMarkOff = '\x02';
+
 struct FacetValue {
   std::string value;
   std::uint64_t count = 0;
@@ -121,6 +139,7 @@ struct Facets {
   std::vector<FacetValue> sources;    // most frequent first
   std::vector<FacetValue> languages;  // most frequent first
   std::vector<FacetValue> years;      // newest first
+  std::vector<FacetValue> months;     // "YYYY-MM", oldest first (a histogram's bars)
 };
 
 struct SearchResponse {
@@ -192,6 +211,13 @@ class Searcher {
   // form: normalised, then matched against canonical and fetched URLs).
   // kRuntime "no article ..." when unknown.
   virtual Result<StoredArticle> Show(std::string_view url_or_id) = 0;
+  // The stable id of the article with this URL (any form, matched as Show
+  // matches it), nullopt when the index has none. Reads no stored text.
+  virtual std::optional<std::string> FindId(std::string_view url) {
+    auto article = Show(url);
+    if (!article.ok()) return std::nullopt;
+    return article->id;
+  }
   virtual std::uint64_t DocumentCount() = 0;
 };
 

@@ -388,6 +388,16 @@ class XapianSearcher : public Searcher {
     return WithRetry<StoredArticle>([&] { return DoShow(url_or_id); });
   }
 
+  std::optional<std::string> FindId(std::string_view url) override {
+    auto id = WithRetry<std::string>([&]() -> Result<std::string> {
+      auto did = FindByUrl(std::string(url));
+      if (!did) return std::string();
+      return internal::ReadLinkedDoc(db_.get_document(*did)).id;
+    });
+    if (!id.ok() || id->empty()) return std::nullopt;
+    return *id;
+  }
+
   std::uint64_t DocumentCount() override {
     auto r = WithRetry<std::uint64_t>(
         [&]() -> Result<std::uint64_t> { return static_cast<std::uint64_t>(db_.get_doccount()); });
@@ -559,8 +569,12 @@ class XapianSearcher : public Searcher {
     const Xapian::MSet& mset = page.mset;
     const std::vector<std::string> stem_heads = StemHeads(built->query);
     const SnippetNeedles needles(built->query);
-    const std::string on = options.highlight ? "\x1b[1m" : "";
-    const std::string off = options.highlight ? "\x1b[0m" : "";
+    const std::string on = options.highlight_markers ? std::string(1, kMarkOn)
+                           : options.highlight       ? "\x1b[1m"
+                                                     : "";
+    const std::string off = options.highlight_markers ? std::string(1, kMarkOff)
+                            : options.highlight       ? "\x1b[0m"
+                                                      : "";
     std::uint32_t rank = options.offset;
     for (std::size_t k = 0; k < page.shown.size(); ++k) {
       const Xapian::MSetIterator it = mset[page.shown[k]];

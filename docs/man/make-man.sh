@@ -7,7 +7,7 @@ set -eu
 bin=$1
 out=$2
 inc=$out.h2m
-commands="crawl reindex search show import extract stats history changes watch"
+commands="crawl reindex search show import extract stats history changes watch serve"
 watch_commands="add list rm show run"
 
 {

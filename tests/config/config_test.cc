@@ -305,6 +305,13 @@ const ErrorCase kErrors[] = {
      "[[sources]]\nname = \"a\"\nstart_urls = [\"https://a/\"]\n[sources.extract]\n"
      "strip_text = [\"x\", true]\n",
      5, "sources[0].extract.strip_text", "found a boolean"},
+    {"serve listen without a port", "[serve]\nlisten = \"127.0.0.1\"\n", 2, "serve.listen",
+     "expected HOST:PORT"},
+    {"serve listen port out of range", "[serve]\nlisten = \"localhost:70000\"\n", 2, "serve.listen",
+     "expected HOST:PORT"},
+    {"serve listen IPv6 without brackets", "[serve]\nlisten = \"::1:8080\"\n", 2, "serve.listen",
+     "expected HOST:PORT"},
+    {"unknown serve key", "[serve]\nport = 8080\n", 2, "serve.port", "unknown key"},
 };
 
 class ConfigErrorTest : public ::testing::TestWithParam<ErrorCase> {};
@@ -331,6 +338,21 @@ std::string CaseName(const ::testing::TestParamInfo<ErrorCase>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Errors, ConfigErrorTest, ::testing::ValuesIn(kErrors), CaseName);
+
+TEST(ConfigParse, ServeListenDefaultsToLoopbackAndIsRead) {
+  auto defaults = ParseConfig("", "empty.toml");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->serve.listen, "127.0.0.1:8080");
+  auto c = ParseConfig("[serve]\nlisten = \"[::1]:9090\"\n", "serve.toml");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  std::string host;
+  int port = 0;
+  ASSERT_TRUE(SplitListenAddress(c->serve.listen, &host, &port));
+  EXPECT_EQ(host, "::1");
+  EXPECT_EQ(port, 9090);
+  ASSERT_TRUE(SplitListenAddress("0.0.0.0:0", &host, &port));  // any free port
+  EXPECT_EQ(port, 0);
+}
 
 TEST(ConfigParse, ErrorWithoutPathNamesAPlaceholder) {
   auto c = ParseConfig("foo = 1\n", "");

@@ -28,7 +28,8 @@ import harness  # noqa: E402
 
 SOURCE_DIR = harness.SOURCE_DIR
 UNIT_DIR = os.path.join(SOURCE_DIR, "scripts", "systemd")
-UNITS = ["pressarc-crawl.service", "pressarc-crawl.timer", "pressarc-reindex.service"]
+UNITS = ["pressarc-crawl.service", "pressarc-crawl.timer", "pressarc-reindex.service",
+         "pressarc-serve.service"]
 REBUILD = os.path.join(SOURCE_DIR, "scripts", "rebuild-index.sh")
 SOURCE_FILES = ["mfa-az.toml", "president-az.toml", "metbuat-az.toml", "mid-ru.toml",
                 "kremlin-ru.toml"]
@@ -250,7 +251,8 @@ class InstallTest(unittest.TestCase):
         with open(page, encoding="utf-8") as f:
             text = f.read()
         self.assertIn(".TH PRESSARC", text)
-        for command in ["crawl", "reindex", "search", "show", "import", "extract", "stats"]:
+        for command in ["crawl", "reindex", "search", "show", "import", "extract", "stats",
+                        "serve"]:
             self.assertIn(f"pressarc {command}", text)
 
     def test_installed_units_point_into_the_prefix(self):

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <set>
 #include <string>
@@ -653,6 +654,51 @@ TEST(SearcherOpen, MissingOrEmptyDataDirectoryMeansNoIndexYet) {
   ASSERT_TRUE(stats.ok());
   EXPECT_FALSE(stats->has_index);
   EXPECT_EQ(stats->documents, 0u);
+}
+
+}  // namespace
+}  // namespace pressarc::search
+
+namespace pressarc::search {
+namespace {
+
+TEST_F(SearcherTest, ExactWordsMatchTheFormAsWrittenOnly) {
+  SearchOptions exact;
+  exact.exact = true;
+  exact.fold_copies = false;
+  auto run_exact = [&](const std::string& q) {
+    exact.query = q;
+    return UrlSet(Run(exact));
+  };
+  // A word with diacritics matches only that form, case aside.
+  EXPECT_EQ(run_exact("Azərbaycan"), (std::set<std::string>{kAzStatement, kCopy}));
+  EXPECT_EQ(run_exact("AZƏRBAYCAN"), (std::set<std::string>{kAzStatement, kCopy}));  // case aside
+  // Stemming finds Лавровым for Лавров; exact words do not.
+  EXPECT_TRUE(UrlSet(Run("Лавров")).count(kRuStatement));
+  EXPECT_EQ(run_exact("Лавров"), std::set<std::string>{});
+  EXPECT_EQ(run_exact("Лавровым"), std::set<std::string>{kRuStatement});
+  // Transliteration finds Лавровым for Lavrov; exact words do not.
+  EXPECT_TRUE(UrlSet(Run("Lavrov")).count(kRuStatement));
+  EXPECT_FALSE(run_exact("Lavrov").count(kRuStatement));
+  EXPECT_TRUE(run_exact("Lavrov").count(kEnStatement));
+  // Operators and filters keep working.
+  EXPECT_EQ(run_exact("(Лавровым OR Azərbaycan) source:metbuat"), std::set<std::string>{kCopy});
+}
+
+TEST_F(SearcherTest, FacetsCountMatchesPerMonth) {
+  SearchOptions o;
+  o.query = "source:mfa-az";
+  o.facets = true;
+  auto r = searcher_->Search(o);
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(r->facets);
+  std::map<std::string, std::uint64_t> months;
+  for (const auto& m : r->facets->months) months[m.value] = m.count;
+  EXPECT_EQ(months["2023-02"], 3u);  // the statement in az, en, ru
+  EXPECT_EQ(months["2022-12"], 1u);  // the vaccine campaign
+  EXPECT_TRUE(
+      std::is_sorted(r->facets->months.begin(), r->facets->months.end(),
+                     [](const FacetValue& a, const FacetValue& b) { return a.value < b.value; }));
 }
 
 }  // namespace

@@ -1,0 +1,196 @@
+"""End-to-end: `pressarc serve` over a crawled fixture archive.
+
+One crawl of the fixture sites into a fresh data directory, then the real
+binary serves it on a free loopback port: pages, the JSON API (the same JSON
+as `search --json` and `show --json`), the archived original (rewritten,
+sandboxed), status codes for bad and unknown requests, hostile queries
+escaped, feeds, and a clean stop on SIGTERM.
+"""
+
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import unittest
+import urllib.parse
+
+from harness import FixtureServer, crawl, pressarc_bin, run, tmp_data_dir, write_config
+
+
+def start_server(data):
+    """Starts `pressarc serve` on a free port; returns (process, "HOST:PORT")."""
+    p = subprocess.Popen([pressarc_bin(), "serve", "--data", data, "--listen", "127.0.0.1:0"],
+                         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    line = p.stderr.readline()
+    m = re.search(r"http://(127\.0\.0\.1:\d+)/", line)
+    if not m:
+        p.kill()
+        raise AssertionError(f"serve did not say where it listens: {line!r}")
+    return p, m.group(1)
+
+
+class ServeEndToEnd(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.data = tmp_data_dir()
+        with FixtureServer() as srv:
+            cfg = write_config(os.path.join(tmp_data_dir(), "serve.toml"), srv.port_base,
+                               per_host_delay_ms=0)
+            p, _ = crawl(cfg, cls.data)
+        if p.returncode != 0:
+            raise unittest.SkipTest(f"crawl failed (exit {p.returncode}): {p.stderr[-500:]}")
+        cls.proc, cls.where = start_server(cls.data)
+
+    @classmethod
+    def tearDownClass(cls):
+        if getattr(cls, "proc", None) and cls.proc.poll() is None:
+            cls.proc.kill()
+            cls.proc.wait()
+        if getattr(cls, "proc", None):
+            cls.proc.stderr.close()
+
+    def get(self, path, method="GET"):
+        host, port = self.where.split(":")
+        c = http.client.HTTPConnection(host, int(port), timeout=30)
+        c.request(method, path)
+        r = c.getresponse()
+        body = r.read().decode("utf-8", "replace")
+        headers = {k.lower(): v for k, v in r.getheaders()}
+        c.close()
+        return r.status, headers, body
+
+    def search_json_cli(self, *args):
+        p = run(["search", "--data", self.data, "--json", *args])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return json.loads(p.stdout)
+
+    def test_search_page_shows_results_with_highlights_facets_and_lang(self):
+        status, headers, body = self.get("/?q=Lavrov")
+        self.assertEqual(status, 200)
+        self.assertIn("text/html", headers["content-type"])
+        self.assertIn("default-src 'none'", headers["content-security-policy"])
+        self.assertIn('<html lang="en">', body)
+        self.assertIn("<mark>", body)
+        self.assertRegex(body, r'<article class="hit" lang="(az|en|ru)">')
+        self.assertIn("Matches per month", body)
+        self.assertRegex(body, r'href="/\?q=Lavrov&amp;source=')
+        self.assertNotIn("<script", body)
+
+    def test_paging_and_did_you_mean_are_links(self):
+        status, _, body = self.get("/?q=Lavrov")
+        m = re.search(r'<a rel="next" href="([^"]+)"', body)
+        self.assertIsNotNone(m, "a next-page link")
+        status, _, page2 = self.get(m.group(1).replace("&amp;", "&"))
+        self.assertEqual(status, 200)
+        self.assertIn("results, 11–", page2)
+        self.assertIn('rel="prev"', page2)
+        status, _, body = self.get("/?q=Bayramv")
+        self.assertEqual(status, 200)
+        self.assertRegex(body, r'Did you mean <a href="/\?q=Bayramov">Bayramov</a>')
+
+    def test_api_search_is_the_cli_json(self):
+        status, headers, body = self.get("/api/search?q=Lavrov&limit=5")
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["content-type"], "application/json")
+        web = json.loads(body)
+        cli = self.search_json_cli("--limit", "5", "Lavrov")
+        self.assertEqual([r["id"] for r in web["results"]], [r["id"] for r in cli["results"]])
+        self.assertEqual(web["total"], cli["total"])
+        self.assertEqual(web["results"][0]["snippet"], cli["results"][0]["snippet"])
+
+    def test_api_article_is_show_json_and_pages_link_up(self):
+        hit = self.search_json_cli("Lavrov")["results"][0]
+        status, _, body = self.get("/api/articles/" + hit["id"])
+        self.assertEqual(status, 200)
+        shown = run(["show", "--data", self.data, "--json", hit["id"]])
+        self.assertEqual(json.loads(body), json.loads(shown.stdout))
+        status, _, page = self.get("/articles/" + hit["id"])
+        self.assertEqual(status, 200)
+        self.assertIn(f'href="/articles/{hit["id"]}/original"', page)
+
+    def test_archived_original_is_rewritten_and_sandboxed(self):
+        hit = self.search_json_cli("Lavrov")["results"][0]
+        status, headers, body = self.get(f"/articles/{hit['id']}/original")
+        self.assertEqual(status, 200)
+        csp = headers["content-security-policy"]
+        self.assertIn("sandbox", csp)
+        self.assertIn("default-src 'none'", csp)
+        self.assertNotIn("<script", body.lower())
+        for ref in re.findall(r'(?:href|src)="([^"]*)"', body):
+            self.assertTrue(ref.startswith("/articles/") or ref.startswith("#")
+                            or ref.startswith("data:"), ref)
+        self.assertNotRegex(body, r"(?i)<link[^>]+rel=\"?(preconnect|dns-prefetch|prefetch)")
+
+    def test_exact_words_find_fewer_or_equal_matches(self):
+        folded = self.search_json_cli("--limit", "50", "Azerbaycan")
+        exact = self.search_json_cli("--limit", "50", "--exact", "Azerbaycan")
+        self.assertLessEqual(exact["total"], folded["total"])
+        status, _, body = self.get("/?q=Azerbaycan&exact=1")
+        self.assertEqual(status, 200)
+        self.assertIn('name="exact" value="1" checked', body)
+
+    def test_bad_requests_are_400_with_the_cli_message(self):
+        cases = {
+            "/?q=" + urllib.parse.quote('"unclosed'): "unbalanced quote",
+            "/?q=x&from=2023-02-30": "is not a date",
+            "/?q=x&sort=sideways": "--sort",
+            "/?q=x&limit=abc": "is not a number",
+            "/api/search?q=" + urllib.parse.quote("foo:bar"): "unknown prefix",
+        }
+        for path, message in cases.items():
+            with self.subTest(path=path):
+                status, _, body = self.get(path)
+                self.assertEqual(status, 400, body[:300])
+                self.assertIn(message, body)
+
+    def test_unknown_paths_are_404_and_other_methods_405(self):
+        for path in ["/nope", "/articles/zzz", "/articles/0123456789abcdef",
+                     "/feeds/..%2Fstate.sqlite", "/feeds/none.atom", "/api/articles/x"]:
+            with self.subTest(path=path):
+                self.assertEqual(self.get(path)[0], 404)
+        status, headers, _ = self.get("/", method="POST")
+        self.assertEqual(status, 405)
+        self.assertEqual(headers["allow"], "GET, HEAD")
+        self.assertEqual(self.get("/?q=Lavrov", method="HEAD")[0], 200)
+
+    def test_hostile_query_is_escaped(self):
+        q = '"><img src=x onerror=alert(1)><script>alert(1)</script>\u202e'
+        status, _, body = self.get("/?q=" + urllib.parse.quote(q))
+        self.assertIn(status, (200, 400))
+        self.assertNotIn("<script>alert", body)
+        self.assertNotIn("<img src=x", body)
+        self.assertNotIn("\u202e", body)
+
+    def test_feeds_are_served_from_the_data_directory(self):
+        os.makedirs(os.path.join(self.data, "feeds"), exist_ok=True)
+        with open(os.path.join(self.data, "feeds", "covid.atom"), "w") as f:
+            f.write('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"/>')
+        status, headers, body = self.get("/feeds/covid.atom")
+        self.assertEqual(status, 200)
+        self.assertIn("application/atom+xml", headers["content-type"])
+        self.assertIn("<feed", body)
+
+    def test_keeps_serving_across_reindex(self):
+        before = json.loads(self.get("/api/search?q=Lavrov")[2])
+        stub = os.path.join(self.data, "index", "current")
+        with open(stub) as f:
+            gen_before = f.read()
+        p = run(["reindex", "--data", self.data])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(stub) as f:
+            self.assertNotEqual(f.read(), gen_before)
+        status, _, body = self.get("/api/search?q=Lavrov")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(json.loads(body)["total"], before["total"])
+
+    def test_stops_cleanly_on_sigterm(self):
+        p, where = start_server(self.data)
+        p.send_signal(signal.SIGTERM)
+        self.assertEqual(p.wait(timeout=10), 0)
+        p.stderr.close()
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,30 @@
+// Internal to web/: the HTML pages and the style sheet.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "search/search.h"
+
+namespace pressarc::web::internal {
+
+// The style sheet served at /static/style.css.
+std::string_view StyleSheet();
+
+// A whole page: the shell (header with the query box) around `body_html`.
+// `form` fills the query box and its options (nullptr: empty).
+std::string Page(std::string_view title, const search::SearchOptions* form,
+                 std::string_view body_html);
+
+// The search page for `asked` (what the URL asked for; links keep it) and
+// what the search answered.
+std::string SearchPage(const search::SearchOptions& asked, const search::SearchResponse& response);
+// The front page: the query box and how many documents there are.
+std::string HomePage(std::uint64_t documents);
+std::string ArticlePage(const search::StoredArticle& article);
+// An error page: the status line's words and the message (as the CLI says it).
+std::string ErrorPage(int status, std::string_view message, std::string_view hint,
+                      const search::SearchOptions* form);
+
+}  // namespace pressarc::web::internal

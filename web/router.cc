@@ -1,0 +1,201 @@
+// HandleRequest: from a path and parameters to a response.
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "search/search.h"
+#include "web/original.h"
+#include "web/pages.h"
+#include "web/web.h"
+
+namespace pressarc::web {
+
+namespace {
+
+using internal::ErrorPage;
+
+WebResponse Html(int status, std::string body) {
+  WebResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+WebResponse Json(int status, std::string body) {
+  WebResponse r;
+  r.status = status;
+  r.content_type = "application/json";
+  r.body = std::move(body);
+  return r;
+}
+
+WebResponse JsonError(int status, const Status& s) {
+  nlohmann::json o;
+  o["error"] = s.message();
+  if (!s.hint().empty()) o["hint"] = s.hint();
+  return Json(status, o.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+}
+
+// 400 for what the client asked wrong, 404 for what is not there, 503 for
+// an index that cannot answer now (none yet, damaged, changing).
+int StatusFor(const Status& s) {
+  if (s.code() == Status::Code::kUsage) return 400;
+  if (s.message().starts_with("no article")) return 404;
+  return 503;
+}
+
+WebResponse HtmlError(const Status& s, const search::SearchOptions* form = nullptr) {
+  const int status = StatusFor(s);
+  return Html(status, ErrorPage(status, s.message(), s.hint(), form));
+}
+
+bool IsId(std::string_view s) {
+  return s.size() == 16 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+bool HasSearchParams(const WebRequest& req) {
+  for (const auto& [name, value] : req.params) {
+    if (!value.empty() &&
+        (name == "q" || name == "lang" || name == "source" || name == "from" || name == "to")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+WebResponse SearchHtml(const WebOptions& options, const WebRequest& req) {
+  auto searcher = search::Searcher::Open(options.data_dir);
+  if (!HasSearchParams(req)) {
+    if (!searcher.ok()) return HtmlError(searcher.status());
+    return Html(200, internal::HomePage((*searcher)->DocumentCount()));
+  }
+  auto asked = ParseSearchParams(req.params, options);
+  if (!asked.ok()) return HtmlError(asked.status());
+  if (!searcher.ok()) return HtmlError(searcher.status(), &*asked);
+  search::SearchOptions run = *asked;
+  run.facets = true;
+  run.highlight_markers = true;
+  auto response = (*searcher)->Search(run);
+  if (!response.ok()) return HtmlError(response.status(), &*asked);
+  return Html(200, internal::SearchPage(*asked, *response));
+}
+
+WebResponse SearchJson(const WebOptions& options, const WebRequest& req) {
+  auto asked = ParseSearchParams(req.params, options);
+  if (!asked.ok()) return JsonError(400, asked.status());
+  if (!HasSearchParams(req)) {
+    return JsonError(400, Status::Usage("empty query: give words to search for, or filters",
+                                        "e.g. /api/search?q=vaccine or /api/search?lang=ru"));
+  }
+  auto searcher = search::Searcher::Open(options.data_dir);
+  if (!searcher.ok()) return JsonError(StatusFor(searcher.status()), searcher.status());
+  auto response = (*searcher)->Search(*asked);
+  if (!response.ok()) return JsonError(StatusFor(response.status()), response.status());
+  return Json(200, search::FormatSearch(*response, search::OutputFormat::kJson));
+}
+
+// /articles/ID, /articles/ID/original, /api/articles/ID.
+WebResponse Article(const WebOptions& options, std::string_view raw_id, bool json, bool original) {
+  std::string id(raw_id.substr(0, 64));
+  for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const Status unknown = Status::Runtime("no article with id '" + std::string(id) + "'",
+                                         "ids are the 16 hex digits search gives");
+  if (!IsId(id)) return json ? JsonError(404, unknown) : HtmlError(unknown);
+  auto searcher = search::Searcher::Open(options.data_dir);
+  if (!searcher.ok()) {
+    return json ? JsonError(StatusFor(searcher.status()), searcher.status())
+                : HtmlError(searcher.status());
+  }
+  auto article = (*searcher)->Show(id);
+  if (!article.ok()) {
+    return json ? JsonError(StatusFor(article.status()), article.status())
+                : HtmlError(article.status());
+  }
+  if (json) return Json(200, search::FormatArticleJson(*article));
+  if (original) return internal::ArchivedOriginal(options, *article, **searcher);
+  return Html(200, internal::ArticlePage(*article));
+}
+
+// DATA/feeds/NAME.atom; NAME is letters, digits, '-', '_' and '.' inside.
+WebResponse Feed(const WebOptions& options, std::string_view file) {
+  const WebResponse missing =
+      Html(404, ErrorPage(404, "no feed named '" + std::string(file.substr(0, 200)) + "'",
+                          "feeds are DATA/feeds/NAME.atom", nullptr));
+  if (!file.ends_with(".atom") || file.size() > 200) return missing;
+  const std::string_view name = file.substr(0, file.size() - 5);
+  const bool safe = !name.empty() && name.front() != '.' &&
+                    std::all_of(name.begin(), name.end(),
+                                [](char c) {
+                                  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+                                         c == '_' || c == '.';
+                                }) &&
+                    name.find("..") == std::string_view::npos;
+  if (!safe) return missing;
+  std::ifstream in(options.data_dir + "/feeds/" + std::string(file), std::ios::binary);
+  if (!in) return missing;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  WebResponse r;
+  r.content_type = "application/atom+xml; charset=utf-8";
+  r.body = ss.str();
+  return r;
+}
+
+WebResponse Route(const WebOptions& options, const WebRequest& req) {
+  const std::string_view path = req.path;
+  if (path == "/") return SearchHtml(options, req);
+  if (path == "/static/style.css") {
+    WebResponse r;
+    r.content_type = "text/css; charset=utf-8";
+    r.body = std::string(internal::StyleSheet());
+    r.headers.emplace_back("Cache-Control", "max-age=3600");
+    return r;
+  }
+  if (path == "/api/search") return SearchJson(options, req);
+  if (path.starts_with("/api/articles/")) {
+    return Article(options, path.substr(14), /*json=*/true, false);
+  }
+  if (path.starts_with("/articles/")) {
+    std::string_view rest = path.substr(10);
+    const bool original = rest.ends_with("/original");
+    if (original) rest.remove_suffix(9);
+    return Article(options, rest, false, original);
+  }
+  if (path.starts_with("/feeds/")) return Feed(options, path.substr(7));
+  return Html(404, ErrorPage(404, "nothing here: " + std::string(path.substr(0, 200)),
+                             "start from the search page", nullptr));
+}
+
+}  // namespace
+
+WebResponse HandleRequest(const WebOptions& options, const WebRequest& req) {
+  WebResponse r;
+  if (req.method != "GET" && req.method != "HEAD") {
+    r = Html(405, ErrorPage(405,
+                            "pressarc serve is read-only: " + req.method.substr(0, 20) +
+                                " is not allowed",
+                            "use GET", nullptr));
+    r.headers.emplace_back("Allow", "GET, HEAD");
+  } else {
+    try {
+      r = Route(options, req);
+    } catch (const std::exception& e) {
+      r = Html(503, ErrorPage(503, std::string("cannot answer now: ") + e.what(), "", nullptr));
+    } catch (...) {  // e.g. a Xapian::Error the search module did not turn into a Status
+      r = Html(503, ErrorPage(503, "cannot answer now", "try again in a moment", nullptr));
+    }
+  }
+  bool has_csp = false;
+  for (const auto& [name, value] : r.headers) has_csp |= name == "Content-Security-Policy";
+  if (!has_csp) r.headers.emplace_back("Content-Security-Policy", kPageCsp);
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  return r;
+}
+
+}  // namespace pressarc::web

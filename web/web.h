@@ -1,0 +1,142 @@
+// Web: `pressarc serve`, the read-only web interface and JSON API over the
+// search module and the archive (design.md, "Web interface").
+//
+// What it does. Answers HTTP/1.1 GET and HEAD (cpp-httplib) with
+// server-rendered HTML that needs no JavaScript, and with the CLI's JSON:
+//   /                         search page (query box, results, facets,
+//                             histogram of matches per month, paging)
+//   /articles/ID              one article (text, metadata, translations, copies)
+//   /articles/ID/original     the archived response, rewritten (below)
+//   /api/search               the JSON of `search --json`
+//   /api/articles/ID          the JSON of `show --json`
+//   /feeds/NAME.atom          DATA/feeds/NAME.atom, when the file exists
+//   /static/style.css         the style sheet, compiled into the binary
+// URL parameters are named after the `search` flags (q, lang, source, from,
+// to, sort, limit, offset, any, all, exact, facets; lang and source
+// repeatable). The web has no query logic of its own: it turns parameters
+// into search::SearchOptions and renders what search::Searcher returns.
+//
+// Safety. Read-only (other methods get 405). Every value from pages,
+// queries and the config is escaped for where it goes (text, attribute,
+// URL). Pages carry a strict Content-Security-Policy (no scripts, nothing
+// from other origins). Bad parameters are a 400 page with the CLI's
+// message, unknown paths a 404; nothing a client sends makes a 500.
+// Request line, headers, body and time per request are bounded
+// (WebOptions).
+//
+// The archived original is served as pywb replays a page, but stricter:
+// HTML is parsed with Gumbo and written back with every reference rewritten:
+// a URL the archive holds (an indexed article) points to its replay URL in
+// pressarc, every other reference is removed (points nowhere); scripts,
+// frames, objects, <base>, <link> hints (preconnect, dns-prefetch,
+// prefetch, preload, prerender), meta refresh and every http-equiv, event
+// handler attributes and CSS url()/@import to elsewhere are dropped; no
+// header of the original response is passed on. A sandboxing CSP (no
+// scripts, images and styles only from pressarc or data:) is the second
+// wall. Other content types are served as stored, under the same CSP.
+//
+// Index access: each request opens DATA/index/current afresh, so a server
+// keeps serving across `reindex` and sees the new generation after the swap.
+//
+// Thread safety: HandleRequest and the pure functions below may be called
+// from any number of threads at once.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "config/status.h"
+#include "search/search.h"
+
+namespace pressarc::web {
+
+struct WebOptions {
+  std::string data_dir;                // DATA (index, archive, feeds)
+  std::string host = "127.0.0.1";      // loopback unless told otherwise
+  int port = 8080;                     // 0 = any free port (tests)
+  std::size_t max_query_bytes = 2048;  // q longer than this is a 400
+  std::uint32_t max_limit = 100;       // results per page, at most
+  std::uint32_t max_offset = 10000;    // paging depth, at most
+  std::size_t max_body_bytes = 65536;  // request bodies (none is needed)
+  int read_timeout_s = 5;              // per read of a request
+  int write_timeout_s = 10;            // per write of a response
+  std::size_t threads = 16;  // worker threads (a kept-alive connection holds one while idle)
+  std::size_t max_original_bytes = 32u << 20;  // archived bodies larger than this are not replayed
+};
+
+struct WebRequest {
+  std::string method = "GET";
+  std::string path;                                         // decoded, without the query
+  std::vector<std::pair<std::string, std::string>> params;  // decoded, in order
+};
+
+struct WebResponse {
+  int status = 200;
+  std::string content_type = "text/html; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
+};
+
+// Answers one request (no sockets: the server and the tests call it).
+// REQUIRES: options.data_dir is set. Never throws.
+WebResponse HandleRequest(const WebOptions& options, const WebRequest& request);
+
+// Listens on options.host:options.port and serves until SIGTERM or SIGINT
+// (then returns Ok; the two signals stay blocked in the calling thread). `on_listening` is called once with "HOST:PORT" (the
+// real port when 0 was asked) before the first request is read. kRuntime
+// when the address cannot be bound.
+Status Serve(const WebOptions& options,
+             const std::function<void(const std::string&)>& on_listening);
+
+// ---- building blocks (pure; exposed for tests) ----------------------------
+
+// Text or a double-quoted attribute value: & < > " ' escaped; bidi
+// override and isolate controls (U+202A-202E, U+2066-2069) and other C0
+// controls but tab and newline are dropped; invalid UTF-8 becomes U+FFFD.
+std::string EscapeHtml(std::string_view text);
+// A URL query component (RFC 3986 unreserved characters kept).
+std::string EncodeUrlComponent(std::string_view text);
+// A snippet with search::kMarkOn/kMarkOff markers as escaped HTML with
+// <mark> elements; unbalanced markers are closed or dropped.
+std::string SnippetHtml(std::string_view snippet);
+
+// The search options a request's parameters ask for, or a kUsage error
+// with the message the CLI gives for the same mistake.
+Result<search::SearchOptions> ParseSearchParams(
+    const std::vector<std::pair<std::string, std::string>>& params, const WebOptions& options);
+// The parameters of `options` (the inverse; defaults left out), for links.
+std::vector<std::pair<std::string, std::string>> SearchParams(const search::SearchOptions& options);
+// "/?q=...&lang=..." for the given parameters (path "/" unless given).
+std::string SearchUrl(const std::vector<std::pair<std::string, std::string>>& params,
+                      std::string_view path = "/");
+
+// Where a replayed page's reference goes: the pressarc URL of an absolute,
+// normalised URL the archive holds, or nullopt (the reference is removed).
+using ReplayResolver = std::function<std::optional<std::string>(const std::string& url)>;
+
+// An archived HTML page (UTF-8) written back safe to show (see above).
+// `page_url` is the page's own URL (the base for relative references).
+// Never fails. REQUIRES: the input bounded by DecodeAndBoundHtml
+// (parser.h): Gumbo's cost grows with nesting depth.
+std::string RewriteArchivedHtml(std::string_view utf8_html, const std::string& page_url,
+                                const ReplayResolver& resolve);
+// CSS (a style attribute or sheet) with url() to elsewhere, @import and
+// image-set() neutralised; "" when it holds escapes (which could spell them).
+std::string RewriteCss(std::string_view css, const std::string& page_url,
+                       const ReplayResolver& resolve);
+
+// The Content-Security-Policy of pressarc's own pages and of replays.
+inline constexpr char kPageCsp[] =
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'";
+inline constexpr char kReplayCsp[] =
+    "default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline' data:; "
+    "font-src 'self' data:; media-src 'self' data:; form-action 'none'; base-uri 'none'; "
+    "frame-ancestors 'self'; sandbox";
+
+}  // namespace pressarc::web
