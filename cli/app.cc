@@ -120,4 +120,8 @@ int RunCommands(int argc, char** argv, std::span<const Registration> commands,
   }
 }
 
+void PrintWarnings(const std::vector<std::string>& warnings) {
+  for (const auto& w : warnings) std::fprintf(stderr, "pressarc: warning: %s\n", w.c_str());
+}
+
 }  // namespace pressarc::cli

@@ -138,6 +138,7 @@ std::string SearchJson(const SearchResponse& r) {
     f["year"] = FacetJson(r.facets->years);
     o["facets"] = std::move(f);
   }
+  if (!r.warnings.empty()) o["warnings"] = r.warnings;
   return Dump(o) + "\n";
 }
 
@@ -227,6 +228,7 @@ std::string FormatArticleJson(const StoredArticle& a) {
   archive["file"] = a.archive_file;
   archive["offset"] = a.archive_offset;
   o["archive"] = std::move(archive);
+  if (!a.warnings.empty()) o["warnings"] = a.warnings;
   return Dump(o) + "\n";
 }
 
@@ -270,6 +272,8 @@ std::string FormatStatsJson(const IndexStats& s) {
     o["last_crawl"] = nullptr;
   }
   o["index"] = s.has_index;
+  if (s.shards != 0 || !s.warnings.empty()) o["shards"] = s.shards;
+  if (!s.warnings.empty()) o["warnings"] = s.warnings;
   return Dump(o) + "\n";
 }
 
