@@ -19,7 +19,7 @@ import time
 import unittest
 import zlib
 
-from harness import FixtureServer, crawl, run, tmp_data_dir, write_config
+from harness import FixtureServer, crawl, pressarc_bin, run, tmp_data_dir, write_config
 
 TCPSRV = shutil.which("xapian-tcpsrv")
 PARTS = 4
@@ -256,6 +256,35 @@ class ShardsEndToEnd(unittest.TestCase):
         p = run(["search", "--config", cfg, "--data", self.parts[0], "Lavrov"])
         self.assertEqual(p.returncode, 2, p.stderr)
         self.assertIn("search.shards", p.stderr)
+
+    def test_a_shard_reindexing_keeps_answering_the_same(self):
+        # A reindex on a served shard swaps in a new generation: searches
+        # during and after it answer as before, without a server restart.
+        q = ["Lavrov", "--limit", "50", "--facets"]
+        want = self.single_json("search", *q)
+        want.pop("suggestion")
+        served = self.parts[2]
+        with open(os.path.join(served, "index", "current"), encoding="utf-8") as f:
+            before = f.read()
+        reindex = subprocess.Popen([pressarc_bin(), "reindex", "--config", self.cfg, "--data",
+                                    served], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   text=True)
+        rounds = 0
+        while True:
+            done = reindex.poll() is not None
+            got = self.sharded_json("search", *q)
+            got.pop("suggestion")
+            self.assertEqual(got, want)
+            rounds += 1
+            if done:
+                break
+        self.assertEqual(reindex.returncode, 0, reindex.stderr.read())
+        reindex.stderr.close()
+        with open(os.path.join(served, "index", "current"), encoding="utf-8") as f:
+            self.assertNotEqual(f.read(), before)  # a new generation is live
+        got = self.sharded_json("search", *q)
+        got.pop("suggestion")
+        self.assertEqual(got, want)
 
     def test_zz_a_stopped_shard_is_named_and_the_others_answer(self):
         # Runs last (zz): it stops a server for good.
