@@ -524,6 +524,17 @@ std::vector<BenchQuery> QuerySet() {
   o = q("sammit");
   o.facets = true;
   add("--facets", o);
+  // A common word: facets and date order must not read every match.
+  o = q("nazirlik");
+  o.facets = true;
+  add("--facets", o);
+  o = q("nazirlik");
+  o.sort = SortOrder::kNewest;
+  add("--sort newest", o);
+  o = q("");
+  o.languages = {"en"};
+  o.facets = true;
+  add("--lang en --facets", o);
   return out;
 }
 

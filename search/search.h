@@ -36,11 +36,14 @@
 // directory), opened together with the local index as one Xapian database:
 // results, totals, folding of copies, translations, facets and ids are
 // those of one index holding every document (ties in the order are broken
-// by publication time, first-archived time and canonical URL, never by
-// Xapian's docids, which differ). Everything runs on the servers as
-// Xapian's built-ins (ValueCountMatchSpy, MultiValueKeyMaker) or here on
-// the client. A shard that is down or slower than shard_timeout_s is left
-// out with a warning ("shard NAME: ..." in `warnings`); the others answer.
+// by canonical URL, never by Xapian's docids, which differ; a wildcard is
+// the exception: Xapian expands and weighs it per shard, so its matches,
+// total and facets are the same but its order may not be). The servers
+// run only Xapian's match, value sorts and ValueCountMatchSpy (Xapian
+// 1.4's remote backend runs no KeyMaker at all, built-in or not); the rest
+// runs here on the client. A shard that is down or slower than
+// shard_timeout_s is left out with a warning ("shard NAME: ..." in
+// `warnings`); the others answer.
 // Spelling suggestions come from the local index and the directory shards
 // only (the remote backend has no spelling data).
 //
