@@ -556,8 +556,8 @@ class XapianSearcher : public Searcher {
     // reading document lengths: the same ranking as BM25 on raw wdfs.
     const bool normalised =
         db_.get_metadata(std::string(schema::kMetadataWdf)) == schema::kWdfNormalised;
-    auto run = [&](const Xapian::Query& query, Xapian::doccount maxitems) {
-      return Fetch(query, maxitems, options.sort, normalised);
+    auto run = [&](const Xapian::Query& query, Xapian::doccount maxitems, Xapian::MatchSpy* spy) {
+      return Fetch(query, maxitems, options.sort, normalised, spy);
     };
 
     SearchResponse response;
@@ -673,6 +673,21 @@ class XapianSearcher : public Searcher {
     return enquire.get_mset(0, n, n);
   }
 
+  // Records the documents the matcher finds, up to `cap` (a match spy sees
+  // every match the matcher counts). Local indexes only.
+  class MatchedDocids : public Xapian::MatchSpy {
+   public:
+    explicit MatchedDocids(std::size_t cap) : cap_(cap) {}
+    void operator()(const Xapian::Document& doc, double) override {
+      if (docids.size() <= cap_) docids.push_back(doc.get_docid());
+    }
+    bool complete() const { return docids.size() <= cap_; }
+    std::vector<Xapian::docid> docids;
+
+   private:
+    std::size_t cap_;
+  };
+
   // The snippet of a window of `text` around the first place the query's
   // words may be (SnippetNeedles), or "" (no such place, or no match there).
   std::string WindowSnippet(const Xapian::MSet& mset, std::string_view text,
@@ -776,9 +791,10 @@ class XapianSearcher : public Searcher {
   // the dated matches, then the undated ones (a value sort ascending would
   // put them first).
   Fetched Fetch(const Xapian::Query& query, Xapian::doccount maxitems, SortOrder sort,
-                bool normalised) {
+                bool normalised, Xapian::MatchSpy* spy) {
     auto get = [&](const Xapian::Query& q, Xapian::doccount n, SortOrder order) {
       Xapian::Enquire enquire = WeighedEnquire(q, normalised);
+      if (spy != nullptr) enquire.add_matchspy(spy);
       switch (order) {
         case SortOrder::kRelevance:
           enquire.set_sort_by_relevance_then_value(schema::kSlotPublished, true);
@@ -864,7 +880,11 @@ class XapianSearcher : public Searcher {
     auto fetch = static_cast<Xapian::doccount>(
         std::min(kMaxFetch, options.fold_copies ? wanted + wanted / 2 + 10 : wanted + 1));
     for (;;) {
-      Fetched m = run(query, fetch);
+      // Without remote shards, a spy of our own records the matches the
+      // matcher counts, so that a small total is folded without matching
+      // again (a remote server cannot run it: then the matches are read again).
+      MatchedDocids all(kMinChecked);
+      Fetched m = run(query, fetch, index_.has_remote() ? nullptr : &all);
       page.complete = m.complete;
       std::unordered_set<std::string> keys;
       std::vector<std::size_t> kept;  // indexes in m.items
@@ -874,15 +894,6 @@ class XapianSearcher : public Searcher {
       }
       const bool more = fetch < kMaxFetch;
       if ((kept.size() >= wanted || page.complete || !more)) {
-        // The matcher counted every match (at most kMinChecked): read them
-        // all and fold the ones past the page too, for an exact total.
-        // (Read again rather than recorded by a match spy of our own, which
-        // a remote shard could not run.)
-        if (exact_total && !page.complete && m.lower == m.upper && m.upper <= kMinChecked &&
-            m.upper >= fetch) {
-          fetch = static_cast<Xapian::doccount>(m.upper + 1);
-          continue;
-        }
         // The last match read ties with the last one shown: read more.
         const std::size_t last_shown =
             wanted == 0 || kept.empty() ? 0 : kept[std::min<std::size_t>(wanted, kept.size()) - 1];
@@ -892,6 +903,24 @@ class XapianSearcher : public Searcher {
           continue;
         }
         page.groups = kept.size();
+        // The matcher counted every match (at most kMinChecked): fold the
+        // ones past the page too, for an exact total: those the spy saw,
+        // else read again.
+        if (exact_total && !page.complete && m.lower == m.upper && m.upper <= kMinChecked &&
+            m.upper >= fetch) {
+          if (!all.complete() || all.docids.size() != m.upper) {
+            fetch = static_cast<Xapian::doccount>(m.upper + 1);
+            continue;
+          }
+          std::set<Xapian::docid> in_page;
+          for (const Match& x : m.items) in_page.insert(x.did);
+          for (Xapian::docid did : all.docids) {
+            if (in_page.count(did) != 0) continue;
+            const std::string key = db_.get_document(did).get_value(schema::kSlotDupKey);
+            if (!options.fold_copies || key.empty() || keys.insert(key).second) ++page.groups;
+          }
+          page.complete = true;
+        }
         page.estimated = m.estimated;
         page.kept_share = m.items.empty() ? 1.0
                                           : static_cast<double>(kept.size()) /

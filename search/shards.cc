@@ -96,6 +96,13 @@ Status IndexSet::Open() {
   return Status::Ok();
 }
 
+bool IndexSet::has_remote() const {
+  for (const auto& shard : shards_) {
+    if (shard.path.empty() && !shard.error) return true;
+  }
+  return false;
+}
+
 std::vector<std::string> IndexSet::warnings() const {
   std::vector<std::string> out;
   for (const auto& shard : shards_) {

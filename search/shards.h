@@ -41,6 +41,8 @@ class IndexSet {
   const Xapian::Database& SpellingDb() const { return spelling_; }
   bool has_local() const { return has_local_; }
   bool has_shards() const { return !options_.shards.empty(); }
+  // A remote shard is open (it runs none of our own match spies).
+  bool has_remote() const;
   // "shard NAME: message", one per shard left out, in config order.
   std::vector<std::string> warnings() const;
   // The names of the shards left out.
