@@ -85,7 +85,11 @@ Status IndexSet::Open() {
       if (!shard.path.empty()) spelling_.add_database(one);
       any = true;
     } catch (const Xapian::Error& e) {
-      shard.error = OneLine(e.get_type() + std::string(": ") + e.get_msg());
+      std::string why = e.get_type() + std::string(": ") + e.get_msg();
+      if (const char* sys = e.get_error_string(); sys != nullptr && *sys != '\0') {
+        why += std::string(" (") + sys + ")";  // e.g. Connection refused
+      }
+      shard.error = OneLine(why);
     }
   }
   if (!any) {
