@@ -7,7 +7,10 @@
 // everything but printing) and prints p50/p99.
 //
 //   search_bench [--data DIR] [--docs N] [--rounds R] [--queries-out FILE]
-//                [--direct] [--dense-vocabulary] [--only TEXT]
+//                [--direct] [--dense-vocabulary] [--only TEXT] [--search-via SHARD]
+//
+// DIR (default /work/bench-data/zipf) keeps the index between runs; keep it
+// out of the repository (a million documents take several GiB).
 //
 // Words follow Zipf's law, as in real text: each language has a lexicon of
 // 60,000 words whose frequency falls with rank as rank^-0.9 (fitted on the
@@ -30,12 +33,15 @@
 // Goals (issue 6): p50 <= 2 ms, p99 <= 20 ms on 100,000 documents.
 // --queries-out writes the query set (one per line, options as
 // "OPTS<TAB>QUERY") for bench/search_bench.sh, which times whole processes.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -243,14 +249,25 @@ std::string Paragraphs(std::mt19937& rng, const std::string& lang, int paragraph
   return text;
 }
 
-std::vector<IndexedArticle> MakeArticles(std::size_t count) {
-  std::mt19937 rng(20231128);
-  std::vector<IndexedArticle> out;
-  out.reserve(count);
-  const std::vector<std::string> langs = {"az", "ru", "en"};
-  std::size_t release = 0;
-  while (out.size() < count) {
-    ++release;
+// The corpus, one article at a time (a million articles do not fit in
+// memory at once): the same sequence for the same seed, whatever the count.
+class ArticleStream {
+ public:
+  IndexedArticle Next() {
+    if (pending_.empty()) Refill();
+    IndexedArticle a = std::move(pending_.front());
+    pending_.pop_front();
+    a.archive.offset = produced_++ * 4096;
+    return a;
+  }
+
+ private:
+  // The language versions (and copy) of the next release.
+  void Refill() {
+    const std::vector<std::string> langs = {"az", "ru", "en"};
+    ++release_;
+    const std::size_t release = release_;
+    std::mt19937& rng = rng_;
     std::uniform_int_distribution<int> year(2015, 2024), month(1, 12), day(1, 28);
     char date[16];
     std::snprintf(date, sizeof date, "%04d-%02d-%02d", year(rng), month(rng), day(rng));
@@ -259,7 +276,6 @@ std::vector<IndexedArticle> MakeArticles(std::size_t count) {
     std::vector<std::string> versions =
         trilingual ? langs : std::vector<std::string>{langs[release % 3]};
     for (const auto& lang : versions) {
-      if (out.size() >= count) break;
       IndexedArticle a;
       std::string id = "no" + std::to_string(10000 + release);
       a.article.url = "https://" + source + ".example/" + lang + "/news/" + id;
@@ -273,22 +289,33 @@ std::vector<IndexedArticle> MakeArticles(std::size_t count) {
       a.article.text = Paragraphs(rng, lang, 3);
       a.article.kind = pressarc::PageKind::kArticle;
       a.archive.file = "bench.warc.gz";
-      a.archive.offset = out.size() * 4096;
       a.fetched_at = std::string(date) + "T12:00:00Z";
-      out.push_back(a);
+      pending_.push_back(a);
       // 5% of az releases are republished by a news site a day later.
-      if (lang == "az" && release % 20 == 0 && out.size() < count) {
-        IndexedArticle copy = out.back();
+      if (lang == "az" && release % 20 == 0) {
+        IndexedArticle copy = a;
         copy.article.url = "https://metbuat.example/news/" + std::to_string(release) + ".html";
         copy.article.canonical_url = copy.article.url;
         copy.article.source = "metbuat";
         copy.article.translation_key = "";
         copy.article.text = "Metbuat.az xəbər verir ki,\n\n" + copy.article.text;
         copy.fetched_at = std::string(date) + "T18:00:00Z";
-        out.push_back(copy);
+        pending_.push_back(std::move(copy));
       }
     }
   }
+
+  std::mt19937 rng_{20231128};
+  std::size_t release_ = 0;
+  std::size_t produced_ = 0;
+  std::deque<IndexedArticle> pending_;
+};
+
+std::vector<IndexedArticle> MakeArticles(std::size_t count) {
+  ArticleStream stream;
+  std::vector<IndexedArticle> out;
+  out.reserve(count);
+  while (out.size() < count) out.push_back(stream.Next());
   return out;
 }
 
@@ -382,9 +409,27 @@ int BuildIndexDirect(const std::string& dir, std::size_t count) {
   return 0;
 }
 
+// Build time, documents per second, index size per document and the
+// process's peak RSS, on stdout (docs/performance.md).
+void ReportBuild(const std::string& dir, std::size_t count, double secs) {
+  std::uintmax_t bytes = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir + "/index", ec)) {
+    if (e.is_regular_file(ec)) bytes += e.file_size(ec);
+  }
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  std::printf(
+      "build: %zu documents in %.1f s (%.0f docs/s); index %.1f MiB, %.0f bytes/document; "
+      "peak RSS %.0f MiB\n",
+      count, secs, static_cast<double>(count) / secs, static_cast<double>(bytes) / 1048576.0,
+      static_cast<double>(bytes) / static_cast<double>(count),
+      static_cast<double>(usage.ru_maxrss) / 1024.0);
+}
+
 int BuildIndex(const std::string& dir, std::size_t count) {
   auto start = std::chrono::steady_clock::now();
-  std::vector<IndexedArticle> articles = MakeArticles(count);
+  ArticleStream stream;
   // As reindex: a new generation, compacted, checked and swapped in by Publish.
   pressarc::IndexWriterOptions options;
   options.batch_size = 20000;
@@ -395,17 +440,19 @@ int BuildIndex(const std::string& dir, std::size_t count) {
   }
   // Analyse on two threads (the machine has two cores), write on this one.
   const std::size_t chunk = 2000;
-  for (std::size_t begin = 0; begin < articles.size(); begin += chunk) {
-    std::size_t end = std::min(articles.size(), begin + chunk);
+  for (std::size_t begin = 0; begin < count; begin += chunk) {
+    std::size_t end = std::min(count, begin + chunk);
+    std::vector<IndexedArticle> articles;
+    for (std::size_t i = begin; i < end; ++i) articles.push_back(stream.Next());
     std::vector<pressarc::Result<pressarc::PreparedDocument>> prepared(
         end - begin, pressarc::Status::Runtime("not prepared"));
     std::size_t mid = begin + (end - begin) / 2;
     std::thread helper([&] {
       for (std::size_t i = mid; i < end; ++i)
-        prepared[i - begin] = pressarc::PrepareDocument(articles[i]);
+        prepared[i - begin] = pressarc::PrepareDocument(articles[i - begin]);
     });
     for (std::size_t i = begin; i < mid; ++i)
-      prepared[i - begin] = pressarc::PrepareDocument(articles[i]);
+      prepared[i - begin] = pressarc::PrepareDocument(articles[i - begin]);
     helper.join();
     for (auto& p : prepared) {
       if (!p.ok()) continue;
@@ -415,7 +462,7 @@ int BuildIndex(const std::string& dir, std::size_t count) {
         return 1;
       }
     }
-    std::fprintf(stderr, "\rindexed %zu/%zu", end, articles.size());
+    std::fprintf(stderr, "\rindexed %zu/%zu", end, count);
   }
   std::fprintf(stderr, "\ncompacting and checking\n");
   pressarc::Status s = (*writer)->Publish();
@@ -424,7 +471,8 @@ int BuildIndex(const std::string& dir, std::size_t count) {
     return 1;
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::fprintf(stderr, "\nbuilt %zu documents in %.1f s\n", articles.size(), secs);
+  std::fprintf(stderr, "\nbuilt %zu documents in %.1f s\n", count, secs);
+  ReportBuild(dir, count, secs);
   return 0;
 }
 
@@ -479,6 +527,17 @@ std::vector<BenchQuery> QuerySet() {
   o = q("sammit");
   o.facets = true;
   add("--facets", o);
+  // A common word: facets and date order must not read every match.
+  o = q("nazirlik");
+  o.facets = true;
+  add("--facets", o);
+  o = q("nazirlik");
+  o.sort = SortOrder::kNewest;
+  add("--sort newest", o);
+  o = q("");
+  o.languages = {"en"};
+  o.facets = true;
+  add("--lang en --facets", o);
   return out;
 }
 
@@ -494,12 +553,16 @@ std::string Percentile(std::vector<double> ms, double p) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string dir = "/tmp/pressarc-search-bench";
+  std::string dir = "/work/bench-data/zipf";
   std::size_t docs = 100000;
   int rounds = 20;
   std::string queries_out;
   bool direct = false;
   std::string only;  // run only the queries whose text or options contain this (for profiling)
+  // --search-via SHARD: search the built index through this shard alone
+  // (e.g. tcp://127.0.0.1:7000, a xapian-tcpsrv serving DIR/index/current)
+  // instead of opening DIR directly: the remote backend's overhead.
+  std::string via;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -517,10 +580,12 @@ int main(int argc, char** argv) {
       queries_out = next();
     } else if (a == "--only") {
       only = next();
+    } else if (a == "--search-via") {
+      via = next();
     } else {
       std::fprintf(stderr,
                    "usage: search_bench [--data DIR] [--docs N] [--rounds R] [--queries-out F] "
-                   "[--direct] [--dense-vocabulary] [--only TEXT]\n");
+                   "[--direct] [--dense-vocabulary] [--only TEXT] [--search-via SHARD]\n");
       return 2;
     }
   }
@@ -542,7 +607,10 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "reusing the index in %s (%zu documents)\n", dir.c_str(), docs);
     }
   }
-  auto searcher = pressarc::search::Searcher::Open(dir);
+  const std::string empty_dir = dir + "/no-local-index";
+  if (!via.empty()) std::filesystem::create_directories(empty_dir);
+  auto searcher = via.empty() ? pressarc::search::Searcher::Open(dir)
+                              : pressarc::search::Searcher::Open(empty_dir, {{via}, 10});
   if (!searcher.ok()) {
     std::fprintf(stderr, "search_bench: %s\n", searcher.status().message().c_str());
     return 1;
@@ -582,6 +650,10 @@ int main(int argc, char** argv) {
       if (!res.ok()) {
         std::fprintf(stderr, "query failed: %s: %s\n", queries[i].options.query.c_str(),
                      res.status().message().c_str());
+        return 1;
+      }
+      if (!res->warnings.empty()) {
+        std::fprintf(stderr, "query answered partly: %s\n", res->warnings.front().c_str());
         return 1;
       }
       all.push_back(ms);

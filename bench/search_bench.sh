@@ -9,7 +9,8 @@
 #     DOCS       synthetic documents (default 100000; built once through the
 #                indexer as reindex builds an index, a few minutes, then
 #                reused while it has that many and the same corpus)
-#   env DATA=DIR (default /tmp/pressarc-search-bench), RUNS=N (default 15),
+#   env DATA=DIR (default /work/bench-data/zipf-DOCS: keep the index out of
+#       the repo and between runs; a million documents take ~3 GiB), RUNS=N (default 15),
 #       BENCH_ARGS="..." more search_bench options (e.g. --dense-vocabulary:
 #       the earlier corpus of ~150 words, for comparison; see search_bench.cc)
 #
@@ -20,7 +21,7 @@ set -euo pipefail
 
 BUILD=${1:-build}
 DOCS=${2:-100000}
-DATA=${DATA:-/tmp/pressarc-search-bench}
+DATA=${DATA:-/work/bench-data/zipf-$DOCS}
 RUNS=${RUNS:-15}
 
 PRESSARC="$BUILD/pressarc"
@@ -87,4 +88,19 @@ for query, p, q, pc, qc in rows:
 wall = statistics.median(r[1] / r[2] for r in rows)
 cpu = statistics.median(r[3] / r[4] for r in rows)
 print(f"\nmedian ratio pressarc/quest: wall {wall:.2f}, cpu {cpu:.2f} (goal <= 1.5)")
+
+# Whole processes with options quest has no equivalent of, stats and show.
+def median_ms(cmd):
+    return statistics.median(run(cmd)[0] for _ in range(runs))
+print(f"\n{'process':60} {'median wall ms':>14}")
+for opts in (["--facets", "nazirlik"], ["--sort", "newest", "nazirlik"],
+             ["--lang", "ru", "--sort", "newest"], ["--facets", "--lang", "en"]):
+    cmd = [pressarc, "search", "--data", data, "--color", "never", *opts]
+    print(f"{'search ' + ' '.join(opts):60} {median_ms(cmd):14.2f}")
+print(f"{'stats':60} {median_ms([pressarc, 'stats', '--data', data]):14.2f}")
+out = subprocess.run([pressarc, "search", "--data", data, "--json", "nazirlik"],
+                     capture_output=True, text=True).stdout
+import json
+first = json.loads(out)["results"][0]["id"]
+print(f"{'show ' + first:60} {median_ms([pressarc, 'show', '--data', data, first]):14.2f}")
 PY

@@ -133,4 +133,8 @@ bool UseColor(const std::string& mode) {
   return isatty(STDOUT_FILENO) == 1;
 }
 
+void PrintWarnings(const std::vector<std::string>& warnings) {
+  for (const auto& w : warnings) std::fprintf(stderr, "pressarc: warning: %s\n", w.c_str());
+}
+
 }  // namespace pressarc::cli

@@ -16,6 +16,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "config/config.h"
 #include "config/status.h"
@@ -55,6 +56,9 @@ struct CommandContext {
   std::vector<std::string> free_word_commands;
   std::vector<std::string> words_after_separator;
 };
+
+// Writes "pressarc: warning: W" on stderr for each warning (shards left out).
+void PrintWarnings(const std::vector<std::string>& warnings);
 
 // What a chosen subcommand runs after parsing.
 using CommandRun = std::function<Status(CommandContext&)>;

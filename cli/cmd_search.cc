@@ -96,10 +96,12 @@ Status RunSearch(CommandContext& ctx, const SearchArgs& args,
 
   auto config = ctx.LoadConfig({.sources = false});  // only data_dir is needed
   if (!config.ok()) return config.status();
-  auto searcher = search::Searcher::Open(ctx.ResolveDataDir(*config));
+  auto searcher = search::Searcher::Open(ctx.ResolveDataDir(*config),
+                                         {config->search.shards, config->search.shard_timeout_s});
   if (!searcher.ok()) return searcher.status();
   auto response = (*searcher)->Search(options);
   if (!response.ok()) return response.status();
+  PrintWarnings(response->warnings);
   WriteOut(search::FormatSearch(*response, format, format_options));
   return Status::Ok();
 }

@@ -19,10 +19,12 @@ struct ShowArgs {
 Status RunShow(CommandContext& ctx, const ShowArgs& args) {
   auto config = ctx.LoadConfig({.sources = false});  // only data_dir is needed
   if (!config.ok()) return config.status();
-  auto searcher = search::Searcher::Open(ctx.ResolveDataDir(*config));
+  auto searcher = search::Searcher::Open(ctx.ResolveDataDir(*config),
+                                         {config->search.shards, config->search.shard_timeout_s});
   if (!searcher.ok()) return searcher.status();
   auto article = (*searcher)->Show(args.target);
   if (!article.ok()) return article.status();
+  PrintWarnings(article->warnings);
   std::string out =
       args.json ? search::FormatArticleJson(*article) : search::FormatArticleText(*article);
   std::fwrite(out.data(), 1, out.size(), stdout);

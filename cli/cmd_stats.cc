@@ -16,8 +16,10 @@ Status RunStats(CommandContext& ctx, bool json) {
   auto config =
       ctx.LoadConfig();  // the whole config: docs/operations.md checks a config with stats
   if (!config.ok()) return config.status();
-  auto stats = search::CollectStats(ctx.ResolveDataDir(*config));
+  auto stats = search::CollectStats(ctx.ResolveDataDir(*config),
+                                    {config->search.shards, config->search.shard_timeout_s});
   if (!stats.ok()) return stats.status();
+  PrintWarnings(stats->warnings);
   std::string out = json ? search::FormatStatsJson(*stats) : search::FormatStatsText(*stats);
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);

@@ -414,6 +414,42 @@ const SourceConfig* Config::FindSource(std::string_view name) const {
   return nullptr;
 }
 
+// A shard is "tcp://HOST:PORT" (PORT 1-65535) or a directory path.
+bool ValidShard(const std::string& shard) {
+  if (shard.empty()) return false;
+  if (!shard.starts_with("tcp://")) return shard.find("://") == std::string::npos;
+  const std::string rest = shard.substr(6);
+  const std::size_t colon = rest.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == rest.size()) return false;
+  const std::string port = rest.substr(colon + 1);
+  if (port.size() > 5 ||
+      !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return false;
+  }
+  const long p = std::stol(port);
+  return p >= 1 && p <= 65535;
+}
+
+Status ParseSearch(const toml::table& t, const Reporter& r, SearchConfig* c) {
+  for (const auto& [k, node] : t) {
+    const std::string key = "search." + std::string(k.str());
+    if (k.str() == "shards") {
+      PRESSARC_TRY(GetStrings(node, r, key, &c->shards));
+      for (const auto& shard : c->shards) {
+        if (!ValidShard(shard)) {
+          return r.Error(&node, key,
+                         "\"" + shard + "\" is neither tcp://HOST:PORT nor a directory path");
+        }
+      }
+    } else if (k.str() == "shard_timeout_s") {
+      PRESSARC_TRY(GetInt(node, r, key, 1, 3600, &c->shard_timeout_s));
+    } else {
+      return r.Error(&node, key, "unknown key");
+    }
+  }
+  return Status::Ok();
+}
+
 Result<Config> ParseConfig(std::string_view toml_text, const std::string& path,
                            const ConfigParseOptions& options) {
   Reporter r(path);
@@ -440,6 +476,9 @@ Result<Config> ParseConfig(std::string_view toml_text, const std::string& path,
     } else if (key == "serve") {
       if (!node.is_table()) return r.Error(&node, key, "expected a table, got " + TypeName(node));
       PRESSARC_TRY(ParseServe(*node.as_table(), r, &config.serve));
+    } else if (key == "search") {
+      if (!node.is_table()) return r.Error(&node, key, "expected a table, got " + TypeName(node));
+      PRESSARC_TRY(ParseSearch(*node.as_table(), r, &config.search));
     } else if (key == "sources") {
       if (options.sources) PRESSARC_TRY(ParseSources(node, r, &config));
     } else {

@@ -88,12 +88,22 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
 };
 
+// [search]: what search, show and stats open besides the local index.
+struct SearchConfig {
+  // Other indexes searched with the local one, as one index:
+  // "tcp://HOST:PORT" (a Xapian remote server, xapian-tcpsrv) or a data
+  // directory (its index/current). Checked for shape when parsed.
+  std::vector<std::string> shards;
+  int shard_timeout_s = 10;  // a shard slower than this counts as down for that query
+};
+
 struct Config {
   std::string path;      // the file it came from ("" = built-in defaults)
   std::string data_dir;  // "" = not set (CLI falls back to ./pressarc-data)
   CrawlerOptions crawler;
   AlertOptions alerts;
   ServeOptions serve;
+  SearchConfig search;
   std::vector<SourceConfig> sources;
 
   const SourceConfig* FindSource(std::string_view name) const;

@@ -141,6 +141,7 @@ std::string SearchJson(const SearchResponse& r) {
     f["month"] = FacetJson(r.facets->months);
     o["facets"] = std::move(f);
   }
+  if (!r.warnings.empty()) o["warnings"] = r.warnings;
   return Dump(o) + "\n";
 }
 
@@ -238,6 +239,7 @@ std::string FormatArticleJson(const StoredArticle& a) {
     history.push_back({{"version", h.version}, {"fetched_at", NullIfEmpty(h.fetched_at)}});
   }
   o["history"] = std::move(history);
+  if (!a.warnings.empty()) o["warnings"] = a.warnings;
   return Dump(o) + "\n";
 }
 
@@ -285,6 +287,8 @@ std::string FormatStatsJson(const IndexStats& s) {
     o["last_crawl"] = nullptr;
   }
   o["index"] = s.has_index;
+  if (s.shards != 0 || !s.warnings.empty()) o["shards"] = s.shards;
+  if (!s.warnings.empty()) o["warnings"] = s.warnings;
   return Dump(o) + "\n";
 }
 

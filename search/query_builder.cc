@@ -1,4 +1,3 @@
-#include "config/ascii.h"
 #include "search/query_builder.h"
 
 #include <xapian/unicode.h>
@@ -10,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "config/ascii.h"
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
 #include "parser/parser.h"
@@ -181,12 +181,6 @@ Xapian::Query DayRangeProcessor::operator()(const std::string& begin, const std:
   return DayRangeQuery(db_, lo, hi);
 }
 
-std::string OldestFirstKey::operator()(const Xapian::Document& doc) const {
-  std::string v = doc.get_value(schema::kSlotPublished);
-  if (v.empty()) return std::string(1, '\xff');
-  return v;
-}
-
 // ---- syntax checks --------------------------------------------------------
 
 namespace {
@@ -325,7 +319,8 @@ class SiteFieldProcessor : public Xapian::FieldProcessor {
 Xapian::Query OrOfTerms(std::string_view prefix, const std::vector<std::string>& values,
                         bool lower) {
   std::vector<Xapian::Query> terms;
-  for (const auto& v : values) terms.emplace_back(std::string(prefix) + (lower ? AsciiLower(v) : v));
+  for (const auto& v : values)
+    terms.emplace_back(std::string(prefix) + (lower ? AsciiLower(v) : v));
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 

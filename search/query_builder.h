@@ -57,13 +57,6 @@ class DayRangeProcessor : public Xapian::RangeProcessor {
   std::string error_;
 };
 
-// Sort key: the publication value, with undated documents last in
-// ascending order.
-class OldestFirstKey : public Xapian::KeyMaker {
- public:
-  std::string operator()(const Xapian::Document& doc) const override;
-};
-
 struct BuiltQuery {
   Xapian::Query query;     // everything: words and all filters
   Xapian::Stem stemmer;    // StemmerFor(the query's language) (snippets of unknown language)

@@ -44,6 +44,23 @@
 // that meets DatabaseModifiedError (a writer committed) or a generation
 // swap is retried on a freshly opened database.
 //
+// Shards (OpenOptions::shards, [search] shards): other indexes, remote
+// ("tcp://HOST:PORT", served by xapian-tcpsrv) or on this machine (a data
+// directory), opened together with the local index as one Xapian database:
+// results, totals, folding of copies, translations, facets and ids are
+// those of one index holding every document (ties in the order are broken
+// by canonical URL, never by Xapian's docids, which differ; a wildcard is
+// the exception: Xapian expands and weighs it per shard, so its matches,
+// total and facets are the same but its order may not be; and the snippet
+// of an OR query may show another passage). The servers
+// run only Xapian's match, value sorts and ValueCountMatchSpy (Xapian
+// 1.4's remote backend runs no KeyMaker at all, built-in or not); the rest
+// runs here on the client. A shard that is down or slower than
+// shard_timeout_s is left out with a warning ("shard NAME: ..." in
+// `warnings`); the others answer.
+// Spelling suggestions come from the local index and the directory shards
+// only (the remote backend has no spelling data).
+//
 // Errors are values: kUsage for bad queries and options, kRuntime for a
 // missing index ("no index yet") or an unreadable one. Nothing here throws.
 //
@@ -150,6 +167,7 @@ struct SearchResponse {
   std::vector<SearchHit> hits;
   std::optional<std::string> suggestion;  // "did you mean", when the query finds little
   std::optional<Facets> facets;           // with SearchOptions::facets
+  std::vector<std::string> warnings;      // "shard NAME: ..." for each shard left out
 };
 
 // One stored article in full (`pressarc show`).
@@ -178,6 +196,7 @@ struct StoredArticle {
     std::string fetched_at;
   };
   std::vector<Stamp> history;  // oldest first
+  std::vector<std::string> warnings;  // shards left out (their copies/translations are missing)
 };
 
 struct IndexStats {
@@ -190,6 +209,16 @@ struct IndexStats {
   std::uint64_t archive_files = 0;
   std::optional<RunInfo> last_crawl;  // the newest crawl run (archive.h), when there is one
   std::uint64_t edited = 0;           // articles with more than one version (catalogue)
+  std::uint64_t shards = 0;           // shards that answered (counts include theirs)
+  std::vector<std::string> warnings;  // "shard NAME: ..." for each shard left out
+};
+
+// What is opened besides DATA/index/current ([search] in the config).
+struct OpenOptions {
+  // "tcp://HOST:PORT" (Xapian remote server) or a data directory; searched
+  // together with the local index, which may then be missing.
+  std::vector<std::string> shards;
+  int shard_timeout_s = 10;  // a shard slower than this (connect or reply) counts as down
 };
 
 // Checks options that need no index (dates, limits, query syntax), so that
@@ -201,15 +230,18 @@ std::optional<int> ParseIsoDay(std::string_view text);
 
 class Searcher {
  public:
-  // Opens DATA/index/current read-only. kRuntime "no index yet ..." when
-  // there is none.
-  static Result<std::unique_ptr<Searcher>> Open(const std::string& data_dir);
+  // Opens DATA/index/current read-only, with the shards of `options`.
+  // kRuntime "no index yet ..." when there is none and no shard; kRuntime
+  // when shards are given and none of them nor a local index answers.
+  static Result<std::unique_ptr<Searcher>> Open(const std::string& data_dir,
+                                                const OpenOptions& options = {});
   virtual ~Searcher() = default;
 
   virtual Result<SearchResponse> Search(const SearchOptions& options) = 0;
   // By stable id (16 hex digits, with or without "id:") or by URL (any
   // form: normalised, then matched against canonical and fetched URLs).
-  // kRuntime "no article ..." when unknown.
+  // kRuntime "no article ..." when unknown (naming the shards that are
+  // down, where it may be).
   virtual Result<StoredArticle> Show(std::string_view url_or_id) = 0;
   // The stable id of the article with this URL (any form, matched as Show
   // matches it), nullopt when the index has none. Reads no stored text.
@@ -222,8 +254,9 @@ class Searcher {
 };
 
 // Index counts plus the archive and last crawl; works without an index
-// (has_index false, documents 0). kRuntime when DATA does not exist.
-Result<IndexStats> CollectStats(const std::string& data_dir);
+// (has_index false, documents 0). kRuntime when DATA does not exist. The
+// index counts include the shards of `options` that answer.
+Result<IndexStats> CollectStats(const std::string& data_dir, const OpenOptions& options = {});
 
 // ---- output -------------------------------------------------------------
 

@@ -24,6 +24,7 @@
 #include "search/facets.h"
 #include "search/query_builder.h"
 #include "search/search.h"
+#include "search/shards.h"
 #include "search/stored_doc.h"
 
 namespace pressarc::search {
@@ -230,15 +231,18 @@ LinkedDocument Linked(const StoredDoc& d) {
   return LinkedDocument{d.id, d.canonical_url, d.language, d.source, d.published};
 }
 
-// Orders copies: earliest published first (undated last), then first archived.
+// Orders copies: earliest published first (undated last), then first
+// archived, then by canonical URL (kSlotLinked): never by docid, which
+// differs between one index and shards.
 struct CopyRank {
   bool undated;
   std::string published;
   double archived;
+  std::string linked;
   Xapian::docid docid;
   bool operator<(const CopyRank& o) const {
-    return std::tie(undated, published, archived, docid) <
-           std::tie(o.undated, o.published, o.archived, o.docid);
+    return std::tie(undated, published, archived, linked, docid) <
+           std::tie(o.undated, o.published, o.archived, o.linked, o.docid);
   }
 };
 
@@ -247,7 +251,15 @@ CopyRank RankOf(const Xapian::Database& db, Xapian::docid did) {
   std::string published = doc.get_value(schema::kSlotPublished);
   std::string archived = doc.get_value(schema::kSlotArchived);
   return CopyRank{published.empty(), published,
-                  archived.empty() ? 0.0 : Xapian::sortable_unserialise(archived), did};
+                  archived.empty() ? 0.0 : Xapian::sortable_unserialise(archived),
+                  doc.get_value(schema::kSlotLinked), did};
+}
+
+// Listed documents in an order that does not depend on docids.
+void SortLinked(std::vector<LinkedDocument>* docs) {
+  std::sort(docs->begin(), docs->end(), [](const LinkedDocument& a, const LinkedDocument& b) {
+    return std::tie(a.url, a.language, a.id) < std::tie(b.url, b.language, b.id);
+  });
 }
 
 // Replaces Xapian's HTML escaping with plain text and the \x01/\x02
@@ -376,16 +388,20 @@ void SortFacet(std::vector<FacetValue>* values, bool by_value_desc) {
 
 class XapianSearcher : public Searcher {
  public:
-  XapianSearcher(std::string data_dir, Xapian::Database db)
-      : data_dir_(std::move(data_dir)), db_(std::move(db)) {}
+  XapianSearcher(std::string data_dir, internal::IndexSet index)
+      : data_dir_(std::move(data_dir)), index_(std::move(index)), db_(index_.Db()) {}
 
   Result<SearchResponse> Search(const SearchOptions& options) override {
     if (Status s = ValidateSearchOptions(options); !s.ok()) return s;
-    return WithRetry<SearchResponse>([&] { return DoSearch(options); });
+    auto r = WithRetry<SearchResponse>([&] { return DoSearch(options); });
+    if (r.ok()) r->warnings = index_.warnings();
+    return r;
   }
 
   Result<StoredArticle> Show(std::string_view url_or_id) override {
-    return WithRetry<StoredArticle>([&] { return DoShow(url_or_id); });
+    auto r = WithRetry<StoredArticle>([&] { return DoShow(url_or_id); });
+    if (r.ok()) r->warnings = index_.warnings();
+    return r;
   }
 
   std::optional<std::string> FindId(std::string_view url) override {
@@ -411,6 +427,17 @@ class XapianSearcher : public Searcher {
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
       try {
         return body();
+      } catch (const Xapian::NetworkError& e) {
+        // A shard went down or timed out: open again, leaving out the
+        // shards that do not answer now (warnings).
+        last = e.get_description();
+        try {
+          if (Status s = index_.Open(); !s.ok()) return s;
+          db_ = index_.Db();
+        } catch (const Xapian::Error& oe) {
+          last = oe.get_msg();
+        }
+        continue;
       } catch (const Xapian::DatabaseModifiedError& e) {
         last = e.get_msg();
       } catch (const Xapian::DatabaseOpeningError& e) {
@@ -421,9 +448,11 @@ class XapianSearcher : public Searcher {
       } catch (const Xapian::Error& e) {
         return Status::Runtime("index error: " + e.get_description());
       }
-      // The stub may name a new generation: open afresh (reopen() does not re-read it).
+      // The stub may name a new generation: open afresh (reopen() does not
+      // re-read it; a remote shard's server reads its stub per connection).
       try {
-        db_ = Xapian::Database(IndexPaths::Stub(data_dir_));
+        if (Status s = index_.Open(); !s.ok()) return s;
+        db_ = index_.Db();
       } catch (const Xapian::Error& e) {
         last = e.get_msg();
       }
@@ -431,6 +460,17 @@ class XapianSearcher : public Searcher {
     return Status::Runtime("the index kept changing while reading it: " + last,
                            "try again when the running reindex has finished");
   }
+
+  // One match, as the matcher gave it.
+  struct Match {
+    Xapian::docid did = 0;
+    double weight = 0;
+    int percent = 0;
+    Xapian::Document doc;
+    std::string published;  // kSlotPublished ("" = undated)
+    std::string linked;     // kSlotLinked: canonical URL (ties)
+    std::string dup_key;    // kSlotDupKey ("" = none)
+  };
 
   // All documents sharing `term` (or, when no document has the term, the
   // value `value` in `slot`), at most `cap`.
@@ -495,16 +535,15 @@ class XapianSearcher : public Searcher {
   // them as collapsed (a copy republished a year later, sorted newest
   // first, hid its matching original), and a date window (DateWindow) does
   // not see copies outside it.
-  Xapian::docid Representative(const Xapian::MSetIterator& it, const Xapian::Query& query,
+  Xapian::docid Representative(const Match& it, const Xapian::Query& query,
                                const std::vector<Xapian::docid>& group, bool complete) {
-    if (group.size() < 2) return *it;
-    CopyRank best = RankOf(db_, *it);
+    if (group.size() < 2) return it.did;
+    CopyRank best = RankOf(db_, it.did);
     if (complete && std::none_of(group.begin(), group.end(),
                                  [&](Xapian::docid did) { return RankOf(db_, did) < best; })) {
-      return *it;  // no copy ranks before this one, matching or not
+      return it.did;  // no copy ranks before this one, matching or not
     }
-    Xapian::Document doc = it.get_document();
-    std::string key = doc.get_value(schema::kSlotDupKey);
+    const std::string& key = it.dup_key;
     std::string term = std::string(schema::kPrefixDupKey) + key;
     Xapian::Query same = db_.term_exists(term) ? Xapian::Query(term)
                                                : Xapian::Query(Xapian::Query::OP_VALUE_RANGE,
@@ -524,33 +563,12 @@ class XapianSearcher : public Searcher {
     auto built = internal::BuildQuery(db_, options);
     if (!built.ok()) return built.status();
 
-    internal::OldestFirstKey oldest_key;
     // An index with length-normalised wdfs (schema.h) is weighed without
     // reading document lengths: the same ranking as BM25 on raw wdfs.
     const bool normalised =
         db_.get_metadata(std::string(schema::kMetadataWdf)) == schema::kWdfNormalised;
-    auto run = [&](const Xapian::Query& query, Xapian::doccount first, Xapian::doccount maxitems,
-                   Xapian::MatchSpy* spy) {
-      Xapian::Enquire enquire(db_);
-      enquire.set_query(query);
-      if (spy != nullptr) enquire.add_matchspy(spy);
-      if (normalised) {
-        enquire.set_weighting_scheme(
-            Xapian::BM25Weight(schema::kBm25K1 * schema::kWdfScale, 0, 1, 0, 0.5));
-      }
-      switch (options.sort) {
-        case SortOrder::kRelevance:
-          enquire.set_sort_by_relevance_then_value(schema::kSlotPublished, true);
-          break;
-        case SortOrder::kNewest:
-          enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, true);
-          break;
-        case SortOrder::kOldest:
-          enquire.set_sort_by_key_then_relevance(&oldest_key, false);
-          break;
-      }
-      return enquire.get_mset(first, maxitems,
-                              std::max<Xapian::doccount>(kMinChecked, first + maxitems));
+    auto run = [&](const Xapian::Query& query, Xapian::doccount maxitems, Xapian::MatchSpy* spy) {
+      return Fetch(query, maxitems, options.sort, normalised, spy);
     };
 
     SearchResponse response;
@@ -564,9 +582,8 @@ class XapianSearcher : public Searcher {
     }
     if (!windowed) {
       page = FoldedPage(run, built->query, options, /*exact_total=*/true);
-      response.total = page.Total(page.mset.get_matches_estimated());
+      response.total = page.Total(page.estimated);
     }
-    const Xapian::MSet& mset = page.mset;
     const std::vector<std::string> stem_heads = StemHeads(built->query);
     const SnippetNeedles needles(built->query);
     const std::string on = options.highlight_markers ? std::string(1, kMarkOn)
@@ -575,16 +592,41 @@ class XapianSearcher : public Searcher {
     const std::string off = options.highlight_markers ? std::string(1, kMarkOff)
                             : options.highlight       ? "\x1b[0m"
                                                       : "";
+    // The copy shown for each result, its document and its copies.
+    struct Shown {
+      Xapian::docid did;
+      Xapian::Document doc;
+      StoredDoc stored;
+      std::vector<Xapian::docid> group;
+    };
+    std::vector<Shown> shown_docs;
+    for (const Match& it : page.shown) {
+      const std::size_t cap = options.max_linked + 1;
+      std::vector<Xapian::docid> group = CopiesOfKey(it.dup_key, cap);
+      Xapian::docid did = options.fold_copies
+                              ? Representative(it, built->query, group, group.size() < cap)
+                              : it.did;
+      Xapian::Document doc = did == it.did ? it.doc : db_.get_document(did);
+      StoredDoc stored = internal::ReadStoredDoc(doc);
+      shown_docs.push_back(Shown{did, std::move(doc), std::move(stored), std::move(group)});
+    }
+    const bool snippets = built->has_words && needles.has_terms();
+    const Xapian::MSet mset =
+        snippets ? SnippetMSet(built->query, shown_docs, normalised) : Xapian::MSet();
+    // Percentages are relative to the best match of the whole query: in
+    // date order the matcher's own are relative to the best it happened to
+    // read, which differs between one index and shards.
+    std::optional<Xapian::MSet> best;
+    if (options.sort != SortOrder::kRelevance && !page.shown.empty()) {
+      best = WeighedEnquire(built->query, normalised).get_mset(0, 1);
+    }
     std::uint32_t rank = options.offset;
     for (std::size_t k = 0; k < page.shown.size(); ++k) {
-      const Xapian::MSetIterator it = mset[page.shown[k]];
-      Xapian::Document first = it.get_document();
-      const std::size_t cap = options.max_linked + 1;
-      std::vector<Xapian::docid> group = CopiesOfKey(page.keys[k], cap);
-      Xapian::docid shown =
-          options.fold_copies ? Representative(it, built->query, group, group.size() < cap) : *it;
-      Xapian::Document doc = shown == *it ? first : db_.get_document(shown);
-      StoredDoc stored = internal::ReadStoredDoc(doc);
+      const Match& it = page.shown[k];
+      const Xapian::docid shown = shown_docs[k].did;
+      const Xapian::Document& doc = shown_docs[k].doc;
+      const StoredDoc& stored = shown_docs[k].stored;
+      const std::vector<Xapian::docid>& group = shown_docs[k].group;
 
       SearchHit hit;
       hit.rank = ++rank;
@@ -594,15 +636,15 @@ class XapianSearcher : public Searcher {
       hit.published = stored.published;
       hit.language = stored.language;
       hit.source = stored.source;
-      hit.score = it.get_weight();
-      hit.percent = it.get_percent();
+      hit.score = it.weight;
+      hit.percent = best ? best->convert_to_percent(it.weight) : it.percent;
       // The snippet: around the matches in the text, or, without words to
       // match or a match in the text (a title match), the text's beginning
       // (Xapian would give the end of it: with no word weighing anything,
       // its last window is as good as its first).
       const std::string_view text = stored.text;
       std::string snippet;
-      if (built->has_words && needles.has_terms()) {
+      if (snippets) {
         const Xapian::Stem& stemmer = SnippetStemmer(stored.language, &stem_heads);
         snippet = WindowSnippet(mset, text, needles, options, stemmer);
         if (snippet.empty()) {
@@ -617,6 +659,7 @@ class XapianSearcher : public Searcher {
         if (did == shown || hit.copies.size() >= options.max_linked) continue;
         hit.copies.push_back(Linked(internal::ReadLinkedDoc(db_.get_document(did))));
       }
+      SortLinked(&hit.copies);
       hit.translations = Translations(shown, stored, doc, options.max_linked);
       response.hits.push_back(std::move(hit));
     }
@@ -630,8 +673,24 @@ class XapianSearcher : public Searcher {
     return response;
   }
 
+  // The matches whose term weights choose the snippets' windows: the shown
+  // documents alone (by their XID terms), so that the weights (Xapian's
+  // largest contribution of each term among the documents the matcher
+  // read) do not depend on which documents a shard's matcher read.
+  template <typename ShownDocs>
+  Xapian::MSet SnippetMSet(const Xapian::Query& query, const ShownDocs& shown, bool normalised) {
+    std::vector<Xapian::Query> ids;
+    for (const auto& s : shown) ids.emplace_back(std::string(schema::kPrefixId) + s.stored.id);
+    Xapian::Enquire enquire =
+        WeighedEnquire(Xapian::Query(Xapian::Query::OP_FILTER, query,
+                                     Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end())),
+                       normalised);
+    const auto n = static_cast<Xapian::doccount>(ids.size() + 1);
+    return enquire.get_mset(0, n, n);
+  }
+
   // Records the documents the matcher finds, up to `cap` (a match spy sees
-  // every match the matcher counts).
+  // every match the matcher counts). Local indexes only.
   class MatchedDocids : public Xapian::MatchSpy {
    public:
     explicit MatchedDocids(std::size_t cap) : cap_(cap) {}
@@ -699,15 +758,113 @@ class XapianSearcher : public Searcher {
     return snippet;
   }
 
-  // A page of results: the matches in `mset` at the indexes in `shown`,
-  // whose near-duplicate keys are `keys`.
+  // The first matches of a query, in the order asked for.
+  struct Fetched {
+    std::vector<Match> items;
+    bool complete = false;  // `items` holds every match
+    std::uint64_t estimated = 0, lower = 0, upper = 0;
+  };
+
+  // An Enquire for `query` weighed as search weighs: an index with
+  // length-normalised wdfs (schema.h, `normalised`) without reading
+  // document lengths, the same ranking as BM25 on raw wdfs.
+  Xapian::Enquire WeighedEnquire(const Xapian::Query& query, bool normalised) {
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(query);
+    if (normalised) {
+      enquire.set_weighting_scheme(
+          Xapian::BM25Weight(schema::kBm25K1 * schema::kWdfScale, 0, 1, 0, 0.5));
+    }
+    return enquire;
+  }
+
+  // Whether `a` comes before `b` in `sort`, before ties are broken. The
+  // matcher orders the same way (its sort is by the kSlotPublished value,
+  // which a remote server runs), then by docid.
+  static bool Before(const Match& a, const Match& b, SortOrder sort) {
+    switch (sort) {
+      case SortOrder::kRelevance:  // ties in weight: newest first, undated last
+        if (a.weight != b.weight) return a.weight > b.weight;
+        return a.published > b.published;
+      case SortOrder::kNewest:
+        if (a.published != b.published) return a.published > b.published;
+        return a.weight > b.weight;
+      case SortOrder::kOldest:  // undated last
+        if (a.published.empty() != b.published.empty()) return b.published.empty();
+        if (a.published != b.published) return a.published < b.published;
+        return a.weight > b.weight;
+    }
+    return false;
+  }
+  static bool Tied(const Match& a, const Match& b, SortOrder sort) {
+    return !Before(a, b, sort) && !Before(b, a, sort);
+  }
+
+  // The first `maxitems` matches of `query` in the order `sort`, ties
+  // broken by canonical URL rather than by docid (which differs between
+  // one index and shards). Sorted by the publication value, which a
+  // remote shard can run (it cannot run a KeyMaker). Oldest first reads
+  // the dated matches, then the undated ones (a value sort ascending would
+  // put them first).
+  Fetched Fetch(const Xapian::Query& query, Xapian::doccount maxitems, SortOrder sort,
+                bool normalised, Xapian::MatchSpy* spy) {
+    auto get = [&](const Xapian::Query& q, Xapian::doccount n, SortOrder order) {
+      Xapian::Enquire enquire = WeighedEnquire(q, normalised);
+      if (spy != nullptr) enquire.add_matchspy(spy);
+      switch (order) {
+        case SortOrder::kRelevance:
+          enquire.set_sort_by_relevance_then_value(schema::kSlotPublished, true);
+          break;
+        case SortOrder::kNewest:
+          enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, true);
+          break;
+        case SortOrder::kOldest:
+          enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, false);
+          break;
+      }
+      return enquire.get_mset(0, n, std::max<Xapian::doccount>(kMinChecked, n));
+    };
+    Fetched f;
+    auto add = [&](const Xapian::MSet& m) {
+      for (auto it = m.begin(); it != m.end(); ++it) {
+        Match x;
+        x.did = *it;
+        x.weight = it.get_weight();
+        x.percent = it.get_percent();
+        x.doc = it.get_document();
+        x.published = x.doc.get_value(schema::kSlotPublished);
+        x.linked = x.doc.get_value(schema::kSlotLinked);
+        x.dup_key = x.doc.get_value(schema::kSlotDupKey);
+        f.items.push_back(std::move(x));
+      }
+      f.estimated += m.get_matches_estimated();
+      f.lower += m.get_matches_lower_bound();
+      f.upper += m.get_matches_upper_bound();
+    };
+    if (sort != SortOrder::kOldest) {
+      add(get(query, maxitems, sort));
+    } else {
+      const Xapian::Query dated(Xapian::Query::OP_VALUE_GE, schema::kSlotPublished, "0");
+      add(get(Xapian::Query(Xapian::Query::OP_FILTER, query, dated), maxitems, sort));
+      const auto rest = static_cast<Xapian::doccount>(maxitems - f.items.size());
+      add(get(Xapian::Query(Xapian::Query::OP_AND_NOT, query, dated), rest, SortOrder::kRelevance));
+    }
+    f.complete = f.items.size() < maxitems;
+    std::stable_sort(f.items.begin(), f.items.end(), [&](const Match& a, const Match& b) {
+      if (Before(a, b, sort)) return true;
+      if (Before(b, a, sort)) return false;
+      return a.linked < b.linked;
+    });
+    return f;
+  }
+
+  // A page of results: the matches shown, in order.
   struct Page {
-    Xapian::MSet mset;
-    std::vector<Xapian::doccount> shown;
-    std::vector<std::string> keys;
-    bool complete = false;     // `mset` holds every match
-    std::uint64_t groups = 0;  // if complete: the matches, copies folded
-    double kept_share = 1;     // of the matches read, the share not folded away
+    std::vector<Match> shown;
+    std::uint64_t estimated = 0;  // the matcher's estimate (copies included)
+    bool complete = false;        // every match was read
+    std::uint64_t groups = 0;     // if complete: the matches, copies folded
+    double kept_share = 1;        // of the matches read, the share not folded away
     // The total to report for `matches` (copies included) matches.
     std::uint64_t Total(std::uint64_t matches) const { return complete ? groups : Scaled(matches); }
     // `matches` of which the same share is folded away as of those read.
@@ -724,57 +881,68 @@ class XapianSearcher : public Searcher {
   // matching a common word on 100,000 documents), while copies are rare and
   // only the results read need their keys. The matches are read from the
   // first, a little more than the page, and read again with twice as many
-  // when copies leave the page short. Small totals stay exact: when the
-  // matcher counted every match (up to kMinChecked), all are read and folded
+  // when copies leave the page short, or when the last match read ties with
+  // the last one shown (a tie is broken by canonical URL, so all of the
+  // tied must be read). Small totals stay exact: when the matcher counted
+  // every match (up to kMinChecked), all are read and folded
   // (`exact_total`; not for a date window's query, whose total is the whole
-  // query's, scaled). Without folding (--all), the page as the matcher gives it.
+  // query's, scaled). Without folding (--all), every match is its own result.
   template <typename Run>
   Page FoldedPage(Run& run, const Xapian::Query& query, const SearchOptions& options,
                   bool exact_total) {
     Page page;
-    if (!options.fold_copies) {
-      page.mset = run(query, options.offset, options.limit, nullptr);
-      for (Xapian::doccount i = 0; i < page.mset.size(); ++i) {
-        page.shown.push_back(i);
-        page.keys.push_back(page.mset[i].get_document().get_value(schema::kSlotDupKey));
-      }
-      return page;
-    }
     constexpr std::uint64_t kMaxFetch = 1u << 30;
     const std::uint64_t wanted = std::uint64_t{options.offset} + options.limit;
-    auto fetch = static_cast<Xapian::doccount>(std::min(kMaxFetch, wanted + wanted / 2 + 10));
+    auto fetch = static_cast<Xapian::doccount>(
+        std::min(kMaxFetch, options.fold_copies ? wanted + wanted / 2 + 10 : wanted + 1));
     for (;;) {
+      // Without remote shards, a spy of our own records the matches the
+      // matcher counts, so that a small total is folded without matching
+      // again (a remote server cannot run it: then the matches are read again).
       MatchedDocids all(kMinChecked);
-      page.mset = run(query, 0, fetch, &all);
-      const Xapian::MSet& m = page.mset;
-      page.complete = m.size() < fetch;
+      Fetched m = run(query, fetch, index_.has_remote() ? nullptr : &all);
+      page.complete = m.complete;
       std::unordered_set<std::string> keys;
-      std::vector<std::pair<Xapian::doccount, std::string>> kept;  // index in m, key
-      for (Xapian::doccount i = 0; i < m.size(); ++i) {
-        std::string key = m[i].get_document().get_value(schema::kSlotDupKey);
-        if (key.empty() || keys.insert(key).second) kept.emplace_back(i, std::move(key));
+      std::vector<std::size_t> kept;  // indexes in m.items
+      for (std::size_t i = 0; i < m.items.size(); ++i) {
+        const std::string& key = m.items[i].dup_key;
+        if (!options.fold_copies || key.empty() || keys.insert(key).second) kept.push_back(i);
       }
-      if (kept.size() >= wanted || page.complete || fetch >= kMaxFetch) {
+      const bool more = fetch < kMaxFetch;
+      if ((kept.size() >= wanted || page.complete || !more)) {
+        // The last match read ties with the last one shown: read more.
+        const std::size_t last_shown =
+            wanted == 0 || kept.empty() ? 0 : kept[std::min<std::size_t>(wanted, kept.size()) - 1];
+        if (!page.complete && more && !m.items.empty() &&
+            Tied(m.items[last_shown], m.items.back(), options.sort)) {
+          fetch = static_cast<Xapian::doccount>(std::min<std::uint64_t>(kMaxFetch, 2ull * fetch));
+          continue;
+        }
         page.groups = kept.size();
-        // The matcher counted every match (at most kMinChecked, all seen by
-        // the spy): fold the ones past the page too, for an exact total.
-        if (exact_total && !page.complete &&
-            m.get_matches_lower_bound() == m.get_matches_upper_bound() && all.complete() &&
-            all.docids.size() == m.get_matches_upper_bound()) {
+        // The matcher counted every match (at most kMinChecked): fold the
+        // ones past the page too, for an exact total: those the spy saw,
+        // else read again.
+        if (exact_total && !page.complete && m.lower == m.upper && m.upper <= kMinChecked &&
+            m.upper >= fetch) {
+          if (!all.complete() || all.docids.size() != m.upper) {
+            fetch = static_cast<Xapian::doccount>(m.upper + 1);
+            continue;
+          }
           std::set<Xapian::docid> in_page;
-          for (Xapian::doccount i = 0; i < m.size(); ++i) in_page.insert(*m[i]);
+          for (const Match& x : m.items) in_page.insert(x.did);
           for (Xapian::docid did : all.docids) {
             if (in_page.count(did) != 0) continue;
             const std::string key = db_.get_document(did).get_value(schema::kSlotDupKey);
-            if (key.empty() || keys.insert(key).second) ++page.groups;
+            if (!options.fold_copies || key.empty() || keys.insert(key).second) ++page.groups;
           }
           page.complete = true;
         }
-        page.kept_share =
-            m.empty() ? 1.0 : static_cast<double>(kept.size()) / static_cast<double>(m.size());
+        page.estimated = m.estimated;
+        page.kept_share = m.items.empty() ? 1.0
+                                          : static_cast<double>(kept.size()) /
+                                                static_cast<double>(m.items.size());
         for (std::uint64_t k = options.offset; k < kept.size() && k < wanted; ++k) {
-          page.shown.push_back(kept[k].first);
-          page.keys.push_back(std::move(kept[k].second));
+          page.shown.push_back(std::move(m.items[kept[k]]));
         }
         return page;
       }
@@ -845,7 +1013,10 @@ class XapianSearcher : public Searcher {
 
   // A corrected query, when it finds more than the query as typed.
   std::optional<std::string> Suggest(const SearchOptions& options, std::uint64_t total) {
-    std::string corrected = internal::CorrectSpelling(db_, options);
+    // The remote backend has no spelling data: the local index's (and the
+    // directory shards') words; the corrected query is counted on all.
+    if (index_.SpellingDb().size() == 0) return std::nullopt;
+    std::string corrected = internal::CorrectSpelling(index_.SpellingDb(), options);
     if (corrected.empty() || corrected == options.query) return std::nullopt;
     SearchOptions other = options;
     other.query = corrected;
@@ -894,10 +1065,18 @@ class XapianSearcher : public Searcher {
       did = FindByUrl(key);
     }
     if (!did) {
+      std::string where = "in the index";
+      const std::vector<std::string> down = index_.down();
+      if (!down.empty()) {
+        where += " (it may be on a shard that is down:";
+        for (const auto& name : down) where += " " + name;
+        where += ")";
+      }
       return Status::Runtime(
-          "no article with " + std::string(is_id ? "id" : "URL") + " '" + key + "' in the index",
-          "find articles with pressarc search; ids are the 16-hex-digit "
-          "\"id\" of search --json");
+          "no article with " + std::string(is_id ? "id" : "URL") + " '" + key + "' " + where,
+          down.empty() ? "find articles with pressarc search; ids are the 16-hex-digit "
+                         "\"id\" of search --json"
+                       : "start the shard's server (xapian-tcpsrv), or check [search] shards");
     }
     Xapian::Document doc = db_.get_document(*did);
     StoredDoc s = internal::ReadStoredDoc(doc);
@@ -919,6 +1098,7 @@ class XapianSearcher : public Searcher {
     for (Xapian::docid copy : Copies(doc, 101)) {
       if (copy != *did) a.copies.push_back(Linked(internal::ReadStoredDoc(db_.get_document(copy))));
     }
+    SortLinked(&a.copies);
     return a;
   }
 
@@ -965,32 +1145,35 @@ class XapianSearcher : public Searcher {
   }
 
   std::string data_dir_;
-  Xapian::Database db_;
   std::unique_ptr<Catalogue> catalogue_;
   bool catalogue_tried_ = false;
+  internal::IndexSet index_;
+  Xapian::Database db_;  // index_.Db(): the local index and the shards that answer
   // By document language; the MemoStem is owned by its Xapian::Stem.
   std::map<std::string, std::pair<Xapian::Stem, MemoStem*>> stemmers_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& data_dir) {
+Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& data_dir,
+                                                 const OpenOptions& options) {
   namespace fs = std::filesystem;
   const std::string stub = IndexPaths::Stub(data_dir);
   std::error_code ec;
-  if (!fs::exists(data_dir, ec)) {
+  if (options.shards.empty() && !fs::exists(data_dir, ec)) {
     return Status::Runtime("no index yet: data directory '" + data_dir + "' does not exist",
                            "run pressarc crawl (or pressarc import FILE...) first, or pass --data");
   }
-  if (!fs::exists(stub, ec)) {
+  if (options.shards.empty() && !fs::exists(stub, ec)) {
     return Status::Runtime("no index yet in '" + data_dir + "'",
                            "run pressarc crawl (or pressarc import FILE...) first");
   }
   std::string last;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     try {
-      Xapian::Database db(stub);
-      return std::unique_ptr<Searcher>(new XapianSearcher(data_dir, std::move(db)));
+      internal::IndexSet index(data_dir, options);
+      if (Status s = index.Open(); !s.ok()) return s;
+      return std::unique_ptr<Searcher>(new XapianSearcher(data_dir, std::move(index)));
     } catch (const Xapian::DatabaseOpeningError& e) {
       last = e.get_msg();  // a generation swap in progress: try again
     } catch (const Xapian::Error& e) {

@@ -12,6 +12,7 @@
 #include "indexer/schema.h"
 #include "search/facets.h"
 #include "search/search.h"
+#include "search/shards.h"
 
 namespace pressarc::search {
 
@@ -30,23 +31,28 @@ void CountIndex(const Xapian::Database& db, IndexStats* stats) {
 
 }  // namespace
 
-Result<IndexStats> CollectStats(const std::string& data_dir) {
+Result<IndexStats> CollectStats(const std::string& data_dir, const OpenOptions& options) {
   std::error_code ec;
-  if (!fs::is_directory(data_dir, ec)) {
+  if (options.shards.empty() && !fs::is_directory(data_dir, ec)) {
     return Status::Runtime("no index yet: data directory '" + data_dir + "' does not exist",
                            "run pressarc crawl (or pressarc import FILE...) first, or pass --data");
   }
   IndexStats stats;
   const std::string stub = IndexPaths::Stub(data_dir);
-  if (fs::exists(stub, ec)) {
+  if (!options.shards.empty() || fs::exists(stub, ec)) {
+    internal::IndexSet index(data_dir, options);
     Status last;
     for (int attempt = 0; attempt < 4; ++attempt) {
       try {
-        Xapian::Database db(stub);
-        CountIndex(db, &stats);
+        // Opened afresh each time: a new generation, and without the
+        // shards that stopped answering.
+        if (Status s = index.Open(); !s.ok()) return s;
+        CountIndex(index.Db(), &stats);
         stats.has_index = true;
         last = Status::Ok();
         break;
+      } catch (const Xapian::NetworkError& e) {
+        last = Status::Runtime("a shard kept failing: " + e.get_description());
       } catch (const Xapian::DatabaseModifiedError& e) {
         last = Status::Runtime("the index kept changing while reading it: " + e.get_msg());
       } catch (const Xapian::DatabaseOpeningError& e) {
@@ -56,6 +62,8 @@ Result<IndexStats> CollectStats(const std::string& data_dir) {
       }
     }
     if (!last.ok()) return last;
+    stats.shards = options.shards.size() - index.down().size();
+    stats.warnings = index.warnings();
   }
   DiskUsage archive = DiskUsageOf((fs::path(data_dir) / "archive").string());
   stats.archive_bytes = archive.bytes;

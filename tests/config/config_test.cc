@@ -172,6 +172,21 @@ start_urls = ["http://a.example:8080/"]
   EXPECT_EQ(c->sources[1].name, "a");
 }
 
+TEST(ConfigParse, SearchShardsAndTimeoutAreRead) {
+  auto c = ParseConfig(
+      "[search]\nshards = [\"tcp://10.0.0.2:7000\", \"tcp://[::1]:7001\", \"/srv/old\"]\n"
+      "shard_timeout_s = 3\n",
+      "c.toml", {.sources = false});
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->search.shards,
+            (std::vector<std::string>{"tcp://10.0.0.2:7000", "tcp://[::1]:7001", "/srv/old"}));
+  EXPECT_EQ(c->search.shard_timeout_s, 3);
+  auto d = ParseConfig("", "c.toml");
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->search.shards.empty());
+  EXPECT_EQ(d->search.shard_timeout_s, 10);
+}
+
 // search and show need only data_dir: they read the config without
 // its sources (a bad source must not stop a search), but still reject
 // broken TOML and unknown keys.
@@ -223,6 +238,17 @@ const ErrorCase kErrors[] = {
      "must not be empty"},
     {"inline crawler table", "crawler = { timeout_s = \"x\" }\n", 1, "crawler.timeout_s",
      "expected an integer"},
+    {"search not a table", "search = 1\n", 1, "search", "expected a table"},
+    {"unknown search key", "[search]\nshard = []\n", 2, "search.shard", "unknown key"},
+    {"shard without a port", "[search]\nshards = [\"tcp://10.0.0.2\"]\n", 2, "search.shards",
+     "neither tcp://HOST:PORT nor a directory path"},
+    {"shard port out of range", "[search]\nshards = [\"tcp://h:70000\"]\n", 2, "search.shards",
+     "neither"},
+    {"shard of another scheme", "[search]\nshards = [\"http://h:80\"]\n", 2, "search.shards",
+     "neither"},
+    {"empty shard", "[search]\nshards = [\"\"]\n", 2, "search.shards", "neither"},
+    {"shard timeout zero", "[search]\nshard_timeout_s = 0\n", 2, "search.shard_timeout_s",
+     "between 1 and 3600"},
     {"sources not tables", "sources = 3\n", 1, "sources", "expected [[sources]]"},
     {"sources array of strings", "sources = [\"a\"]\n", 1, "sources", "expected a table"},
     {"missing start_urls", "\n[[sources]]\nname = \"a\"\n", 2, "sources[0].start_urls",
