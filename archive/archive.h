@@ -264,7 +264,8 @@ class ArticleSink {
   virtual Status Commit() = 0;  // called in batches and at the end
 };
 
-// ===== Files into the archive, records out of it ====================
+// ===== Files into the archive, records out of it ===========================
+
 // True when `head` (a file's first bytes) is an HTML document as a browser
 // sniffs one: WHATWG MIME Sniffing, "rules for identifying an unknown MIME
 // type" (https://mimesniff.spec.whatwg.org/#identifying-a-resource-with-an-unknown-mime-type),
@@ -346,7 +347,7 @@ Result<std::vector<std::string>> ListArchiveFiles(const std::string& archive_dir
 // not read).
 Status ForEachArchiveRecord(const std::string& archive_dir, const std::vector<std::string>& files,
                             const RecordVisitor& visit);
-=======
+
 // ===== Versions and word diffs =============================================
 // A version of an article (one canonical URL) is a distinct extracted
 // article: its title, publication date and text as the parser gives them,
