@@ -18,17 +18,11 @@
 #include <string_view>
 #include <vector>
 
+#include "config/ascii.h"
 #include "parser/internal.h"
 
 namespace pressarc::parser_internal {
 namespace {
-
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 // Readability's unlikelyCandidates plus the blocks seen on ministry sites,
 // matched as words of the class and id (ClassWords).
@@ -575,8 +569,8 @@ int MarkBoilerplate(Dom& dom, const std::vector<int>& strip_nodes, bool class_pa
     if (!remove && nd.tag != GUMBO_TAG_BODY && nd.tag != GUMBO_TAG_HTML) {
       std::string_view cls = dom.Attr(i, "class");
       std::string_view id = dom.Attr(i, "id");
-      std::string role = LowerAscii(dom.Attr(i, "role"));
-      std::string style = LowerAscii(dom.Attr(i, "style"));
+      std::string role = AsciiLower(dom.Attr(i, "role"));
+      std::string style = AsciiLower(dom.Attr(i, "style"));
       style.erase(std::remove(style.begin(), style.end(), ' '), style.end());
       if (dom.HasAttr(i, "hidden") || style.find("display:none") != std::string::npos ||
           style.find("visibility:hidden") != std::string::npos) {

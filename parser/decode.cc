@@ -17,20 +17,11 @@
 #include <string>
 #include <string_view>
 
+#include "config/ascii.h"
 #include "parser/internal.h"
 
 namespace pressarc::parser_internal {
 namespace {
-
-char Lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = Lower(c);
-  return out;
-}
 
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
@@ -88,7 +79,7 @@ std::size_t CountInvalidUtf8(std::string_view s, std::size_t limit) {
 
 // WHATWG label → the name ICU knows; "" when unsupported.
 std::string CanonicalCharset(std::string_view label) {
-  std::string l = LowerAscii(label);
+  std::string l = AsciiLower(label);
   while (!l.empty() && (IsSpace(l.back()) || l.back() == '"' || l.back() == '\'')) l.pop_back();
   while (!l.empty() && (IsSpace(l.front()) || l.front() == '"' || l.front() == '\''))
     l.erase(l.begin());
@@ -118,7 +109,7 @@ std::string CanonicalCharset(std::string_view label) {
 
 // Value of charset=... inside a string (content attribute or header).
 std::string CharsetParam(std::string_view s) {
-  std::string lower = LowerAscii(s);
+  std::string lower = AsciiLower(s);
   std::size_t pos = 0;
   while ((pos = lower.find("charset", pos)) != std::string::npos) {
     std::size_t i = pos + 7;
@@ -195,7 +186,7 @@ std::string CharsetFromContentType(std::string_view content_type) {
 
 std::string PrescanMetaCharset(std::string_view bytes) {
   std::string_view head = bytes.substr(0, std::min<std::size_t>(bytes.size(), 4096));
-  std::string lower = LowerAscii(head);
+  std::string lower = AsciiLower(head);
   std::size_t pos = 0;
   while ((pos = lower.find("<meta", pos)) != std::string::npos) {
     std::size_t end = lower.find('>', pos);

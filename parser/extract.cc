@@ -27,6 +27,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "config/ascii.h"
 #include "parser/internal.h"
 #include "parser/parser.h"
 
@@ -46,13 +47,6 @@ constexpr std::size_t kRetryBelowChars = 500;
 // JSON-LD articleBody replaces the HTML's text when it is at least this long
 // and more than twice as long.
 constexpr std::size_t kMinJsonLdBodyChars = 200;
-
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 bool Contains(std::string_view hay, std::string_view needle) {
   return hay.find(needle) != std::string_view::npos;
@@ -105,12 +99,12 @@ PageScan Scan(const Dom& dom) {
         for (const char* attr : {"property", "name", "itemprop", "http-equiv"}) {
           std::string_view key = dom.Attr(i, attr);
           if (!key.empty() && !content.empty() && s.metas.size() < 2000)
-            s.metas.emplace_back(LowerAscii(key), std::string(content));
+            s.metas.emplace_back(AsciiLower(key), std::string(content));
         }
         break;
       }
       case GUMBO_TAG_LINK: {
-        std::string rel = LowerAscii(dom.Attr(i, "rel"));
+        std::string rel = AsciiLower(dom.Attr(i, "rel"));
         if (Contains(rel, "canonical") && s.canonical_href.empty())
           s.canonical_href = std::string(dom.Attr(i, "href"));
         if (Contains(rel, "alternate") && s.alternate_links.size() < 500)
@@ -118,7 +112,7 @@ PageScan Scan(const Dom& dom) {
         break;
       }
       case GUMBO_TAG_SCRIPT:
-        if (Contains(LowerAscii(dom.Attr(i, "type")), "ld+json") && s.jsonld.size() < 20)
+        if (Contains(AsciiLower(dom.Attr(i, "type")), "ld+json") && s.jsonld.size() < 20)
           s.jsonld.push_back(ScriptText(dom, i, 1 << 20));
         break;
       case GUMBO_TAG_H1:
@@ -533,7 +527,7 @@ std::string ChooseDate(const Dom& dom, const PageScan& scan, const ExtractOption
   for (int i : scan.time_elems) timed.push_back(i);
   for (int i : timed) {
     std::string cls =
-        LowerAscii(std::string(dom.Attr(i, "class")) + " " + std::string(dom.Attr(i, "itemprop")));
+        AsciiLower(std::string(dom.Attr(i, "class")) + " " + std::string(dom.Attr(i, "itemprop")));
     if ((Contains(cls, "publish") || dom.HasAttr(i, "pubdate")) &&
         !IsOtherItemsDate(dom, i, title_node, article.top, url)) {
       std::string d = DateFromElement(dom, i);
@@ -554,7 +548,7 @@ std::string ChooseDate(const Dom& dom, const PageScan& scan, const ExtractOption
 // ---- language --------------------------------------------------------------------
 
 std::string LangCode(std::string_view v) {
-  std::string l = LowerAscii(v);
+  std::string l = AsciiLower(v);
   std::size_t k = 0;
   while (k < l.size() && l[k] >= 'a' && l[k] <= 'z') ++k;
   if (k < 2 || k > 3) return "";
@@ -613,7 +607,7 @@ std::string LangFromText(std::string_view text) {
   if (cyr + az_cyr > letters / 2) return az_cyr * 50 > cyr ? "az" : "ru";
   if (schwa * 300 > letters) return "az";
   if (latin > letters * 8 / 10) {
-    std::string lower = LowerAscii(sample);
+    std::string lower = AsciiLower(sample);
     int hits = 0;
     for (const char* w : {" the ", " and ", " of ", " to ", " in ", " is ", " was ", " with "}) {
       std::size_t p = 0;
@@ -771,7 +765,7 @@ std::string CleanText(const std::string& text, const std::vector<std::string>& s
 
 bool LooksLikeChallenge(std::string_view html, std::size_t text_chars) {
   if (Contains(html, "/TSPD/") || Contains(html, "Data processing... Please, wait.")) return true;
-  std::string head = LowerAscii(html.substr(0, std::min<std::size_t>(html.size(), 256 * 1024)));
+  std::string head = AsciiLower(html.substr(0, std::min<std::size_t>(html.size(), 256 * 1024)));
   bool marker =
       Contains(head, "please enable javascript") || Contains(head, "checking your browser") ||
       Contains(head, "cf-browser-verification") || Contains(head, "cf_chl_opt") ||
@@ -815,7 +809,7 @@ int CountArticleLinks(const Dom& dom, const PageScan& scan, const std::string& b
 
 // Pagination parameters (?page=2, ?PAGEN_1=3, per-page, /page/4) mark listings.
 bool IsPaginationUrl(const std::string& url) {
-  std::string pq = LowerAscii(UrlPathAndQuery(url));
+  std::string pq = AsciiLower(UrlPathAndQuery(url));
   auto q = pq.find('?');
   if (q != std::string::npos) {
     std::string query = "&" + pq.substr(q + 1);
@@ -876,14 +870,14 @@ Article ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
     }
   }
   for (int i : scan.alternate_links) {
-    std::string type = LowerAscii(dom.Attr(i, "type"));
+    std::string type = AsciiLower(dom.Attr(i, "type"));
     std::string u = ResolveUrl(base, dom.Attr(i, "href"));
     if (u.empty()) continue;
     if (Contains(type, "rss+xml") || Contains(type, "atom+xml")) {
       if (std::find(a.feed_links.begin(), a.feed_links.end(), u) == a.feed_links.end())
         a.feed_links.push_back(u);
     }
-    std::string hl = LowerAscii(dom.Attr(i, "hreflang"));
+    std::string hl = AsciiLower(dom.Attr(i, "hreflang"));
     if (!hl.empty() && hl != "x-default") {
       std::string code = LangCode(hl);
       a.alternates.push_back({u, code.empty() ? hl : code});

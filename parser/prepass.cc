@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "config/ascii.h"
 #include "parser/internal.h"
 
 namespace pressarc::parser_internal {
@@ -27,10 +28,6 @@ bool IsAlpha(char c) {
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
-char Lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 // A tag name of up to 8 bytes as one integer (0 for a longer one), so that
 // the lists below compare integers, not strings, once per tag.
 constexpr std::uint64_t Pack(std::string_view name) {
@@ -67,7 +64,8 @@ std::size_t FindEndTag(std::string_view html, std::size_t from, std::string_view
     std::size_t p = html.find("</", from);
     if (p == std::string_view::npos) return p;
     std::size_t k = 0;
-    while (k < name.size() && p + 2 + k < html.size() && Lower(html[p + 2 + k]) == name[k]) ++k;
+    while (k < name.size() && p + 2 + k < html.size() && AsciiLower(html[p + 2 + k]) == name[k])
+      ++k;
     if (k == name.size()) {
       std::size_t after = p + 2 + k;
       if (after >= html.size() || IsSpace(html[after]) || html[after] == '>' || html[after] == '/')
@@ -239,7 +237,7 @@ std::string BoundHtml(std::string_view html, const PrepassLimits& limits,
     name.clear();
     std::size_t k = j;
     while (k < n && !IsSpace(html[k]) && html[k] != '/' && html[k] != '>') {
-      name += Lower(html[k]);
+      name += AsciiLower(html[k]);
       ++k;
     }
     // Find the tag's end, honouring quoted attribute values.
@@ -305,7 +303,7 @@ std::string BoundHtml(std::string_view html, const PrepassLimits& limits,
         std::string_view open_tag = out;
         std::size_t lt = open_tag.rfind('<');
         std::string lower_tag;
-        for (std::size_t p = lt; p < open_tag.size(); ++p) lower_tag += Lower(open_tag[p]);
+        for (std::size_t p = lt; p < open_tag.size(); ++p) lower_tag += AsciiLower(open_tag[p]);
         copy = lower_tag.find("ld+json") != std::string::npos;
       }
       if (copy && keep) {

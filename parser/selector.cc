@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/ascii.h"
 #include "parser/internal.h"
 
 namespace pressarc::parser_internal {
@@ -36,13 +37,6 @@ bool IsIdentChar(char c) {
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 class SelectorParser {
  public:
   explicit SelectorParser(std::string_view s) : s_(s) {}
@@ -96,7 +90,7 @@ class SelectorParser {
       ++pos_;
       any = true;
     } else if (pos_ < s_.size() && IsIdentChar(s_[pos_])) {
-      c->tag = Lower(Ident());
+      c->tag = AsciiLower(Ident());
       any = true;
     }
     while (pos_ < s_.size()) {
@@ -122,7 +116,7 @@ class SelectorParser {
   bool ParseAttr(Compound* c) {
     SkipSpace();
     AttrTest t;
-    t.name = Lower(Ident());
+    t.name = AsciiLower(Ident());
     if (t.name.empty()) return false;
     SkipSpace();
     if (pos_ >= s_.size()) return false;

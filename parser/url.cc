@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/ascii.h"
 #include "parser/parser.h"
 
 namespace pressarc {
@@ -35,14 +36,6 @@ bool IsAlpha(char c) {
 }
 bool IsDigit(char c) {
   return c >= '0' && c <= '9';
-}
-char ToLower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ToLower(c);
-  return out;
 }
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -82,7 +75,7 @@ UrlParts Split(std::string s) {
            (IsAlpha(s[j]) || IsDigit(s[j]) || s[j] == '+' || s[j] == '-' || s[j] == '.'))
       ++j;
     if (j < s.size() && s[j] == ':') {
-      p.scheme = Lower(std::string_view(s).substr(0, j));
+      p.scheme = AsciiLower(std::string_view(s).substr(0, j));
       i = j + 1;
     }
   }
@@ -180,7 +173,7 @@ std::string NormalizeEncoding(std::string_view in, std::string_view keep) {
 }
 
 bool IsTrackingParam(std::string_view name) {
-  std::string n = Lower(name);
+  std::string n = AsciiLower(name);
   if (n.rfind("utm_", 0) == 0) return true;
   static constexpr std::array<std::string_view, 10> kDrop = {
       "fbclid", "gclid",     "yclid",     "dclid",      "msclkid",
@@ -208,7 +201,7 @@ std::string CleanQuery(std::string_view query) {
 // Drops ";jsessionid=..." style path parameters.
 std::string StripSessionPathParams(std::string path) {
   for (std::string_view key : {";jsessionid=", ";phpsessid=", ";sid="}) {
-    std::string lower = Lower(path);
+    std::string lower = AsciiLower(path);
     auto pos = lower.find(key);
     if (pos == std::string::npos) continue;
     auto end = path.find('/', pos + 1);
@@ -261,7 +254,7 @@ std::string NormalizeAuthority(std::string_view auth, std::string_view scheme) {
       c = static_cast<char>(HexValue(host[i + 1]) * 16 + HexValue(host[i + 2]));
       i += 2;
     }
-    h.push_back(ToLower(c));
+    h.push_back(AsciiLower(c));
   }
   bool ascii = true;
   for (unsigned char c : h) {
