@@ -3,22 +3,16 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "search/json_util.h"
 #include "search/search.h"
 
 namespace pressarc::search {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-std::string Dump(const Json& j) {
-  // Invalid UTF-8 from odd pages is replaced rather than thrown on.
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-Json NullIfEmpty(const std::string& s) {
-  return s.empty() ? Json(nullptr) : Json(s);
-}
+using internal::Dump;
+using internal::Json;
+using internal::NullIfEmpty;
 
 Json LinkedJson(const std::vector<LinkedDocument>& docs, bool source_first) {
   Json arr = Json::array();

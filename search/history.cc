@@ -9,20 +9,15 @@
 
 #include "config/iso_time.h"
 #include "indexer/indexer.h"
+#include "search/json_util.h"
 #include "search/search.h"
 
 namespace pressarc::search {
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-std::string Dump(const Json& j) {
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-Json NullIfEmpty(const std::string& s) {
-  return s.empty() ? Json(nullptr) : Json(s);
-}
+using internal::Dump;
+using internal::Json;
+using internal::NullIfEmpty;
 
 std::string StateDb(const std::string& data_dir) {
   return data_dir + "/state.sqlite";

@@ -1,21 +1,16 @@
 // JSON of watches, their matches and a run's report (shapes in search/watch.h).
 #include <nlohmann/json.hpp>
 
+#include "search/json_util.h"
 #include "search/watch.h"
 
 namespace pressarc::search {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-std::string Dump(const Json& j) {
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-Json NullIfEmpty(const std::string& s) {
-  return s.empty() ? Json(nullptr) : Json(s);
-}
+using internal::Dump;
+using internal::Json;
+using internal::NullIfEmpty;
 
 Json MatchObject(const WatchMatch& m) {
   return {{"id", m.id},
