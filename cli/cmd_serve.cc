@@ -16,11 +16,13 @@ struct ServeArgs {
 };
 
 Status RunServe(CommandContext& ctx, const ServeArgs& args) {
-  auto config = ctx.LoadConfig({.sources = false});
+  // The sources too: the article pages read versions with their extraction hints.
+  auto config = ctx.LoadConfig();
   if (!config.ok()) return config.status();
   const std::string listen = args.listen.empty() ? config->serve.listen : args.listen;
   web::WebOptions options;
   options.data_dir = ctx.ResolveDataDir(*config);
+  options.config = std::make_shared<const Config>(*config);
   if (!SplitListenAddress(listen, &options.host, &options.port)) {
     return Status::Usage("--listen '" + listen + "' is not HOST:PORT",
                          "e.g. --listen 127.0.0.1:8080 (or [::1]:8080)");
@@ -39,8 +41,10 @@ void RegisterServe(CLI::App& app, CommandContext& ctx, CommandRun* run) {
   CLI::App* sub = app.add_subcommand(
       "serve",
       "The read-only web interface and JSON API: search page, articles, archived originals "
-      "(sandboxed, never contacting the live site), /api/search, /api/articles/ID and the feeds "
-      "in DATA/feeds. Listens on loopback unless told otherwise; stops on SIGTERM or Ctrl-C.");
+      "(sandboxed, never contacting the live site), versions with word diffs, the change log "
+      "(/changes), /api/search, /api/articles/ID, /api/articles/ID/history, /api/changes and the "
+      "feeds in DATA/feeds. Listens on loopback unless told otherwise; stops on SIGTERM or "
+      "Ctrl-C.");
   AddCommonOptions(sub, &ctx.common);
   sub->add_option("--listen", args->listen,
                   "HOST:PORT to listen on (default: [serve] listen, else 127.0.0.1:8080; port 0 "

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "indexer/indexer.h"
 #include "web/web.h"
 
 namespace pressarc::web::internal {
@@ -239,6 +240,116 @@ std::string Pager(const search::SearchOptions& asked, const search::SearchRespon
   return h.empty() ? "" : "<nav class=\"pager\" aria-label=\"Pages\">" + h + "</nav>";
 }
 
+// ---- versions ---------------------------------------------------------------
+
+// Words of a diff segment; a paragraph break is a "¶" word of its own.
+std::vector<std::string> DiffWords(const std::string& text) {
+  std::vector<std::string> words;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (text.compare(i, 2, "\n\n") == 0) {
+      words.emplace_back("¶");
+      i += 2;
+      continue;
+    }
+    if (text[i] == ' ' || text[i] == '\n') {
+      ++i;
+      continue;
+    }
+    const std::size_t start = i;
+    while (i < text.size() && text[i] != ' ' && text[i] != '\n') ++i;
+    words.push_back(text.substr(start, i - start));
+  }
+  return words;
+}
+
+std::string JoinWords(const std::vector<std::string>& words, std::size_t from, std::size_t to) {
+  std::string out;
+  for (std::size_t k = from; k < to; ++k) out += (out.empty() ? "" : " ") + words[k];
+  return out;
+}
+
+std::string Change(const DiffSegment& seg) {
+  const std::vector<std::string> parts = DiffWords(seg.text);
+  const std::string words = E(JoinWords(parts, 0, parts.size()));
+  return seg.op == DiffOp::kDelete ? "<del>" + words + "</del>" : "<ins>" + words + "</ins>";
+}
+
+std::string VersionsSection(const search::ArticleHistory& h) {
+  std::string b = "<section class=\"versions\" lang=\"en\" aria-labelledby=\"versions\">";
+  b += "<h2 id=\"versions\">Versions (" + std::to_string(h.total) +
+       ")</h2><p class=\"legend\">Removed words are struck through and marked "
+       "<del>like this</del>, added words underlined and marked <ins>like this</ins>.</p><ol>";
+  const ArticleVersion* previous = nullptr;
+  for (const search::VersionView& view : h.versions) {
+    const ArticleVersion& v = view.version;
+    b += "<li id=\"v" + std::to_string(v.version) + "\"><h3>Version " + std::to_string(v.version) +
+         " · fetched <time>" + E(v.fetched_at) + "</time></h3>";
+    if (!previous || previous->title != v.title) {
+      b += "<p class=\"meta\">Title: " + E(v.title.empty() ? "(untitled)" : v.title) + "</p>";
+    }
+    if (previous && previous->published != v.published) {
+      b += "<p class=\"meta\">Published: <del>" + E(previous->published) + "</del> <ins>" +
+           E(v.published) + "</ins></p>";
+    }
+    if (!view.article) {
+      b += "<p class=\"meta\">Its archived record could not be read.</p>";
+    } else if (view.diff) {
+      b += "<p class=\"meta\">" + std::to_string(v.words_added) + " word(s) added, " +
+           std::to_string(v.words_removed) + " removed</p>";
+      b += "<div class=\"diff\">" + DiffHtml(*view.diff) + "</div>";
+    } else if (!previous) {
+      b += "<p class=\"meta\">The first archived version.</p>";
+    }
+    b += "</li>";
+    previous = &v;
+  }
+  return b + "</ol></section>";
+}
+
+// ---- changes ------------------------------------------------------------------
+
+std::string EventHtml(const ChangeEvent& e) {
+  const std::string kind(ChangeKindName(e.kind));
+  std::string h = "<li class=\"event\"" + LangAttr(e.language) + "><p class=\"meta\" lang=\"en\">";
+  h += "<time>" + E(e.at) + "</time> · <span class=\"kind kind-" + kind + "\">" + kind +
+       "</span> · version " + std::to_string(e.version);
+  if (e.kind == ChangeKind::kEdited) {
+    h += " · +" + std::to_string(e.words_added) + " −" + std::to_string(e.words_removed) + " words";
+  }
+  h += " · " + E(e.source) + "</p>";
+  h += "<h2><a href=\"" + E(ArticleUrl(DocumentId(e.url))) +
+       (e.kind == ChangeKind::kEdited ? "#v" + std::to_string(e.version) : std::string()) + "\">" +
+       E(e.title.empty() ? e.url : e.title) + "</a></h2>";
+  h += "<p class=\"meta\">" + E(e.url) + "</p>";
+  if (!e.excerpt.empty()) h += "<p class=\"excerpt\">" + E(e.excerpt) + "</p>";
+  return h + "</li>";
+}
+
+std::string ChangesForm(const Params& params) {
+  std::string since;
+  std::vector<std::string> sources, kinds;
+  for (const auto& [name, value] : params) {
+    if (name == "since") since = value;
+    if (name == "source" && !value.empty()) sources.push_back(value);
+    if (name == "kind" && !value.empty()) kinds.push_back(value);
+  }
+  std::string h = "<form class=\"changes\" method=\"get\" action=\"/changes\">";
+  h += "<label>Since <input name=\"since\" value=\"" + E(since) +
+       "\" placeholder=\"2024-05-01 or 7d\" size=\"12\"></label>";
+  h += "<label>Source <input name=\"source\" value=\"" +
+       E(sources.empty() ? std::string() : sources.front()) + "\" size=\"12\"></label>";
+  for (std::size_t i = 1; i < sources.size(); ++i) {
+    h += "<input type=\"hidden\" name=\"source\" value=\"" + E(sources[i]) + "\">";
+  }
+  for (const char* kind : {"new", "edited", "removed", "restored"}) {
+    const bool on = std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+    h += "<label><input type=\"checkbox\" name=\"kind\" value=\"" + std::string(kind) + "\"" +
+         Checked(on) + "> " + kind + "</label>";
+  }
+  return h + "<button type=\"submit\">Show</button></form>";
+}
+
 }  // namespace
 
 std::string Page(std::string_view title, const search::SearchOptions* form,
@@ -249,7 +360,9 @@ std::string Page(std::string_view title, const search::SearchOptions* form,
       "<meta name=\"referrer\" content=\"no-referrer\"><title>";
   h += E(title);
   h += " · pressarc</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head><body>";
-  h += "<header><a class=\"home\" href=\"/\">pressarc</a>" + Form(form) + "</header><main>";
+  h += "<header><a class=\"home\" href=\"/\">pressarc</a><nav aria-label=\"Site\"><a "
+       "href=\"/\">Search</a> <a href=\"/changes\">Changes</a></nav>" +
+       Form(form) + "</header><main>";
   h += body_html;
   h += "</main></body></html>\n";
   return h;
@@ -287,9 +400,18 @@ std::string SearchPage(const search::SearchOptions& asked, const search::SearchR
   return Page(title, &asked, body);
 }
 
-std::string ArticlePage(const search::StoredArticle& a) {
+std::string ArticlePage(const search::StoredArticle& a, const search::ArticleHistory* history,
+                        std::string_view history_error) {
+  const bool versions = history && history->total > 1 && history->versions.size() > 1;
   std::string b = "<article class=\"full\"" + LangAttr(a.language) + ">";
   b += "<h1>" + E(a.title.empty() ? a.canonical_url : a.title) + "</h1>";
+  std::string removed_at = a.removed_at;
+  if (history && removed_at.empty()) removed_at = history->removed_at;
+  if (a.status == "removed" || (history && history->status == "removed")) {
+    b += "<p class=\"removed\" role=\"status\" lang=\"en\">This article was removed from its site" +
+         (removed_at.empty() ? std::string() : " on <time>" + E(removed_at) + "</time>") +
+         "; the archive keeps what it published.</p>";
+  }
   b += "<dl lang=\"en\">";
   auto row = [&](const char* name, const std::string& value_html) {
     b += "<dt>" + std::string(name) + "</dt><dd>" + value_html + "</dd>";
@@ -299,6 +421,11 @@ std::string ArticlePage(const search::StoredArticle& a) {
   row("Language", E(a.language.empty() ? "unknown" : a.language));
   row("URL", E(a.canonical_url));
   if (!a.fetched_at.empty()) row("Archived", E(a.fetched_at));
+  if (versions) {
+    row("Versions", std::to_string(history->total) + ", <a href=\"#versions\">compared below</a>");
+  } else if (a.versions > 1 && !history_error.empty()) {
+    row("Versions", std::to_string(a.versions) + " (cannot be shown: " + E(history_error) + ")");
+  }
   row("Original", "<a href=\"" + E(ArticleUrl(a.id)) +
                       "/original\">the page as it was archived</a> · <a href=\"/api/articles/" +
                       E(EncodeUrlComponent(a.id)) + "\">JSON</a>");
@@ -312,8 +439,56 @@ std::string ArticlePage(const search::StoredArticle& a) {
     if (end > start) b += "<p>" + E(a.text.substr(start, end - start)) + "</p>";
     start = end + 2;
   }
-  b += "</div></article>";
+  b += "</div>";
+  if (versions) b += VersionsSection(*history);
+  b += "</article>";
+  b += "<p class=\"meta\" lang=\"en\"><a href=\"/api/articles/" + E(EncodeUrlComponent(a.id)) +
+       "/history\">History as JSON</a></p>";
   return Page(a.title.empty() ? a.canonical_url : a.title, nullptr, b);
+}
+
+std::string DiffHtml(const std::vector<DiffSegment>& diff, std::size_t context) {
+  std::string out, hunk;
+  bool open = false;  // a passage with a change is being written
+  for (std::size_t i = 0; i < diff.size(); ++i) {
+    const DiffSegment& seg = diff[i];
+    if (seg.op != DiffOp::kEqual) {
+      hunk += (hunk.empty() || hunk.back() == ' ' ? "" : " ") + Change(seg);
+      open = true;
+      continue;
+    }
+    const std::vector<std::string> words = DiffWords(seg.text);
+    const bool last = i + 1 == diff.size();
+    if (open) {
+      if (!last && words.size() <= 2 * context + 2) {  // near the next change: one passage
+        hunk += " " + E(JoinWords(words, 0, words.size())) + " ";
+        continue;
+      }
+      const std::size_t n = std::min(context, words.size());
+      hunk += " " + E(JoinWords(words, 0, n)) + (n < words.size() ? " …" : "");
+      out += "<p class=\"hunk\">" + hunk + "</p>";
+      hunk.clear();
+      open = false;
+    }
+    if (!last) {
+      const std::size_t from = words.size() > context ? words.size() - context : 0;
+      hunk = (from > 0 ? "… " : "") + E(JoinWords(words, from, words.size())) + " ";
+    }
+  }
+  if (open) out += "<p class=\"hunk\">" + hunk + "</p>";
+  return out;
+}
+
+std::string ChangesPage(const Params& params, const std::vector<ChangeEvent>& events, bool more) {
+  std::string b = "<h1>Changes</h1>" + ChangesForm(params);
+  b += "<p class=\"summary\">" + std::to_string(events.size()) +
+       (events.size() == 1 ? " event" : " events") + ", newest first";
+  if (more) b += " (the newest only: narrow the filters, or raise limit=)";
+  b += " · <a href=\"" + E(SearchUrl(params, "/api/changes")) + "\">JSON</a></p>";
+  if (events.empty()) b += "<p>No changes match.</p>";
+  b += "<ol class=\"events\">";
+  for (const auto& e : events) b += EventHtml(e);
+  return Page("Changes", nullptr, b + "</ol>");
 }
 
 std::string ErrorPage(int status, std::string_view message, std::string_view hint,

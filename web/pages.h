@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "search/search.h"
 
@@ -22,7 +24,18 @@ std::string Page(std::string_view title, const search::SearchOptions* form,
 std::string SearchPage(const search::SearchOptions& asked, const search::SearchResponse& response);
 // The front page: the query box and how many documents there are.
 std::string HomePage(std::uint64_t documents);
-std::string ArticlePage(const search::StoredArticle& article);
+// `history`: its versions (shown when there are two or more), or nullptr;
+// `history_error`: why they could not be read ("" = no error).
+std::string ArticlePage(const search::StoredArticle& article,
+                        const search::ArticleHistory* history = nullptr,
+                        std::string_view history_error = "");
+// Word diffs as HTML: changes in <del>/<ins>, runs of unchanged words cut
+// to `context` words around them ("…"), one <p class="hunk"> per passage.
+std::string DiffHtml(const std::vector<DiffSegment>& diff, std::size_t context = 8);
+// The change log page: the filter form filled from `params` (validated),
+// the events newest first; `more`: the limit cut the log short.
+std::string ChangesPage(const std::vector<std::pair<std::string, std::string>>& params,
+                        const std::vector<ChangeEvent>& events, bool more);
 // An error page: the status line's words and the message (as the CLI says it).
 std::string ErrorPage(int status, std::string_view message, std::string_view hint,
                       const search::SearchOptions* form);

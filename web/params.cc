@@ -1,5 +1,6 @@
 // URL parameters <-> search options. The names are the `search` flags'.
 #include <charconv>
+#include <cstdint>
 #include <string>
 
 #include "web/web.h"
@@ -91,6 +92,34 @@ Result<search::SearchOptions> ParseSearchParams(const Params& params, const WebO
   }
   if (Status s = search::ValidateSearchOptions(o); !s.ok()) return s;
   return o;
+}
+
+Result<ChangeFilter> ParseChangesParams(const Params& params, std::int64_t now) {
+  ChangeFilter filter;
+  if (params.size() > 64) return Status::Usage("too many parameters");
+  for (const auto& [name, value] : params) {
+    if (value.empty()) continue;
+    if (name == "since") {
+      auto since = search::ParseSince(value, now);
+      if (!since.ok()) return since.status();
+      filter.since = *since;
+    } else if (name == "source") {
+      filter.sources.push_back(value);
+    } else if (name == "kind") {
+      auto kind = ParseChangeKind(value);
+      if (!kind) {
+        return Status::Usage("unknown --kind '" + value.substr(0, 100) + "'",
+                             "kinds are new, edited, removed and restored");
+      }
+      filter.kinds.push_back(*kind);
+    } else if (name == "limit") {
+      auto n = ParseCount(name, value, UINT32_MAX);
+      if (!n.ok()) return n.status();
+      filter.limit = *n;
+    }
+  }
+  if (filter.sources.size() > 32) return Status::Usage("too many --source filters");
+  return filter;
 }
 
 Params SearchParams(const search::SearchOptions& o) {

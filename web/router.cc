@@ -1,6 +1,7 @@
 // HandleRequest: from a path and parameters to a response.
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -43,7 +44,7 @@ WebResponse JsonError(int status, const Status& s) {
 // an index that cannot answer now (none yet, damaged, changing).
 int StatusFor(const Status& s) {
   if (s.code() == Status::Code::kUsage) return 400;
-  if (s.message().starts_with("no article")) return 404;
+  if (s.message().starts_with("no article") || s.message().starts_with("no versions")) return 404;
   return 503;
 }
 
@@ -99,8 +100,28 @@ WebResponse SearchJson(const WebOptions& options, const WebRequest& req) {
   return Json(200, search::FormatSearch(*response, search::OutputFormat::kJson));
 }
 
-// /articles/ID, /articles/ID/original, /api/articles/ID.
-WebResponse Article(const WebOptions& options, std::string_view raw_id, bool json, bool original) {
+// The versions of `id`, read as `history` reads them.
+Result<search::ArticleHistory> History(const WebOptions& options, const std::string& id) {
+  static const Config kDefaults;
+  auto converter = RecordConverter::Create(options.config ? *options.config : kDefaults);
+  if (!converter.ok()) return converter.status();
+  return search::LoadHistory(options.data_dir, *converter, id);
+}
+
+enum class ArticleView { kPage, kOriginal, kJson, kHistoryJson };
+
+WebResponse ArticlePage(const WebOptions& options, const search::StoredArticle& article) {
+  if (article.versions <= 1) return Html(200, internal::ArticlePage(article));
+  auto history = History(options, article.id);
+  if (!history.ok()) {
+    return Html(200, internal::ArticlePage(article, nullptr, history.status().message()));
+  }
+  return Html(200, internal::ArticlePage(article, &*history));
+}
+
+// /articles/ID, /articles/ID/original, /api/articles/ID, /api/articles/ID/history.
+WebResponse Article(const WebOptions& options, std::string_view raw_id, ArticleView view) {
+  const bool json = view == ArticleView::kJson || view == ArticleView::kHistoryJson;
   std::string id(raw_id.substr(0, 64));
   for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const Status unknown = Status::Runtime("no article with id '" + std::string(id) + "'",
@@ -116,9 +137,41 @@ WebResponse Article(const WebOptions& options, std::string_view raw_id, bool jso
     return json ? JsonError(StatusFor(article.status()), article.status())
                 : HtmlError(article.status());
   }
-  if (json) return Json(200, search::FormatArticleJson(*article));
-  if (original) return internal::ArchivedOriginal(options, *article, **searcher);
-  return Html(200, internal::ArticlePage(*article));
+  switch (view) {
+    case ArticleView::kJson:
+      return Json(200, search::FormatArticleJson(*article));
+    case ArticleView::kHistoryJson: {
+      auto history = History(options, article->id);
+      if (!history.ok()) return JsonError(StatusFor(history.status()), history.status());
+      return Json(200, search::FormatHistoryJson(*history));
+    }
+    case ArticleView::kOriginal:
+      return internal::ArchivedOriginal(options, *article, **searcher);
+    case ArticleView::kPage:
+      break;
+  }
+  return ArticlePage(options, *article);
+}
+
+// /changes and /api/changes: the change log for the `changes` flags.
+WebResponse Changes(const WebOptions& options, const WebRequest& req, bool json) {
+  auto filter = ParseChangesParams(req.params, static_cast<std::int64_t>(std::time(nullptr)));
+  if (!filter.ok()) return json ? JsonError(400, filter.status()) : HtmlError(filter.status());
+  std::size_t shown = filter->limit;
+  if (!json) {
+    if (shown == 0) shown = options.changes_page_events;
+    shown = std::min(shown, options.max_changes_limit);
+    filter->limit = shown + 1;  // one more tells whether the log goes on
+  }
+  auto events = search::LoadChanges(options.data_dir, *filter);
+  if (!events.ok()) {
+    return json ? JsonError(StatusFor(events.status()), events.status())
+                : HtmlError(events.status());
+  }
+  if (json) return Json(200, search::FormatChanges(*events, search::OutputFormat::kJson));
+  const bool more = events->size() > shown;
+  if (more) events->resize(shown);
+  return Html(200, internal::ChangesPage(req.params, *events, more));
 }
 
 // DATA/feeds/NAME.atom; NAME is letters, digits, '-', '_' and '.' inside.
@@ -157,14 +210,19 @@ WebResponse Route(const WebOptions& options, const WebRequest& req) {
     return r;
   }
   if (path == "/api/search") return SearchJson(options, req);
+  if (path == "/changes") return Changes(options, req, /*json=*/false);
+  if (path == "/api/changes") return Changes(options, req, /*json=*/true);
   if (path.starts_with("/api/articles/")) {
-    return Article(options, path.substr(14), /*json=*/true, false);
+    std::string_view rest = path.substr(14);
+    const bool history = rest.ends_with("/history");
+    if (history) rest.remove_suffix(8);
+    return Article(options, rest, history ? ArticleView::kHistoryJson : ArticleView::kJson);
   }
   if (path.starts_with("/articles/")) {
     std::string_view rest = path.substr(10);
     const bool original = rest.ends_with("/original");
     if (original) rest.remove_suffix(9);
-    return Article(options, rest, false, original);
+    return Article(options, rest, original ? ArticleView::kOriginal : ArticleView::kPage);
   }
   if (path.starts_with("/feeds/")) return Feed(options, path.substr(7));
   return Html(404, ErrorPage(404, "nothing here: " + std::string(path.substr(0, 200)),

@@ -53,6 +53,25 @@ font-size:.95rem}
 article.full dt{color:var(--muted)}
 article.full dd{margin:0;overflow-wrap:anywhere}
 .text p{max-width:40rem}
+header nav{display:inline}
+header nav a{margin-right:.8rem}
+.removed{border-left:4px solid #c33;padding:.3rem .8rem;font-weight:600}
+.versions{border-top:1px solid var(--line);margin-top:2rem}
+.versions h2{font-size:1.2rem}
+.versions h3{font-size:1rem;margin:1.2rem 0 .2rem}
+.versions ol{padding-left:0;list-style:none}
+.hunk{max-width:40rem;overflow-wrap:anywhere;border-left:3px solid var(--line);padding-left:.6rem}
+del{text-decoration:line-through;background:rgba(200,40,40,.15);color:inherit}
+ins{text-decoration:underline;background:rgba(40,150,60,.15);color:inherit}
+del::before{content:"[-"}del::after{content:"-]"}
+ins::before{content:"{+"}ins::after{content:"+}"}
+del::before,del::after,ins::before,ins::after{font-weight:700;text-decoration:none}
+form.changes{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;margin:.5rem 0 1rem}
+.events{list-style:none;padding:0}
+.event{margin:0 0 1.2rem}
+.event h2{font-size:1.05rem;margin:.1rem 0;overflow-wrap:anywhere}
+.kind{font-weight:600}
+.excerpt{margin:.2rem 0;font-size:.95rem;overflow-wrap:anywhere}
 )css";
   // Histogram bar heights in steps of 5%: bars need no inline style, which
   // the pages' Content-Security-Policy forbids.

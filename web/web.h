@@ -5,16 +5,23 @@
 // server-rendered HTML that needs no JavaScript, and with the CLI's JSON:
 //   /                         search page (query box, results, facets,
 //                             histogram of matches per month, paging)
-//   /articles/ID              one article (text, metadata, translations, copies)
+//   /articles/ID              one article (text, metadata, translations,
+//                             copies; its versions with word diffs; removal)
 //   /articles/ID/original     the archived response, rewritten (below)
+//   /changes                  the change log (search::LoadChanges), filtered
 //   /api/search               the JSON of `search --json`
 //   /api/articles/ID          the JSON of `show --json`
+//   /api/articles/ID/history  the JSON of `history --format json`
+//   /api/changes              the JSON of `changes --format json`
 //   /feeds/NAME.atom          DATA/feeds/NAME.atom, when the file exists
 //   /static/style.css         the style sheet, compiled into the binary
 // URL parameters are named after the `search` flags (q, lang, source, from,
 // to, sort, limit, offset, any, all, exact, facets; lang and source
-// repeatable). The web has no query logic of its own: it turns parameters
-// into search::SearchOptions and renders what search::Searcher returns.
+// repeatable); those of the change log after the `changes` flags (since,
+// source, kind, limit; source and kind repeatable). The web has no query
+// logic of its own: it turns parameters into search::SearchOptions or a
+// ChangeFilter and renders what search::Searcher, LoadHistory and
+// LoadChanges return.
 //
 // Safety. Read-only (other methods get 405). Every value from pages,
 // queries and the config is escaped for where it goes (text, attribute,
@@ -43,13 +50,17 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "archive/archive.h"
+#include "config/config.h"
 #include "config/status.h"
 #include "search/search.h"
 
@@ -67,6 +78,11 @@ struct WebOptions {
   int write_timeout_s = 10;            // per write of a response
   std::size_t threads = 16;  // worker threads (a kept-alive connection holds one while idle)
   std::size_t max_original_bytes = 32u << 20;  // archived bodies larger than this are not replayed
+  // The configuration whose sources (extraction hints) read the archived
+  // versions back, as `history` does; nullptr = built-in defaults.
+  std::shared_ptr<const Config> config;
+  std::size_t changes_page_events = 100;  // /changes without a limit shows the newest this many
+  std::size_t max_changes_limit = 1000;   // limit= on /changes, at most
 };
 
 struct WebRequest {
@@ -87,8 +103,8 @@ struct WebResponse {
 WebResponse HandleRequest(const WebOptions& options, const WebRequest& request);
 
 // Listens on options.host:options.port and serves until SIGTERM or SIGINT
-// (then returns Ok; the two signals stay blocked in the calling thread). `on_listening` is called once with "HOST:PORT" (the
-// real port when 0 was asked) before the first request is read. kRuntime
+// (then returns Ok; the two signals stay blocked in the calling thread). `on_listening` is called
+// once with "HOST:PORT" (the real port when 0 was asked) before the first request is read. kRuntime
 // when the address cannot be bound.
 Status Serve(const WebOptions& options,
              const std::function<void(const std::string&)>& on_listening);
@@ -111,6 +127,12 @@ Result<search::SearchOptions> ParseSearchParams(
     const std::vector<std::pair<std::string, std::string>>& params, const WebOptions& options);
 // The parameters of `options` (the inverse; defaults left out), for links.
 std::vector<std::pair<std::string, std::string>> SearchParams(const search::SearchOptions& options);
+// The change log's filter a request's parameters ask for (since: a UTC day
+// or a duration back from `now`, UNIX seconds; source, kind repeatable;
+// limit, 0 = all), or a kUsage error with the message `changes` gives.
+// Empty values are ignored (an empty form field).
+Result<ChangeFilter> ParseChangesParams(
+    const std::vector<std::pair<std::string, std::string>>& params, std::int64_t now);
 // "/?q=...&lang=..." for the given parameters (path "/" unless given).
 std::string SearchUrl(const std::vector<std::pair<std::string, std::string>>& params,
                       std::string_view path = "/");

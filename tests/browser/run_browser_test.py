@@ -1,7 +1,8 @@
 """Runs the browser test (serve.mjs) against `pressarc serve` over a fixture archive.
 
 Crawls the fixture sites, imports tests/browser/hostile.html (script in the
-title, live-web references everywhere), starts `pressarc serve` on a free
+title, live-web references everywhere) and two versions of one page (an
+edited release, for the versions section and the change log), starts `pressarc serve` on a free
 loopback port and runs headless Chromium through puppeteer-core. Screenshots
 go to $PRESSARC_SCREENSHOTS (default: build/browser-screenshots).
 
@@ -22,6 +23,16 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "e2e"))
 from harness import FixtureServer, crawl, pressarc_bin, run, tmp_data_dir, write_config  # noqa: E402
 
 SKIP = 77
+
+# One release in two versions: a number changed, a paragraph added.
+EDITED_PAGE = (
+    '<html lang="en"><head><link rel="canonical" href="https://edited.example/news/1"></head>'
+    '<body><article><h1>Regional security talks held in Baku</h1>'
+    '<time datetime="2024-04-30">30 April 2024</time><p>The minister said that {people} '
+    'delegations took part in the talks on regional security held in the capital on Tuesday, '
+    'and that the sides agreed to meet again in the autumn.</p>{extra}<p>The sides also '
+    'discussed the agenda of bilateral relations, transport corridors and trade, and exchanged '
+    'views on international issues of mutual interest.</p></article></body></html>')
 
 
 def main():
@@ -48,6 +59,18 @@ def main():
     if p.returncode != 0:
         print(f"import of the hostile page failed (exit {p.returncode}): {p.stderr[-500:]}")
         return 1
+
+    for i, (people, extra, mtime) in enumerate([(25, "", 1714550400),
+                                                (26, "<p>The ministers also signed a memorandum "
+                                                 "on energy cooperation.</p>", 1714723200)]):
+        f = os.path.join(tmp_data_dir(), f"edited-v{i}.html")
+        with open(f, "w", encoding="utf-8") as out:
+            out.write(EDITED_PAGE.format(people=people, extra=extra))
+        os.utime(f, (mtime, mtime))
+        p = run(["import", "--data", data, "--source", "edited", f])
+        if p.returncode != 0:
+            print(f"import of an edited page failed (exit {p.returncode}): {p.stderr[-500:]}")
+            return 1
 
     server = subprocess.Popen([pressarc_bin(), "serve", "--data", data, "--listen", "127.0.0.1:0"],
                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)

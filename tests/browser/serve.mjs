@@ -1,7 +1,8 @@
 // The browser test of `pressarc serve`: Debian's headless Chromium, driven by
 // puppeteer-core, with JavaScript off, does what a person does — types a
 // query, submits it, follows a facet, opens an article and its archived
-// original, and a hostile page's — and checks what is on screen. Every
+// original, and a hostile page's; filters the change log and opens an
+// edited article's versions — and checks what is on screen. Every
 // request the browser attempts is watched: none may leave the server's
 // origin. A screenshot of each page is saved in OUTDIR.
 //
@@ -141,6 +142,32 @@ try {
     await new Promise((r) => setTimeout(r, 1500)); // time for any refresh or prefetch to fire
     check(new URL(page.url()).origin === origin, "the hostile original did not navigate away");
     await shot(page, "hostile-original.png");
+  }
+  // The change log, from the header, and an edited article's versions.
+  await page.goto(base + "/");
+  response = await clickAndWait(page, 'header nav a[href="/changes"]');
+  check(response.status() === 200, "the change log answers 200");
+  check((await page.$$("li.event")).length > 0, "the change log lists events");
+  await shot(page, "changes.png");
+  await page.click('form.changes input[name="kind"][value="edited"]');
+  response = await clickAndWait(page, "form.changes button");
+  check(new URL(page.url()).search === "?since=&source=&kind=edited", `the filter is in the URL (${page.url()})`);
+  const kinds = await page.$$eval("li.event .kind", (k) => k.map((e) => e.textContent));
+  check(kinds.length > 0 && kinds.every((k) => k === "edited"), `only edited events (${kinds})`);
+  const edited = await page.$("li.event .kind-edited");
+  check(edited !== null, "the change log has an edited event");
+  if (edited !== null) {
+    response = await clickAndWait(page, 'li.event:has(.kind-edited) h2 a');
+    check(response.status() === 200, "the edited article answers 200");
+    const del = await page.$$eval("section.versions del", (d) => d.map((e) => e.textContent));
+    const ins = await page.$$eval("section.versions ins", (d) => d.map((e) => e.textContent));
+    check(del.includes("25") && ins.includes("26"), `the diff marks 25 → 26 (${del} / ${ins})`);
+    const marker = await page.$eval("section.versions .hunk ins", (e) =>
+      getComputedStyle(e, "::before").content);
+    check(marker.includes("{+"), `insertions carry a visible marker without colour (${marker})`);
+    const versions = await page.$("#versions");
+    if (versions) await versions.scrollIntoView();
+    await shot(page, "versions.png");
   }
   check(dialogs === 0, "no dialog was opened");
 } catch (e) {

@@ -4,7 +4,9 @@ One crawl of the fixture sites into a fresh data directory, then the real
 binary serves it on a free loopback port: pages, the JSON API (the same JSON
 as `search --json` and `show --json`), the archived original (rewritten,
 sandboxed), status codes for bad and unknown requests, hostile queries
-escaped, feeds, and a clean stop on SIGTERM.
+escaped, feeds, and a clean stop on SIGTERM. A second archive, made by
+importing two versions of one page, serves its versions (word diffs), its
+history JSON and the change log, each equal to the CLI's JSON.
 """
 
 import http.client
@@ -190,6 +192,99 @@ class ServeEndToEnd(unittest.TestCase):
         p.send_signal(signal.SIGTERM)
         self.assertEqual(p.wait(timeout=10), 0)
         p.stderr.close()
+
+
+class ServeVersionsEndToEnd(unittest.TestCase):
+    """Two imported versions of one page (as in test_history.py), served."""
+
+    URL = "https://example.org/news/1"
+
+    @classmethod
+    def setUpClass(cls):
+        d = tmp_data_dir()
+        page = ('<html lang="en"><head><link rel="canonical" href="https://example.org/news/1">'
+                '</head><body><article><h1>{title}</h1><time datetime="2024-04-30">30 April 2024'
+                '</time><p>The minister said that {n} people took part in the talks on regional '
+                'security held in the capital on Tuesday, and that the sides agreed to meet again.'
+                '</p><p>{extra}The sides also discussed the agenda of bilateral relations.</p>'
+                '</article></body></html>')
+        versions = [(dict(title="Talks held", n=25, extra=""), 1714550400),
+                    (dict(title="Talks &lt;held&gt; &amp; \u202eclosed", n=26,
+                          extra="&lt;script&gt;alert(1)&lt;/script&gt; New words. "), 1714723200)]
+        cls.data = os.path.join(d, "data")
+        for i, (fields, mtime) in enumerate(versions):
+            f = os.path.join(d, f"v{i}.html")
+            with open(f, "w", encoding="utf-8") as out:
+                out.write(page.format(**fields))
+            os.utime(f, (mtime, mtime))
+            p = run(["import", "--data", cls.data, f])
+            if p.returncode != 0:
+                raise unittest.SkipTest(f"import failed: {p.stderr[-500:]}")
+        cls.proc, cls.where = start_server(cls.data)
+        cls.id = json.loads(run(["show", "--data", cls.data, "--json", cls.URL]).stdout)["id"]
+
+    tearDownClass = ServeEndToEnd.tearDownClass
+    get = ServeEndToEnd.get
+
+    def cli_json(self, *args):
+        p = run([args[0], "--data", self.data, *args[1:]])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return json.loads(p.stdout)
+
+    def test_article_page_shows_versions_with_marked_word_diffs(self):
+        status, _, body = self.get(f"/articles/{self.id}")
+        self.assertEqual(status, 200)
+        self.assertIn('<h2 id="versions">Versions (2)</h2>', body)
+        self.assertIn("2024-05-01T08:00:00Z", body)
+        self.assertIn("<del>25</del> <ins>26</ins>", body)
+        self.assertIn("<ins>", body)
+        self.assertNotIn("<script>alert", body)
+        self.assertNotIn("\u202e", body)
+        self.assertIn("&lt;held&gt;", body)  # the changed title, escaped
+        self.assertIn('href="/changes"', body)
+
+    def test_api_history_is_the_cli_json(self):
+        status, headers, body = self.get(f"/api/articles/{self.id}/history")
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["content-type"], "application/json")
+        self.assertEqual(json.loads(body), self.cli_json("history", "--format", "json", self.id))
+        self.assertEqual(self.get("/api/articles/0123456789abcdef/history")[0], 404)
+        self.assertEqual(self.get("/api/articles/nope/history")[0], 404)
+
+    def test_api_changes_is_the_cli_json_with_the_same_filters(self):
+        for params, flags in [("", []), ("?kind=edited", ["--kind", "edited"]),
+                              ("?since=2024-05-02&source=nosuch", ["--since", "2024-05-02",
+                                                                   "--source", "nosuch"])]:
+            with self.subTest(params=params):
+                status, _, body = self.get("/api/changes" + params)
+                self.assertEqual(status, 200)
+                self.assertEqual(json.loads(body),
+                                 self.cli_json("changes", "--format", "json", *flags))
+        self.assertEqual(len(json.loads(self.get("/api/changes?kind=edited")[2])), 1)
+
+    def test_changes_page_lists_events_newest_first_linking_articles(self):
+        status, _, body = self.get("/changes")
+        self.assertEqual(status, 200)
+        links = re.findall(r'<h2><a href="(/articles/[0-9a-f]{16}[^"]*)"', body)
+        self.assertEqual(links, [f"/articles/{self.id}#v2", f"/articles/{self.id}"])
+        self.assertIn('kind-edited">edited</span>', body)
+        self.assertNotIn("<script>alert", body)
+        status, _, body = self.get("/changes?kind=new")
+        self.assertEqual(len(re.findall(r'class="event"', body)), 1)
+        self.assertIn('value="new" checked', body)
+
+    def test_bad_change_filters_are_400_with_the_cli_message(self):
+        for param, flag in [("since=yesterday", "--since=yesterday"),
+                            ("kind=moved", "--kind=moved")]:
+            cli = run(["changes", "--data", self.data, flag])
+            self.assertEqual(cli.returncode, 2)
+            message = cli.stderr.splitlines()[0].removeprefix("pressarc: ")
+            for path in ["/changes?", "/api/changes?"]:
+                with self.subTest(path=path + param):
+                    status, _, body = self.get(path + param)
+                    self.assertEqual(status, 400, body[:300])
+                    self.assertIn(message.replace("'", "&#39;") if path == "/changes?"
+                                  else message, body)
 
 
 if __name__ == "__main__":

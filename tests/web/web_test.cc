@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 
+#include "indexer/indexer.h"
 #include "search/search.h"
 #include "web/pages.h"
 
@@ -99,6 +100,54 @@ TEST(ParseSearchParams, RejectsWhatTheCliRejects) {
   }
 }
 
+TEST(ParseChangesParams, ReadsTheChangesFlagNames) {
+  constexpr std::int64_t kNow = 1714723200;  // 2024-05-03T08:00:00Z
+  struct Case {
+    Params params;
+    std::string since;
+    std::vector<ChangeKind> kinds;
+    std::size_t sources, limit;
+  } cases[] = {
+      {{}, "", {}, 0, 0},
+      {{{"since", "2024-05-01"}}, "2024-05-01T00:00:00Z", {}, 0, 0},
+      {{{"since", "1d"}}, "2024-05-02T08:00:00Z", {}, 0, 0},
+      {{{"since", "2w"}}, "2024-04-19T08:00:00Z", {}, 0, 0},
+      {{{"since", ""}, {"kind", ""}, {"source", ""}}, "", {}, 0, 0},  // an empty form
+      {{{"kind", "edited"}, {"kind", "removed"}, {"source", "a"}, {"source", "b"}, {"limit", "5"}},
+       "",
+       {ChangeKind::kEdited, ChangeKind::kRemoved},
+       2,
+       5},
+      {{{"utm_source", "x"}}, "", {}, 0, 0},
+  };
+  for (const auto& c : cases) {
+    auto f = ParseChangesParams(c.params, kNow);
+    ASSERT_TRUE(f.ok()) << f.status().message();
+    EXPECT_EQ(f->since, c.since);
+    EXPECT_EQ(f->kinds, c.kinds);
+    EXPECT_EQ(f->sources.size(), c.sources);
+    EXPECT_EQ(f->limit, c.limit);
+  }
+}
+
+TEST(ParseChangesParams, RejectsWithTheCliMessages) {
+  struct Case {
+    Params params;
+    std::string message;
+  } cases[] = {
+      {{{"since", "yesterday"}}, "bad --since 'yesterday'"},
+      {{{"since", "5y"}}, "bad --since '5y'"},
+      {{{"kind", "moved"}}, "unknown --kind 'moved'"},
+      {{{"limit", "-1"}}, "--limit '-1' is not a number"},
+  };
+  for (const auto& c : cases) {
+    auto f = ParseChangesParams(c.params, 0);
+    ASSERT_FALSE(f.ok());
+    EXPECT_EQ(f.status().code(), Status::Code::kUsage);
+    EXPECT_EQ(f.status().message(), c.message);
+  }
+}
+
 TEST(SearchUrl, EncodesEveryValue) {
   EXPECT_EQ(SearchUrl({{"q", "a&b \"c\""}, {"lang", "az"}}), "/?q=a%26b%20%22c%22&lang=az");
   EXPECT_EQ(SearchUrl({}), "/");
@@ -151,6 +200,14 @@ TEST_F(RoutingTest, StatusCodesByRoute) {
       {"POST", "/", {}, 405},
       {"DELETE", "/articles/0123456789abcdef", {}, 405},
       {"HEAD", "/static/style.css", {}, 200},
+      {"GET", "/changes", {}, 200},  // no catalogue yet: an empty log
+      {"GET", "/api/changes", {{"kind", "edited"}, {"since", "7d"}}, 200},
+      {"GET", "/changes", {{"since", "yesterday"}}, 400},
+      {"GET", "/api/changes", {{"kind", "moved"}}, 400},
+      {"GET", "/api/changes", {{"limit", "x"}}, 400},
+      {"GET", "/api/articles/0123456789abcdef/history", {}, 503},  // no index yet
+      {"GET", "/api/articles/not-an-id/history", {}, 404},
+      {"POST", "/api/changes", {}, 405},
   };
   for (const auto& c : cases) {
     WebResponse r = Get(c.path, c.params, c.method);
@@ -165,6 +222,17 @@ TEST_F(RoutingTest, EveryResponseCarriesACspAndNosniff) {
     EXPECT_EQ(h["Content-Security-Policy"], kPageCsp) << path;
     EXPECT_EQ(h["X-Content-Type-Options"], "nosniff") << path;
   }
+}
+
+TEST_F(RoutingTest, ChangeLogWithoutACatalogueIsEmpty) {
+  WebResponse r = Get("/api/changes");
+  EXPECT_EQ(r.content_type, "application/json");
+  EXPECT_EQ(r.body, "[]\n");
+  r = Get("/changes", {{"source", "\"><script>alert(1)</script>"}, {"kind", "new"}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body.find("<script>"), std::string::npos);
+  EXPECT_NE(r.body.find("value=\"new\" checked"), std::string::npos);
+  EXPECT_NE(r.body.find("No changes match."), std::string::npos);
 }
 
 TEST_F(RoutingTest, ErrorPagesEscapeWhatWasAsked) {
@@ -350,6 +418,120 @@ TEST(ArticlePage, EscapesTheTextAndKeepsItsParagraphs) {
             std::string::npos)
       << html;
   EXPECT_NE(html.find("href=\"/articles/0123456789abcdef/original\""), std::string::npos);
+}
+
+// ---- versions and changes -----------------------------------------------------
+
+std::vector<DiffSegment> Diff(std::initializer_list<std::pair<DiffOp, std::string>> segments) {
+  std::vector<DiffSegment> d;
+  for (const auto& [op, text] : segments) d.push_back({op, text, 0});
+  return d;
+}
+
+TEST(DiffHtml, MarksChangesAndCutsLongUnchangedRuns) {
+  const std::string twenty = "a b c d e f g h i j k l m n o p q r s t";
+  struct Case {
+    std::vector<DiffSegment> diff;
+    std::string html;
+  } cases[] = {
+      {Diff({{DiffOp::kEqual, "x y"},
+             {DiffOp::kDelete, "25"},
+             {DiffOp::kInsert, "26"},
+             {DiffOp::kEqual, "z"}}),
+       "<p class=\"hunk\">x y <del>25</del> <ins>26</ins> z</p>"},
+      {Diff(
+           {{DiffOp::kEqual, twenty}, {DiffOp::kInsert, "new\n\nwords"}, {DiffOp::kEqual, twenty}}),
+       "<p class=\"hunk\">… q r s t <ins>new ¶ words</ins> a b c d …</p>"},
+      // Changes close together share a passage; far apart, each has its own.
+      {Diff({{DiffOp::kDelete, "old"}, {DiffOp::kEqual, "one two"}, {DiffOp::kInsert, "new"}}),
+       "<p class=\"hunk\"><del>old</del> one two <ins>new</ins></p>"},
+      {Diff({{DiffOp::kDelete, "old"}, {DiffOp::kEqual, twenty}, {DiffOp::kInsert, "new"}}),
+       "<p class=\"hunk\"><del>old</del> a b c d …</p><p class=\"hunk\">… q r s t "
+       "<ins>new</ins></p>"},
+      {Diff({{DiffOp::kEqual, "same"}}), ""},
+      {Diff({{DiffOp::kInsert, "<script>alert(1)</script> \u202Ex"}}),
+       "<p class=\"hunk\"><ins>&lt;script&gt;alert(1)&lt;/script&gt; x</ins></p>"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(internal::DiffHtml(c.diff, 4), c.html);
+}
+
+search::ArticleHistory TwoVersions() {
+  search::ArticleHistory h;
+  h.id = "0123456789abcdef";
+  h.total = 2;
+  ArticleVersion v1, v2;
+  v1.version = 1;
+  v1.fetched_at = "2024-05-01T08:00:00Z";
+  v1.title = "Talks";
+  v2.version = 2;
+  v2.fetched_at = "2024-05-03T08:00:00Z\"><script>alert(1)</script>";
+  v2.title = "<script>alert(2)</script>";
+  v2.words_added = 1;
+  v2.words_removed = 1;
+  h.versions.push_back({v1, NormalisedArticle{"Talks", "", "25 people"}, std::nullopt});
+  h.versions.push_back(
+      {v2, NormalisedArticle{v2.title, "", "26 people"},
+       Diff(
+           {{DiffOp::kDelete, "25"}, {DiffOp::kInsert, "<b>26</b>"}, {DiffOp::kEqual, "people"}})});
+  return h;
+}
+
+TEST(ArticlePage, ShowsVersionsWithDiffsOnlyWhenThereAreTwoOrMore) {
+  search::StoredArticle a;
+  a.id = "0123456789abcdef";
+  a.title = "Talks";
+  a.fetched_at = "2024-05-01T08:00:00Z";
+  std::string html = internal::ArticlePage(a);
+  EXPECT_EQ(html.find("class=\"versions\""), std::string::npos);
+  EXPECT_NE(html.find("<dt>Archived</dt><dd>2024-05-01T08:00:00Z</dd>"), std::string::npos);
+  EXPECT_EQ(html.find("removed from its site"), std::string::npos);
+
+  a.versions = 2;
+  const search::ArticleHistory h = TwoVersions();
+  html = internal::ArticlePage(a, &h);
+  EXPECT_EQ(html.find("<script"), std::string::npos) << html;
+  EXPECT_NE(html.find("<h2 id=\"versions\">Versions (2)</h2>"), std::string::npos);
+  EXPECT_NE(html.find("<li id=\"v2\">"), std::string::npos);
+  EXPECT_NE(html.find("<del>25</del> <ins>&lt;b&gt;26&lt;/b&gt;</ins> people"), std::string::npos)
+      << html;
+  EXPECT_NE(html.find("Title: &lt;script&gt;alert(2)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("href=\"/api/articles/0123456789abcdef/history\""), std::string::npos);
+}
+
+TEST(ArticlePage, SaysWhenTheArticleWasRemoved) {
+  search::StoredArticle a;
+  a.id = "0123456789abcdef";
+  a.status = "removed";
+  a.removed_at = "2024-06-01T00:00:00Z<i>";
+  const std::string html = internal::ArticlePage(a);
+  EXPECT_NE(
+      html.find("This article was removed from its site on <time>2024-06-01T00:00:00Z&lt;i&gt;"
+                "</time>"),
+      std::string::npos)
+      << html;
+}
+
+TEST(ChangesPage, EscapesEventsAndLinksThemToTheirArticles) {
+  ChangeEvent e;
+  e.kind = ChangeKind::kEdited;
+  e.at = "2024-05-03T08:00:00Z";
+  e.url = "https://example.org/news/1";
+  e.title = "<script>alert(1)</script>";
+  e.source = "\"><img src=x onerror=alert(2)>";
+  e.language = "en\" onmouseover=\"alert(3)";
+  e.version = 2;
+  e.excerpt = "[-<b>-]{+<i>+}";
+  const std::string html =
+      internal::ChangesPage({{"since", "\"><script>"}, {"kind", "edited"}}, {e}, true);
+  EXPECT_EQ(html.find("<script"), std::string::npos) << html;
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  EXPECT_EQ(html.find("onmouseover=\""), std::string::npos);
+  EXPECT_NE(html.find("<a href=\"/articles/" + DocumentId(e.url) + "#v2\">"), std::string::npos);
+  EXPECT_NE(html.find("[-&lt;b&gt;-]{+&lt;i&gt;+}"), std::string::npos);
+  EXPECT_NE(html.find("value=\"edited\" checked"), std::string::npos);
+  EXPECT_NE(html.find("the newest only"), std::string::npos);
+  EXPECT_NE(html.find("href=\"/api/changes?since=%22%3E%3Cscript%3E&amp;kind=edited\""),
+            std::string::npos);
 }
 
 }  // namespace
