@@ -15,6 +15,7 @@
 
 #include "archive/archive.h"
 #include "config/iso_time.h"
+#include "crawler/address_policy.h"
 
 namespace pressarc {
 
@@ -44,11 +45,12 @@ struct FetchRequest {
 
 enum class FetchError {
   kNone,
-  kTimeout,   // connect, total or low-speed timeout
-  kConnect,   // DNS or TCP connect failure
-  kReset,     // connection reset, empty reply, truncated body
-  kTooLarge,  // body beyond max_body_bytes (the received part is in body)
-  kOther,     // anything else (bad encoding, TLS, protocol)
+  kTimeout,     // connect, total or low-speed timeout
+  kConnect,     // DNS or TCP connect failure
+  kReset,       // connection reset, empty reply, truncated body
+  kTooLarge,    // body beyond max_body_bytes (the received part is in body)
+  kNotAllowed,  // the address refused by the AddressPolicy (never retried)
+  kOther,       // anything else (bad encoding, TLS, protocol)
 };
 const char* FetchErrorName(FetchError error);
 
@@ -81,6 +83,12 @@ class HttpClient {
 // responses arrive while the job processes earlier ones.
 struct CurlClientOptions {
   int max_connections = 16;
+  // Checked on every address before a socket is opened for it; a refusal
+  // ends the transfer with kNotAllowed and the reason in error_message.
+  AddressPolicy address_policy;
+  // CURLOPT_RESOLVE entries "HOST:PORT:ADDRESS" (tests give names loopback
+  // addresses with it).
+  std::vector<std::string> resolve;
 };
 std::unique_ptr<HttpClient> NewCurlHttpClient(const CurlClientOptions& options);
 

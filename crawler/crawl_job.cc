@@ -84,6 +84,18 @@ HeaderList StoredHeaders(const FetchResponse& r, bool truncated) {
   return out;
 }
 
+// The addresses the crawl may reach beyond public ones: the hosts written
+// literally in the configured sources' start URLs, feeds and allow patterns.
+AddressPolicy PolicyFromConfig(const Config& config) {
+  std::vector<std::string> urls, patterns;
+  for (const SourceConfig& s : config.sources) {
+    urls.insert(urls.end(), s.start_urls.begin(), s.start_urls.end());
+    urls.insert(urls.end(), s.feeds.begin(), s.feeds.end());
+    patterns.insert(patterns.end(), s.allow.begin(), s.allow.end());
+  }
+  return AddressPolicy::FromConfigText(urls, patterns);
+}
+
 // One crawl run. The job coordinates and delegates: the Frontier decides
 // what is fetched, Politeness when, the HttpClient fetches, the WarcWriter
 // archives, StateTxn records in the catalogue and the IndexWorker indexes;
@@ -276,6 +288,7 @@ Status Job::OpenOutputs() {
   } else {
     CurlClientOptions co;
     co.max_connections = opts_.max_connections;
+    co.address_policy = PolicyFromConfig(config_);
     own_http_ = NewCurlHttpClient(co);
     http_ = own_http_.get();
   }
@@ -611,6 +624,7 @@ void Job::OnError(Flight& f, FetchResponse& r) {
     bool archived = r.status > 0 && Archive(f, r, true, &loc);
     return Fail(f, "too large (over max_page_bytes)", r.status, archived ? &loc : nullptr);
   }
+  if (r.error == FetchError::kNotAllowed) return Fail(f, r.error_message, 0, nullptr);
   if (Politeness::Retryable(r) && f.item.attempts < opts_.max_retries)
     return Retry(f, politeness_->Backoff(f.item.attempts));
   return Fail(f,

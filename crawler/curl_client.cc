@@ -1,13 +1,16 @@
 // HttpClient on the libcurl multi interface: HTTP/1.1 only (so archived
 // messages are what went over the wire), no automatic redirects, only http
 // and https, any Content-Encoding accepted and decoded, the decoded size
-// capped while receiving, the request head recorded as sent.
+// capped while receiving, the request head recorded as sent, and every
+// address checked against the AddressPolicy before a socket is opened for it
+// (CURLOPT_OPENSOCKETFUNCTION: after DNS, before connect).
 //
 // Transfers run on a thread of their own, which alone uses the multi handle:
 // the next response arrives while the crawler archives and extracts the
 // previous one. Start and Wait hand requests and responses over under a mutex;
 // curl_multi_wakeup interrupts the thread's poll when a request comes.
 #include <curl/curl.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <chrono>
@@ -28,6 +31,9 @@ struct Transfer {
   CURL* easy = nullptr;
   curl_slist* header_list = nullptr;
   bool too_large = false;
+  const AddressPolicy* policy = nullptr;
+  std::string host;     // the URL's host, for the policy's host exceptions
+  std::string refused;  // why the policy refused an address, "" when none was
 };
 
 std::string Trim(std::string_view s) {
@@ -79,6 +85,31 @@ int OnDebug(CURL*, curl_infotype type, char* data, std::size_t size, void* user)
   return 0;
 }
 
+// Opens a socket only for an address the policy allows; libcurl tries the
+// next address, or fails the transfer with CURLE_COULDNT_CONNECT.
+curl_socket_t OnOpenSocket(void* user, curlsocktype, curl_sockaddr* address) {
+  auto* t = static_cast<Transfer*>(user);
+  std::string why = t->policy->Check(t->host, &address->addr);
+  if (!why.empty()) {
+    if (t->refused.empty()) t->refused = why;
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype, address->protocol);
+}
+
+std::string UrlHost(const std::string& url) {
+  std::string host;
+  CURLU* u = curl_url();
+  char* h = nullptr;
+  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK && h) {
+    host = h;
+  }
+  curl_free(h);
+  curl_url_cleanup(u);
+  return host;
+}
+
 FetchError MapError(CURLcode code, bool too_large) {
   switch (code) {
     case CURLE_OK:
@@ -109,8 +140,9 @@ void GlobalInit() {
 
 class CurlHttpClient : public HttpClient {
  public:
-  explicit CurlHttpClient(const CurlClientOptions& options) {
+  explicit CurlHttpClient(const CurlClientOptions& options) : options_(options) {
     GlobalInit();
+    for (const std::string& r : options_.resolve) resolve_ = curl_slist_append(resolve_, r.c_str());
     multi_ = curl_multi_init();
     curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS,
                       static_cast<long>(std::max(1, options.max_connections)));
@@ -130,6 +162,7 @@ class CurlHttpClient : public HttpClient {
     transfers_.clear();
     curl_multi_cleanup(multi_);
     curl_share_cleanup(share_);
+    curl_slist_free_all(resolve_);
   }
   CurlHttpClient(const CurlHttpClient&) = delete;
   CurlHttpClient& operator=(const CurlHttpClient&) = delete;
@@ -190,12 +223,17 @@ class CurlHttpClient : public HttpClient {
     t->request = std::move(request);
     t->response.id = t->request.id;
     t->response.url = t->request.url;
+    t->policy = &options_.address_policy;
+    t->host = UrlHost(t->request.url);
     CURL* e = curl_easy_init();
     t->easy = e;
     curl_easy_setopt(e, CURLOPT_URL, t->request.url.c_str());
     curl_easy_setopt(e, CURLOPT_SHARE, share_);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &OnOpenSocket);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
+    if (resolve_) curl_easy_setopt(e, CURLOPT_RESOLVE, resolve_);
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -243,6 +281,10 @@ class CurlHttpClient : public HttpClient {
       CURLcode code = msg->data.result;
       t->response.error = MapError(code, t->too_large);
       if (code != CURLE_OK) t->response.error_message = curl_easy_strerror(code);
+      if (code != CURLE_OK && !t->refused.empty()) {
+        t->response.error = FetchError::kNotAllowed;
+        t->response.error_message = t->refused;
+      }
       char* ip = nullptr;
       if (curl_easy_getinfo(e, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip) t->response.ip = ip;
       std::string enc = FindHeader(t->response.headers, "Content-Encoding");
@@ -262,6 +304,9 @@ class CurlHttpClient : public HttpClient {
     if (t->header_list) curl_slist_free_all(t->header_list);
     t->header_list = nullptr;
   }
+
+  const CurlClientOptions options_;
+  curl_slist* resolve_ = nullptr;
 
   // Used by the transfer thread only.
   CURLM* multi_ = nullptr;
