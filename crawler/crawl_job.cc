@@ -685,6 +685,9 @@ void Job::OnRobots(Flight& f, FetchResponse& r) {
     if (after >= 0 && after <= env_.max_retry_after_ms) delay = std::max(delay, after);
     return Retry(f, delay);
   }
+  // An origin at an address the policy refuses: no rules; each of its URLs
+  // then fails on its own with the reason (no connection is ever opened).
+  if (r.error == FetchError::kNotAllowed) return UseRobots(o, 404, "", false);
   if (r.error != FetchError::kNone || s == 429 || s >= 500 || s < 200)
     return UseRobots(o, 0, "", false);
   UseRobots(o, s, r.body, true);
@@ -696,7 +699,10 @@ void Job::OnRedirect(Flight& f, FetchResponse& r) {
   const Item& item = f.item;
   std::string target = ResolveUrl(item.url, FindHeader(r.headers, "Location"));
   const std::string& first = item.first_url.empty() ? item.url : item.first_url;
-  if (target.empty()) return Fail(f, "redirect to an unusable Location", r.status, &loc);
+  if (target.empty()) {  // not http(s) (file:, ftp:, gopher:, data:, ...) or malformed
+    std::string location = FindHeader(r.headers, "Location").substr(0, 200);
+    return Fail(f, "redirect to an unusable Location: " + location, r.status, &loc);
+  }
   if (IsHomeOrListing(target, item.source) && IsArchivedArticle(item.url)) {
     return OnMissing(f, r.status, &loc, "redirect to " + target);
   }
