@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "crawler/crawl_env.h"
-#include "tests/test_util.h"
 #include "crawler/crawl_job.h"
 #include "crawler/crawler.h"
 #include "parser/parser.h"
+#include "tests/test_util.h"
 
 namespace pressarc::testing {
 
@@ -35,6 +35,7 @@ struct FakeReply {
   HeaderList headers = {{"Content-Type", "text/html; charset=utf-8"}};
   std::string body;
   FetchError error = FetchError::kNone;
+  std::string error_message;
   std::int64_t latency_ms = 5;
 };
 
@@ -98,6 +99,7 @@ class FakeWeb : public HttpClient {
     resp.id = request.id;
     resp.url = request.url;
     resp.error = reply.error;
+    resp.error_message = reply.error_message;
     if (reply.error == FetchError::kNone || reply.error == FetchError::kTooLarge) {
       resp.status = reply.status;
       resp.status_line = "HTTP/1.1 " + std::to_string(reply.status) + " X";

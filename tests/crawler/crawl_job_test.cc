@@ -342,6 +342,47 @@ TEST(CrawlJob, FailuresAfterRetriesAreRecordedAndRetriedInTheNextRun) {
   EXPECT_TRUE(w.sink.committed.count(site.ArticleUrl(2)));
 }
 
+FakeReply RefusedByAddressPolicy(const FetchRequest&) {
+  FakeReply r;
+  r.error = FetchError::kNotAllowed;
+  r.error_message = "address not allowed: 10.0.0.1 (private)";
+  return r;
+}
+
+TEST(CrawlJob, AddressRefusedByThePolicyFailsAtOnceWithTheReason) {
+  World w;
+  FakeSite site;
+  site.articles = 3;
+  site.Install(w.web);
+  w.web.Route(site.ArticleUrl(2), &RefusedByAddressPolicy);
+  auto s = w.Crawl(SiteConfig());
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->total.failed, 1);
+  EXPECT_EQ(s->total.new_articles, 2);
+  EXPECT_EQ(w.web.Count(site.ArticleUrl(2)), 1);  // never retried
+  ASSERT_EQ(s->failures.size(), 1u);
+  EXPECT_EQ(s->failures[0], site.ArticleUrl(2) + ": address not allowed: 10.0.0.1 (private)");
+}
+
+TEST(CrawlJob, RobotsTxtRefusedByThePolicyLeavesEachUrlToFailWithTheReason) {
+  World w;
+  FakeSite site;
+  site.articles = 3;
+  site.Install(w.web);
+  w.web.Route("http://mfa.test/robots.txt", &RefusedByAddressPolicy);
+  w.web.Route(site.ListingUrl(1), &RefusedByAddressPolicy);
+  auto s = w.Crawl(SiteConfig());
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(w.web.Count("http://mfa.test/robots.txt"), 1);
+  EXPECT_EQ(s->total.robots_denied, 0);
+  EXPECT_GE(s->total.failed, 1);
+  std::string failures;
+  for (const std::string& f : s->failures) failures += f + "\n";
+  EXPECT_NE(failures.find(site.ListingUrl(1) + ": address not allowed: 10.0.0.1 (private)"),
+            std::string::npos)
+      << failures;
+}
+
 TEST(CrawlJob, RetryAfterIsHonouredAndSlowsTheHostDown) {
   World w;
   FakeSite site;
