@@ -144,6 +144,7 @@ Status Run(CommandContext& ctx, const WatchArgs& args) {
   if (!result.ok()) return result.status();
   WatchJobSummary summary;
   DeliverAlerts(**store, config.alerts, &summary);
+  WriteChangesFeed(ctx.ResolveDataDir(config));
   std::string out;
   if (args.json) {
     std::string counts, reports;

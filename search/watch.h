@@ -90,6 +90,25 @@ std::string AtomDate(std::string_view published);
 // file or the new one, never a part.
 Status WriteFileAtomically(const std::string& path, std::string_view bytes);
 
+// ---- the change log's feed --------------------------------------------------
+
+// Entries in DATA/feeds/changes.atom (the newest events).
+inline constexpr std::size_t kChangesFeedEntries = 100;
+
+// The change events (LoadChanges, newest first) as an Atom feed: per event
+// an entry with id urn:pressarc:ID:VERSION (new, edited) or
+// urn:pressarc:ID:VERSION:KIND:YYYYMMDDTHHMMSSZ (removed, restored: an
+// article can go and come back more than once), title "KIND: TITLE", the
+// article URL as link, updated = the event's time, summary = its excerpt,
+// category = its kind, author = its source. The feed's updated is the
+// newest event's time, else `now` (RFC 3339).
+std::string ChangesAtom(const std::vector<ChangeEvent>& events, const std::string& now);
+
+// Rewrites DATA/feeds/changes.atom atomically with the last
+// kChangesFeedEntries events (an empty feed before any). Crawl, import and
+// `watch run` call it at their end.
+Status WriteChangesFeed(const std::string& data_dir, const std::string& now);
+
 // ---- watches ------------------------------------------------------------------
 
 // What a watch searches for: the subset of SearchOptions that selects

@@ -1,13 +1,21 @@
 // The change log with removals (LoadChanges merges the catalogue's version
 // and removal events) and the removal status of `history` (LoadHistory).
 #include <gtest/gtest.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "archive/archive.h"
 #include "config/config.h"
+#include "indexer/indexer.h"
 #include "search/search.h"
+#include "search/watch.h"
 #include "tests/test_util.h"
 
 namespace pressarc::search {
@@ -136,6 +144,77 @@ TEST_F(ChangeLog, HistoryTellsARemovedArticleFromALiveOne) {
     const std::string json = FormatHistoryJson(*h);
     EXPECT_NE(json.find(std::string("\"status\":\"") + c.status + "\""), std::string::npos) << json;
   }
+}
+
+// Each <entry> of an Atom feed (parsed with libxml2) as child name → text
+// (categories: the term attribute); empty when the feed is not well-formed.
+std::vector<std::map<std::string, std::string>> Entries(const std::string& xml) {
+  std::vector<std::map<std::string, std::string>> out;
+  xmlDocPtr doc = xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "feed.xml", nullptr,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  if (!doc) return out;
+  for (xmlNodePtr n = xmlDocGetRootElement(doc)->children; n; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE ||
+        std::string(reinterpret_cast<const char*>(n->name)) != "entry") {
+      continue;
+    }
+    std::map<std::string, std::string> entry;
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+      if (c->type != XML_ELEMENT_NODE) continue;
+      const std::string name = reinterpret_cast<const char*>(c->name);
+      xmlChar* value = name == "category" ? xmlGetProp(c, BAD_CAST "term")
+                       : name == "link"   ? xmlGetProp(c, BAD_CAST "href")
+                                          : xmlNodeGetContent(c);
+      if (value) {
+        std::string text = reinterpret_cast<const char*>(value);
+        text.erase(0, text.find_first_not_of(" \n"));  // <author>'s indented <name>
+        text.erase(text.find_last_not_of(" \n") + 1);
+        entry[name] = text;
+      }
+      xmlFree(value);
+    }
+    out.push_back(std::move(entry));
+  }
+  xmlFreeDoc(doc);
+  return out;
+}
+
+TEST_F(ChangeLog, AtomFeedHasOneEntryPerEventWithUniqueIds) {
+  auto events = LoadChanges(dir_.path(), {});
+  ASSERT_TRUE(events.ok());
+  const auto entries = Entries(ChangesAtom(*events, "2024-06-01T00:00:00Z"));
+  ASSERT_EQ(entries.size(), events->size());
+  std::set<std::string> ids;
+  for (const auto& e : entries) ids.insert(e.at("id"));
+  EXPECT_EQ(ids.size(), entries.size());
+  const auto& restored = entries.front();
+  EXPECT_EQ(restored.at("title"), "restored: Back");
+  EXPECT_EQ(restored.at("category"), "restored");
+  EXPECT_EQ(restored.at("link"), kBack);
+  EXPECT_EQ(restored.at("updated"), "2024-05-04T10:00:00Z");
+  EXPECT_EQ(restored.at("author"), "mfa");
+  const auto& edited = entries[4];
+  EXPECT_EQ(edited.at("title"), "edited: Gone again");
+  EXPECT_EQ(edited.at("id"), "urn:pressarc:" + DocumentId(kGone) + ":2");
+  EXPECT_EQ(edited.at("summary"), "excerpt of Gone again");
+}
+
+TEST_F(ChangeLog, ChangesFeedFileIsWrittenWithTheLog) {
+  ASSERT_TRUE(WriteChangesFeed(dir_.path(), "2024-06-01T00:00:00Z").ok());
+  std::ifstream in(dir_.path() + "/feeds/changes.atom");
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(Entries(text.str()).size(), 7u);
+}
+
+TEST(ChangesFeed, EmptyLogGivesAWellFormedEmptyFeed) {
+  TempDir dir;
+  ASSERT_TRUE(WriteChangesFeed(dir.path(), "2024-06-01T00:00:00Z").ok());
+  std::ifstream in(dir.path() + "/feeds/changes.atom");
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_NE(text.str().find("<updated>2024-06-01T00:00:00Z</updated>"), std::string::npos);
+  EXPECT_TRUE(Entries(text.str()).empty());
 }
 
 }  // namespace
