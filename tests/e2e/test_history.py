@@ -9,6 +9,7 @@ insertion, an `edited` event, and the same history after `reindex`.
 import json
 import os
 import unittest
+import xml.etree.ElementTree as ET
 
 from harness import FixtureServer, crawl, pages, run, tmp_data_dir, write_config
 
@@ -103,6 +104,35 @@ class HistoryTest(unittest.TestCase):
         p = run(self.cmd("history", "--version", "3", self.changed_url()))
         self.assertEqual(p.returncode, 2, p.stderr)
 
+    def test_changes_atom_feed_has_an_entry_per_event(self):
+        atom = "{http://www.w3.org/2005/Atom}"
+        events = run_json(self.cmd("changes", "--format", "json"))
+        p = run(self.cmd("changes", "--format", "atom"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        feed = ET.fromstring(p.stdout)
+        self.assertEqual(feed.tag, atom + "feed")
+        entries = feed.findall(atom + "entry")
+        self.assertEqual(len(entries), len(events))
+        ids = [e.find(atom + "id").text for e in entries]
+        self.assertEqual(len(set(ids)), len(ids), "entry ids are unique")
+        kinds = [e.find(atom + "category").get("term") for e in entries]
+        self.assertEqual(kinds, [e["kind"] for e in events])
+        self.assertIn("edited", kinds)
+        self.assertIn("new", kinds)
+        edited = entries[kinds.index("edited")]
+        event = events[kinds.index("edited")]
+        self.assertEqual(edited.find(atom + "id").text,
+                         f"urn:pressarc:{event['id']}:{event['version']}")
+        self.assertEqual(edited.find(atom + "title").text, "edited: " + event["title"])
+        self.assertEqual(edited.find(atom + "link").get("href"), event["url"])
+        self.assertEqual(edited.find(atom + "updated").text, event["at"])
+        self.assertEqual(edited.find(atom + "author/" + atom + "name").text, "mfa")
+        # The crawl rewrote DATA/feeds/changes.atom with the same (last 100) events.
+        with open(os.path.join(self.data, "feeds", "changes.atom"), encoding="utf-8") as f:
+            written = ET.parse(f).getroot()
+        self.assertEqual([e.find(atom + "id").text for e in written.findall(atom + "entry")],
+                         ids[:100])
+
     def test_filters_and_bad_values(self):
         since = run_json(self.cmd("changes", "--format", "json", "--since", "1d"))
         self.assertTrue(since, "everything happened within the day")
@@ -115,7 +145,7 @@ class HistoryTest(unittest.TestCase):
         lines = run(self.cmd("changes", "--format", "jsonl", "--kind", "new")).stdout.splitlines()
         self.assertTrue(all(json.loads(line)["kind"] == "new" for line in lines))
         for bad in (["--since", "yesterday"], ["--since", "2024-02-30"], ["--kind", "deleted"],
-                    ["--format", "atom"]):
+                    ["--format", "xml"]):
             p = run(self.cmd("changes", *bad))
             self.assertEqual(p.returncode, 2, (bad, p.stderr))
             self.assertTrue(p.stderr.startswith("pressarc: "), p.stderr)
