@@ -230,7 +230,8 @@ void RegisterWatch(CLI::App& app, CommandContext& ctx, CommandRun* run) {
   CLI::App* run_cmd = watch->add_subcommand(
       "run",
       "Run every watch over what changed in the index since its last run: report the new "
-      "matches, rewrite the feeds, run the [alerts] command");
+      "matches, rewrite the feeds (and DATA/feeds/changes.atom), run the [alerts] command. "
+      "Watches search the local index only, not the [search] shards");
   AddCommonOptions(run_cmd, &ctx.common);
   run_cmd->add_flag("--json", args->json,
                     "One JSON object {\"watches\": {NAME: new matches}, \"reports\": [{watch, "

@@ -36,6 +36,9 @@
 // neither loses nor repeats a report: the next run finishes the work.
 // Pending alerts stay stored until AlertDone() (at least once).
 //
+// Watches read the local index only (DATA/index), never the configured
+// shards: a document is reported by the machine that archived it.
+//
 // Thread safety: a WatchStore is used by one thread. Several processes may
 // use the store at once (SQLite locking; a run holds the write lock).
 // The Atom functions are pure.
