@@ -193,7 +193,8 @@ void RegisterWatch(CLI::App& app, CommandContext& ctx, CommandRun* run) {
 
   CLI::App* add = watch->add_subcommand(
       "add",
-      "Save a watch: NAME (letters, digits, '_', '-'; at most 64) and a query in the language "
+      "Save a watch: NAME (letters, digits, '_', '-'; at most 64; not 'changes') and a query in "
+      "the language "
       "of 'pressarc search'. Documents already indexed are not reported; its feed is created "
       "empty. A bad query exits 2 and saves nothing");
   AddCommonOptions(add, &ctx.common);

@@ -177,7 +177,8 @@ struct PendingAlert {
   std::string json;      // WatchReportJson of that run's report
 };
 
-// kUsage unless `name` is 1-64 bytes of [A-Za-z0-9_-].
+// kUsage unless `name` is 1-64 bytes of [A-Za-z0-9_-] and not "changes"
+// (reserved: feeds/changes.atom is the change log's feed).
 Status ValidateWatchName(std::string_view name);
 // kUsage for what `search` would reject (syntax, dates, an empty query).
 Status ValidateWatchQuery(const WatchQuery& query);
