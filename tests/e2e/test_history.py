@@ -8,6 +8,9 @@ insertion, an `edited` event, and the same history after `reindex`.
 
 import json
 import os
+import shutil
+import sqlite3
+import time
 import unittest
 import xml.etree.ElementTree as ET
 
@@ -132,6 +135,36 @@ class HistoryTest(unittest.TestCase):
             written = ET.parse(f).getroot()
         self.assertEqual([e.find(atom + "id").text for e in written.findall(atom + "entry")],
                          ids[:100])
+
+    def test_a_removed_article_is_in_the_log_and_has_status_removed(self):
+        # Removal detection needs visits an hour apart: record one the way the
+        # crawler does (tables removals and removal_events) in a copy.
+        data = os.path.join(tmp_data_dir(), "copy")
+        shutil.copytree(self.data, data)
+        url = self.changed_url()
+        at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 60))
+        with sqlite3.connect(os.path.join(data, "state.sqlite")) as db:
+            db.execute("INSERT INTO removals(url, source, first_missing_at, removed_at) "
+                       "VALUES(?, 'mfa', '', ?)", (url, at))
+            db.execute("INSERT INTO removal_events(url, source, kind, at) "
+                       "VALUES(?, 'mfa', 'removed', ?)", (url, at))
+        cmd = lambda *a: [a[0], "--config", self.cfg, "--data", data, *a[1:]]
+        shown = run_json(cmd("show", "--json", url))
+        self.assertEqual((shown["status"], shown["removed_at"]), ("removed", at))
+        found = run_json(cmd("search", "--json", "id:" + shown["id"]))
+        self.assertEqual(found["results"][0]["status"], "removed")
+        history = run_json(cmd("history", "--format", "json", url))
+        self.assertEqual((history["status"], history["removed_at"]), ("removed", at))
+        self.assertIn("removed since " + at, run(cmd("history", url)).stdout)
+        events = run_json(cmd("changes", "--format", "json"))
+        self.assertEqual(events[0]["kind"], "removed", "the newest event comes first")
+        self.assertEqual((events[0]["url"], events[0]["at"], events[0]["version"],
+                          events[0]["source"]), (url, at, 2, "mfa"))
+        self.assertEqual(events[0]["title"], history["versions"][-1]["title"])
+        only = run_json(cmd("changes", "--format", "json", "--kind", "removed"))
+        self.assertEqual([e["kind"] for e in only], ["removed"])
+        self.assertEqual(run_json(cmd("changes", "--format", "json", "--kind", "removed",
+                                      "--source", "nosuch")), [])
 
     def test_filters_and_bad_values(self):
         since = run_json(self.cmd("changes", "--format", "json", "--since", "1d"))
