@@ -1,5 +1,5 @@
 // `pressarc changes [--since DATE|DURATION] [--source NAME]... [--kind KIND]...
-// [--format text|json|jsonl]`: the log of new and edited (and removed and
+// [--format text|json|jsonl|atom]`: the log of new and edited (and removed and
 // restored) articles, newest first (search.h LoadChanges).
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "cli/app.h"
+#include "config/iso_time.h"
 #include "search/search.h"
+#include "search/watch.h"
 
 namespace pressarc::cli {
 namespace {
@@ -44,16 +46,19 @@ Result<ChangeFilter> BuildFilter(const ChangesArgs& args) {
 }
 
 Status RunChanges(CommandContext& ctx, const ChangesArgs& args) {
-  if (args.format == "atom") {
-    return Status::Usage("--format atom: Atom output is written with the feeds (DATA/feeds/)",
-                         "use --format text, json or jsonl");
-  }
   auto filter = BuildFilter(args);
   if (!filter.ok()) return filter.status();
   auto config = ctx.LoadConfig({.sources = false});  // only data_dir is needed
   if (!config.ok()) return config.status();
   auto events = search::LoadChanges(ctx.ResolveDataDir(*config), *filter);
   if (!events.ok()) return events.status();
+  if (args.format == "atom") {
+    const std::string feed =
+        search::ChangesAtom(*events, IsoUtc(static_cast<std::int64_t>(std::time(nullptr))));
+    std::fwrite(feed.data(), 1, feed.size(), stdout);
+    std::fflush(stdout);
+    return Status::Ok();
+  }
   search::OutputFormat format = search::OutputFormat::kText;
   if (args.format == "json") format = search::OutputFormat::kJson;
   if (args.format == "jsonl") format = search::OutputFormat::kJsonl;
@@ -80,7 +85,8 @@ void RegisterChanges(CLI::App& app, CommandContext& ctx, CommandRun* run) {
   sub->add_option("--source", args->sources, "Only this source (repeatable)");
   sub->add_option("--kind", args->kinds,
                   "Only events of this kind: new, edited, removed, restored (repeatable)");
-  sub->add_option("--format", args->format, "Output format: text (default), json, jsonl")
+  sub->add_option("--format", args->format,
+                  "Output format: text (default), json, jsonl, atom (an Atom 1.0 feed)")
       ->check(CLI::IsMember({"text", "json", "jsonl", "atom"}));
   sub->add_option("--limit", args->limit, "At most this many events (0 = all)");
   sub->add_option("--color", args->color, "Colour the text: auto (a terminal), always, never")
@@ -89,7 +95,11 @@ void RegisterChanges(CLI::App& app, CommandContext& ctx, CommandRun* run) {
       "An event: {kind, at (UTC), id, url, title, source, language, version, words_added, "
       "words_removed, excerpt}; json prints an array of them, jsonl one per line. The first "
       "archived version of an article is its `new` event; each later version an `edited` one, "
-      "with the words it added and removed and the changed passage as excerpt.\n"
+      "with the words it added and removed and the changed passage as excerpt. An archived "
+      "article that answered as gone on two visits at least an hour apart is `removed` (words 0, "
+      "its last version's title); one that answers again is `restored`. atom prints the events "
+      "as an Atom 1.0 feed; DATA/feeds/changes.atom (the last 100 events) is rewritten at the "
+      "end of every crawl, import and `watch run`.\n"
       "Exit codes: 0 success (an empty log too); 1 runtime failure; 2 usage error (bad "
       "--since, --kind or --format).");
   sub->callback([run, args] { *run = [args](CommandContext& c) { return RunChanges(c, *args); }; });

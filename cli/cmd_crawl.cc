@@ -63,10 +63,13 @@ void PrintHuman(const CrawlSummary& s) {
       static_cast<long long>(c.out_of_scope), static_cast<long long>(c.indexed), s.seconds);
   if (s.per_source.size() > 1) {
     for (const auto& [name, p] : s.per_source) {
-      std::printf("  %s: %lld fetched, %lld new, %lld updated, %lld unchanged, %lld failed\n",
-                  name.c_str(), static_cast<long long>(p.fetched),
-                  static_cast<long long>(p.new_articles), static_cast<long long>(p.updated),
-                  static_cast<long long>(p.unchanged), static_cast<long long>(p.failed));
+      std::printf(
+          "  %s: %lld fetched, %lld new, %lld updated, %lld unchanged, %lld removed, %lld "
+          "restored, %lld failed\n",
+          name.c_str(), static_cast<long long>(p.fetched), static_cast<long long>(p.new_articles),
+          static_cast<long long>(p.updated), static_cast<long long>(p.unchanged),
+          static_cast<long long>(p.removed), static_cast<long long>(p.restored),
+          static_cast<long long>(p.failed));
     }
   }
   if (c.failed > 0) {

@@ -144,6 +144,7 @@ Status Run(CommandContext& ctx, const WatchArgs& args) {
   if (!result.ok()) return result.status();
   WatchJobSummary summary;
   DeliverAlerts(**store, config.alerts, &summary);
+  WriteChangesFeed(ctx.ResolveDataDir(config));
   std::string out;
   if (args.json) {
     std::string counts, reports;
@@ -192,7 +193,8 @@ void RegisterWatch(CLI::App& app, CommandContext& ctx, CommandRun* run) {
 
   CLI::App* add = watch->add_subcommand(
       "add",
-      "Save a watch: NAME (letters, digits, '_', '-'; at most 64) and a query in the language "
+      "Save a watch: NAME (letters, digits, '_', '-'; at most 64; not 'changes') and a query in "
+      "the language "
       "of 'pressarc search'. Documents already indexed are not reported; its feed is created "
       "empty. A bad query exits 2 and saves nothing");
   AddCommonOptions(add, &ctx.common);
@@ -229,7 +231,8 @@ void RegisterWatch(CLI::App& app, CommandContext& ctx, CommandRun* run) {
   CLI::App* run_cmd = watch->add_subcommand(
       "run",
       "Run every watch over what changed in the index since its last run: report the new "
-      "matches, rewrite the feeds, run the [alerts] command");
+      "matches, rewrite the feeds (and DATA/feeds/changes.atom), run the [alerts] command. "
+      "Watches search the local index only, not the [search] shards");
   AddCommonOptions(run_cmd, &ctx.common);
   run_cmd->add_flag("--json", args->json,
                     "One JSON object {\"watches\": {NAME: new matches}, \"reports\": [{watch, "

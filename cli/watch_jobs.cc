@@ -11,10 +11,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "config/iso_time.h"
 #include "config/log.h"
 
 namespace pressarc::cli {
@@ -113,8 +115,16 @@ void DeliverAlerts(search::WatchStore& store, const AlertOptions& options,
   }
 }
 
+void WriteChangesFeed(const std::string& data_dir) {
+  const std::string now = IsoUtc(static_cast<std::int64_t>(std::time(nullptr)));
+  if (Status s = search::WriteChangesFeed(data_dir, now); !s.ok()) {
+    log::Error("feeds", "changes.atom: " + s.message());
+  }
+}
+
 WatchJobSummary RunWatchesAfterJob(const Config& config, const std::string& data_dir) {
   WatchJobSummary summary;
+  WriteChangesFeed(data_dir);
   std::error_code ec;
   if (!std::filesystem::exists(data_dir + "/watches.sqlite", ec)) return summary;
   auto store = search::WatchStore::Open(data_dir);

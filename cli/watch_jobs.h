@@ -31,7 +31,12 @@ struct WatchJobSummary {
 void DeliverAlerts(search::WatchStore& store, const AlertOptions& options,
                    WatchJobSummary* summary);
 
-// The hook crawl and import call at their end: runs the watches, if any were
+// Rewrites DATA/feeds/changes.atom (search/watch.h WriteChangesFeed);
+// errors are logged.
+void WriteChangesFeed(const std::string& data_dir);
+
+// The hook crawl and import call at their end: rewrites the change log's
+// feed (WriteChangesFeed), runs the watches, if any were
 // ever added (DATA/watches.sqlite exists), and delivers the alerts. Errors
 // are logged, never returned: the job has succeeded already.
 WatchJobSummary RunWatchesAfterJob(const Config& config, const std::string& data_dir);

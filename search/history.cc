@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -81,6 +84,10 @@ Result<ArticleHistory> LoadHistory(const std::string& data_dir, const RecordConv
                            "make them from the archive");
   }
   h.total = static_cast<int>(versions.size());
+  if (std::optional<RemovalState> gone = catalogue->Removed(h.url)) {
+    h.status = "removed";
+    h.removed_at = gone->removed_at;
+  }
   if (options.only > h.total || options.only < 0) {
     return Status::Usage("--version " + std::to_string(options.only) + ": " + h.url + " has " +
                          std::to_string(h.total) + " version(s)");
@@ -310,11 +317,73 @@ Result<std::string> ParseSince(std::string_view text, std::int64_t now) {
   return IsoUtc(std::max<std::int64_t>(0, now - seconds));
 }
 
+namespace {
+
+bool Wants(const ChangeFilter& filter, ChangeKind kind) {
+  return filter.kinds.empty() ||
+         std::find(filter.kinds.begin(), filter.kinds.end(), kind) != filter.kinds.end();
+}
+
+bool FromSource(const ChangeFilter& filter, const std::string& source) {
+  return filter.sources.empty() ||
+         std::find(filter.sources.begin(), filter.sources.end(), source) != filter.sources.end();
+}
+
+// The removal and restoration events that pass the filter, described by the
+// article's last version (the removal is keyed by the fetched URL; its
+// frontier row knows the canonical URL when they differ).
+std::vector<ChangeEvent> RemovalChanges(Catalogue* catalogue, const ChangeFilter& filter) {
+  std::vector<ChangeEvent> out;
+  if (!Wants(filter, ChangeKind::kRemoved) && !Wants(filter, ChangeKind::kRestored)) return out;
+  std::map<std::string, std::optional<ArticleVersion>> last;  // by URL
+  for (RemovalEvent& r : catalogue->RemovalEvents(filter.since)) {
+    const std::optional<ChangeKind> kind = ParseChangeKind(r.kind);
+    if (!kind || !Wants(filter, *kind) || !FromSource(filter, r.source)) continue;
+    auto it = last.find(r.url);
+    if (it == last.end()) {
+      std::vector<ArticleVersion> versions = catalogue->Versions(r.url);
+      PageState page;
+      if (versions.empty() && catalogue->Lookup(r.url, &page) && !page.canonical.empty()) {
+        versions = catalogue->Versions(page.canonical);
+      }
+      it = last.emplace(r.url,
+                        versions.empty() ? std::nullopt : std::optional(std::move(versions.back())))
+               .first;
+    }
+    ChangeEvent e;
+    e.kind = *kind;
+    e.at = std::move(r.at);
+    e.url = it->second ? it->second->url : r.url;
+    e.source = std::move(r.source);
+    if (it->second) {
+      e.title = it->second->title;
+      e.language = it->second->language;
+      e.version = it->second->version;
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<ChangeEvent>> LoadChanges(const std::string& data_dir,
                                              const ChangeFilter& filter) {
   auto catalogue = Catalogue::OpenReadOnly(StateDb(data_dir));
   if (!catalogue.ok()) return std::vector<ChangeEvent>{};
-  return (*catalogue)->VersionChanges(filter);
+  std::vector<ChangeEvent> events = (*catalogue)->VersionChanges(filter);
+  std::vector<ChangeEvent> removals = RemovalChanges(catalogue->get(), filter);
+  std::move(removals.begin(), removals.end(), std::back_inserter(events));
+  // Newest first; on a tie by URL, then the later version, then a removal
+  // or restoration after the version it concerns.
+  std::stable_sort(events.begin(), events.end(), [](const ChangeEvent& a, const ChangeEvent& b) {
+    if (a.at != b.at) return a.at > b.at;
+    if (a.url != b.url) return a.url < b.url;
+    if (a.version != b.version) return a.version > b.version;
+    return a.kind > b.kind;
+  });
+  if (filter.limit > 0 && events.size() > filter.limit) events.resize(filter.limit);
+  return events;
 }
 
 namespace {

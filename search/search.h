@@ -19,8 +19,9 @@
 // stemming and transliteration match the documents.
 //
 // Versions: `versions` and `status` of results and of `show` come from the
-// catalogue (archive.h, DATA/state.sqlite, read-only, one query per result
-// shown); a result from another shard counts the versions this data
+// catalogue (archive.h, DATA/state.sqlite, read-only, two queries per result
+// shown: VersionCounts and Removed, which also gives `show` its
+// `removed_at`); a result from another shard counts the versions this data
 // directory knows of it, at least one.
 //
 // Results: near-duplicates (same kSlotDupKey) are folded into one result,
@@ -195,7 +196,7 @@ struct StoredArticle {
     int version = 0;
     std::string fetched_at;
   };
-  std::vector<Stamp> history;  // oldest first
+  std::vector<Stamp> history;         // oldest first
   std::vector<std::string> warnings;  // shards left out (their copies/translations are missing)
 };
 
@@ -326,8 +327,11 @@ std::string FormatHistoryJson(const ArticleHistory& history);  // one line + "\n
 // lower bound; kUsage for anything else.
 Result<std::string> ParseSince(std::string_view text, std::int64_t now);
 
-// The change log, newest first (ChangeFilter in archive.h). An empty log
-// when the data directory has no catalogue yet.
+// The change log, newest first (ChangeFilter in archive.h): the catalogue's
+// version events (new, edited) merged with its removal events (removed,
+// restored: described by the article's last version, 0 words, no excerpt).
+// Ties: by URL, the later version first, a removal after the version.
+// An empty log when the data directory has no catalogue yet.
 Result<std::vector<ChangeEvent>> LoadChanges(const std::string& data_dir,
                                              const ChangeFilter& filter);
 // text: one line per event (time, kind, version, words, source, title,

@@ -1133,6 +1133,7 @@ class XapianSearcher : public Searcher {
     for (auto& h : *hits) {
       auto it = counts.find(h.url);
       if (it != counts.end()) h.versions = it->second;
+      if (catalogue_->Removed(h.url)) h.status = "removed";
     }
   }
 
@@ -1142,6 +1143,13 @@ class XapianSearcher : public Searcher {
     for (const auto& v : versions) a->history.push_back({v.version, v.fetched_at});
     if (a->history.empty()) a->history.push_back({1, a->fetched_at});
     a->versions = static_cast<int>(a->history.size());
+    if (!catalogue_) return;
+    std::optional<RemovalState> gone = catalogue_->Removed(a->canonical_url);
+    if (!gone && a->url != a->canonical_url) gone = catalogue_->Removed(a->url);
+    if (gone) {
+      a->status = "removed";
+      a->removed_at = gone->removed_at;
+    }
   }
 
   std::string data_dir_;

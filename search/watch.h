@@ -36,6 +36,9 @@
 // neither loses nor repeats a report: the next run finishes the work.
 // Pending alerts stay stored until AlertDone() (at least once).
 //
+// Watches read the local index only (DATA/index), never the configured
+// shards: a document is reported by the machine that archived it.
+//
 // Thread safety: a WatchStore is used by one thread. Several processes may
 // use the store at once (SQLite locking; a run holds the write lock).
 // The Atom functions are pure.
@@ -89,6 +92,25 @@ std::string AtomDate(std::string_view published);
 // renames it over `path` and fsyncs the directory. A reader sees the old
 // file or the new one, never a part.
 Status WriteFileAtomically(const std::string& path, std::string_view bytes);
+
+// ---- the change log's feed --------------------------------------------------
+
+// Entries in DATA/feeds/changes.atom (the newest events).
+inline constexpr std::size_t kChangesFeedEntries = 100;
+
+// The change events (LoadChanges, newest first) as an Atom feed: per event
+// an entry with id urn:pressarc:ID:VERSION (new, edited) or
+// urn:pressarc:ID:VERSION:KIND:YYYYMMDDTHHMMSSZ (removed, restored: an
+// article can go and come back more than once), title "KIND: TITLE", the
+// article URL as link, updated = the event's time, summary = its excerpt,
+// category = its kind, author = its source. The feed's updated is the
+// newest event's time, else `now` (RFC 3339).
+std::string ChangesAtom(const std::vector<ChangeEvent>& events, const std::string& now);
+
+// Rewrites DATA/feeds/changes.atom atomically with the last
+// kChangesFeedEntries events (an empty feed before any). Crawl, import and
+// `watch run` call it at their end.
+Status WriteChangesFeed(const std::string& data_dir, const std::string& now);
 
 // ---- watches ------------------------------------------------------------------
 
@@ -155,7 +177,8 @@ struct PendingAlert {
   std::string json;      // WatchReportJson of that run's report
 };
 
-// kUsage unless `name` is 1-64 bytes of [A-Za-z0-9_-].
+// kUsage unless `name` is 1-64 bytes of [A-Za-z0-9_-] and not "changes"
+// (reserved: feeds/changes.atom is the change log's feed).
 Status ValidateWatchName(std::string_view name);
 // kUsage for what `search` would reject (syntax, dates, an empty query).
 Status ValidateWatchQuery(const WatchQuery& query);

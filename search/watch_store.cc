@@ -684,6 +684,10 @@ Status ValidateWatchName(std::string_view name) {
                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                              (c >= '0' && c <= '9') || c == '_' || c == '-';
                     });
+  if (slug && name == "changes") {
+    return Status::Usage("the watch name 'changes' is reserved",
+                         "DATA/feeds/changes.atom is the change log's feed; choose another name");
+  }
   if (slug) return Status::Ok();
   return Status::Usage("bad watch name '" + std::string(name.substr(0, 80)) + "'",
                        "a watch name is 1-64 letters, digits, '_' or '-'");

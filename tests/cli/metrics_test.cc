@@ -201,6 +201,8 @@ CrawlSummary TwoSourceSummary() {
   s.per_source["mid"].out_of_scope = 7;
   s.per_source["mid"].updated = 1;
   s.per_source["mid"].indexed = 1;
+  s.per_source["mid"].removed = 2;
+  s.per_source["mfa"].restored = 1;
   s.total.fetched = 15;
   s.total.new_articles = 4;
   s.total.updated = 1;
@@ -209,6 +211,8 @@ CrawlSummary TwoSourceSummary() {
   s.total.robots_denied = 2;
   s.total.out_of_scope = 7;
   s.total.indexed = 5;
+  s.total.removed = 2;
+  s.total.restored = 1;
   s.total.bytes = 123456;
   s.seconds = 12.5;
   return s;
@@ -240,6 +244,8 @@ TEST(MetricsFormat, HasEveryCounterPerSourceAndInTotal) {
       {"pressarc_crawl_pages_robots_denied_total", 2, 0, 2},
       {"pressarc_crawl_pages_out_of_scope_total", 0, 7, 7},
       {"pressarc_crawl_pages_indexed_total", 4, 1, 5},
+      {"pressarc_crawl_pages_removed_total", 0, 2, 2},
+      {"pressarc_crawl_pages_restored_total", 1, 0, 1},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.metric);
@@ -250,6 +256,7 @@ TEST(MetricsFormat, HasEveryCounterPerSourceAndInTotal) {
   EXPECT_EQ(e.Get("pressarc_crawl_bytes_total"), 123456);
   EXPECT_EQ(e.Get("pressarc_crawl_last_run_pages", {{"kind", "fetched"}}), 15);
   EXPECT_EQ(e.Get("pressarc_crawl_last_run_pages", {{"kind", "new"}, {"source", "mfa"}}), 4);
+  EXPECT_EQ(e.Get("pressarc_crawl_last_run_pages", {{"kind", "removed"}, {"source", "mid"}}), 2);
 }
 
 TEST(MetricsFormat, SuccessSetsBothTimestampsAndDuration) {

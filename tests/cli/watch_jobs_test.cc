@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <string>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 namespace pressarc::cli {
@@ -38,7 +40,7 @@ TEST(WatchJobs, MetricsPerWatchAndAlertResults) {
   EXPECT_NE(text.find("pressarc_watch_alerts{result=\"success\"} 1\n"), std::string::npos);
 }
 
-TEST(WatchJobs, DataDirectoryWithoutWatchesIsLeftAlone) {
+TEST(WatchJobs, DataDirectoryWithoutWatchesGetsOnlyTheChangesFeed) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("pressarc-watch-jobs-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
@@ -46,7 +48,11 @@ TEST(WatchJobs, DataDirectoryWithoutWatchesIsLeftAlone) {
   EXPECT_FALSE(s.ran);
   EXPECT_TRUE(s.counts.empty());
   EXPECT_FALSE(std::filesystem::exists(dir / "watches.sqlite"));
-  EXPECT_FALSE(std::filesystem::exists(dir / "feeds"));
+  std::vector<std::string> feeds;
+  for (const auto& f : std::filesystem::directory_iterator(dir / "feeds")) {
+    feeds.push_back(f.path().filename().string());
+  }
+  EXPECT_EQ(feeds, std::vector<std::string>{"changes.atom"});
   std::filesystem::remove_all(dir);
 }
 

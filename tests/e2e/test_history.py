@@ -8,7 +8,11 @@ insertion, an `edited` event, and the same history after `reindex`.
 
 import json
 import os
+import shutil
+import sqlite3
+import time
 import unittest
+import xml.etree.ElementTree as ET
 
 from harness import FixtureServer, crawl, pages, run, tmp_data_dir, write_config
 
@@ -103,6 +107,65 @@ class HistoryTest(unittest.TestCase):
         p = run(self.cmd("history", "--version", "3", self.changed_url()))
         self.assertEqual(p.returncode, 2, p.stderr)
 
+    def test_changes_atom_feed_has_an_entry_per_event(self):
+        atom = "{http://www.w3.org/2005/Atom}"
+        events = run_json(self.cmd("changes", "--format", "json"))
+        p = run(self.cmd("changes", "--format", "atom"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        feed = ET.fromstring(p.stdout)
+        self.assertEqual(feed.tag, atom + "feed")
+        entries = feed.findall(atom + "entry")
+        self.assertEqual(len(entries), len(events))
+        ids = [e.find(atom + "id").text for e in entries]
+        self.assertEqual(len(set(ids)), len(ids), "entry ids are unique")
+        kinds = [e.find(atom + "category").get("term") for e in entries]
+        self.assertEqual(kinds, [e["kind"] for e in events])
+        self.assertIn("edited", kinds)
+        self.assertIn("new", kinds)
+        edited = entries[kinds.index("edited")]
+        event = events[kinds.index("edited")]
+        self.assertEqual(edited.find(atom + "id").text,
+                         f"urn:pressarc:{event['id']}:{event['version']}")
+        self.assertEqual(edited.find(atom + "title").text, "edited: " + event["title"])
+        self.assertEqual(edited.find(atom + "link").get("href"), event["url"])
+        self.assertEqual(edited.find(atom + "updated").text, event["at"])
+        self.assertEqual(edited.find(atom + "author/" + atom + "name").text, "mfa")
+        # The crawl rewrote DATA/feeds/changes.atom with the same (last 100) events.
+        with open(os.path.join(self.data, "feeds", "changes.atom"), encoding="utf-8") as f:
+            written = ET.parse(f).getroot()
+        self.assertEqual([e.find(atom + "id").text for e in written.findall(atom + "entry")],
+                         ids[:100])
+
+    def test_a_removed_article_is_in_the_log_and_has_status_removed(self):
+        # Removal detection needs visits an hour apart: record one the way the
+        # crawler does (tables removals and removal_events) in a copy.
+        data = os.path.join(tmp_data_dir(), "copy")
+        shutil.copytree(self.data, data)
+        url = self.changed_url()
+        at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 60))
+        with sqlite3.connect(os.path.join(data, "state.sqlite")) as db:
+            db.execute("INSERT INTO removals(url, source, first_missing_at, removed_at) "
+                       "VALUES(?, 'mfa', '', ?)", (url, at))
+            db.execute("INSERT INTO removal_events(url, source, kind, at) "
+                       "VALUES(?, 'mfa', 'removed', ?)", (url, at))
+        cmd = lambda *a: [a[0], "--config", self.cfg, "--data", data, *a[1:]]
+        shown = run_json(cmd("show", "--json", url))
+        self.assertEqual((shown["status"], shown["removed_at"]), ("removed", at))
+        found = run_json(cmd("search", "--json", "id:" + shown["id"]))
+        self.assertEqual(found["results"][0]["status"], "removed")
+        history = run_json(cmd("history", "--format", "json", url))
+        self.assertEqual((history["status"], history["removed_at"]), ("removed", at))
+        self.assertIn("removed since " + at, run(cmd("history", url)).stdout)
+        events = run_json(cmd("changes", "--format", "json"))
+        self.assertEqual(events[0]["kind"], "removed", "the newest event comes first")
+        self.assertEqual((events[0]["url"], events[0]["at"], events[0]["version"],
+                          events[0]["source"]), (url, at, 2, "mfa"))
+        self.assertEqual(events[0]["title"], history["versions"][-1]["title"])
+        only = run_json(cmd("changes", "--format", "json", "--kind", "removed"))
+        self.assertEqual([e["kind"] for e in only], ["removed"])
+        self.assertEqual(run_json(cmd("changes", "--format", "json", "--kind", "removed",
+                                      "--source", "nosuch")), [])
+
     def test_filters_and_bad_values(self):
         since = run_json(self.cmd("changes", "--format", "json", "--since", "1d"))
         self.assertTrue(since, "everything happened within the day")
@@ -115,7 +178,7 @@ class HistoryTest(unittest.TestCase):
         lines = run(self.cmd("changes", "--format", "jsonl", "--kind", "new")).stdout.splitlines()
         self.assertTrue(all(json.loads(line)["kind"] == "new" for line in lines))
         for bad in (["--since", "yesterday"], ["--since", "2024-02-30"], ["--kind", "deleted"],
-                    ["--format", "atom"]):
+                    ["--format", "xml"]):
             p = run(self.cmd("changes", *bad))
             self.assertEqual(p.returncode, 2, (bad, p.stderr))
             self.assertTrue(p.stderr.startswith("pressarc: "), p.stderr)

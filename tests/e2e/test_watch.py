@@ -109,6 +109,7 @@ class WatchTest(unittest.TestCase):
         self.assertEqual(feed_entries(self, self.data, "bayramov"), [])
         self.assertEqual(self.pressarc_json("watch", "run", "--json")["watches"],
                          {"bayramov": 0, "lavrov": 0})
+        self.assertEqual(feed_entries(self, self.data, "changes"), [], "watch run writes it")
 
         t0 = time.time() - 3600
         files = releases(self.pages, 12, t0)
@@ -117,6 +118,8 @@ class WatchTest(unittest.TestCase):
         # 0,2,4,6,8,10 minus the ru ones (2, 8): 0,4,6,10; ru: 2,5,8,11.
         self.assertEqual(s["watches"], {"bayramov": 4, "lavrov": 4})
         self.assertEqual(len(feed_entries(self, self.data, "bayramov")), 4)
+        # The import rewrote the change log's feed: a `new` entry per release.
+        self.assertEqual(len(set(feed_entries(self, self.data, "changes"))), 12)
         alert_files = sorted(os.listdir(self.alerts))
         self.assertEqual(len(alert_files), 2, alert_files)
         with open(os.path.join(self.alerts, [a for a in alert_files if a.startswith("bay")][0]),

@@ -196,7 +196,7 @@ TEST(WatchName, SlugsOnly) {
         "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"}) {
     EXPECT_TRUE(ValidateWatchName(ok).ok()) << ok;
   }
-  for (const char* bad : {"", "a b", "a/b", "..", "ə", "a.atom"}) {
+  for (const char* bad : {"", "a b", "a/b", "..", "ə", "a.atom", "changes"}) {
     EXPECT_FALSE(ValidateWatchName(bad).ok()) << bad;
   }
 }
