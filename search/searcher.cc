@@ -31,8 +31,6 @@ namespace pressarc::search {
 
 namespace {
 
-using internal::StoredDoc;
-
 // The suggestion keeps the user's capitals: a corrected word whose typed
 // form started with a capital starts with one too.
 std::string RestoreCase(const std::string& typed, const std::string& corrected) {
@@ -227,7 +225,7 @@ class SnippetNeedles {
   bool has_terms_ = false;
 };
 
-LinkedDocument Linked(const StoredDoc& d) {
+LinkedDocument Linked(const StoredArticle& d) {
   return LinkedDocument{d.id, d.canonical_url, d.language, d.source, d.published};
 }
 
@@ -503,7 +501,7 @@ class XapianSearcher : public Searcher {
 
   // `full`: read each document's stored JSON (for its published date), not
   // just the cheap fields.
-  std::vector<LinkedDocument> Translations(Xapian::docid self, const StoredDoc& self_doc,
+  std::vector<LinkedDocument> Translations(Xapian::docid self, const StoredArticle& self_doc,
                                            const Xapian::Document& doc, std::size_t cap,
                                            bool full = false) {
     std::vector<LinkedDocument> out;
@@ -514,7 +512,7 @@ class XapianSearcher : public Searcher {
                                    schema::kSlotTranslation, key, cap * 4 + 1)) {
       if (did == self) continue;
       Xapian::Document other_doc = db_.get_document(did);
-      StoredDoc other =
+      StoredArticle other =
           full ? internal::ReadStoredDoc(other_doc) : internal::ReadLinkedDoc(other_doc);
       if (other.source != self_doc.source || other.language == self_doc.language) continue;
       if (!seen.insert(other.canonical_url).second) continue;
@@ -596,7 +594,7 @@ class XapianSearcher : public Searcher {
     struct Shown {
       Xapian::docid did;
       Xapian::Document doc;
-      StoredDoc stored;
+      StoredArticle stored;
       std::vector<Xapian::docid> group;
     };
     std::vector<Shown> shown_docs;
@@ -607,7 +605,7 @@ class XapianSearcher : public Searcher {
                               ? Representative(it, built->query, group, group.size() < cap)
                               : it.did;
       Xapian::Document doc = did == it.did ? it.doc : db_.get_document(did);
-      StoredDoc stored = internal::ReadStoredDoc(doc);
+      StoredArticle stored = internal::ReadStoredDoc(doc);
       shown_docs.push_back(Shown{did, std::move(doc), std::move(stored), std::move(group)});
     }
     const bool snippets = built->has_words && needles.has_terms();
@@ -625,7 +623,7 @@ class XapianSearcher : public Searcher {
       const Match& it = page.shown[k];
       const Xapian::docid shown = shown_docs[k].did;
       const Xapian::Document& doc = shown_docs[k].doc;
-      const StoredDoc& stored = shown_docs[k].stored;
+      const StoredArticle& stored = shown_docs[k].stored;
       const std::vector<Xapian::docid>& group = shown_docs[k].group;
 
       SearchHit hit;
@@ -1079,7 +1077,7 @@ class XapianSearcher : public Searcher {
                        : "start the shard's server (xapian-tcpsrv), or check [search] shards");
     }
     Xapian::Document doc = db_.get_document(*did);
-    StoredDoc s = internal::ReadStoredDoc(doc);
+    StoredArticle s = internal::ReadStoredDoc(doc);
     StoredArticle a;
     a.id = s.id;
     a.url = s.url;

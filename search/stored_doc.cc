@@ -17,16 +17,16 @@ std::string GetString(const nlohmann::json& j, std::string_view key) {
 
 // The stored JSON's string fields and where they go (a field left empty
 // keeps what the Omega lines gave).
-const std::pair<std::string_view, std::string StoredDoc::*> kStringFields[] = {
-    {"url", &StoredDoc::url},
-    {"canonical_url", &StoredDoc::canonical_url},
-    {"title", &StoredDoc::title},
-    {"published", &StoredDoc::published},
-    {"language", &StoredDoc::language},
-    {"text", &StoredDoc::text},
-    {"source", &StoredDoc::source},
-    {"translation_key", &StoredDoc::translation_key},
-    {"fetched_at", &StoredDoc::fetched_at}};
+const std::pair<std::string_view, std::string StoredArticle::*> kStringFields[] = {
+    {"url", &StoredArticle::url},
+    {"canonical_url", &StoredArticle::canonical_url},
+    {"title", &StoredArticle::title},
+    {"published", &StoredArticle::published},
+    {"language", &StoredArticle::language},
+    {"text", &StoredArticle::text},
+    {"source", &StoredArticle::source},
+    {"translation_key", &StoredArticle::translation_key},
+    {"fetched_at", &StoredArticle::fetched_at}};
 
 // An archive offset written as a string; 0 when it is not a number.
 std::uint64_t OffsetFromString(const std::string& text) {
@@ -46,7 +46,7 @@ class FastJson {
   explicit FastJson(std::string_view text) : s_(text) {}
 
   // False when the text is not what the indexer writes (out is then partial).
-  bool ReadObject(StoredDoc* out, bool archive) {
+  bool ReadObject(StoredArticle* out, bool archive) {
     if (!Expect('{')) return false;
     Space();
     if (Peek() == '}') return ++i_, true;
@@ -184,7 +184,7 @@ class FastJson {
   }
 
   // A number, true, false or null.
-  bool Scalar(const std::string& key, StoredDoc* out, bool archive) {
+  bool Scalar(const std::string& key, StoredArticle* out, bool archive) {
     std::size_t start = i_;
     while (i_ < s_.size() && s_[i_] != ',' && s_[i_] != '}' && s_[i_] != ' ' && s_[i_] != '\n')
       ++i_;
@@ -204,7 +204,7 @@ class FastJson {
     return true;
   }
 
-  static void Assign(const std::string& key, std::string value, StoredDoc* out, bool archive) {
+  static void Assign(const std::string& key, std::string value, StoredArticle* out, bool archive) {
     if (archive) {
       if (key == "file") out->archive_file = std::move(value);
       if (key == "offset") out->archive_offset = OffsetFromString(value);
@@ -223,9 +223,9 @@ class FastJson {
   std::size_t i_ = 0;
 };
 
-void ReadJson(std::string_view text, StoredDoc* out) {
+void ReadJson(std::string_view text, StoredArticle* out) {
   {
-    StoredDoc fast = *out;
+    StoredArticle fast = *out;
     FastJson reader(text);
     if (reader.ReadObject(&fast, false) && reader.AtEnd()) {
       *out = std::move(fast);
@@ -254,8 +254,8 @@ void ReadJson(std::string_view text, StoredDoc* out) {
 
 }  // namespace
 
-StoredDoc ParseDocumentData(std::string_view data) {
-  StoredDoc out;
+StoredArticle ParseDocumentData(std::string_view data) {
+  StoredArticle out;
   std::string sample;
   std::size_t pos = 0;
   while (pos < data.size()) {
@@ -308,8 +308,8 @@ std::string DocumentIdOf(const Xapian::Document& doc, const std::string& canonic
 
 }  // namespace
 
-StoredDoc ReadLinkedDoc(const Xapian::Document& doc) {
-  StoredDoc out;
+StoredArticle ReadLinkedDoc(const Xapian::Document& doc) {
+  StoredArticle out;
   // One value (indexes since slot 11), else the data and two other values.
   const std::string linked = doc.get_value(schema::kSlotLinked);
   std::string_view language, source, url;
@@ -333,8 +333,8 @@ StoredDoc ReadLinkedDoc(const Xapian::Document& doc) {
   return out;
 }
 
-StoredDoc ReadStoredDoc(const Xapian::Document& doc) {
-  StoredDoc out = ParseDocumentData(doc.get_data());
+StoredArticle ReadStoredDoc(const Xapian::Document& doc) {
+  StoredArticle out = ParseDocumentData(doc.get_data());
   out.id = DocumentIdOf(doc, out.canonical_url);
   if (out.source.empty()) {
     out.source = doc.get_value(schema::kSlotSource);

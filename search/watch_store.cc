@@ -69,7 +69,7 @@ std::string NowUtc() {
 // What decides whether a document changed for the watches: its title,
 // publication date and text (not where or when it was fetched, nor the
 // indexer's analysis version, which a reindex may change).
-std::string ContentDigest(const internal::StoredDoc& d) {
+std::string ContentDigest(const StoredArticle& d) {
   Sha1 sha;
   for (const std::string* s : {&d.title, &d.published, &d.text}) {
     sha.Update(*s);
@@ -387,7 +387,7 @@ class SqliteWatchStore : public WatchStore {
       const std::string hash = *v;
       auto it = slots.find(did);
       if (it != slots.end() && it->second.first == hash) continue;
-      internal::StoredDoc stored = internal::ReadStoredDoc(db.get_document(did));
+      StoredArticle stored = internal::ReadStoredDoc(db.get_document(did));
       if (stored.id.empty()) continue;
       const std::string digest = ContentDigest(stored);
       put_slot.Reset();
@@ -487,7 +487,7 @@ class SqliteWatchStore : public WatchStore {
   }
 
   struct Fresh {
-    internal::StoredDoc doc;
+    StoredArticle doc;
     std::string digest;
     std::string dup_key;
   };

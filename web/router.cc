@@ -16,6 +16,16 @@ namespace pressarc::web {
 
 namespace {
 
+// The local index and the configured shards ([search] shards), as `search` opens them.
+search::OpenOptions SearchOpenOptions(const WebOptions& options) {
+  search::OpenOptions open;
+  if (options.config) {
+    open.shards = options.config->search.shards;
+    open.shard_timeout_s = options.config->search.shard_timeout_s;
+  }
+  return open;
+}
+
 using internal::ErrorPage;
 
 WebResponse Html(int status, std::string body) {
@@ -70,7 +80,7 @@ bool HasSearchParams(const WebRequest& req) {
 }
 
 WebResponse SearchHtml(const WebOptions& options, const WebRequest& req) {
-  auto searcher = search::Searcher::Open(options.data_dir);
+  auto searcher = search::Searcher::Open(options.data_dir, SearchOpenOptions(options));
   if (!HasSearchParams(req)) {
     if (!searcher.ok()) return HtmlError(searcher.status());
     return Html(200, internal::HomePage((*searcher)->DocumentCount()));
@@ -93,7 +103,7 @@ WebResponse SearchJson(const WebOptions& options, const WebRequest& req) {
     return JsonError(400, Status::Usage("empty query: give words to search for, or filters",
                                         "e.g. /api/search?q=vaccine or /api/search?lang=ru"));
   }
-  auto searcher = search::Searcher::Open(options.data_dir);
+  auto searcher = search::Searcher::Open(options.data_dir, SearchOpenOptions(options));
   if (!searcher.ok()) return JsonError(StatusFor(searcher.status()), searcher.status());
   auto response = (*searcher)->Search(*asked);
   if (!response.ok()) return JsonError(StatusFor(response.status()), response.status());
@@ -127,7 +137,7 @@ WebResponse Article(const WebOptions& options, std::string_view raw_id, ArticleV
   const Status unknown = Status::Runtime("no article with id '" + std::string(id) + "'",
                                          "ids are the 16 hex digits search gives");
   if (!IsId(id)) return json ? JsonError(404, unknown) : HtmlError(unknown);
-  auto searcher = search::Searcher::Open(options.data_dir);
+  auto searcher = search::Searcher::Open(options.data_dir, SearchOpenOptions(options));
   if (!searcher.ok()) {
     return json ? JsonError(StatusFor(searcher.status()), searcher.status())
                 : HtmlError(searcher.status());

@@ -37,7 +37,7 @@ TEST(StoredDocTest, EveryStringTheIndexerCanWriteReadsBackExactly) {
                         {"language", text()},   {"text", text()},
                         {"source", text()},     {"translation_key", text()},
                         {"fetched_at", text()}, {"archive", {{"file", text()}, {"offset", rng()}}}};
-    StoredDoc d = ParseDocumentData(Data(j));
+    StoredArticle d = ParseDocumentData(Data(j));
     auto want = [&](const char* key) { return j[key].get<std::string>(); };
     EXPECT_EQ(d.title, want("title"));
     EXPECT_EQ(d.text, want("text"));
@@ -71,7 +71,7 @@ TEST(StoredDocTest, EscapedUnicodeAndOddButValidJsonRead) {
       {R"({"title":"t","archive":{"offset":-3},"n":null,"b":true})", "t", 0},
   };
   for (const auto& c : cases) {
-    StoredDoc d = ParseDocumentData("pressarc=" + c.json);
+    StoredArticle d = ParseDocumentData("pressarc=" + c.json);
     EXPECT_EQ(d.title, c.title) << c.json;
     if (c.offset) {
       EXPECT_EQ(d.archive_offset, c.offset) << c.json;
@@ -82,7 +82,7 @@ TEST(StoredDocTest, EscapedUnicodeAndOddButValidJsonRead) {
 // Best effort: a stray byte that is not UTF-8 (an old index, a foreign
 // writer) keeps the rest of the field instead of losing the whole article.
 TEST(StoredDocTest, ABrokenUtf8ByteKeepsTheField) {
-  StoredDoc d =
+  StoredArticle d =
       ParseDocumentData("caption=C\npressarc={\"title\":\"Baku \xff news\",\"text\":\"T\"}");
   EXPECT_EQ(d.title, "Baku \xff news");
   EXPECT_EQ(d.text, "T");
@@ -92,7 +92,7 @@ TEST(StoredDocTest, BrokenJsonFallsBackToTheOmegaLines) {
   for (const char* json :
        {R"({"title":"unterminated)", R"({"title":"bad \x escape"})",
         R"({"title":"lone \udc00 surrogate"})", "[1,2]", "", "{", R"({"title":"t"} trailing)"}) {
-    StoredDoc d = ParseDocumentData(std::string("url=https://x/a\ncaption=Caption\npressarc=") +
+    StoredArticle d = ParseDocumentData(std::string("url=https://x/a\ncaption=Caption\npressarc=") +
                                     json + "\nsample=Sample");
     EXPECT_EQ(d.url, "https://x/a") << json;
     EXPECT_EQ(d.title, "Caption") << json;
@@ -108,7 +108,7 @@ TEST(StoredDocTest, LinkedDocumentsReadTheLinkedSlotOrTheDataOfOlderIndexes) {
   current.set_data("not read");
   current.add_value(schema::kSlotLinked,
                     schema::LinkedValue("ru", "mid-ru", "https://mid.example/ru/news/1/"));
-  StoredDoc d = ReadLinkedDoc(current);
+  StoredArticle d = ReadLinkedDoc(current);
   EXPECT_EQ(d.language, "ru");
   EXPECT_EQ(d.source, "mid-ru");
   EXPECT_EQ(d.canonical_url, "https://mid.example/ru/news/1/");
@@ -119,7 +119,7 @@ TEST(StoredDocTest, LinkedDocumentsReadTheLinkedSlotOrTheDataOfOlderIndexes) {
   older.set_data("url=https://mid.example/ru/news/1/\ncaption=x\n");
   older.add_value(schema::kSlotLanguage, "ru");
   older.add_value(schema::kSlotSource, "mid-ru");
-  StoredDoc o = ReadLinkedDoc(older);
+  StoredArticle o = ReadLinkedDoc(older);
   EXPECT_EQ(o.language, d.language);
   EXPECT_EQ(o.source, d.source);
   EXPECT_EQ(o.canonical_url, d.canonical_url);
