@@ -139,6 +139,15 @@ TEST(ResolveUrlTest, RejectsNonHttpAndMalformed) {
       {"", "http://host:8x/", ""},
       {"", "http://ho st/", ""},
       {"", "http://[::1/", ""},
+      // A host never holds ':' or brackets outside an IPv6 literal (was
+      // "http://~:a/", which then normalised to "": found by url_fuzz).
+      {"", "http://~:a:/", ""},
+      {"", "http://a:b:80/", ""},
+      {"", "http://a%3Ab/", ""},
+      {"", "http://a]b/", ""},
+      // A label IDNA cannot map (U+FFFD in ICU's output) is not a host.
+      {"", "http://~:\xa1:/", ""},
+      {"", "http://\xff\xfe/", ""},
       {"not a url", "page.html", ""},
   };
   for (const auto& c : cases) {
@@ -156,7 +165,8 @@ TEST(ResolveUrlTest, HugeInputIsRejectedQuickly) {
 
 TEST(ResolveUrlTest, NormalizeIsIdempotent) {
   const char* urls[] = {"HTTPS://Mfa.Gov.Az:443/az/../en/news?utm_source=a&page=2#x",
-                        "http://h/a%2fb?q=%e2%80%99", "https://h/a b/c?x=y z"};
+                        "http://h/a%2fb?q=%e2%80%99", "https://h/a b/c?x=y z",
+                        "http://[::1]:8080/x", "https://ПРЕЗИДЕНТ.рф/"};
   for (const char* u : urls) {
     std::string once = NormalizeUrl(u);
     EXPECT_FALSE(once.empty()) << u;
