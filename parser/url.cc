@@ -198,14 +198,18 @@ std::string CleanQuery(std::string_view query) {
   return out;
 }
 
-// Drops ";jsessionid=..." style path parameters.
+// Drops ";jsessionid=..." style path parameters, every one (up to the
+// next '/', so what is left never joins into a new one).
 std::string StripSessionPathParams(std::string path) {
   for (std::string_view key : {";jsessionid=", ";phpsessid=", ";sid="}) {
     std::string lower = AsciiLower(path);
-    auto pos = lower.find(key);
-    if (pos == std::string::npos) continue;
-    auto end = path.find('/', pos + 1);
-    path.erase(pos, end == std::string::npos ? std::string::npos : end - pos);
+    for (auto pos = lower.rfind(key); pos != std::string::npos;
+         pos = pos == 0 ? std::string::npos : lower.rfind(key, pos - 1)) {
+      auto end = path.find('/', pos + 1);
+      const auto n = end == std::string::npos ? std::string::npos : end - pos;
+      path.erase(pos, n);
+      lower.erase(pos, n);
+    }
   }
   return path;
 }

@@ -97,6 +97,10 @@ TEST(ResolveUrlTest, DropsFragmentTrackingAndSessionParameters) {
       {"", "https://h/a?PHPSESSID=abc&page=2&per-page=30", "https://h/a?page=2&per-page=30"},
       {"", "https://h/a?sid=1&jsessionid=2", "https://h/a"},
       {"", "https://h/a;jsessionid=ABC123?x=1", "https://h/a?x=1"},
+      // Every one, not only the first (found by url_fuzz: normalising
+      // again dropped the second).
+      {"", "https://h/a;phpsessid=1;x/b;PHPSESSID=2/c;sid=3;sid=4", "https://h/a/b/c"},
+      {"", "https://h/a;jd;phpsessid=://h;phpsessid=://h/a", "https://h/a;jd//h//h/a"},
       {"", "https://h/a?", "https://h/a"},
       {"", "https://h/a?&&x=1&", "https://h/a?x=1"},
       {"", "https://h/a?UTM_Campaign=q", "https://h/a"},
@@ -165,8 +169,11 @@ TEST(ResolveUrlTest, HugeInputIsRejectedQuickly) {
 
 TEST(ResolveUrlTest, NormalizeIsIdempotent) {
   const char* urls[] = {"HTTPS://Mfa.Gov.Az:443/az/../en/news?utm_source=a&page=2#x",
-                        "http://h/a%2fb?q=%e2%80%99", "https://h/a b/c?x=y z",
-                        "http://[::1]:8080/x", "https://ПРЕЗИДЕНТ.рф/"};
+                        "http://h/a%2fb?q=%e2%80%99",
+                        "https://h/a b/c?x=y z",
+                        "http://[::1]:8080/x",
+                        "https://ПРЕЗИДЕНТ.рф/",
+                        "https://h/a;jd;phpsessid=://h;phpsessid=://h/a"};
   for (const char* u : urls) {
     std::string once = NormalizeUrl(u);
     EXPECT_FALSE(once.empty()) << u;
