@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,13 @@ std::string Gzip(std::string_view in) {
 const std::string& TempPath(bool gz) {
   static const std::string plain = "/tmp/pressarc-warc-fuzz-" + std::to_string(getpid()) + ".warc";
   static const std::string zipped = plain + ".gz";
+  static const bool cleanup = [] {
+    return std::atexit([] {
+             std::remove(plain.c_str());
+             std::remove(zipped.c_str());
+           }) == 0;
+  }();
+  (void)cleanup;
   return gz ? zipped : plain;
 }
 
