@@ -1,57 +1,70 @@
 #!/usr/bin/env bash
-# Builds a libFuzzer target with clang (libFuzzer + ASan + UBSan) and runs it.
+# Builds the libFuzzer targets with clang (libFuzzer + ASan + UBSan) and runs them.
 #
-#   fuzz/run.sh [SECONDS] [BUILD_DIR] [TARGET]   (defaults: 300, ./build-fuzz, extract)
+#   fuzz/run.sh all SECONDS [BUILD_DIR]          every target, one after another
+#   fuzz/run.sh [SECONDS] [BUILD_DIR] [TARGET]   one target (defaults: 300, ./build-fuzz, extract)
 #
-# TARGET extract (fuzz/extract_fuzz.cc): the article extractor; seeds are
-# every page under tests/fixtures (sites and hand-made pages).
-# TARGET query (fuzz/query_fuzz.cc): search queries and stored document
-# data; seeds are a few queries and a stored document.
-# Findings are written to BUILD_DIR/fuzz-artifacts/; the corpus grows in
-# BUILD_DIR/fuzz-corpus/ (BUILD_DIR/query-corpus/) and is reused by the next run.
+# Targets (fuzz/TARGET_fuzz.cc; each file's header says what it feeds and
+# how the input is laid out): extract query warc http robots url feeds
+# dates config web sniff diff. Seeds are fuzz/corpus/TARGET/ (committed;
+# fuzz/make_corpus.py rewrites them from the fixtures and tests); the corpus
+# grows in BUILD_DIR/corpus/TARGET/ and is reused by the next run. Findings
+# (crash-*, leak-*, timeout-*, oom-*) are written to BUILD_DIR/fuzz-artifacts/.
+# Leaks inside libraries are suppressed by fuzz/lsan.supp (documented there).
+# `all` prints one line per target (executions, result) and exits 1 when
+# any target found something. Not part of .ci/run; see docs/testing.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-seconds=${1:-300}
-build=${2:-$root/build-fuzz}
+targets=(extract query warc http robots url feeds dates config web sniff diff)
+
+all=0
+if [[ ${1:-} == all ]]; then
+  all=1
+  seconds=${2:?usage: fuzz/run.sh all SECONDS [BUILD_DIR]}
+  build=${3:-$root/build-fuzz}
+else
+  seconds=${1:-300}
+  build=${2:-$root/build-fuzz}
+  target=${3:-extract}
+  [[ " ${targets[*]} " == *" $target "* ]] || { echo "run.sh: TARGET is one of: ${targets[*]}" >&2; exit 2; }
+fi
 command -v clang++ >/dev/null || { echo "run.sh: clang++ is needed (scripts/bootstrap.sh --extras)" >&2; exit 2; }
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DPRESSARC_FUZZ=ON -DPRESSARC_WERROR=OFF \
   -DPRESSARC_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-target=${3:-extract}
-case "$target" in
-  extract) ;;
-  query)
-    cmake --build "$build" -j2 --target query_fuzz >/dev/null
-    corpus=$build/query-corpus
-    seeds=$build/query-seeds
-    mkdir -p "$corpus" "$seeds" "$build/fuzz-artifacts"
-    n=0
-    for q in 'Lavrov' 'IŞIQ OR Istanbul' '"xarici işlər" -Bakı' 'nazir* AND NOT (Лавров OR Lavrov)' \
-             'title:Lavrov source:mfa lang:az site:a.example 2023..2024' 'Захаровой Bakı OR Gəncə' \
-             'a NEAR/3 b' '2023-05..'; do
-      printf '\x00%s' "$q" > "$seeds/query-$n"  # even first byte: a query
-      n=$((n + 1))
-    done
-    printf '\x01url=https://x/\ncaption=C\npressarc={"title":"A\\u0259","text":"t","archive":{"file":"f","offset":3}}\n' \
-      > "$seeds/data-0"  # odd first byte: document data
-    exec "$build/fuzz/query_fuzz" -max_total_time="$seconds" -max_len=4096 -timeout=30 \
-      -rss_limit_mb=4096 -artifact_prefix="$build/fuzz-artifacts/" -print_final_stats=1 \
-      "$corpus" "$seeds"
-    ;;
-  *) echo "run.sh: TARGET is extract or query" >&2; exit 2 ;;
-esac
-cmake --build "$build" -j2 --target extract_fuzz >/dev/null
+export LSAN_OPTIONS="suppressions=$root/fuzz/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export UBSAN_OPTIONS="print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 
-corpus=$build/fuzz-corpus
-seeds=$build/fuzz-seeds
-mkdir -p "$corpus" "$seeds" "$build/fuzz-artifacts"
-n=0
-while IFS= read -r -d '' f; do
-  # A seed is one mode byte followed by the page.
-  { printf '\x18'; head -c 200000 "$f"; } > "$seeds/seed-$n"
-  n=$((n + 1))
-done < <(find "$root/tests/fixtures/sites" "$root/tests/fixtures/pages" -name '*.html' -print0)
+max_len() {  # inputs larger than a real one gain nothing
+  case "$1" in
+    extract | warc | feeds) echo "${FUZZ_MAX_LEN:-65536}" ;;
+    query | web) echo 4096 ;;
+    *) echo 16384 ;;
+  esac
+}
 
-exec "$build/fuzz/extract_fuzz" -max_total_time="$seconds" -max_len=${FUZZ_MAX_LEN:-65536} -timeout=30 \
-  -rss_limit_mb=4096 -artifact_prefix="$build/fuzz-artifacts/" -print_final_stats=1 \
-  "$corpus" "$seeds"
+run_one() {  # TARGET SECONDS; the fuzzer's output goes to BUILD_DIR/fuzz-logs/TARGET.log too
+  local t=$1 corpus=$build/corpus/$1
+  mkdir -p "$corpus" "$build/fuzz-artifacts" "$build/fuzz-logs"
+  "$build/fuzz/${t}_fuzz" -max_total_time="$2" -max_len="$(max_len "$t")" -timeout=30 \
+    -rss_limit_mb=4096 -artifact_prefix="$build/fuzz-artifacts/$t-" -print_final_stats=1 \
+    "$corpus" "$root/fuzz/corpus/$t" 2>&1 | tee "$build/fuzz-logs/$t.log"
+  return "${PIPESTATUS[0]}"
+}
+
+if [[ $all == 0 ]]; then
+  cmake --build "$build" -j2 --target "${target}_fuzz" >/dev/null
+  run_one "$target" "$seconds"
+  exit
+fi
+
+cmake --build "$build" -j2 --target $(printf '%s_fuzz ' "${targets[@]}") >/dev/null
+failed=0
+summary=()
+for t in "${targets[@]}"; do
+  if run_one "$t" "$seconds" >/dev/null; then result=ok; else result=FINDING; failed=1; fi
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$build/fuzz-logs/$t.log" | tail -1)
+  summary+=("$(printf '%-8s %6ss %12s executions  %s' "$t" "$seconds" "${execs:-?}" "$result")")
+  echo "${summary[-1]}"
+done
+exit "$failed"

@@ -198,14 +198,18 @@ std::string CleanQuery(std::string_view query) {
   return out;
 }
 
-// Drops ";jsessionid=..." style path parameters.
+// Drops ";jsessionid=..." style path parameters, every one (up to the
+// next '/', so what is left never joins into a new one).
 std::string StripSessionPathParams(std::string path) {
   for (std::string_view key : {";jsessionid=", ";phpsessid=", ";sid="}) {
     std::string lower = AsciiLower(path);
-    auto pos = lower.find(key);
-    if (pos == std::string::npos) continue;
-    auto end = path.find('/', pos + 1);
-    path.erase(pos, end == std::string::npos ? std::string::npos : end - pos);
+    for (auto pos = lower.rfind(key); pos != std::string::npos;
+         pos = pos == 0 ? std::string::npos : lower.rfind(key, pos - 1)) {
+      auto end = path.find('/', pos + 1);
+      const auto n = end == std::string::npos ? std::string::npos : end - pos;
+      path.erase(pos, n);
+      lower.erase(pos, n);
+    }
   }
   return path;
 }
@@ -256,17 +260,19 @@ std::string NormalizeAuthority(std::string_view auth, std::string_view scheme) {
     }
     h.push_back(AsciiLower(c));
   }
-  bool ascii = true;
-  for (unsigned char c : h) {
-    if (c >= 0x80)
-      ascii = false;
-    else if (c <= 0x20 || std::string_view("<>\"{}|\\^`%/?#@ ").find(static_cast<char>(c)) !=
-                              std::string_view::npos)
-      return "";
-  }
-  if (!ascii) {
+  if (std::any_of(h.begin(), h.end(), [](unsigned char c) { return c >= 0x80; })) {
     h = IdnaToAscii(h);
     if (h.empty()) return "";
+  }
+  // Forbidden host code points (checked after IDNA, which maps e.g. U+FF0F
+  // to '/'); ':' and brackets only inside an IPv6 literal. ICU marks a label
+  // it cannot map with U+FFFD: not a host either.
+  const bool ipv6 = h.front() == '[';
+  for (unsigned char c : h) {
+    if (c >= 0x80 || c <= 0x20 ||
+        std::string_view("<>\"{}|\\^`%/?#@ ").find(static_cast<char>(c)) != std::string_view::npos)
+      return "";
+    if (!ipv6 && (c == ':' || c == '[' || c == ']')) return "";
   }
   while (!h.empty() && h.back() == '.') h.pop_back();
   if (h.empty()) return "";

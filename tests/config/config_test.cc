@@ -407,6 +407,31 @@ TEST(ConfigParse, HostileInputNeverCrashes) {
   }
 }
 
+// toml++ 3.3 reached an "unreachable" point (UB) testing non-ASCII code
+// points for whitespace (found by config_fuzz; marzer/tomlplusplus#190,
+// #295). Each is now a syntax error or a value, never UB (the sanitizer
+// build of this test stops at UB).
+TEST(ConfigParse, NonAsciiWhereWhitespaceMayStandIsASyntaxError) {
+  const std::string cases[] = {
+      "so\xef\xaf\xbf"
+      "es = [\"a\"]\n",   // U+FBFF in a bare key
+      "\xcc\xaa",         // U+032A alone
+      "a\xc2\xa7 = 1\n",  // U+00A7 after a key
+      "\xd0\x9f = 1\n",   // Cyrillic П as a bare key
+  };
+  for (const std::string& text : cases) {
+    auto c = ParseConfig(text, "h.toml");
+    ASSERT_FALSE(c.ok()) << text;
+    EXPECT_EQ(c.status().code(), Status::Code::kUsage);
+    EXPECT_EQ(c.status().message().rfind("h.toml", 0), 0u) << c.status().message();
+  }
+  // A line-ending backslash in a multi-line string, then a non-ASCII
+  // character: valid TOML, the string is "§".
+  auto c = ParseConfig("[crawler]\nuser_agent = \"\"\"\\\n\xc2\xa7\"\"\"\n", "h.toml");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->crawler.user_agent, "\xc2\xa7");
+}
+
 class ConfigFileTest : public ::testing::Test {
  protected:
   void SetUp() override {

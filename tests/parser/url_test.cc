@@ -97,6 +97,10 @@ TEST(ResolveUrlTest, DropsFragmentTrackingAndSessionParameters) {
       {"", "https://h/a?PHPSESSID=abc&page=2&per-page=30", "https://h/a?page=2&per-page=30"},
       {"", "https://h/a?sid=1&jsessionid=2", "https://h/a"},
       {"", "https://h/a;jsessionid=ABC123?x=1", "https://h/a?x=1"},
+      // Every one, not only the first (found by url_fuzz: normalising
+      // again dropped the second).
+      {"", "https://h/a;phpsessid=1;x/b;PHPSESSID=2/c;sid=3;sid=4", "https://h/a/b/c"},
+      {"", "https://h/a;jd;phpsessid=://h;phpsessid=://h/a", "https://h/a;jd//h//h/a"},
       {"", "https://h/a?", "https://h/a"},
       {"", "https://h/a?&&x=1&", "https://h/a?x=1"},
       {"", "https://h/a?UTM_Campaign=q", "https://h/a"},
@@ -145,6 +149,15 @@ TEST(ResolveUrlTest, RejectsNonHttpAndMalformed) {
       {"", "http://host:8x/", ""},
       {"", "http://ho st/", ""},
       {"", "http://[::1/", ""},
+      // A host never holds ':' or brackets outside an IPv6 literal (was
+      // "http://~:a/", which then normalised to "": found by url_fuzz).
+      {"", "http://~:a:/", ""},
+      {"", "http://a:b:80/", ""},
+      {"", "http://a%3Ab/", ""},
+      {"", "http://a]b/", ""},
+      // A label IDNA cannot map (U+FFFD in ICU's output) is not a host.
+      {"", "http://~:\xa1:/", ""},
+      {"", "http://\xff\xfe/", ""},
       {"not a url", "page.html", ""},
   };
   for (const auto& c : cases) {
@@ -162,7 +175,11 @@ TEST(ResolveUrlTest, HugeInputIsRejectedQuickly) {
 
 TEST(ResolveUrlTest, NormalizeIsIdempotent) {
   const char* urls[] = {"HTTPS://Mfa.Gov.Az:443/az/../en/news?utm_source=a&page=2#x",
-                        "http://h/a%2fb?q=%e2%80%99", "https://h/a b/c?x=y z"};
+                        "http://h/a%2fb?q=%e2%80%99",
+                        "https://h/a b/c?x=y z",
+                        "http://[::1]:8080/x",
+                        "https://ПРЕЗИДЕНТ.рф/",
+                        "https://h/a;jd;phpsessid=://h;phpsessid=://h/a"};
   for (const char* u : urls) {
     std::string once = NormalizeUrl(u);
     EXPECT_FALSE(once.empty()) << u;
