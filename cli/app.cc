@@ -133,6 +133,25 @@ bool UseColor(const std::string& mode) {
   return isatty(STDOUT_FILENO) == 1;
 }
 
+Result<std::string> JoinQueryWords(const CommandContext& ctx,
+                                   const std::vector<std::string>& words,
+                                   const std::vector<std::string>& extras,
+                                   const std::string& command) {
+  std::string query;
+  auto add_word = [&](const std::string& w) { query += (query.empty() ? "" : " ") + w; };
+  for (const auto& w : words) add_word(w);
+  for (const auto& e : extras) {
+    if (e.starts_with("--") || e.size() < 2) {
+      return Status::Usage("unknown option '" + e + "'",
+                           "run 'pressarc " + command +
+                               " --help'; put '--' before query words that start with '-'");
+    }
+    add_word(e);
+  }
+  for (const auto& w : ctx.words_after_separator) add_word(w);
+  return query;
+}
+
 void PrintWarnings(const std::vector<std::string>& warnings) {
   for (const auto& w : warnings) std::fprintf(stderr, "pressarc: warning: %s\n", w.c_str());
 }

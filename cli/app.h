@@ -70,6 +70,15 @@ void AddCommonOptions(CLI::App* sub, CommonOptions* options);
 // and with a TERM other than "dumb".
 bool UseColor(const std::string& mode);
 
+// The query of `search` or `watch add`: its words, the unknown options CLI11
+// left over (words like -covid, an excluded word), and the words after
+// "--", joined by spaces. kUsage for a left-over "--option" (naming
+// `command` in the hint).
+Result<std::string> JoinQueryWords(const CommandContext& ctx,
+                                   const std::vector<std::string>& words,
+                                   const std::vector<std::string>& extras,
+                                   const std::string& command);
+
 // Each adds its subcommand to `app`; when it is chosen, *run is set.
 using Registration = void (*)(CLI::App& app, CommandContext& ctx, CommandRun* run);
 void RegisterCrawl(CLI::App& app, CommandContext& ctx, CommandRun* run);

@@ -42,20 +42,10 @@ void WriteOut(const std::string& text) {
 Status RunSearch(CommandContext& ctx, const SearchArgs& args,
                  const std::vector<std::string>& extras) {
   search::SearchOptions options;
-  std::string query;
-  auto add_word = [&](const std::string& w) { query += (query.empty() ? "" : " ") + w; };
-  for (const auto& w : args.words) add_word(w);
   // Words like -covid (excluded words) reach us as unknown options.
-  for (const auto& e : extras) {
-    if (e.starts_with("--") || e.size() < 2) {
-      return Status::Usage("unknown option '" + e + "'",
-                           "run 'pressarc search --help'; put '--' before query words that "
-                           "start with '-'");
-    }
-    add_word(e);
-  }
-  for (const auto& w : ctx.words_after_separator) add_word(w);
-  options.query = query;
+  auto query = JoinQueryWords(ctx, args.words, extras, "search");
+  if (!query.ok()) return query.status();
+  options.query = *query;
   options.languages = args.languages;
   options.sources = args.sources;
   options.from = args.from;

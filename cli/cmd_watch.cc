@@ -48,19 +48,9 @@ std::string Describe(const search::WatchQuery& q) {
 }
 
 Status Add(CommandContext& ctx, WatchArgs args, const std::vector<std::string>& extras) {
-  std::string query;
-  auto add_word = [&](const std::string& w) { query += (query.empty() ? "" : " ") + w; };
-  for (const auto& w : args.words) add_word(w);
-  for (const auto& e : extras) {
-    if (e.starts_with("--") || e.size() < 2) {
-      return Status::Usage("unknown option '" + e + "'",
-                           "run 'pressarc watch add --help'; put '--' before query words that "
-                           "start with '-'");
-    }
-    add_word(e);
-  }
-  for (const auto& w : ctx.words_after_separator) add_word(w);
-  args.query.query = query;
+  auto query = JoinQueryWords(ctx, args.words, extras, "watch add");
+  if (!query.ok()) return query.status();
+  args.query.query = *query;
   // Usage errors before anything is opened or created.
   if (Status s = search::ValidateWatchName(args.name); !s.ok()) return s;
   if (Status s = search::ValidateWatchQuery(args.query); !s.ok()) return s;
