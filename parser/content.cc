@@ -391,14 +391,34 @@ std::vector<int> Children(const Dom& dom, int i) {
   return out;
 }
 
+// A view or visit counter's text: a number, with at most a short label
+// ("1 235", "Views: 1235", "Просмотров: 1235").
+bool LooksLikeCount(std::string_view text) {
+  if (text.size() > 48) return false;
+  std::size_t digits = 0, letters = 0;
+  for (unsigned char c : text) {
+    if (c >= '0' && c <= '9')
+      ++digits;
+    else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80)
+      ++letters;
+  }
+  return digits > 0 && letters <= 24;
+}
+
 // Readability's _cleanConditionally for one node.
 // Bylines, datelines, share and tag rows inside the article: short blocks
-// whose class or id says what they are.
+// whose class or id says what they are; and view counters, which change on
+// every request (a new version of the article otherwise).
 bool IsMetaBlock(const Dom& dom, const Stats& st, int i) {
   if (st.text[static_cast<std::size_t>(i)] > 250) return false;
   ClassWords w(dom.Attr(i, "class"), dom.Attr(i, "id"));
   if (dom.Attr(i, "rel") == "author") return true;
   if (w.empty()) return false;
+  if (st.text[static_cast<std::size_t>(i)] <= 48 &&
+      w.Has({"views", "view-count", "views-count", "viewcount", "counter", "hits", "hit-count",
+             "pageviews", "visits", "read-count", "reads-count"}) &&
+      LooksLikeCount(dom.Text(i, true, 64)))
+    return true;
   return w.Has({"byline",     "author",       "dateline",  "timestamp",  "posted-on",
                 "published",  "article-date", "post-date", "entry-date", "post-meta",
                 "entry-meta", "article-meta", "share",     "social",     "tags",

@@ -157,6 +157,51 @@ TEST(ExtractTest, StripTextAndSelectorsFromHints) {
             "extractor.");
 }
 
+// A view counter in the article's head changes on every request: it must
+// not reach the text (each fetch would be a new version), while a paragraph
+// whose class happens to say "views" stays.
+TEST(ExtractTest, ViewCountersAreNotText) {
+  // The shape of mfa.gov.az: the category, counter and date above the heading.
+  const std::string page =
+      "<html lang=en><body><header><nav><a href=/>Home</a></nav></header><main>"
+      "<section class=section_articleInner><div class=section_articleInner_head>"
+      "<div class=section_articleInner_head_information><span "
+      "class=section_articleInner_category>Press release</span>%s<time "
+      "class=section_articleInner_date datetime=2021-09-22>22 September 2021</time></div>"
+      "<h1 class=section_articleInner_head--header>Talks held</h1></div>"
+      "<div class=section_articleInner_body><div class=section_articleInner_body_content>"
+      "<div class=section_articleInner_body_content--description><p>The ministers discussed "
+      "the agenda of bilateral relations, regional security and transport, and agreed to meet "
+      "again in autumn.</p><p>The sides signed a memorandum on cooperation in the field of "
+      "education.</p>%s</div></div></div></section></main></body></html>";
+  auto make = [&page](const std::string& head, const std::string& body) {
+    std::string out = page;
+    out.replace(out.find("%s"), 2, head);
+    out.replace(out.find("%s"), 2, body);
+    return out;
+  };
+  const std::string plain = Extract(make("", "")).text;
+  ASSERT_TRUE(Has(plain, "memorandum")) << plain;
+  struct Case {
+    const char* head;
+  } cases[] = {
+      {"<span class=\"section_articleInner_views\">1235</span>"},
+      {"<span class=views>Views: 1 242</span>"},
+      {"<div class=\"news-view-count\">\xd0\x9f\xd1\x80\xd0\xbe\xd1\x81\xd0\xbc\xd0\xbe"
+       "\xd1\x82\xd1\x80\xd0\xbe\xd0\xb2: 17</div>"},
+      {"<span id=hitcounter>88</span>"},
+      {"<small class=\"post-visits\">1,024 visits</small>"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(Extract(make(c.head, "")).text, plain) << c.head;
+  }
+  std::string kept = Extract(make("",
+                                  "<p class=views>The views of the two ministers "
+                                  "coincided on 3 points.</p>"))
+                         .text;
+  EXPECT_TRUE(Has(kept, "coincided on 3 points")) << kept;
+}
+
 TEST(ExtractTest, TitleDropsSiteNameFromTitleTag) {
   struct Case {
     const char* head;
