@@ -405,20 +405,28 @@ bool LooksLikeCount(std::string_view text) {
   return digits > 0 && letters <= 24;
 }
 
+// A view or visit counter ("1235", "Views: 1 242"): it changes on every
+// request, so it must go before anything is scored or cleaned, or the text
+// (and the blocks kept around it) would differ from one fetch to the next.
+bool IsCounter(const Dom& dom, int i, int chars) {
+  if (chars > 48) return false;
+  std::string_view cls = dom.Attr(i, "class");
+  std::string_view id = dom.Attr(i, "id");
+  if (cls.empty() && id.empty()) return false;
+  return ClassWords(cls, id).Has({"views", "view-count", "views-count", "viewcount", "counter",
+                                  "hits", "hit-count", "pageviews", "visits", "read-count",
+                                  "reads-count"}) &&
+         LooksLikeCount(dom.Text(i, true, 64));
+}
+
 // Readability's _cleanConditionally for one node.
 // Bylines, datelines, share and tag rows inside the article: short blocks
-// whose class or id says what they are; and view counters, which change on
-// every request (a new version of the article otherwise).
+// whose class or id says what they are.
 bool IsMetaBlock(const Dom& dom, const Stats& st, int i) {
   if (st.text[static_cast<std::size_t>(i)] > 250) return false;
   ClassWords w(dom.Attr(i, "class"), dom.Attr(i, "id"));
   if (dom.Attr(i, "rel") == "author") return true;
   if (w.empty()) return false;
-  if (st.text[static_cast<std::size_t>(i)] <= 48 &&
-      w.Has({"views", "view-count", "views-count", "viewcount", "counter", "hits", "hit-count",
-             "pageviews", "visits", "read-count", "reads-count"}) &&
-      LooksLikeCount(dom.Text(i, true, 64)))
-    return true;
   return w.Has({"byline",     "author",       "dateline",  "timestamp",  "posted-on",
                 "published",  "article-date", "post-date", "entry-date", "post-meta",
                 "entry-meta", "article-meta", "share",     "social",     "tags",
@@ -597,6 +605,8 @@ int MarkBoilerplate(Dom& dom, const std::vector<int>& strip_nodes, bool class_pa
         // Streaming renderers hold the body in <div hidden id="S:0"> until a
         // script moves it: a hidden block with most of the text is the page.
         remove = !big(i);
+      } else if (IsCounter(dom, i, raw[static_cast<std::size_t>(i)])) {
+        remove = true;
       } else if (id == "fb-root" ||
                  ((cls.substr(0, 3) == "fb-" || cls.find(" fb-") != std::string_view::npos) &&
                   raw[static_cast<std::size_t>(i)] < 200)) {  // fb-like, fb-comments widgets
