@@ -255,6 +255,51 @@ class ServerTest(unittest.TestCase):
             self.srv.set_version(1)
         self.assertEqual(self.srv.get("mfa", "/az/news?page=1").body, first)
 
+    def test_versions_three_and_four_edit_take_down_restore_and_rotate_boilerplate(self):
+        m = manifest()
+        planted = m["version3"]["planted"] + m["version4"]["planted"]
+        self.assertEqual(sorted(p["change"] for p in planted if p["kind"] == "edited"),
+                         ["date", "figure", "sentence", "title"])
+        self.assertEqual(sorted(p["change"] for p in planted if p["kind"] == "removed"),
+                         ["404", "404", "410", "redirect_home", "soft_404"])
+        restored = [p for p in planted if p["kind"] == "restored"]
+        self.assertEqual(len(restored), 1)
+        art = article("mfa", "en", translation_key="no09723")
+        first = self.srv.get("mfa", art["url_path"])
+        self.srv.set_version(3)
+        try:
+            a = self.srv.get("mfa", art["url_path"])
+            b = self.srv.get("mfa", art["url_path"])
+            self.assertNotEqual(a.body, b.body, "new boilerplate on every request")
+            self.assertNotEqual(a.body, first.body)
+            self.assertNotEqual(a.header("ETag"), b.header("ETag"))
+            self.assertEqual(self.srv.get("mfa", art["url_path"], headers={
+                "If-None-Match": a.header("ETag")}).status, 200)
+            def words(body):  # only markup and white space change inside the text
+                return " ".join(re.sub(r"<[^>]+>", " ", body.decode()).split())
+
+            for phrase in art["text_must_contain"]:
+                self.assertIn(html.escape(phrase, quote=False), words(b.body))
+            status = {"404": 404, "410": 410, "redirect_home": 302, "soft_404": 200}
+            for p in planted:
+                got = self.srv.get("mfa", p["url_path"])
+                if p["kind"] == "removed":
+                    self.assertEqual(got.status, status[p["change"]], p)
+                    if p["change"] == "redirect_home":
+                        self.assertEqual(got.header("Location"), self.srv.url("mfa", "/"))
+                    if p["change"] == "soft_404":
+                        self.assertIn("Page not found", got.body.decode())
+                elif p["kind"] == "edited" and p["change"] != "date":
+                    self.assertIn(html.escape(p["after"], quote=False), words(got.body))
+            self.assertEqual(self.srv.get("mfa", restored[0]["url_path"]).status, 404)
+            self.srv.set_version(4)
+            self.assertEqual(self.srv.get("mfa", restored[0]["url_path"]).status, 200)
+            self.assertEqual(self.srv.get("mfa", "/__admin/version?n=5").status, 400)
+        finally:
+            self.srv.set_version(1)
+        self.assertEqual(self.srv.get("mfa", art["url_path"]).body, first.body,
+                         "version 1 does not rotate")
+
     def test_traps_and_legacy_redirects(self):
         loop = self.srv.get("mid", "/ru/redirect-loop/a/")
         self.assertEqual(loop.status, 302)
