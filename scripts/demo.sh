@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # pressarc in two minutes: installs what is missing (Debian 12, as root),
 # builds, serves the local fixture sites on loopback, crawls them into a fresh
-# ./demo-data, and shows a few searches and the archive's statistics.
+# ./demo-data, and shows a few searches, the archive's statistics, and the
+# history and change log of releases the fixture edits after publication.
 #
 # Usage: scripts/demo.sh [--no-build]
 #   --no-build   use the existing build/pressarc (skip bootstrap and build)
@@ -20,7 +21,7 @@ for arg in "$@"; do
   case "$arg" in
     --no-build) build=0 ;;
     -h | --help)
-      sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -210,6 +211,24 @@ if ((crawled)); then
     --format csv --limit 3 'source:mid' || true
   say "What is in the archive"
   run stats --config "$config" --data "$data" || true
+
+  say "The ministry edits and takes down releases (fixture version 3)"
+  # Four mfa releases are edited (a figure, a sentence, the title, the date) and
+  # five taken down; every page's boilerplate now changes on every request.
+  python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1]).read()" \
+    "http://127.0.0.1:$((port_base + 1))/__admin/version?n=3"
+  revisit=$work/revisit.toml
+  sed -E 's/^revisit_after_hours = .*/revisit_after_hours = 0/' "$config" >"$revisit"
+  echo "# every mfa article fetched again (revisit_after_hours = 0): only the edits are new versions"
+  run crawl --config "$revisit" --data "$data" --source mfa || true
+  edited=$(python3 -c "import json; m = json.load(open('tests/fixtures/sites/manifest.json'))
+print(next(p['url_path'] for p in m['version3']['planted'] if p['change'] == 'figure'))")
+  echo
+  echo "# The corrected figure, as a word diff against the first version:"
+  run history --config "$config" --data "$data" "http://127.0.0.1:$((port_base + 1))$edited" || true
+  echo
+  echo "# The change log (a release still missing an hour later is logged as removed):"
+  run changes --config "$config" --data "$data" --kind edited || true
 fi
 
 # ---- 6. summary ------------------------------------------------------------------
