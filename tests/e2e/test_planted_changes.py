@@ -192,7 +192,7 @@ def warc_response(url, body, date):
 
 
 class RotatingBoilerplateTest(unittest.TestCase):
-    ROUNDS = 16  # of about 64 live mfa articles each: more than 1,000 re-fetches
+    ROUNDS = 16  # of 68 live mfa articles each: more than 1,000 re-fetches
 
     def test_a_thousand_refetches_with_rotating_boilerplate_make_no_version(self):
         removed = {p["url"] for p in planted("removed")}
