@@ -168,6 +168,10 @@ void VersionLog::Summarise(const NormalisedArticle& before, const NormalisedArti
   v->words_added = s.words_added;
   v->words_removed = s.words_removed;
   v->excerpt = std::move(s.excerpt);
+  // A changed publication date alone changes no word: the excerpt says it.
+  if (v->excerpt.empty() && before.published != after.published) {
+    v->excerpt = "published [-" + before.published + "-]{+" + after.published + "+}";
+  }
 }
 
 Result<VersionLog::Outcome> VersionLog::Record(const VersionObservation& o,

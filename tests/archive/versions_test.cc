@@ -162,6 +162,25 @@ TEST_F(VersionLogTest, ChangedTitleOrDateIsAVersion) {
   EXPECT_EQ(Versions()[2].published, "2024-04-30");
 }
 
+// The date only in the markup (<time datetime> without text), as on mfa.gov.az
+// where the shown date is not part of the text: a changed date changes no
+// word, and the change log's excerpt names it.
+TEST_F(VersionLogTest, ChangedDateAloneIsNamedInTheExcerpt) {
+  auto page = [](const std::string& date) {
+    std::string p = Page("Consultations held", kBody, "a", date);
+    std::size_t at = p.find(">" + date + "</time>");
+    return p.replace(at, date.size() + 8, "></time>");
+  };
+  Fetch(page("2024-05-01"), "2024-05-01T10:00:00Z");
+  auto r = Fetch(page("2024-04-30"), "2024-05-02T10:00:00Z");
+  EXPECT_TRUE(r.new_version);
+  auto v = Versions();
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[1].published, "2024-04-30");
+  EXPECT_EQ(v[1].words_added + v[1].words_removed, 0);
+  EXPECT_EQ(v[1].excerpt, "published [-2024-05-01-]{+2024-04-30+}");
+}
+
 TEST_F(VersionLogTest, ReturnToAnEarlierTextIsANewVersion) {
   Fetch(Page("Consultations held", kBody, "a"), "2024-05-01T10:00:00Z");
   Fetch(Page("Consultations postponed", kBody, "a"), "2024-05-02T10:00:00Z");

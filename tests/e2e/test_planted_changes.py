@@ -117,6 +117,12 @@ class PlantedChangesTest(unittest.TestCase):
         self.assertEqual([s["restored"] for s in self.summaries], [0, 0, 0, 0, 1])
         self.assertEqual(run_json(self.cmd("stats", "--json"))["edited"],
                          len(planted("edited")) + len(edited_in_v2()))
+        for p in planted("edited"):
+            e = next(e for e in self.events(kind="edited") if e["url"] == self.url(p["url"]))
+            if p["change"] == "date":
+                self.assertEqual(e["excerpt"], f"published [-{p['before']}-]{{+{p['after']}+}}")
+            else:
+                self.assertIn("{+", e["excerpt"])
 
     def test_each_edit_is_one_new_version_with_the_planted_change(self):
         for p in planted("edited"):
