@@ -104,7 +104,8 @@ void RegisterSearch(CLI::App& app, CommandContext& ctx, CommandRun* run) {
   CLI::App* sub = app.add_subcommand(
       "search",
       "Full-text search. QUERY uses Xapian's syntax: all words required; \"a phrase\", AND, OR, "
-      "NOT, -word, word*, title:word, source:NAME, site:HOST, lang:az, id:ID and date ranges "
+      "NOT, -word, word*, title:word, source:NAME, site:HOST, lang:az, id:ID, status:removed (or "
+      "live) and date ranges "
       "2023-01-01..2023-12-31, 2023..2024, 2023-05.., ..2023 (inclusive). Put '--' before words "
       "starting with '-'.");
   AddCommonOptions(sub, &ctx.common);

@@ -185,8 +185,8 @@ Xapian::Query DayRangeProcessor::operator()(const std::string& begin, const std:
 
 namespace {
 
-constexpr std::array<std::string_view, 7> kKnownFields = {"title", "source", "lang", "language",
-                                                          "site",  "host",   "id"};
+constexpr std::array<std::string_view, 8> kKnownFields = {"title", "source", "lang", "language",
+                                                          "site",  "host",   "id",   "status"};
 
 bool IsDoubleQuote(unsigned ch) {
   return ch == '"' || ch == 0x201c || ch == 0x201d;
@@ -197,7 +197,8 @@ bool IsPhraseGenerator(unsigned ch) {
 }
 
 std::string KnownFieldList() {
-  return "title:, source:, lang:, site:, id: and date ranges like 2023-01-01..2023-12-31";
+  return "title:, source:, lang:, site:, id:, status:removed, status:live and date ranges like "
+         "2023-01-01..2023-12-31";
 }
 
 }  // namespace
@@ -284,6 +285,31 @@ class TermFieldProcessor : public Xapian::FieldProcessor {
   std::string prefix_;
 };
 
+// status:removed matches the removed articles (given by their canonical
+// URLs), status:live every other one.
+class StatusFieldProcessor : public Xapian::FieldProcessor {
+ public:
+  explicit StatusFieldProcessor(const std::vector<std::string>& removed_urls) {
+    std::vector<Xapian::Query> terms;
+    for (const std::string& url : removed_urls)
+      terms.emplace_back(BooleanTerm(schema::kPrefixUrl, url));
+    // None removed: a term no document has (MatchNothing would read as an
+    // empty query).
+    if (terms.empty()) terms.emplace_back(std::string(schema::kPrefixUrl));
+    removed_ = Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+  }
+  Xapian::Query operator()(const std::string& value) override {
+    const std::string v = AsciiLower(value);
+    if (v == "removed") return removed_;
+    if (v == "live")
+      return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, removed_);
+    throw Xapian::QueryParserError("status: is 'removed' or 'live', not '" + value + "'");
+  }
+
+ private:
+  Xapian::Query removed_;
+};
+
 // site:HOST matches the host and its subdomains; a URL is reduced to its host.
 class SiteFieldProcessor : public Xapian::FieldProcessor {
  public:
@@ -361,7 +387,8 @@ Status CheckOptions(const SearchOptions& options) {
 }
 
 void ConfigureParser(Xapian::QueryParser& qp, const Xapian::Database& db,
-                     const SearchOptions& options, DayRangeProcessor* days) {
+                     const SearchOptions& options, DayRangeProcessor* days,
+                     const std::vector<std::string>& removed_urls) {
   qp.set_database(db);
   qp.set_default_op(options.match_any ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
   qp.set_max_expansion(options.wildcard_limit, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
@@ -376,6 +403,7 @@ void ConfigureParser(Xapian::QueryParser& qp, const Xapian::Database& db,
   qp.add_boolean_prefix("site", (new SiteFieldProcessor(db))->release());
   qp.add_boolean_prefix("host", (new SiteFieldProcessor(db))->release(), &site_group);
   qp.add_boolean_prefix("id", (new TermFieldProcessor(id))->release());
+  qp.add_boolean_prefix("status", (new StatusFieldProcessor(removed_urls))->release());
   qp.add_rangeprocessor(days);
 }
 
@@ -465,7 +493,8 @@ Result<Xapian::Query> ParseExact(Xapian::QueryParser& qp, std::string_view query
 
 }  // namespace
 
-Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& options) {
+Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& options,
+                              const std::vector<std::string>& removed_urls) {
   if (Status s = ValidateSearchOptions(options); !s.ok()) return s;
   const std::string lang = QueryLanguage(options);
 
@@ -473,7 +502,7 @@ Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& o
   built.stemmer = StemmerFor(lang);
   Xapian::QueryParser qp;
   DayRangeProcessor days(&db);
-  ConfigureParser(qp, db, options, &days);
+  ConfigureParser(qp, db, options, &days, removed_urls);
   const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
                          Xapian::QueryParser::FLAG_PURE_NOT;
   auto parsed = options.exact ? ParseExact(qp, options.query, lang, flags)

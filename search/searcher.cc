@@ -557,8 +557,17 @@ class XapianSearcher : public Searcher {
     return best.docid;
   }
 
+  // The removed articles' URLs, when the query filters on status: (read
+  // from the catalogue: a removal changes no document in the index).
+  std::vector<std::string> RemovedUrls(const SearchOptions& options) {
+    std::vector<std::string> urls;
+    if (options.query.find("status:") == std::string::npos || !Versions()) return urls;
+    for (const RemovalState& r : catalogue_->RemovedArticles()) urls.push_back(r.url);
+    return urls;
+  }
+
   Result<SearchResponse> DoSearch(const SearchOptions& options) {
-    auto built = internal::BuildQuery(db_, options);
+    auto built = internal::BuildQuery(db_, options, RemovedUrls(options));
     if (!built.ok()) return built.status();
 
     // An index with length-normalised wdfs (schema.h) is weighed without
@@ -1018,7 +1027,7 @@ class XapianSearcher : public Searcher {
     if (corrected.empty() || corrected == options.query) return std::nullopt;
     SearchOptions other = options;
     other.query = corrected;
-    auto built = internal::BuildQuery(db_, other);
+    auto built = internal::BuildQuery(db_, other, RemovedUrls(other));
     if (!built.ok()) return std::nullopt;
     Xapian::Enquire enquire(db_);
     enquire.set_query(built->query);

@@ -163,6 +163,15 @@ class PlantedChangesTest(unittest.TestCase):
             found = run_json(self.cmd("search", "--json", "id:" + h["id"]))["results"]
             self.assertEqual([(r["url"], r["status"]) for r in found],
                              [(h["url"], h["status"])])
+        restored = {p["url"] for p in planted("restored")}
+        gone = sorted(self.url(p["url"]) for p in planted("removed") if p["url"] not in restored)
+        found = run_json(self.cmd("search", "--json", "--limit", "50", "status:removed"))
+        self.assertEqual(sorted(r["url"] for r in found["results"]), gone)
+        self.assertEqual({r["status"] for r in found["results"]}, {"removed"})
+        live = run_json(self.cmd("search", "--json", "--limit", "500", "status:live"))
+        self.assertFalse(set(gone) & {r["url"] for r in live["results"]})
+        self.assertIn(self.url(planted("restored")[0]["url"]),
+                      {r["url"] for r in live["results"]})
 
     def test_search_finds_the_latest_version(self):
         for p in planted("edited"):
