@@ -1,13 +1,17 @@
 // Sitemaps and feeds: see crawler/feeds.h.
 //
 // libxml2 reads the document in recover mode with no network and no entity
-// substitution (XML_PARSE_NOENT off, no DTD loading), so an XXE attempt reads
-// nothing and entity references are skipped when text is gathered (no
-// "billion laughs" expansion). Elements are matched by local name, so
-// namespace prefixes do not matter.
+// substitution (XML_PARSE_NOENT off, no DTD loading), and the entities a
+// document declares in its DTD are never registered (the SAX entityDecl
+// handler is a no-op): an XXE attempt reads nothing, a "billion laughs" DTD
+// expands nothing and cannot halt the parse (libxml2 stops at its entity
+// loop check, losing the rest of the feed, when the entities exist), and
+// every reference is left unresolved and skipped when text is gathered.
+// Elements are matched by local name, so namespace prefixes do not matter.
 #include "crawler/feeds.h"
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <strings.h>
 
@@ -310,6 +314,22 @@ void NewestFirst(std::vector<FeedEntry>* entries) {
   *entries = std::move(sorted);
 }
 
+void IgnoreEntityDecl(void*, const xmlChar*, int, const xmlChar*, const xmlChar*, xmlChar*) {}
+
+// xmlReadMemory, but with the document's own entity declarations ignored.
+xmlDocPtr ReadXml(std::string_view body, int options) {
+  xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(body.data(), static_cast<int>(body.size()));
+  if (ctxt == nullptr) return nullptr;
+  xmlCtxtUseOptions(ctxt, options);
+  ctxt->sax->entityDecl = &IgnoreEntityDecl;
+  ctxt->sax->unparsedEntityDecl = nullptr;
+  xmlParseDocument(ctxt);
+  xmlDocPtr xml = ctxt->myDoc;
+  ctxt->myDoc = nullptr;
+  xmlFreeParserCtxt(ctxt);
+  return xml;
+}
+
 void InitLibxml() {
   static std::once_flag once;
   std::call_once(once, [] { xmlInitParser(); });
@@ -333,8 +353,7 @@ FeedDocument ParseFeed(std::string_view body, std::string_view document_url) {
   InitLibxml();
   int options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                 XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS;
-  xmlDocPtr xml = xmlReadMemory(body.data(), static_cast<int>(body.size()),
-                                std::string(document_url).c_str(), nullptr, options);
+  xmlDocPtr xml = ReadXml(body, options);
   if (xml == nullptr) return doc;
   const xmlNode* root = xmlDocGetRootElement(xml);
   Collector out(document_url);

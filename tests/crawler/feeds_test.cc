@@ -215,6 +215,28 @@ TEST(FeedsTest, BillionLaughsDoesNotBlowUp) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_LT(seconds, 5.0);
   for (const auto& e : doc.entries) EXPECT_LT(e.url.size(), 10000u);
+  // The entity loop halts libxml2 when the entities are declared; they never
+  // are, so the items after a reference are still read.
+  EXPECT_EQ(doc.kind, FeedKind::kRss);
+  std::vector<std::string> urls = Urls(doc);
+  EXPECT_NE(std::find(urls.begin(), urls.end(), "https://g.example/fine"), urls.end());
+}
+
+TEST(FeedsTest, EntitiesInAnAtomFeedAreLeftOutAndTheEntriesKept) {
+  std::string xml =
+      "<?xml version=\"1.0\"?>\n<!DOCTYPE feed SYSTEM \"http://127.0.0.1:9/evil.dtd\" [\n"
+      "<!ENTITY xxe SYSTEM \"file:///etc/passwd\">\n"
+      "<!ENTITY % remote SYSTEM \"http://127.0.0.1:9/param.dtd\">\n%remote;\n"
+      "<!ENTITY big \"&xxe;&xxe;&xxe;&xxe;\">\n]>\n"
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>&big;</title>"
+      "<entry><title>&xxe;</title><link href=\"https://g.example/a&xxe;\"/>"
+      "<updated>2025-06-06T08:00:00Z</updated></entry>"
+      "<entry><title>t</title><link href=\"https://g.example/b\"/></entry></feed>";
+  FeedDocument doc = ParseFeed(xml, "https://g.example/atom");
+  EXPECT_EQ(doc.kind, FeedKind::kAtom);
+  std::vector<std::string> urls = Urls(doc);
+  EXPECT_NE(std::find(urls.begin(), urls.end(), "https://g.example/b"), urls.end());
+  for (const auto& u : urls) EXPECT_EQ(u.find("root:"), std::string::npos) << u;
 }
 
 TEST(FeedsTest, AtMost50000EntriesPerDocument) {
