@@ -3,6 +3,7 @@
 #include "crawler/feeds.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -256,6 +257,40 @@ TEST(FeedsTest, GzipBombIsRefused) {
   FeedDocument doc = ParseFeed(bomb, "https://g.example/sitemap.xml.gz");
   EXPECT_EQ(doc.kind, FeedKind::kNone);
   EXPECT_TRUE(doc.entries.empty());
+}
+
+// Peak resident memory of this process so far, in MiB.
+long PeakRssMib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss / 1024;
+}
+
+// Millions of empty elements: a parser that built a tree would hold a
+// gigabyte; the stream reader holds one chunk.
+TEST(FeedsTest, MillionsOfElementsCostNoMemory) {
+  std::string dense = "<urlset>";
+  while (dense.size() < (16u << 20)) dense += "<url/>";
+  dense += "<url><loc>https://g.example/last</loc></url></urlset>";
+  for (const std::string& body : {dense, Gzip(dense)}) {
+    long before = PeakRssMib();
+    auto start = std::chrono::steady_clock::now();
+    FeedDocument doc = ParseFeed(body, "https://g.example/sitemap.xml");
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(doc.kind, FeedKind::kSitemap);
+    EXPECT_EQ(Urls(doc), std::vector<std::string>{"https://g.example/last"});
+    EXPECT_LT(PeakRssMib() - before, 32) << "the parse took memory in proportion to its input";
+    EXPECT_LT(seconds, 20.0);
+  }
+}
+
+TEST(FeedsTest, GzipBeyondTheCapGivesTheEntriesBeforeIt) {
+  std::string xml = "<urlset><url><loc>https://g.example/first</loc></url>";
+  xml += std::string(51u << 20, ' ');
+  xml += "<url><loc>https://g.example/beyond</loc></url></urlset>";
+  FeedDocument doc = ParseFeed(Gzip(xml), "https://g.example/sitemap.xml.gz");
+  EXPECT_EQ(Urls(doc), std::vector<std::string>{"https://g.example/first"});
 }
 
 }  // namespace
