@@ -119,7 +119,7 @@ def archive_text(data):
 def searched(cfg, data, word):
     p = run(["search", "--config", cfg, "--data", data, "--json", word], timeout=60)
     if p.returncode != 0:
-        return []
+        raise AssertionError(f"search {word} exited {p.returncode}: {p.stderr}")
     return [r["url"] for r in json.loads(p.stdout)["results"]]
 
 
@@ -223,6 +223,14 @@ class HostileSiteCrawlTest(unittest.TestCase):
         self.assertNotIn(PASSWD_MARK.encode(), archived)
         self.assertNotIn(b"lollollollollollollollollollollol", archived)
         self.assertEqual(searched(self.cfg, self.data, "lollollol"), [])
+
+    def test_big_valid_pages_are_archived_not_failed(self):
+        # A million-element page and a page of 300,000 links: bounded by the parser's caps.
+        for fault in ("dense_html", "link_flood"):
+            with self.subTest(fault=fault):
+                path = FAULTS[fault][0]
+                self.assertEqual(self.failure_for(path), [])
+                self.assertIn(path, [r["path"] for r in self.requests])
 
     def test_lying_short_content_length_keeps_the_announced_bytes(self):
         # Not detectable as a fault: the 200 announced bytes are the response.
