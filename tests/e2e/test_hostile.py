@@ -28,6 +28,19 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 from hostile_server import FAULTS, PASSWD_MARK, HostileServer  # noqa: E402
 
 MAX_RSS_KIB = 256 * 1024
+
+
+def under_asan():
+    """True when the binary is built with AddressSanitizer (its shadow memory makes peak
+    RSS meaningless and the crawl slower)."""
+    try:
+        out = subprocess.run(["ldd", pressarc_bin()], capture_output=True, text=True).stdout
+    except OSError:
+        return False
+    return "libasan" in out
+
+
+UNDER_ASAN = under_asan()
 GNU_TIME = "/usr/bin/time"  # package "time"
 MAX_SECONDS = 50  # the whole crawl; the slow faults are bounded by timeout_s below
 
@@ -160,8 +173,9 @@ class HostileSiteCrawlTest(unittest.TestCase):
     def test_crawl_succeeds_within_time_and_memory(self):
         self.assertEqual(self.code, 0, self.stderr[-3000:])
         self.assertIsNotNone(self.summary)
-        self.assertLess(self.seconds, MAX_SECONDS)
-        self.assertLessEqual(self.rss_kib, MAX_RSS_KIB)
+        self.assertLess(self.seconds, MAX_SECONDS * (3 if UNDER_ASAN else 1))
+        if not UNDER_ASAN:
+            self.assertLessEqual(self.rss_kib, MAX_RSS_KIB)
 
     def test_every_fault_is_reported_as_a_failure_with_its_reason(self):
         for fault, word in REASONS.items():
@@ -257,8 +271,9 @@ class EachFaultAloneTest(unittest.TestCase):
                 code, summary, stderr, seconds, rss = measured_crawl(cfg, data)
                 rows.append((name, seconds, rss / 1024, summary and summary["failed"]))
                 self.assertEqual(code, 0, stderr[-2000:])
-                self.assertLess(seconds, MAX_SECONDS)
-                self.assertLessEqual(rss, MAX_RSS_KIB)
+                self.assertLess(seconds, MAX_SECONDS * (3 if UNDER_ASAN else 1))
+                if not UNDER_ASAN:
+                    self.assertLessEqual(rss, MAX_RSS_KIB)
                 self.assertIn(srv.url("/news/good-1.html"),
                               searched(cfg, data, "hostilegood1"))
                 self.assertEqual(set(srv.connections()), {f"127.0.0.1:{srv.port}"})
