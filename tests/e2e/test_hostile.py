@@ -190,7 +190,7 @@ class HostileSiteCrawlTest(unittest.TestCase):
         for n in range(1, 7):
             with self.subTest(article=n):
                 self.assertIn(self.srv.url(f"/news/good-{n}.html"),
-                              searched(self.cfg, self.data, f"hostilegood{n}"))
+                              searched(self.cfg, self.data, f"hostilegood{n}"), self.summary)
         self.assertGreaterEqual(self.summary["indexed"], 6, self.summary)
 
     def test_no_connection_to_an_address_no_source_allows(self):
@@ -275,7 +275,7 @@ class EachFaultAloneTest(unittest.TestCase):
                 if not UNDER_ASAN:
                     self.assertLessEqual(rss, MAX_RSS_KIB)
                 self.assertIn(srv.url("/news/good-1.html"),
-                              searched(cfg, data, "hostilegood1"))
+                              searched(cfg, data, "hostilegood1"), summary)
                 self.assertEqual(set(srv.connections()), {f"127.0.0.1:{srv.port}"})
         print("\nfault                  seconds  peak RSS MiB  failed", file=sys.stderr)
         for name, seconds, mib, failed in rows:
