@@ -44,8 +44,11 @@ UNDER_ASAN = under_asan()
 GNU_TIME = "/usr/bin/time"  # package "time"
 MAX_SECONDS = 50  # the whole crawl; the slow faults are bounded by timeout_s below
 
-# timeout_s bounds every transfer (drip, silence after a lying Content-Length); the
-# low-speed limit ends a dripping body sooner. max_retries = 1: each of them is tried twice.
+# The allow pattern puts 127.0.0.2, 127.0.0.3 and localhost in scope, but its host part
+# is a regex construct, so it names no address: only the start URLs' 127.0.0.1 may be
+# connected to. timeout_s bounds every transfer (drip, silence after a lying
+# Content-Length); the low-speed limit ends a dripping body sooner. max_retries = 1: each
+# of them is tried twice.
 CONFIG = """
 [crawler]
 per_host_delay_ms = 0
@@ -64,8 +67,9 @@ article = ['/news/']
 language = "en"
 """
 
-# fault -> a word of the reason the summary must give for its URL (None: the response
-# is not detectably wrong and is archived as it came).
+# fault -> what the summary's failure for its URL must say. Not here: the redirects and
+# links to other hosts (checked by their targets), and the answers that are not
+# detectably wrong (a short Content-Length, a dense page, a page of links).
 REASONS = {
     "drip": "timeout",
     "endless": "too large",
