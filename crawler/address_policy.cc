@@ -235,6 +235,17 @@ AddressPolicy AddressPolicy::FromConfigText(const std::vector<std::string>& star
   return policy;
 }
 
+namespace {
+
+// The canonical text of a host that is an address literal ("" for a name).
+std::string LiteralAddressText(std::string_view host) {
+  sockaddr_storage storage;
+  if (!ParseAddress(host, &storage)) return "";
+  return AddressText(reinterpret_cast<const sockaddr*>(&storage));
+}
+
+}  // namespace
+
 void AddressPolicy::AllowAddress(std::string_view address) {
   sockaddr_storage storage;
   if (!ParseAddress(address, &storage)) return;
@@ -250,7 +261,10 @@ std::string AddressPolicy::Check(std::string_view host, const sockaddr* addr) co
   if (cls == AddressClass::kPublic) return "";
   std::string text = AddressText(addr);
   if (cls != AddressClass::kInvalid) {
-    if (addresses_.count(text) || hosts_.count(Lower(StripBrackets(host)))) return "";
+    if (hosts_.count(Lower(StripBrackets(host)))) return "";
+    // A named address is reached only under its own literal: a name that
+    // resolves to it ("localhost", a DNS record pointing inside) is not.
+    if (addresses_.count(text) && LiteralAddressText(host) == text) return "";
   }
   return "address not allowed: " + (text.empty() ? std::string("?") : text) + " (" +
          AddressClassName(cls) + ")";

@@ -4,6 +4,10 @@
 // ::ffff:a.b.c.d, NAT64 64:ff9b::/96, 6to4 2002::/16), are refused unless the
 // configuration names the address or the host literally (a source's start
 // URL, or the host of an allow pattern such as '^http://127\.0\.0\.1:8080/').
+// A named address is an exception only for URLs whose host is that address
+// literal: "localhost" or any other name that resolves to 127.0.0.1 is
+// refused even when 127.0.0.1 is named (a named host name is an exception
+// for whatever it resolves to).
 // The check is made on the address a name resolves to, just before the
 // socket is opened (curl_client.cc), so DNS cannot lead the crawler inside.
 //
@@ -55,8 +59,9 @@ class AddressPolicy {
   void AllowAddress(std::string_view address);  // an address literal; ignored when invalid
   void AllowHost(std::string_view host);        // a host name (any case)
 
-  // "" when `host` (the URL's host) may be reached at `addr`; else the
-  // reason, e.g. "address not allowed: 10.0.0.1 (private)".
+  // "" when `host` (the URL's host) may be reached at `addr`: a public
+  // address, a named host, or a named address under its own literal; else
+  // the reason, e.g. "address not allowed: 10.0.0.1 (private)".
   std::string Check(std::string_view host, const sockaddr* addr) const;
 
  private:

@@ -44,6 +44,8 @@ const char* FetchErrorName(FetchError error) {
       return "connection reset or truncated body";
     case FetchError::kTooLarge:
       return "too large";
+    case FetchError::kHeadersTooLarge:
+      return "response headers too large";
     case FetchError::kNotAllowed:
       return "address not allowed";
     case FetchError::kOther:

@@ -45,12 +45,14 @@ struct FetchRequest {
 
 enum class FetchError {
   kNone,
-  kTimeout,     // connect, total or low-speed timeout
-  kConnect,     // DNS or TCP connect failure
-  kReset,       // connection reset, empty reply, truncated body
-  kTooLarge,    // body beyond max_body_bytes (the received part is in body)
-  kNotAllowed,  // the address refused by the AddressPolicy (never retried)
-  kOther,       // anything else (bad encoding, TLS, protocol)
+  kTimeout,          // connect, total or low-speed timeout
+  kConnect,          // DNS or TCP connect failure
+  kReset,            // connection reset, empty reply, truncated body
+  kTooLarge,         // body beyond max_body_bytes (the received part is in body)
+  kHeadersTooLarge,  // response head beyond kMaxResponseHeaderBytes, or a header line
+                     // beyond libcurl's 100 KiB (never retried)
+  kNotAllowed,       // the address refused by the AddressPolicy (never retried)
+  kOther,            // anything else (bad encoding, TLS, protocol)
 };
 const char* FetchErrorName(FetchError error);
 
@@ -67,6 +69,10 @@ struct FetchResponse {
   std::string request_headers;  // raw request head as sent
   std::string ip;               // remote IP, "" when unknown
 };
+
+// The most bytes of response head (status line and header lines, interim
+// responses and trailers included) a transfer takes before it is aborted.
+inline constexpr std::size_t kMaxResponseHeaderBytes = 256 * 1024;
 
 // Asynchronous HTTP GETs. Redirects are never followed (the caller does it).
 class HttpClient {

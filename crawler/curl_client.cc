@@ -1,7 +1,11 @@
 // HttpClient on the libcurl multi interface: HTTP/1.1 only (so archived
-// messages are what went over the wire), no automatic redirects, only http
+// messages are what went over the wire), no automatic redirects (and, were
+// one ever followed, at most 0 of them and only to http or https), only http
 // and https, any Content-Encoding accepted and decoded, the decoded size
-// capped while receiving, the request head recorded as sent, and every
+// capped while receiving (so a gzip bomb stops at max_body_bytes), the
+// response head capped at kMaxResponseHeaderBytes, a total deadline
+// (timeout_s) and a low-speed limit (a dripping body ends within
+// min(timeout_s, 15) seconds), the request head recorded as sent, and every
 // address checked against the AddressPolicy before a socket is opened for it
 // (CURLOPT_OPENSOCKETFUNCTION: after DNS, before connect).
 //
@@ -31,6 +35,10 @@ struct Transfer {
   CURL* easy = nullptr;
   curl_slist* header_list = nullptr;
   bool too_large = false;
+  bool headers_too_large = false;
+  bool body_started = false;
+  std::size_t header_bytes = 0;
+  char error_buffer[CURL_ERROR_SIZE] = {};
   const AddressPolicy* policy = nullptr;
   std::string host;     // the URL's host, for the policy's host exceptions
   std::string refused;  // why the policy refused an address, "" when none was
@@ -47,6 +55,11 @@ std::string Trim(std::string_view s) {
 std::size_t OnHeader(char* data, std::size_t size, std::size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::string_view line(data, size * n);
+  t->header_bytes += line.size();
+  if (t->header_bytes > kMaxResponseHeaderBytes) {
+    t->headers_too_large = true;
+    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  }
   if (line.size() >= 5 && line.substr(0, 5) == "HTTP/") {
     // A new response head (an interim 1xx is replaced by the final one).
     t->response.headers.clear();
@@ -66,6 +79,7 @@ std::size_t OnHeader(char* data, std::size_t size, std::size_t n, void* user) {
 std::size_t OnBody(char* data, std::size_t size, std::size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::size_t len = size * n;
+  t->body_started = true;
   std::int64_t room =
       t->request.max_body_bytes - static_cast<std::int64_t>(t->response.body.size());
   if (static_cast<std::int64_t>(len) > room) {
@@ -110,12 +124,17 @@ std::string UrlHost(const std::string& url) {
   return host;
 }
 
-FetchError MapError(CURLcode code, bool too_large) {
+FetchError MapError(CURLcode code, const Transfer& t) {
+  if (t.headers_too_large) return FetchError::kHeadersTooLarge;
   switch (code) {
     case CURLE_OK:
       return FetchError::kNone;
     case CURLE_WRITE_ERROR:
-      return too_large ? FetchError::kTooLarge : FetchError::kOther;
+      return t.too_large ? FetchError::kTooLarge : FetchError::kOther;
+    case CURLE_OUT_OF_MEMORY:
+      // What libcurl reports for a header line over its 100 KiB limit.
+      return t.response.status > 0 && !t.body_started ? FetchError::kHeadersTooLarge
+                                                      : FetchError::kOther;
     case CURLE_OPERATION_TIMEDOUT:
       return FetchError::kTimeout;
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -231,6 +250,9 @@ class CurlHttpClient : public HttpClient {
     curl_easy_setopt(e, CURLOPT_SHARE, share_);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 0L);
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error_buffer);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &OnOpenSocket);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
     if (resolve_) curl_easy_setopt(e, CURLOPT_RESOLVE, resolve_);
@@ -279,8 +301,18 @@ class CurlHttpClient : public HttpClient {
       if (it == transfers_.end()) continue;
       Transfer* t = it->second.get();
       CURLcode code = msg->data.result;
-      t->response.error = MapError(code, t->too_large);
-      if (code != CURLE_OK) t->response.error_message = curl_easy_strerror(code);
+      t->response.error = MapError(code, *t);
+      if (code != CURLE_OK) {
+        t->response.error_message =
+            t->error_buffer[0] != '\0' ? t->error_buffer : curl_easy_strerror(code);
+      }
+      if (t->headers_too_large) {
+        t->response.error_message =
+            "over " + std::to_string(kMaxResponseHeaderBytes / 1024) + " KiB";
+      } else if (t->response.error == FetchError::kHeadersTooLarge) {
+        t->response.error_message =
+            "a header line over libcurl's 100 KiB: " + t->response.error_message;
+      }
       if (code != CURLE_OK && !t->refused.empty()) {
         t->response.error = FetchError::kNotAllowed;
         t->response.error_message = t->refused;

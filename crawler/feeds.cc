@@ -1,15 +1,24 @@
 // Sitemaps and feeds: see crawler/feeds.h.
 //
-// libxml2 reads the document in recover mode with no network and no entity
-// substitution (XML_PARSE_NOENT off, no DTD loading), so an XXE attempt reads
-// nothing and entity references are skipped when text is gathered (no
-// "billion laughs" expansion). Elements are matched by local name, so
-// namespace prefixes do not matter.
+// libxml2 reads the document as a stream of SAX2 events, in recover mode,
+// with no network and no entity substitution (XML_PARSE_NOENT off, no DTD
+// loading); no tree is built, so memory does not grow with the number of
+// elements (a 10 MB sitemap of millions of empty elements would take a
+// gigabyte as a DOM). The entities a document declares are never registered
+// (the entityDecl handler is a no-op): an XXE attempt reads nothing, a
+// "billion laughs" DTD expands nothing and cannot halt the parse (libxml2
+// stops at its entity loop check, losing the rest of the feed, when the
+// entities exist), and every reference is skipped. Comments, processing
+// instructions and DTD declarations are dropped. Elements are matched by
+// local name, so namespace prefixes do not matter.
 #include "crawler/feeds.h"
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <strings.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -29,6 +38,7 @@ constexpr std::size_t kMaxInputBytes = 50u << 20;
 constexpr std::size_t kMaxEntries = 50000;
 constexpr std::size_t kMaxAlternates = 100;
 constexpr std::size_t kMaxTextBytes = 8192;
+constexpr std::size_t kChunkBytes = 64 * 1024;  // fed to the parser at a time
 
 bool IEquals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
@@ -38,56 +48,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::strchr(" \t\r\n", s.front()) != nullptr) s.remove_prefix(1);
   while (!s.empty() && std::strchr(" \t\r\n", s.back()) != nullptr) s.remove_suffix(1);
   return s;
-}
-
-bool IsElement(const xmlNode* n, const char* local) {
-  return n != nullptr && n->type == XML_ELEMENT_NODE && n->name != nullptr &&
-         IEquals(reinterpret_cast<const char*>(n->name), local);
-}
-
-// Text and CDATA directly or deeply inside `n`; entity references are not
-// followed. Bounded.
-void GatherText(const xmlNode* n, std::string* out, int depth) {
-  for (const xmlNode* c = n->children; c != nullptr && out->size() < kMaxTextBytes; c = c->next) {
-    if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content != nullptr) {
-      out->append(reinterpret_cast<const char*>(c->content));
-    } else if (c->type == XML_ELEMENT_NODE && depth < 8) {
-      GatherText(c, out, depth + 1);
-    }
-  }
-  if (out->size() > kMaxTextBytes) out->resize(kMaxTextBytes);
-}
-
-std::string Text(const xmlNode* n) {
-  std::string out;
-  GatherText(n, &out, 0);
-  return std::string(Trim(out));
-}
-
-std::string Attr(const xmlNode* n, const char* name) {
-  for (const xmlAttr* a = n->properties; a != nullptr; a = a->next) {
-    if (a->name == nullptr || !IEquals(reinterpret_cast<const char*>(a->name), name)) continue;
-    std::string out;
-    for (const xmlNode* c = a->children; c != nullptr; c = c->next) {
-      if (c->type == XML_TEXT_NODE && c->content != nullptr) {
-        out += reinterpret_cast<const char*>(c->content);
-      }
-    }
-    return std::string(Trim(out));
-  }
-  return "";
-}
-
-const xmlNode* Child(const xmlNode* n, const char* local) {
-  for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
-    if (IsElement(c, local)) return c;
-  }
-  return nullptr;
-}
-
-std::string ChildText(const xmlNode* n, const char* local) {
-  const xmlNode* c = Child(n, local);
-  return c == nullptr ? "" : Text(c);
 }
 
 // ---- dates ----
@@ -229,69 +189,6 @@ class Collector {
   std::vector<FeedEntry> entries_;
 };
 
-void ReadUrlset(const xmlNode* root, Collector* out) {
-  for (const xmlNode* u = root->children; u != nullptr && !out->full(); u = u->next) {
-    if (!IsElement(u, "url")) continue;
-    FeedEntry* e = out->Add(ChildText(u, "loc"), W3cDate(ChildText(u, "lastmod")), false);
-    if (e == nullptr) continue;
-    for (const xmlNode* c = u->children; c != nullptr; c = c->next) {
-      if (!IsElement(c, "link") || !IEquals(Attr(c, "rel"), "alternate")) continue;
-      std::string lang = Attr(c, "hreflang");
-      std::string href = out->Resolve(Attr(c, "href"));
-      if (href.empty() || e->alternates.size() >= kMaxAlternates) continue;
-      e->alternates.emplace_back(lang, href);
-    }
-  }
-}
-
-void ReadSitemapIndex(const xmlNode* root, Collector* out) {
-  for (const xmlNode* s = root->children; s != nullptr && !out->full(); s = s->next) {
-    if (IsElement(s, "sitemap")) {
-      out->Add(ChildText(s, "loc"), W3cDate(ChildText(s, "lastmod")), true);
-    }
-  }
-}
-
-void ReadRssItem(const xmlNode* item, Collector* out) {
-  std::string link = ChildText(item, "link");
-  if (link.empty()) {
-    const xmlNode* guid = Child(item, "guid");
-    if (guid != nullptr && !IEquals(Attr(guid, "isPermaLink"), "false")) link = Text(guid);
-  }
-  std::string date = Rfc2822ToIso(ChildText(item, "pubDate"));
-  if (date.empty()) date = W3cDate(ChildText(item, "date"));  // dc:date
-  out->Add(link, date, false);
-}
-
-void ReadRss(const xmlNode* root, Collector* out) {
-  // RSS 2.0: rss/channel/item; RSS 1.0 (RDF): items beside the channel.
-  for (const xmlNode* c = root->children; c != nullptr && !out->full(); c = c->next) {
-    if (IsElement(c, "item")) ReadRssItem(c, out);
-    if (!IsElement(c, "channel")) continue;
-    for (const xmlNode* i = c->children; i != nullptr && !out->full(); i = i->next) {
-      if (IsElement(i, "item")) ReadRssItem(i, out);
-    }
-  }
-}
-
-void ReadAtom(const xmlNode* root, Collector* out) {
-  for (const xmlNode* e = root->children; e != nullptr && !out->full(); e = e->next) {
-    if (!IsElement(e, "entry")) continue;
-    std::string href;
-    for (const xmlNode* l = e->children; l != nullptr; l = l->next) {
-      if (!IsElement(l, "link")) continue;
-      std::string rel = Attr(l, "rel");
-      if (rel.empty() || IEquals(rel, "alternate")) {
-        href = Attr(l, "href");
-        break;
-      }
-    }
-    std::string date = W3cDate(ChildText(e, "published"));
-    if (date.empty()) date = W3cDate(ChildText(e, "updated"));
-    out->Add(href, date, false);
-  }
-}
-
 void NewestFirst(std::vector<FeedEntry>* entries) {
   std::vector<std::pair<std::optional<std::int64_t>, std::size_t>> keys;
   keys.reserve(entries->size());
@@ -310,6 +207,276 @@ void NewestFirst(std::vector<FeedEntry>* entries) {
   *entries = std::move(sorted);
 }
 
+// ---- the SAX2 reader ----
+
+enum Field {
+  kNoField,
+  kLoc,
+  kLastmod,
+  kLink,
+  kGuid,
+  kPubDate,
+  kDate,
+  kPublished,
+  kUpdated,
+  kFields
+};
+
+Field FieldOf(std::string_view name) {
+  static const struct {
+    const char* name;
+    Field field;
+  } kNames[] = {{"loc", kLoc},
+                {"lastmod", kLastmod},
+                {"link", kLink},
+                {"guid", kGuid},
+                {"pubDate", kPubDate},
+                {"date", kDate},
+                {"published", kPublished},
+                {"updated", kUpdated}};
+  for (const auto& n : kNames) {
+    if (IEquals(name, n.name)) return n.field;
+  }
+  return kNoField;
+}
+
+// What one entry (url, sitemap, item, entry) says: the text of the first
+// child element of each field's name, and the link attributes.
+struct EntryFields {
+  std::optional<std::string> text[kFields];
+  bool guid_not_permalink = false;
+  std::optional<std::string> atom_href;                         // first link rel=alternate or none
+  std::vector<std::pair<std::string, std::string>> alternates;  // (hreflang, href), sitemaps
+  std::string Get(Field f) const { return text[f] ? *text[f] : std::string(); }
+};
+
+struct Reader {
+  explicit Reader(Collector* collector) : out(collector) {}
+  Collector* out;
+  xmlParserCtxtPtr ctxt = nullptr;
+  FeedKind kind = FeedKind::kNone;
+  int depth = 0;  // of the innermost open element; the root is 1
+  bool in_channel = false;
+  int entry_depth = 0;  // 0: no entry open
+  Field field = kNoField;
+  int field_depth = 0;
+  std::string field_text;
+  EntryFields entry;
+};
+
+Reader* ReaderOf(void* ctx) {
+  return static_cast<Reader*>(static_cast<xmlParserCtxtPtr>(ctx)->_private);
+}
+
+std::string_view Str(const xmlChar* s) {
+  return s == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(s));
+}
+
+// libxml2's attribute array: (localname, prefix, URI, value, end) per attribute.
+std::string AttrValue(int n, const xmlChar** attributes, const char* name) {
+  for (int i = 0; i < n; ++i) {
+    const xmlChar** a = attributes + 5 * i;
+    if (!IEquals(Str(a[0]), name) || a[3] == nullptr || a[4] == nullptr) continue;
+    std::string_view v(reinterpret_cast<const char*>(a[3]), static_cast<std::size_t>(a[4] - a[3]));
+    return std::string(Trim(v));
+  }
+  return "";
+}
+
+bool IsEntry(const Reader& r, std::string_view name) {
+  switch (r.kind) {
+    case FeedKind::kSitemap:
+      return r.depth == 2 && IEquals(name, "url");
+    case FeedKind::kSitemapIndex:
+      return r.depth == 2 && IEquals(name, "sitemap");
+    case FeedKind::kRss:  // RSS 2.0: rss/channel/item; RSS 1.0 (RDF): items beside the channel
+      return IEquals(name, "item") && (r.depth == 2 || (r.depth == 3 && r.in_channel));
+    case FeedKind::kAtom:
+      return r.depth == 2 && IEquals(name, "entry");
+    case FeedKind::kNone:
+      return false;
+  }
+  return false;
+}
+
+void OnFieldStart(Reader* r, std::string_view name, int n, const xmlChar** attributes) {
+  r->field = FieldOf(name);
+  r->field_depth = r->depth;
+  r->field_text.clear();
+  if (r->field == kLink) {
+    std::string rel = AttrValue(n, attributes, "rel");
+    std::string href = AttrValue(n, attributes, "href");
+    if (r->kind == FeedKind::kSitemap && IEquals(rel, "alternate")) {
+      std::string resolved = r->out->Resolve(href);
+      if (!resolved.empty() && r->entry.alternates.size() < kMaxAlternates) {
+        r->entry.alternates.emplace_back(AttrValue(n, attributes, "hreflang"), resolved);
+      }
+    }
+    if (r->kind == FeedKind::kAtom && !r->entry.atom_href &&
+        (rel.empty() || IEquals(rel, "alternate")))
+      r->entry.atom_href = href;
+  }
+  if (r->field == kGuid && !r->entry.text[kGuid]) {
+    r->entry.guid_not_permalink = IEquals(AttrValue(n, attributes, "isPermaLink"), "false");
+  }
+}
+
+void OnStartElement(void* ctx, const xmlChar* localname, const xmlChar*, const xmlChar*, int,
+                    const xmlChar**, int nb_attributes, int, const xmlChar** attributes) {
+  Reader* r = ReaderOf(ctx);
+  ++r->depth;
+  std::string_view name = Str(localname);
+  if (r->depth == 1) {
+    if (IEquals(name, "urlset")) r->kind = FeedKind::kSitemap;
+    if (IEquals(name, "sitemapindex")) r->kind = FeedKind::kSitemapIndex;
+    if (IEquals(name, "rss") || IEquals(name, "RDF")) r->kind = FeedKind::kRss;
+    if (IEquals(name, "feed")) r->kind = FeedKind::kAtom;
+    if (r->kind == FeedKind::kNone) xmlStopParser(r->ctxt);
+    return;
+  }
+  if (r->depth == 2 && IEquals(name, "channel")) r->in_channel = true;
+  if (r->entry_depth == 0) {
+    if (IsEntry(*r, name)) {
+      r->entry_depth = r->depth;
+      r->entry = EntryFields{};
+    }
+    return;
+  }
+  if (r->depth == r->entry_depth + 1) OnFieldStart(r, name, nb_attributes, attributes);
+}
+
+void OnText(void* ctx, const xmlChar* ch, int len) {
+  Reader* r = ReaderOf(ctx);
+  if (r->field == kNoField || r->depth > r->field_depth + 8) return;
+  std::size_t room = kMaxTextBytes - std::min(kMaxTextBytes, r->field_text.size());
+  r->field_text.append(reinterpret_cast<const char*>(ch),
+                       std::min(room, static_cast<std::size_t>(std::max(len, 0))));
+}
+
+void FinishEntry(Reader* r) {
+  const EntryFields& e = r->entry;
+  switch (r->kind) {
+    case FeedKind::kSitemap: {
+      FeedEntry* added = r->out->Add(e.Get(kLoc), W3cDate(e.Get(kLastmod)), false);
+      if (added != nullptr) added->alternates = e.alternates;
+      break;
+    }
+    case FeedKind::kSitemapIndex:
+      r->out->Add(e.Get(kLoc), W3cDate(e.Get(kLastmod)), true);
+      break;
+    case FeedKind::kRss: {
+      std::string link = e.Get(kLink);
+      if (link.empty() && e.text[kGuid] && !e.guid_not_permalink) link = *e.text[kGuid];
+      std::string date = Rfc2822ToIso(e.Get(kPubDate));
+      if (date.empty()) date = W3cDate(e.Get(kDate));  // dc:date
+      r->out->Add(link, date, false);
+      break;
+    }
+    case FeedKind::kAtom: {
+      std::string date = W3cDate(e.Get(kPublished));
+      if (date.empty()) date = W3cDate(e.Get(kUpdated));
+      r->out->Add(e.atom_href.value_or(""), date, false);
+      break;
+    }
+    case FeedKind::kNone:
+      break;
+  }
+}
+
+void OnEndElement(void* ctx, const xmlChar* localname, const xmlChar*, const xmlChar*) {
+  Reader* r = ReaderOf(ctx);
+  if (r->field != kNoField && r->depth == r->field_depth) {
+    if (!r->entry.text[r->field]) r->entry.text[r->field] = std::string(Trim(r->field_text));
+    r->field = kNoField;
+  }
+  if (r->entry_depth > 0 && r->depth == r->entry_depth) {
+    FinishEntry(r);
+    r->entry_depth = 0;
+    if (r->out->full()) xmlStopParser(r->ctxt);
+  }
+  if (r->depth == 2 && IEquals(Str(localname), "channel")) r->in_channel = false;
+  --r->depth;
+}
+
+void IgnoreEntityDecl(void*, const xmlChar*, int, const xmlChar*, const xmlChar*, xmlChar*) {}
+
+bool Stopped(xmlParserCtxtPtr ctxt) {
+  return ctxt->instate == XML_PARSER_EOF;
+}
+
+// Gives the push parser `body` in small chunks, gunzipped on the fly when it
+// is gzip; at most kMaxInputBytes of (decoded) input. Nothing is held but a
+// chunk: a gzip bomb costs time up to the cap, never memory.
+void Push(xmlParserCtxtPtr ctxt, std::string_view body) {
+  bool gzip = body.size() >= 2 && static_cast<unsigned char>(body[0]) == 0x1f &&
+              static_cast<unsigned char>(body[1]) == 0x8b;
+  if (!gzip) {
+    body = body.substr(0, kMaxInputBytes);
+    for (std::size_t off = 0; off < body.size() && !Stopped(ctxt); off += kChunkBytes) {
+      std::size_t n = std::min(kChunkBytes, body.size() - off);
+      xmlParseChunk(ctxt, body.data() + off, static_cast<int>(n), 0);
+    }
+  } else {
+    z_stream z{};
+    if (inflateInit2(&z, 16 + MAX_WBITS) == Z_OK) {
+      z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
+      z.avail_in = static_cast<uInt>(std::min<std::size_t>(body.size(), 1u << 30));
+      std::string out(kChunkBytes, '\0');
+      std::size_t total = 0;
+      while (!Stopped(ctxt) && total < kMaxInputBytes) {
+        z.next_out = reinterpret_cast<Bytef*>(out.data());
+        z.avail_out = static_cast<uInt>(out.size());
+        int rc = inflate(&z, Z_NO_FLUSH);
+        std::size_t n = std::min(out.size() - z.avail_out, kMaxInputBytes - total);
+        total += n;
+        if (n > 0) xmlParseChunk(ctxt, out.data(), static_cast<int>(n), 0);
+        if (rc == Z_STREAM_END && z.avail_in > 0 && inflateReset(&z) == Z_OK) continue;
+        if (rc != Z_OK) break;  // the end, or corrupt: what was read stands
+      }
+      inflateEnd(&z);
+    }
+  }
+  xmlParseChunk(ctxt, nullptr, 0, 1);
+}
+
+// Streams the document through the reader's handlers; the handlers that
+// would build a tree or register declarations are replaced or removed.
+FeedKind ReadXml(std::string_view body, Collector* out) {
+  xmlParserCtxtPtr ctxt = xmlCreatePushParserCtxt(nullptr, nullptr, nullptr, 0, nullptr);
+  if (ctxt == nullptr) return FeedKind::kNone;
+  xmlCtxtUseOptions(ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
+                              XML_PARSE_NOWARNING | XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS);
+  Reader reader(out);
+  reader.ctxt = ctxt;
+  ctxt->_private = &reader;
+  xmlSAXHandler* sax = ctxt->sax;
+  sax->startElementNs = &OnStartElement;
+  sax->endElementNs = &OnEndElement;
+  sax->characters = &OnText;
+  sax->cdataBlock = &OnText;
+  sax->ignorableWhitespace = nullptr;
+  sax->reference = nullptr;
+  sax->comment = nullptr;
+  sax->processingInstruction = nullptr;
+  sax->entityDecl = &IgnoreEntityDecl;
+  sax->unparsedEntityDecl = nullptr;
+  sax->attributeDecl = nullptr;
+  sax->elementDecl = nullptr;
+  sax->notationDecl = nullptr;
+  Push(ctxt, body);
+  // A document cut short: the entry that was open gives what it had.
+  if (reader.entry_depth > 0 && !out->full()) {
+    if (reader.field != kNoField && !reader.entry.text[reader.field]) {
+      reader.entry.text[reader.field] = std::string(Trim(reader.field_text));
+    }
+    FinishEntry(&reader);
+  }
+  if (ctxt->myDoc != nullptr) xmlFreeDoc(ctxt->myDoc);
+  ctxt->myDoc = nullptr;
+  xmlFreeParserCtxt(ctxt);
+  return reader.kind;
+}
+
 void InitLibxml() {
   static std::once_flag once;
   std::call_once(once, [] { xmlInitParser(); });
@@ -319,39 +486,10 @@ void InitLibxml() {
 
 FeedDocument ParseFeed(std::string_view body, std::string_view document_url) {
   FeedDocument doc;
-  std::string gunzipped;
-  if (body.size() >= 2 && static_cast<unsigned char>(body[0]) == 0x1f &&
-      static_cast<unsigned char>(body[1]) == 0x8b) {
-    auto decoded = DecodeContentEncoding(body, "gzip", kMaxInputBytes);
-    if (!decoded.ok()) return doc;
-    gunzipped = std::move(*decoded);
-    body = gunzipped;
-  }
-  if (body.size() > kMaxInputBytes) body = body.substr(0, kMaxInputBytes);
   if (body.empty()) return doc;
-
   InitLibxml();
-  int options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS;
-  xmlDocPtr xml = xmlReadMemory(body.data(), static_cast<int>(body.size()),
-                                std::string(document_url).c_str(), nullptr, options);
-  if (xml == nullptr) return doc;
-  const xmlNode* root = xmlDocGetRootElement(xml);
   Collector out(document_url);
-  if (IsElement(root, "urlset")) {
-    doc.kind = FeedKind::kSitemap;
-    ReadUrlset(root, &out);
-  } else if (IsElement(root, "sitemapindex")) {
-    doc.kind = FeedKind::kSitemapIndex;
-    ReadSitemapIndex(root, &out);
-  } else if (IsElement(root, "rss") || IsElement(root, "RDF")) {
-    doc.kind = FeedKind::kRss;
-    ReadRss(root, &out);
-  } else if (IsElement(root, "feed")) {
-    doc.kind = FeedKind::kAtom;
-    ReadAtom(root, &out);
-  }
-  xmlFreeDoc(xml);
+  doc.kind = ReadXml(body, &out);
   doc.entries = out.Take();
   NewestFirst(&doc.entries);
   return doc;

@@ -2,7 +2,9 @@
 // Atom 1.0): the URLs they list, newest first when dates are given.
 // Internal to the crawler; tested directly. Never fails: malformed XML gives
 // what could be read. Bounded: at most 50,000 entries per document and 50 MB
-// of input (after gunzip).
+// of input (after gunzip); the document is streamed (SAX2, gunzipped on the
+// fly), so memory does not grow with its size or number of elements, and
+// the entities its DTD declares are never expanded nor read.
 #pragma once
 
 #include <string>

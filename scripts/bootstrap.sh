@@ -16,6 +16,7 @@ PACKAGES=(
   zlib1g-dev libbrotli-dev libxml2-dev libgtest-dev libgmock-dev
   libcpp-httplib-dev
   python3
+  time   # GNU time: the peak RSS of a crawl alone (tests/e2e/test_hostile.py)
   chromium
   help2man systemd
 )

@@ -166,7 +166,7 @@ TEST(AddressPolicyTest, ConfigNamesAddressesAndHostsAsExceptions) {
       {"http://127.0.0.1:18081/", "https://intranet.example.org/"},
       {"^http://10\\.1\\.2\\.3:8080/", "^http://\\[fd00::5\\]/", "^https?://(www\\.)?x\\.org/"});
   EXPECT_EQ(Check(policy, "127.0.0.1", "127.0.0.1"), "");
-  EXPECT_EQ(Check(policy, "anything", "::ffff:127.0.0.1"), "");  // the mapped form of a named one
+  EXPECT_EQ(Check(policy, "::ffff:127.0.0.1", "::ffff:127.0.0.1"), "");  // its mapped form
   EXPECT_EQ(Check(policy, "10.1.2.3", "10.1.2.3"), "");
   EXPECT_EQ(Check(policy, "fd00::5", "fd00::5"), "");
   EXPECT_EQ(Check(policy, "INTRANET.example.org", "192.168.7.7"), "");  // the host is named
@@ -176,6 +176,15 @@ TEST(AddressPolicyTest, ConfigNamesAddressesAndHostsAsExceptions) {
             "address not allowed: 169.254.169.254 (link-local)");
   EXPECT_EQ(Check(policy, "other.example.org", "192.168.7.7"),
             "address not allowed: 192.168.7.7 (private)");
+}
+
+TEST(AddressPolicyTest, NamedAddressIsRefusedUnderANameThatResolvesToIt) {
+  AddressPolicy policy = AddressPolicy::FromConfigText({"http://127.0.0.1:18081/"}, {});
+  EXPECT_EQ(Check(policy, "127.0.0.1", "127.0.0.1"), "");
+  EXPECT_EQ(Check(policy, "localhost", "127.0.0.1"), "address not allowed: 127.0.0.1 (loopback)");
+  EXPECT_EQ(Check(policy, "rebind.example.org", "::ffff:127.0.0.1"),
+            "address not allowed: 127.0.0.1 (loopback)");
+  EXPECT_EQ(Check(policy, "localhost", "::1"), "address not allowed: ::1 (loopback)");
 }
 
 }  // namespace

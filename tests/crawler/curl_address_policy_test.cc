@@ -102,10 +102,9 @@ TEST(CurlAddressPolicyTest, RefusesAResolvedAddressTheConfigDoesNotName) {
   LoopbackListener server;
   CurlClientOptions options;
   options.address_policy = AddressPolicy::FromConfigText({Url("127.0.0.1", server.port())}, {});
-  options.resolve = {Resolve("allowed.test", server.port(), "127.0.0.1"),
-                     Resolve("blocked.test", server.port(), "127.0.0.2")};
+  options.resolve = {Resolve("blocked.test", server.port(), "127.0.0.2")};
 
-  FetchResponse ok = Fetch(options, Url("allowed.test", server.port()));
+  FetchResponse ok = Fetch(options, Url("127.0.0.1", server.port()));
   EXPECT_EQ(ok.error, FetchError::kNone) << ok.error_message;
   EXPECT_EQ(ok.status, 200);
   EXPECT_EQ(ok.body, "ok");
@@ -117,6 +116,17 @@ TEST(CurlAddressPolicyTest, RefusesAResolvedAddressTheConfigDoesNotName) {
   EXPECT_EQ(refused.error_message, "address not allowed: 127.0.0.2 (loopback)");
   EXPECT_EQ(refused.status, 0);
   EXPECT_EQ(server.accepted(), 1);
+}
+
+TEST(CurlAddressPolicyTest, NamedAddressIsNotReachedThroughANameThatResolvesToIt) {
+  LoopbackListener server;
+  CurlClientOptions options;
+  options.address_policy = AddressPolicy::FromConfigText({Url("127.0.0.1", server.port())}, {});
+  options.resolve = {Resolve("rebind.test", server.port(), "127.0.0.1")};
+  FetchResponse r = Fetch(options, Url("rebind.test", server.port()));
+  EXPECT_EQ(r.error, FetchError::kNotAllowed);
+  EXPECT_EQ(r.error_message, "address not allowed: 127.0.0.1 (loopback)");
+  EXPECT_EQ(server.accepted(), 0);
 }
 
 TEST(CurlAddressPolicyTest, DefaultPolicyRefusesLoopbackGivenLiterally) {
