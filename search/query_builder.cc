@@ -185,8 +185,8 @@ Xapian::Query DayRangeProcessor::operator()(const std::string& begin, const std:
 
 namespace {
 
-constexpr std::array<std::string_view, 7> kKnownFields = {"title", "source", "lang", "language",
-                                                          "site",  "host",   "id"};
+constexpr std::array<std::string_view, 8> kKnownFields = {"title", "source", "lang", "language",
+                                                          "site",  "host",   "id",   "status"};
 
 bool IsDoubleQuote(unsigned ch) {
   return ch == '"' || ch == 0x201c || ch == 0x201d;
@@ -197,7 +197,8 @@ bool IsPhraseGenerator(unsigned ch) {
 }
 
 std::string KnownFieldList() {
-  return "title:, source:, lang:, site:, id: and date ranges like 2023-01-01..2023-12-31";
+  return "title:, source:, lang:, site:, id:, status: and date ranges like "
+         "2023-01-01..2023-12-31";
 }
 
 }  // namespace
@@ -282,6 +283,25 @@ class TermFieldProcessor : public Xapian::FieldProcessor {
 
  private:
   std::string prefix_;
+};
+
+// status:removed matches the articles their sites took down (XSTATUS);
+// status:live the others, including those of an index written before the
+// term (which has no XSTATUSremoved). Anything else is a query error.
+class StatusFieldProcessor : public Xapian::FieldProcessor {
+ public:
+  Xapian::Query operator()(const std::string& value) override {
+    const std::string status = AsciiLower(value);
+    const std::string removed =
+        std::string(schema::kPrefixStatus) + std::string(schema::kStatusRemoved);
+    if (status == schema::kStatusRemoved) return Xapian::Query(removed);
+    if (status == schema::kStatusLive) {
+      return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll,
+                           Xapian::Query(removed));
+    }
+    throw Xapian::QueryParserError("status: is 'live' or 'removed', not '" + value.substr(0, 40) +
+                                   "'");
+  }
 };
 
 // site:HOST matches the host and its subdomains; a URL is reduced to its host.
@@ -376,6 +396,7 @@ void ConfigureParser(Xapian::QueryParser& qp, const Xapian::Database& db,
   qp.add_boolean_prefix("site", (new SiteFieldProcessor(db))->release());
   qp.add_boolean_prefix("host", (new SiteFieldProcessor(db))->release(), &site_group);
   qp.add_boolean_prefix("id", (new TermFieldProcessor(id))->release());
+  qp.add_boolean_prefix("status", (new StatusFieldProcessor())->release());
   qp.add_rangeprocessor(days);
 }
 
