@@ -388,7 +388,8 @@ TEST(SearchPage, EscapesEveryValueFromTheIndex) {
   r.facets = search::Facets{{{"x\"><script>alert(7)</script>", 1}},
                             {{"en", 1}},
                             {{"2023", 1}},
-                            {{"2023-01", 2}, {"2023-04", 1}}};
+                            {{"2023-01", 2}, {"2023-04", 1}},
+                            {{"removed\"><script>alert(8)</script>", 1}}};
   const std::string html = internal::SearchPage(asked, r);
   EXPECT_EQ(html.find("<script"), std::string::npos) << html;
   EXPECT_EQ(html.find("<img"), std::string::npos);
