@@ -24,7 +24,7 @@ constexpr char kGone[] = "https://mfa.gov.az/en/news/no20011";  // the vaccine r
 class StatusTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    index_ = new TempIndex({});
+    index_ = new TempIndex(std::vector<Doc>{});
     auto writer = IndexWriter::OpenLive(index_->dir());
     ASSERT_TRUE(writer.ok());
     for (const Doc& d : testing::StandardDocs()) {
