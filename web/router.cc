@@ -202,14 +202,14 @@ WebResponse Archive(const WebOptions& options, std::string_view rest) {
       std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (numeric) version = std::stoi(std::string(number));
   if (version <= 0) return HtmlError(unknown);
-  auto searcher = search::Searcher::Open(options.data_dir, SearchOpenOptions(options));
-  if (!searcher.ok()) return HtmlError(searcher.status());
   std::string lower(id.substr(0, 64));
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (!IsId(lower)) {
     return HtmlError(Status::Runtime("no article with id '" + lower + "'",
                                      "ids are the 16 hex digits search gives"));
   }
+  auto searcher = search::Searcher::Open(options.data_dir, SearchOpenOptions(options));
+  if (!searcher.ok()) return HtmlError(searcher.status());
   auto article = (*searcher)->Show(lower);
   if (!article.ok()) return HtmlError(article.status());
   std::optional<ArchiveLocation> where = VersionLocation(options, *article, version);

@@ -191,6 +191,11 @@ TEST_F(RoutingTest, StatusCodesByRoute) {
       {"GET", "/nothing", {}, 404},
       {"GET", "/articles/not-an-id", {}, 404},
       {"GET", "/articles/0123456789ABCDEF", {}, 503},  // an id (any case): no index yet
+      {"GET", "/archive/0123456789abcdef", {}, 503},
+      {"GET", "/archive/0123456789abcdef/1", {}, 503},
+      {"GET", "/archive/0123456789abcdef/0", {}, 404},  // never a version, index or not
+      {"GET", "/archive/not-an-id/1", {}, 404},
+      {"GET", "/archive/", {}, 404},
       {"GET", "/api/articles/../../etc/passwd", {}, 404},
       {"GET", "/", {{"q", "\"open"}}, 400},  // usage errors win over "no index yet"
       {"GET", "/api/search", {{"limit", "x"}}, 400},
