@@ -262,6 +262,14 @@ class ArticleSink {
   virtual Result<bool> Add(const Article& article, const ArchiveLocation& where,
                            const std::string& fetched_at) = 0;
   virtual Status Commit() = 0;  // called in batches and at the end
+  // The archived article fetched from `url` was removed from its site
+  // (`removed`) or restored: the index says so from now on (committed with
+  // the next Commit). Returns true when the index changed.
+  virtual Result<bool> SetRemoved(const std::string& url, bool removed) {
+    (void)url;
+    (void)removed;
+    return false;
+  }
 };
 
 // ===== Files into the archive, records out of it ===========================
@@ -696,6 +704,10 @@ class VersionLog {
   // Reindex: replaces every version by those the observations make (one
   // transaction: a killed reindex leaves the versions as they were).
   Status Rebuild(std::vector<VersionObservation> observations);
+  // Whether the article fetched from `url` is removed now (Catalogue::Removed).
+  bool Removed(const std::string& url);
+  // The URLs of every article removed now (for import and reindex).
+  std::set<std::string> RemovedUrls();
 
  private:
   VersionLog(std::unique_ptr<Catalogue> catalogue, const RecordConverter* converter,

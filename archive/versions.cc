@@ -261,4 +261,14 @@ Status VersionLog::Rebuild(std::vector<VersionObservation> observations) {
   return catalogue_->Commit();
 }
 
+bool VersionLog::Removed(const std::string& url) {
+  return catalogue_->Removed(url).has_value();
+}
+
+std::set<std::string> VersionLog::RemovedUrls() {
+  std::set<std::string> urls;
+  for (RemovalState& r : catalogue_->RemovedArticles()) urls.insert(std::move(r.url));
+  return urls;
+}
+
 }  // namespace pressarc

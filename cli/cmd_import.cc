@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,10 @@ Status ImportAll(const Config& config, const ImportFlags& flags, const std::stri
                            &*converter);
   Status result;
   VersionObservations observed;
+  auto versions = VersionLog::Open(data_dir, &*converter);
+  if (!versions.ok()) return versions.status();
+  // An imported copy of a removed article is indexed as removed.
+  const std::set<std::string> removed = (*versions)->RemovedUrls();
   {
     BulkIndexer bulk(writer->get(), 0);
     RecordVisitor visit = IndexingVisitor(
@@ -63,7 +68,7 @@ Status ImportAll(const Config& config, const ImportFlags& flags, const std::stri
           ReportBad(message);
           ++summary->errors;
         },
-        &observed);
+        &observed, &removed);
     for (const auto& file : flags.files) {
       Status st = importer.Import(file, visit);
       if (st.ok()) {
@@ -82,10 +87,7 @@ Status ImportAll(const Config& config, const ImportFlags& flags, const std::stri
   }
   if (Status f = importer.Flush(); !f.ok() && result.ok()) result = f;
   // Versions before the index (a rerun finds them and adds none).
-  if (result.ok()) {
-    auto versions = VersionLog::Open(data_dir, &*converter);
-    result = versions.ok() ? (*versions)->RecordAll(observed.Take()) : versions.status();
-  }
+  if (result.ok()) result = (*versions)->RecordAll(observed.Take());
   if (result.ok()) result = (*writer)->Commit();
   if (result.ok()) {
     writer->reset();  // closed: the compaction reads the live generation
@@ -96,8 +98,8 @@ Status ImportAll(const Config& config, const ImportFlags& flags, const std::stri
   return result;
 }
 
-void PrintSummary(const ImportSummary& s, const WatchJobSummary& watches, double seconds,
-                  bool json, bool quiet) {
+void PrintSummary(const ImportSummary& s, const WatchJobSummary& watches, double seconds, bool json,
+                  bool quiet) {
   if (json) {
     nlohmann::json j = {{"files", s.files},     {"rejected", s.rejected},
                         {"records", s.records}, {"articles", s.articles},

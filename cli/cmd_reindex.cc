@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -59,6 +60,10 @@ Status RunReindex(CommandContext& ctx, const ReindexFlags& flags) {
   std::uint64_t bad = 0;
   BulkIndexStats stats;
   VersionObservations observed;
+  auto versions = VersionLog::Open(data_dir, &converter.value());
+  if (!versions.ok()) return versions.status();
+  // Removed articles stay indexed, as removed (the catalogue's removals).
+  const std::set<std::string> removed = (*versions)->RemovedUrls();
   {
     BulkIndexer bulk(writer->get(), flags.threads);
     RecordVisitor visit = IndexingVisitor(
@@ -67,7 +72,7 @@ Status RunReindex(CommandContext& ctx, const ReindexFlags& flags) {
           std::fprintf(stderr, "pressarc: %s\n", message.c_str());
           ++bad;
         },
-        &observed);
+        &observed, &removed);
     // An archive file that cannot be read would silently drop its documents
     // from the new index: fail, and leave the live index as it is.
     Status read = ForEachArchiveRecord(archive_dir, *files, visit);
@@ -83,8 +88,6 @@ Status RunReindex(CommandContext& ctx, const ReindexFlags& flags) {
   }
   // The versions are made again from the archive, before the new index is
   // swapped in (one transaction: a failed reindex leaves them as they were).
-  auto versions = VersionLog::Open(data_dir, &converter.value());
-  if (!versions.ok()) return versions.status();
   if (Status s = (*versions)->Rebuild(observed.Take()); !s.ok()) return s;
   std::uint64_t documents = (*writer)->DocumentCount();
   std::string generation = (*writer)->Generation();

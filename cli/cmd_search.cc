@@ -104,10 +104,9 @@ void RegisterSearch(CLI::App& app, CommandContext& ctx, CommandRun* run) {
   CLI::App* sub = app.add_subcommand(
       "search",
       "Full-text search. QUERY uses Xapian's syntax: all words required; \"a phrase\", AND, OR, "
-      "NOT, -word, word*, title:word, source:NAME, site:HOST, lang:az, id:ID, status:removed (or "
-      "live) and date ranges "
-      "2023-01-01..2023-12-31, 2023..2024, 2023-05.., ..2023 (inclusive). Put '--' before words "
-      "starting with '-'.");
+      "NOT, -word, word*, title:word, source:NAME, site:HOST, lang:az, id:ID, status:removed "
+      "(articles their sites took down) or status:live, and date ranges 2023-01-01..2023-12-31, "
+      "2023..2024, 2023-05.., ..2023 (inclusive). Put '--' before words starting with '-'.");
   AddCommonOptions(sub, &ctx.common);
   sub->add_option("query", args->words, "Query words (joined with spaces)");
   sub->add_option("--lang", args->languages,
@@ -129,7 +128,8 @@ void RegisterSearch(CLI::App& app, CommandContext& ctx, CommandRun* run) {
                 "Exact words: match each word as written (case aside): no stemming, no diacritic "
                 "folding, no transliteration");
   sub->add_flag("--facets", args->facets,
-                "Also count the matches by source, language, year and month");
+                "Also count the matches by source, language, year, month and status (live, "
+                "removed)");
   sub->add_flag("--json", args->json, "Same as --format json");
   sub->add_option("--format", args->format, "Output format (default text)")
       ->check(CLI::IsMember({"text", "json", "jsonl", "csv"}));

@@ -112,6 +112,7 @@ class Job {
   Status ChooseSources();
   Status OpenOutputs();
   Status Replay();
+  Status SyncRemovals();
   void Loop();
   void Finish();
   void OnNewOrigin(const std::string& name, int source);
@@ -134,6 +135,7 @@ class Job {
   bool IsHomeOrListing(const std::string& url, int source);
   void OnMissing(Flight& f, int status, const ArchiveLocation* loc, const std::string& why);
   void NotePresent(const Flight& f);
+  void MarkInIndex(const Flight& f, bool removed);
   void Retry(Flight& f, std::int64_t delay_ms);
   void Fail(Flight& f, const std::string& reason, int status, const ArchiveLocation* loc);
   void RecordDone(Flight& f, int status, const ArchiveLocation* loc, const std::string& page_kind);
@@ -295,9 +297,26 @@ Status Job::OpenOutputs() {
   return Status::Ok();
 }
 
-// Anything archived but not yet committed to the index goes to the sink again.
+// A removal or restoration the catalogue committed but the index did not (a
+// run killed in between) reaches the index: each article's last removal
+// event is given to the sink, which changes nothing where the index agrees.
+Status Job::SyncRemovals() {
+  std::map<std::string, bool> removed;  // URL → its last event was a removal
+  for (const RemovalEvent& e : state_->RemovalEvents("")) removed[e.url] = e.kind == "removed";
+  bool changed = false;
+  for (const auto& [url, gone] : removed) {
+    auto set = sink_->SetRemoved(url, gone);
+    if (!set.ok()) return set.status();
+    changed |= *set;
+  }
+  return changed ? sink_->Commit() : Status::Ok();
+}
+
+// Anything archived but not yet committed to the index goes to the sink
+// again, and so do removals and restorations.
 Status Job::Replay() {
   if (!sink_) return Status::Ok();
+  if (Status st = SyncRemovals(); !st.ok()) return st;
   std::vector<ReplayRow> rows = state_->Unindexed();
   if (rows.empty()) return Status::Ok();
   log::Info("crawler",
@@ -860,7 +879,8 @@ void Job::OnArticle(Flight& f, FetchResponse& r, const ArchiveLocation& loc, Art
     }
     // An alias of an archived article (same canonical URL) adds no document.
     if (sink_ && !alias) {
-      pending_.push_back(PendingArticle{article, loc, f.fetched_at, *id, f.item.source});
+      pending_.push_back(
+          PendingArticle{article, loc, f.fetched_at, *id, f.item.source, std::nullopt});
     }
   }
   Count(f.item.source, &CrawlCounters::out_of_scope,
@@ -911,6 +931,7 @@ void Job::OnMissing(Flight& f, int status, const ArchiveLocation* loc, const std
   if (*removed) {
     Count(f.item.source, &CrawlCounters::removed);
     log::Info(row.source, "removed " + f.item.url + " (" + why + ")");
+    MarkInIndex(f, true);
   } else if (!gone) {
     log::Info(row.source, "missing " + f.item.url + " (" + why +
                               "); removed if still so on a visit an hour or more from now");
@@ -924,6 +945,18 @@ void Job::NotePresent(const Flight& f) {
   if (!*restored) return;
   Count(f.item.source, &CrawlCounters::restored);
   log::Info(SourceName(f.item.source), "restored " + f.item.url);
+  MarkInIndex(f, false);
+}
+
+// A removal or restoration goes to the index after the state that records
+// it is committed (Flush), in order with the articles.
+void Job::MarkInIndex(const Flight& f, bool removed) {
+  if (!sink_) return;
+  PendingArticle mark;
+  mark.article.url = f.item.url;
+  mark.source = f.item.source;
+  mark.set_removed = removed;
+  pending_.push_back(std::move(mark));
 }
 
 void Job::Progress(bool final) {

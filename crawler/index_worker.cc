@@ -33,6 +33,7 @@ std::vector<IndexWorker::Done> IndexWorker::Take(bool wait) {
 
 void IndexWorker::Work() {
   std::vector<std::int64_t> uncommitted;
+  bool dirty = false;  // status changes not yet committed
   for (;;) {
     Batch batch;
     {
@@ -45,6 +46,15 @@ void IndexWorker::Work() {
     }
     Done done;
     for (const PendingArticle& p : batch.articles) {
+      if (p.set_removed) {
+        auto changed = sink_->SetRemoved(p.article.url, *p.set_removed);
+        if (!changed.ok()) {
+          log::Warn("crawler",
+                    "marking " + p.article.url + " in the index: " + changed.status().message());
+        }
+        dirty |= changed.ok() && *changed;
+        continue;
+      }
       auto added = sink_->Add(p.article, p.where, p.fetched_at);
       if (!added.ok()) {
         // Left unindexed in the state: the next run replays it.
@@ -54,10 +64,11 @@ void IndexWorker::Work() {
       if (*added) ++done.indexed[p.source];
       uncommitted.push_back(p.fetch_id);
     }
-    if (!uncommitted.empty() && (batch.commit || uncommitted.size() >= commit_every_)) {
+    if ((!uncommitted.empty() || dirty) && (batch.commit || uncommitted.size() >= commit_every_)) {
       done.status = sink_->Commit();
       if (done.status.ok()) done.committed = std::move(uncommitted);
       uncommitted.clear();
+      dirty = false;
     }
     std::lock_guard<std::mutex> lock(mu_);
     if (!done.status.ok()) failed_ = true;

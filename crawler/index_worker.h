@@ -16,6 +16,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,13 +25,17 @@
 
 namespace pressarc::internal {
 
-// An archived article waiting for the index.
+// An archived article waiting for the index; or, with `set_removed`, the
+// removal (true) or restoration (false) of the archived article fetched
+// from article.url, for ArticleSink::SetRemoved (fetch_id 0: nothing to
+// mark indexed; the catalogue recorded it before).
 struct PendingArticle {
   Article article;
   ArchiveLocation where;
   std::string fetched_at;
   std::int64_t fetch_id = 0;
   int source = 0;
+  std::optional<bool> set_removed;
 };
 
 class IndexWorker {

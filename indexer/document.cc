@@ -538,6 +538,9 @@ Result<PreparedDocument> PrepareDocument(const IndexedArticle& doc, const Prepar
     }
     if (!dup_key.empty()) d.add_boolean_term(std::string(schema::kPrefixDupKey) + dup_key);
     d.add_boolean_term(std::string(schema::kPrefixKind) + PageKindName(a.kind));
+    const std::string_view status = doc.removed ? schema::kStatusRemoved : schema::kStatusLive;
+    d.add_boolean_term(std::string(schema::kPrefixStatus) + std::string(status));
+    out.removed = doc.removed;
 
     // Values.
     d.add_value(schema::kSlotPublished, published);
@@ -557,6 +560,7 @@ Result<PreparedDocument> PrepareDocument(const IndexedArticle& doc, const Prepar
     }
     d.add_value(schema::kSlotFetched, fetched);
     d.add_value(schema::kSlotLinked, schema::LinkedValue(lang, a.source, canonical));
+    d.add_value(schema::kSlotStatus, std::string(status));
 
     // Data: Omega lines + the stored article.
     nlohmann::json j = {

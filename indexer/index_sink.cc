@@ -20,10 +20,21 @@ Result<bool> IndexSink::Add(const Article& article, const ArchiveLocation& where
   doc.article = article;
   doc.archive = where;
   doc.fetched_at = fetched_at;
+  if (versions_) {
+    doc.removed = versions_->Removed(article.url) ||
+                  (!article.canonical_url.empty() && article.canonical_url != article.url &&
+                   versions_->Removed(article.canonical_url));
+  }
   auto added = writer_->Add(doc);
   if (!added.ok()) return added.status();
   ++uncommitted_;
   return *added;
+}
+
+Result<bool> IndexSink::SetRemoved(const std::string& url, bool removed) {
+  auto changed = writer_->SetRemoved(url, removed);
+  if (changed.ok() && *changed) ++uncommitted_;
+  return changed;
 }
 
 Status IndexSink::Commit() {
@@ -49,17 +60,23 @@ std::optional<IndexedArticle> IndexedFromRecord(const RecordConverter& converter
 RecordVisitor IndexingVisitor(BulkIndexer* bulk, const RecordConverter* converter,
                               std::string forced_source, std::uint64_t* records,
                               std::function<void(const std::string& message)> on_bad,
-                              VersionObservations* observed) {
+                              VersionObservations* observed,
+                              const std::set<std::string>* removed_urls) {
   RecordVisitor visitor;
   visitor.bad = std::move(on_bad);
-  visitor.record = [bulk, converter, forced_source = std::move(forced_source), records, observed](
-                       std::shared_ptr<const WarcRecord> record, const std::string& archive_file) {
+  visitor.record = [bulk, converter, forced_source = std::move(forced_source), records, observed,
+                    removed_urls](std::shared_ptr<const WarcRecord> record,
+                                  const std::string& archive_file) {
     ++*records;
     const std::string type = record->Type();
     if (type != "response" && type != "resource") return;
-    bulk->Push([converter, record, archive_file, forced_source, observed] {
+    bulk->Push([converter, record, archive_file, forced_source, observed, removed_urls] {
       auto doc = IndexedFromRecord(*converter, *record, archive_file, forced_source);
       if (doc && observed != nullptr) observed->Add(*doc);
+      if (doc && removed_urls != nullptr && !removed_urls->empty()) {
+        doc->removed = removed_urls->count(doc->article.url) > 0 ||
+                       removed_urls->count(doc->article.canonical_url) > 0;
+      }
       return doc;
     });
   };

@@ -164,7 +164,26 @@ struct Seen {
   std::string fetched;
   std::string hash;
   std::string archived;
+  bool removed = false;  // kSlotStatus
 };
+
+bool IsRemovedValue(const Xapian::Document& d) {
+  return d.get_value(schema::kSlotStatus) == schema::kStatusRemoved;
+}
+
+// The document's XSTATUS term and kSlotStatus value say `removed`.
+void SetStatus(Xapian::Document* d, bool removed) {
+  const std::string prefix(schema::kPrefixStatus);
+  for (std::string_view s : {schema::kStatusLive, schema::kStatusRemoved}) {
+    try {
+      d->remove_term(prefix + std::string(s));
+    } catch (const Xapian::InvalidArgumentError&) {  // not there
+    }
+  }
+  const std::string_view status = removed ? schema::kStatusRemoved : schema::kStatusLive;
+  d->add_boolean_term(prefix + std::string(status));
+  d->add_value(schema::kSlotStatus, std::string(status));
+}
 
 class XapianIndexWriter : public IndexWriter {
  public:
@@ -252,14 +271,15 @@ class XapianIndexWriter : public IndexWriter {
         if (!old.fetched.empty() && !doc.fetched_at.empty() && old.fetched > doc.fetched_at) {
           return false;  // a newer version is indexed
         }
-        if (old.hash == doc.content_hash) return false;
+        if (old.hash == doc.content_hash && old.removed == doc.removed) return false;
         // Keep the first-archived time of the URL.
         std::string archived = doc.document.get_value(schema::kSlotArchived);
         if (!old.archived.empty() && (archived.empty() || old.archived < archived)) {
           doc.document.add_value(schema::kSlotArchived, old.archived);
         }
       }
-      Seen now{doc.fetched_at, doc.content_hash, doc.document.get_value(schema::kSlotArchived)};
+      Seen now{doc.fetched_at, doc.content_hash, doc.document.get_value(schema::kSlotArchived),
+               doc.removed};
       if (is_new_ && !exists) {
         shard.db.add_document(doc.document);  // nothing to replace: skip the unique term's lookup
       } else {
@@ -277,6 +297,34 @@ class XapianIndexWriter : public IndexWriter {
     } catch (const Xapian::Error& e) {
       return Status::Runtime("writing the index: " + e.get_description());
     }
+  }
+
+  Result<bool> SetRemoved(const std::string& url, bool removed) override {
+    const std::string term = BooleanTerm(schema::kPrefixUrl, url);
+    bool changed = false;
+    for (auto& shard : shards_) {
+      std::lock_guard<std::mutex> lock(shard->mu);
+      try {
+        std::vector<Xapian::docid> ids;
+        for (auto p = shard->db.postlist_begin(term); p != shard->db.postlist_end(term); ++p) {
+          ids.push_back(*p);
+        }
+        for (Xapian::docid id : ids) {
+          Xapian::Document d = shard->db.get_document(id);
+          if (IsRemovedValue(d) == removed) continue;
+          SetStatus(&d, removed);
+          shard->db.replace_document(id, d);
+          const std::string unique = UniqueTermOf(d);
+          auto seen = shard->seen.find(unique);
+          if (seen != shard->seen.end()) seen->second.removed = removed;
+          changed = true;
+          ++shard->pending;
+        }
+      } catch (const Xapian::Error& e) {
+        return Status::Runtime("writing the index: " + e.get_description());
+      }
+    }
+    return changed;
   }
 
   bool Contains(const std::string& canonical_url) override {
@@ -382,6 +430,14 @@ class XapianIndexWriter : public IndexWriter {
   std::string GenPath() const { return IndexPaths::Dir(data_dir_) + "/" + gen_; }
   std::string BuildPath() const { return GenPath() + std::string(kBuildSuffix); }
 
+  static std::string UniqueTermOf(const Xapian::Document& d) {
+    const std::string prefix(schema::kPrefixUnique);
+    Xapian::TermIterator t = d.termlist_begin();
+    t.skip_to(prefix);
+    if (t == d.termlist_end() || !(*t).starts_with(prefix)) return "";
+    return *t;
+  }
+
   bool Lookup(Shard& shard, const std::string& term, Seen* out) {
     auto it = shard.seen.find(term);
     if (it != shard.seen.end()) {
@@ -395,6 +451,7 @@ class XapianIndexWriter : public IndexWriter {
     out->fetched = d.get_value(schema::kSlotFetched);
     out->hash = d.get_value(schema::kSlotContentHash);
     out->archived = d.get_value(schema::kSlotArchived);
+    out->removed = IsRemovedValue(d);
     return true;
   }
 

@@ -53,6 +53,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -155,6 +156,9 @@ struct IndexedArticle {
   Article article;          // kind must be kArticle
   ArchiveLocation archive;  // where its response record is
   std::string fetched_at;   // ISO 8601 UTC of the fetch (WARC-Date) (tie-break: first archived)
+  // The site took the article down (the catalogue's removals): the document
+  // gets XSTATUSremoved and kSlotStatus "removed" instead of "live".
+  bool removed = false;
 };
 
 // A document analysed and ready to write (built by PrepareDocument on any
@@ -164,6 +168,7 @@ struct PreparedDocument {
   std::string unique_term;                  // Q term
   std::string fetched_at;                   // "YYYYMMDDhhmmss" (UTC) or ""
   std::string content_hash;                 // over the stored data and terms' inputs
+  bool removed = false;                     // IndexedArticle::removed
   std::vector<std::string> spelling_words;  // case-folded words for add_spelling
 };
 
@@ -240,6 +245,16 @@ class IndexWriter {
   virtual unsigned ShardOf(const PreparedDocument& doc) const {
     (void)doc;
     return 0;
+  }
+  // Marks the document whose canonical or fetched URL is `url` (its U
+  // terms) removed from its site, or live again: its XSTATUS term and
+  // kSlotStatus value (the content hash stays: the content did not
+  // change). Returns true when the index changed; false when it holds no
+  // such document or it says so already. Live generation only.
+  virtual Result<bool> SetRemoved(const std::string& url, bool removed) {
+    (void)url;
+    (void)removed;
+    return Status::Runtime("SetRemoved is not supported by this IndexWriter");
   }
   // Documents in the generation being written (committed or not).
   virtual std::uint64_t DocumentCount() { return 0; }
@@ -329,13 +344,17 @@ std::optional<IndexedArticle> IndexedFromRecord(const RecordConverter& converter
 // reads: every good record is counted in *records; a `response` or
 // `resource` record is pushed to `bulk`, converted on its threads
 // (IndexedFromRecord, with `forced_source`); damaged records go to `on_bad`;
-// each article is also added to `observed` (versions), when not null.
-// REQUIRES: bulk, converter, records and observed outlive the visitor's use.
+// each article is also added to `observed` (versions), when not null; an
+// article whose URL or canonical URL is in `removed_urls` (the catalogue's
+// removals, VersionLog::RemovedUrls) is indexed as removed.
+// REQUIRES: bulk, converter, records, observed and removed_urls outlive the
+// visitor's use.
 class VersionObservations;
 RecordVisitor IndexingVisitor(BulkIndexer* bulk, const RecordConverter* converter,
                               std::string forced_source, std::uint64_t* records,
                               std::function<void(const std::string& message)> on_bad,
-                              VersionObservations* observed = nullptr);
+                              VersionObservations* observed = nullptr,
+                              const std::set<std::string>* removed_urls = nullptr);
 
 // ---- the crawl's sink ---------------------------------------------------------
 
@@ -345,7 +364,10 @@ RecordVisitor IndexingVisitor(BulkIndexer* bulk, const RecordConverter* converte
 // articles of kind `article` are added. With a VersionLog, each article's
 // version is recorded (committed in the catalogue) before it goes to the
 // index, so an article replayed after a kill -9 finds its version there and
-// adds none. One job, one thread.
+// adds none. With a VersionLog, an article is also indexed as removed when
+// the catalogue says its site took it down, and SetRemoved (the crawler's
+// removals and restorations) updates the indexed document. One job, one
+// thread.
 class IndexSink : public ArticleSink {
  public:
   // Opens (creating when missing) DATA/index's live generation.
@@ -358,6 +380,7 @@ class IndexSink : public ArticleSink {
 
   Result<bool> Add(const Article& article, const ArchiveLocation& where,
                    const std::string& fetched_at) override;
+  Result<bool> SetRemoved(const std::string& url, bool removed) override;
   Status Commit() override;
 
  private:

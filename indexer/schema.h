@@ -26,6 +26,13 @@ inline constexpr std::string_view kPrefixId = "XID";           // XID + stable i
 inline constexpr std::string_view kPrefixTranslation = "XTK";  // XTK + translation key
 inline constexpr std::string_view kPrefixDupKey = "XDUP";      // XDUP + near-duplicate key
 inline constexpr std::string_view kPrefixKind = "XKIND";       // XKIND + page kind ("article")
+// XSTATUS + kStatusLive or kStatusRemoved: whether the site still has the
+// article (design.md, "Versions, removals, changes"). Every writer keeps it
+// true: the crawl when it records a removal or a restoration, import and
+// reindex from the catalogue's removals.
+inline constexpr std::string_view kPrefixStatus = "XSTATUS";
+inline constexpr std::string_view kStatusLive = "live";
+inline constexpr std::string_view kStatusRemoved = "removed";
 
 // Free-text prefixes. Stemmed terms are "Z" + prefix + stem (Xapian's
 // convention: "Z" body, "ZS" title). Body terms also hold the title words.
@@ -34,7 +41,7 @@ inline constexpr std::string_view kPrefixStem = "Z";
 
 // Query field names (QueryParser) the search front end should map:
 //   title: → S (add_prefix), source: → XSOURCE, site: → H, lang: → L,
-//   id: → XID (add_boolean_prefix).
+//   id: → XID, status: → XSTATUS (add_boolean_prefix).
 
 // Value slots.
 inline constexpr unsigned kSlotPublished =
@@ -57,6 +64,10 @@ inline constexpr unsigned kSlotDate =
 // translation listed beside a result, without reading (and inflating) the
 // document data. Absent in indexes written before it: read the data then.
 inline constexpr unsigned kSlotLinked = 11;
+// kStatusLive or kStatusRemoved, as the XSTATUS term (facets: a
+// ValueCountMatchSpy, which remote shards run). Absent in indexes written
+// before it: read as live.
+inline constexpr unsigned kSlotStatus = 12;
 
 // Document data: Omega's "key=value" lines (url=, caption=, sample=,
 // modtime=, language=, size=), then one line "pressarc=" + compact JSON of

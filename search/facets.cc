@@ -31,7 +31,7 @@ std::vector<FacetValue> Months(const Xapian::ValueCountMatchSpy& days) {
 
 Facets CountFacets(const Xapian::Database& db, const Xapian::Query& query) {
   Xapian::ValueCountMatchSpy sources(schema::kSlotSource), languages(schema::kSlotLanguage),
-      years(schema::kSlotYear), days(schema::kSlotDate);
+      years(schema::kSlotYear), days(schema::kSlotDate), statuses(schema::kSlotStatus);
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
   enquire.set_weighting_scheme(Xapian::BoolWeight());
@@ -40,8 +40,9 @@ Facets CountFacets(const Xapian::Database& db, const Xapian::Query& query) {
   enquire.add_matchspy(&languages);
   enquire.add_matchspy(&years);
   enquire.add_matchspy(&days);
+  enquire.add_matchspy(&statuses);
   enquire.get_mset(0, 0, db.get_doccount());
-  return Facets{Values(sources), Values(languages), Values(years), Months(days)};
+  return Facets{Values(sources), Values(languages), Values(years), Months(days), Values(statuses)};
 }
 
 }  // namespace pressarc::search::internal

@@ -1,5 +1,5 @@
-// Internal to search/: counts of matching documents by source, language and
-// year, read from the value slots by match spies (stats, search --facets).
+// Internal to search/: counts of matching documents by source, language,
+// year and status, read from the value slots by match spies (stats, search --facets).
 #pragma once
 
 #include <xapian.h>
@@ -9,8 +9,8 @@
 namespace pressarc::search::internal {
 
 // Every document `query` matches, copies included, counted by source,
-// language, year and month (from the publication day, kSlotDate) in one
-// pass without weights. Each list is in value
+// language, year, month (from the publication day, kSlotDate) and status
+// (live, removed; kSlotStatus) in one pass without weights. Each list is in value
 // order; empty values are left out.
 Facets CountFacets(const Xapian::Database& db, const Xapian::Query& query);
 

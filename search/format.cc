@@ -103,6 +103,7 @@ std::string SearchText(const SearchResponse& r, const FormatOptions& options) {
            Bold(h.title.empty() ? "(untitled)" : h.title, options.color) + "\n";
     std::string meta = h.published.empty() ? "date unknown" : h.published;
     meta += " · " + h.source + " · " + h.language;
+    if (h.status != "live") meta += " · " + h.status;
     out += "   " + meta + "\n";
     out += "   " + h.url + "\n";
     if (!h.snippet.empty()) out += "   " + h.snippet + "\n";
@@ -115,6 +116,7 @@ std::string SearchText(const SearchResponse& r, const FormatOptions& options) {
     out += FacetLine("By source", r.facets->sources);
     out += FacetLine("By language", r.facets->languages);
     out += FacetLine("By year", r.facets->years);
+    out += FacetLine("By status", r.facets->statuses);
   }
   return out;
 }
@@ -133,6 +135,7 @@ std::string SearchJson(const SearchResponse& r) {
     f["language"] = FacetJson(r.facets->languages);
     f["year"] = FacetJson(r.facets->years);
     f["month"] = FacetJson(r.facets->months);
+    f["status"] = FacetJson(r.facets->statuses);
     o["facets"] = std::move(f);
   }
   if (!r.warnings.empty()) o["warnings"] = r.warnings;

@@ -197,7 +197,7 @@ bool IsPhraseGenerator(unsigned ch) {
 }
 
 std::string KnownFieldList() {
-  return "title:, source:, lang:, site:, id:, status:removed, status:live and date ranges like "
+  return "title:, source:, lang:, site:, id:, status: and date ranges like "
          "2023-01-01..2023-12-31";
 }
 
@@ -285,29 +285,23 @@ class TermFieldProcessor : public Xapian::FieldProcessor {
   std::string prefix_;
 };
 
-// status:removed matches the removed articles (given by their canonical
-// URLs), status:live every other one.
+// status:removed matches the articles their sites took down (XSTATUS);
+// status:live the others, including those of an index written before the
+// term (which has no XSTATUSremoved). Anything else is a query error.
 class StatusFieldProcessor : public Xapian::FieldProcessor {
  public:
-  explicit StatusFieldProcessor(const std::vector<std::string>& removed_urls) {
-    std::vector<Xapian::Query> terms;
-    for (const std::string& url : removed_urls)
-      terms.emplace_back(BooleanTerm(schema::kPrefixUrl, url));
-    // None removed: a term no document has (MatchNothing would read as an
-    // empty query).
-    if (terms.empty()) terms.emplace_back(std::string(schema::kPrefixUrl));
-    removed_ = Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
-  }
   Xapian::Query operator()(const std::string& value) override {
-    const std::string v = AsciiLower(value);
-    if (v == "removed") return removed_;
-    if (v == "live")
-      return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, removed_);
-    throw Xapian::QueryParserError("status: is 'removed' or 'live', not '" + value + "'");
+    const std::string status = AsciiLower(value);
+    const std::string removed =
+        std::string(schema::kPrefixStatus) + std::string(schema::kStatusRemoved);
+    if (status == schema::kStatusRemoved) return Xapian::Query(removed);
+    if (status == schema::kStatusLive) {
+      return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll,
+                           Xapian::Query(removed));
+    }
+    throw Xapian::QueryParserError("status: is 'live' or 'removed', not '" + value.substr(0, 40) +
+                                   "'");
   }
-
- private:
-  Xapian::Query removed_;
 };
 
 // site:HOST matches the host and its subdomains; a URL is reduced to its host.
@@ -387,8 +381,7 @@ Status CheckOptions(const SearchOptions& options) {
 }
 
 void ConfigureParser(Xapian::QueryParser& qp, const Xapian::Database& db,
-                     const SearchOptions& options, DayRangeProcessor* days,
-                     const std::vector<std::string>& removed_urls) {
+                     const SearchOptions& options, DayRangeProcessor* days) {
   qp.set_database(db);
   qp.set_default_op(options.match_any ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
   qp.set_max_expansion(options.wildcard_limit, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
@@ -403,7 +396,7 @@ void ConfigureParser(Xapian::QueryParser& qp, const Xapian::Database& db,
   qp.add_boolean_prefix("site", (new SiteFieldProcessor(db))->release());
   qp.add_boolean_prefix("host", (new SiteFieldProcessor(db))->release(), &site_group);
   qp.add_boolean_prefix("id", (new TermFieldProcessor(id))->release());
-  qp.add_boolean_prefix("status", (new StatusFieldProcessor(removed_urls))->release());
+  qp.add_boolean_prefix("status", (new StatusFieldProcessor())->release());
   qp.add_rangeprocessor(days);
 }
 
@@ -493,8 +486,7 @@ Result<Xapian::Query> ParseExact(Xapian::QueryParser& qp, std::string_view query
 
 }  // namespace
 
-Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& options,
-                              const std::vector<std::string>& removed_urls) {
+Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& options) {
   if (Status s = ValidateSearchOptions(options); !s.ok()) return s;
   const std::string lang = QueryLanguage(options);
 
@@ -502,7 +494,7 @@ Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& o
   built.stemmer = StemmerFor(lang);
   Xapian::QueryParser qp;
   DayRangeProcessor days(&db);
-  ConfigureParser(qp, db, options, &days, removed_urls);
+  ConfigureParser(qp, db, options, &days);
   const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
                          Xapian::QueryParser::FLAG_PURE_NOT;
   auto parsed = options.exact ? ParseExact(qp, options.query, lang, flags)

@@ -12,7 +12,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "config/status.h"
 #include "search/search.h"
@@ -65,11 +64,8 @@ struct BuiltQuery {
 };
 
 // Builds the whole query. kUsage for malformed queries and options.
-// `removed_urls` are the canonical URLs of the removed articles (the
-// catalogue's), for status:removed and status:live.
 // REQUIRES: db is open (used for wildcards, spelling and site: expansion).
-Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& options,
-                              const std::vector<std::string>& removed_urls = {});
+Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& options);
 
 // The user's query with misspelt words replaced from the index's spelling
 // data ("" when nothing was corrected; the indexer's SuggestSpelling).

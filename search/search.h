@@ -14,15 +14,19 @@
 // (other than `http:`/`https:`), an impossible date (2023-02-30) and a
 // query with neither words nor filters are usage errors (Status::kUsage,
 // exit 2). A query made only of filters matches every document that passes
-// them. Query words go through the indexer's analysis (PrepareQueryText and
+// them. `status:removed` matches the articles their sites took down (the
+// index's XSTATUS term, which every writer keeps true), `status:live` the
+// others. Query words go through the indexer's analysis (PrepareQueryText and
 // StemmerFor in indexer/indexer.h), so that diacritics, Turkic casing,
 // stemming and transliteration match the documents.
 //
-// Versions: `versions` and `status` of results and of `show` come from the
-// catalogue (archive.h, DATA/state.sqlite, read-only, two queries per result
-// shown: VersionCounts and Removed, which also gives `show` its
-// `removed_at`); a result from another shard counts the versions this data
-// directory knows of it, at least one.
+// Versions: `versions` of results and of `show` come from the catalogue
+// (archive.h, DATA/state.sqlite, read-only, two queries per result shown:
+// VersionCounts and Removed, which also gives `show` its `removed_at`);
+// `status` is the document's (kSlotStatus; so a shard's removals show), or
+// removed when the catalogue says so (an index written before the slot); a
+// result from another shard counts the versions this data directory knows
+// of it, at least one.
 //
 // Results: near-duplicates (same kSlotDupKey) are folded into one result,
 // at the place of the best-ranked of them, whose shown copy is the earliest
@@ -103,7 +107,7 @@ struct SearchOptions {
   bool fold_copies = true;   // false with --all: every near-duplicate is its own result
   bool exact = false;        // --exact: words as typed (case folded only): no stemming, no
                              // diacritic folding, no transliteration (see BuildQuery)
-  bool facets = false;       // count results by source, language, year and month (exact)
+  bool facets = false;       // count results by source, language, year, month, status (exact)
   bool highlight = false;    // wrap matched words of snippets in ANSI bold
   // Wrap matched words of snippets in the control characters kMarkOn and
   // kMarkOff instead (for a caller that renders them itself, e.g. as HTML
@@ -158,6 +162,9 @@ struct Facets {
   std::vector<FacetValue> languages;  // most frequent first
   std::vector<FacetValue> years;      // newest first
   std::vector<FacetValue> months;     // "YYYY-MM", oldest first (a histogram's bars)
+  // "live", "removed" (kSlotStatus), most frequent first; an index written
+  // before the slot counts nothing here until reindexed.
+  std::vector<FacetValue> statuses;
 };
 
 struct SearchResponse {

@@ -557,17 +557,8 @@ class XapianSearcher : public Searcher {
     return best.docid;
   }
 
-  // The removed articles' URLs, when the query filters on status: (read
-  // from the catalogue: a removal changes no document in the index).
-  std::vector<std::string> RemovedUrls(const SearchOptions& options) {
-    std::vector<std::string> urls;
-    if (options.query.find("status:") == std::string::npos || !Versions()) return urls;
-    for (const RemovalState& r : catalogue_->RemovedArticles()) urls.push_back(r.url);
-    return urls;
-  }
-
   Result<SearchResponse> DoSearch(const SearchOptions& options) {
-    auto built = internal::BuildQuery(db_, options, RemovedUrls(options));
+    auto built = internal::BuildQuery(db_, options);
     if (!built.ok()) return built.status();
 
     // An index with length-normalised wdfs (schema.h) is weighed without
@@ -643,6 +634,7 @@ class XapianSearcher : public Searcher {
       hit.published = stored.published;
       hit.language = stored.language;
       hit.source = stored.source;
+      if (doc.get_value(schema::kSlotStatus) == schema::kStatusRemoved) hit.status = "removed";
       hit.score = it.weight;
       hit.percent = best ? best->convert_to_percent(it.weight) : it.percent;
       // The snippet: around the matches in the text, or, without words to
@@ -1008,13 +1000,14 @@ class XapianSearcher : public Searcher {
   }
 
   // Exact counts of every match (copies included, as match spies see
-  // documents before collapsing) by source, language and year. A pass of
+  // documents before collapsing) by source, language, year and status. A pass of
   // its own: no weights, no sort key, no collapse key to read per document.
   Facets CountFacets(const Xapian::Query& query) {
     Facets f = internal::CountFacets(db_, query);
     SortFacet(&f.sources, false);
     SortFacet(&f.languages, false);
     SortFacet(&f.years, true);
+    SortFacet(&f.statuses, false);
     return f;
   }
 
@@ -1027,7 +1020,7 @@ class XapianSearcher : public Searcher {
     if (corrected.empty() || corrected == options.query) return std::nullopt;
     SearchOptions other = options;
     other.query = corrected;
-    auto built = internal::BuildQuery(db_, other, RemovedUrls(other));
+    auto built = internal::BuildQuery(db_, other);
     if (!built.ok()) return std::nullopt;
     Xapian::Enquire enquire(db_);
     enquire.set_query(built->query);
@@ -1100,6 +1093,7 @@ class XapianSearcher : public Searcher {
     a.fetched_at = s.fetched_at;
     a.archive_file = s.archive_file;
     a.archive_offset = s.archive_offset;
+    if (doc.get_value(schema::kSlotStatus) == schema::kStatusRemoved) a.status = "removed";
     AddHistory(&a);
     a.translations = Translations(*did, s, doc, 100, true);
     for (Xapian::docid copy : Copies(doc, 101)) {

@@ -58,8 +58,14 @@ std::string PlainType(const std::string& type) {
 
 }  // namespace
 
-WebResponse ArchivedOriginal(const WebOptions& options, const search::StoredArticle& article,
-                             search::Searcher& searcher) {
+std::string ArchiveUrl(std::string_view id, int version) {
+  std::string url = "/archive/" + EncodeUrlComponent(id);
+  if (version > 0) url += "/" + std::to_string(version);
+  return url;
+}
+
+WebResponse ArchivedOriginal(const WebOptions& options, const ArchiveLocation& where,
+                             const std::string& article_url, search::Searcher& searcher) {
   WebResponse r;
   auto fail = [&](int status, const std::string& message) {
     r.status = status;
@@ -67,9 +73,9 @@ WebResponse ArchivedOriginal(const WebOptions& options, const search::StoredArti
     r.body = message + "\n";
     return r;
   };
-  auto path = RecordPath(options.data_dir, article.archive_file);
+  auto path = RecordPath(options.data_dir, where.file);
   if (!path) return fail(404, "the index names no archive record for this article");
-  auto record = ReadWarcRecordAt(*path, article.archive_offset);
+  auto record = ReadWarcRecordAt(*path, where.offset);
   if (!record.ok())
     return fail(404, "cannot read the archived record: " + record.status().message());
   auto body = RecordBody(*record, options.max_original_bytes);
@@ -83,11 +89,11 @@ WebResponse ArchivedOriginal(const WebOptions& options, const search::StoredArti
     r.body = std::move(body->bytes);
     return r;
   }
-  const std::string page_url = record->TargetUri().empty() ? article.url : record->TargetUri();
+  const std::string page_url = record->TargetUri().empty() ? article_url : record->TargetUri();
   ReplayResolver resolve = [&](const std::string& url) -> std::optional<std::string> {
     auto id = searcher.FindId(url);
     if (!id) return std::nullopt;
-    return "/articles/" + EncodeUrlComponent(*id) + "/original";
+    return ArchiveUrl(*id);
   };
   r.body =
       RewriteArchivedHtml(DecodeAndBoundHtml(body->bytes, body->content_type), page_url, resolve);

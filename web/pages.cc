@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "indexer/indexer.h"
+#include "web/original.h"
 #include "web/web.h"
 
 namespace pressarc::web::internal {
@@ -96,8 +97,9 @@ std::string Hit(const search::SearchHit& hit) {
        E(hit.title.empty() ? hit.url : hit.title) + "</a></h2>";
   h += "<p class=\"meta\">";
   if (!hit.published.empty()) h += "<time>" + E(hit.published.substr(0, 10)) + "</time> · ";
-  h += E(hit.source) + " · " + E(hit.language.empty() ? "?" : hit.language) + " · " + E(hit.url) +
-       "</p>";
+  h += E(hit.source) + " · " + E(hit.language.empty() ? "?" : hit.language) + " · " + E(hit.url);
+  if (hit.status == "removed") h += " · <span class=\"removed\" lang=\"en\">removed</span>";
+  h += "</p>";
   h += "<p class=\"snippet\">" + SnippetHtml(hit.snippet) + "</p>";
   if (!hit.translations.empty()) {
     h += "<p class=\"linked\" lang=\"en\">Other languages: " + Linked(hit.translations, false) +
@@ -183,6 +185,26 @@ std::string Histogram(const search::SearchOptions& asked,
   return h;
 }
 
+// The query with its status: filter (if any) replaced by status:VALUE. The
+// web has no status parameter: the facet filters through the query
+// language, as `search 'status:removed'` does.
+std::string WithStatus(std::string_view query, std::string_view status) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < query.size()) {
+    std::size_t end = query.find(' ', i);
+    if (end == std::string_view::npos) end = query.size();
+    const std::string_view word = query.substr(i, end - i);
+    if (!word.empty() && !word.starts_with("status:")) {
+      if (!out.empty()) out += ' ';
+      out.append(word);
+    }
+    i = end + 1;
+  }
+  if (!out.empty()) out += ' ';
+  return out + "status:" + std::string(status);
+}
+
 std::string Facets(const search::SearchOptions& asked, const search::Facets& f) {
   std::string h = "<aside aria-label=\"Refine\">";
   h += Histogram(asked, f.months);
@@ -197,6 +219,9 @@ std::string Facets(const search::SearchOptions& asked, const search::Facets& f) 
       o.from = v + "-01-01";
       o.to = v + "-12-31";
     });
+  });
+  h += FacetList("Status", f.statuses, [&](const std::string& v) {
+    return LinkWith(asked, [&](search::SearchOptions& o) { o.query = WithStatus(o.query, v); });
   });
   return h + "</aside>";
 }
@@ -284,7 +309,8 @@ std::string VersionsSection(const search::ArticleHistory& h) {
   for (const search::VersionView& view : h.versions) {
     const ArticleVersion& v = view.version;
     b += "<li id=\"v" + std::to_string(v.version) + "\"><h3>Version " + std::to_string(v.version) +
-         " · fetched <time>" + E(v.fetched_at) + "</time></h3>";
+         " · fetched <time>" + E(v.fetched_at) + "</time> · <a href=\"" +
+         E(ArchiveUrl(h.id, v.version)) + "\">as archived</a></h3>";
     if (!previous || previous->title != v.title) {
       b += "<p class=\"meta\">Title: " + E(v.title.empty() ? "(untitled)" : v.title) + "</p>";
     }
@@ -426,8 +452,8 @@ std::string ArticlePage(const search::StoredArticle& a, const search::ArticleHis
   } else if (a.versions > 1 && !history_error.empty()) {
     row("Versions", std::to_string(a.versions) + " (cannot be shown: " + E(history_error) + ")");
   }
-  row("Original", "<a href=\"" + E(ArticleUrl(a.id)) +
-                      "/original\">the page as it was archived</a> · <a href=\"/api/articles/" +
+  row("Original", "<a href=\"" + E(ArchiveUrl(a.id)) +
+                      "\">the page as it was archived</a> · <a href=\"/api/articles/" +
                       E(EncodeUrlComponent(a.id)) + "\">JSON</a>");
   if (!a.translations.empty()) row("Other languages", Linked(a.translations, false));
   if (!a.copies.empty()) row("Also published by", Linked(a.copies, true));

@@ -4,9 +4,12 @@
 #include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
+#include "archive/archive.h"
 #include "search/search.h"
 #include "web/original.h"
 #include "web/pages.h"
@@ -54,7 +57,7 @@ WebResponse JsonError(int status, const Status& s) {
 // an index that cannot answer now (none yet, damaged, changing).
 int StatusFor(const Status& s) {
   if (s.code() == Status::Code::kUsage) return 400;
-  if (s.message().starts_with("no article") || s.message().starts_with("no versions")) return 404;
+  if (s.message().starts_with("no article") || s.message().starts_with("no version")) return 404;
   return 503;
 }
 
@@ -129,7 +132,8 @@ WebResponse ArticlePage(const WebOptions& options, const search::StoredArticle& 
   return Html(200, internal::ArticlePage(article, &*history));
 }
 
-// /articles/ID, /articles/ID/original, /api/articles/ID, /api/articles/ID/history.
+// /articles/ID, /archive/ID (also /articles/ID/original, its older name),
+// /api/articles/ID, /api/articles/ID/history.
 WebResponse Article(const WebOptions& options, std::string_view raw_id, ArticleView view) {
   const bool json = view == ArticleView::kJson || view == ArticleView::kHistoryJson;
   std::string id(raw_id.substr(0, 64));
@@ -156,11 +160,61 @@ WebResponse Article(const WebOptions& options, std::string_view raw_id, ArticleV
       return Json(200, search::FormatHistoryJson(*history));
     }
     case ArticleView::kOriginal:
-      return internal::ArchivedOriginal(options, *article, **searcher);
+      return internal::ArchivedOriginal(
+          options, ArchiveLocation{article->archive_file, article->archive_offset}, article->url,
+          **searcher);
     case ArticleView::kPage:
       break;
   }
   return ArticlePage(options, *article);
+}
+
+// The archived response of version `version` of `article`: its location
+// in the catalogue's versions (an article indexed before versions were
+// kept has one, the indexed fetch); nullopt when there is no such version.
+std::optional<ArchiveLocation> VersionLocation(const WebOptions& options,
+                                               const search::StoredArticle& article, int version) {
+  auto catalogue = Catalogue::OpenReadOnly(options.data_dir + "/state.sqlite");
+  std::vector<ArticleVersion> versions;
+  if (catalogue.ok()) versions = (*catalogue)->Versions(article.canonical_url);
+  if (versions.empty() && version == 1) {
+    return ArchiveLocation{article.archive_file, article.archive_offset};
+  }
+  for (const ArticleVersion& v : versions) {
+    if (v.version == version) return v.archive;
+  }
+  return std::nullopt;
+}
+
+// /archive/ID (the indexed version) and /archive/ID/N (version N).
+WebResponse Archive(const WebOptions& options, std::string_view rest) {
+  const std::size_t slash = rest.find('/');
+  const std::string_view id = rest.substr(0, slash);
+  if (slash == std::string_view::npos) return Article(options, id, ArticleView::kOriginal);
+  const std::string_view number = rest.substr(slash + 1);
+  const Status unknown =
+      Status::Runtime("no version '" + std::string(number.substr(0, 20)) + "' of article '" +
+                          std::string(id.substr(0, 64)) + "'",
+                      "versions are numbered from 1; the article page lists them");
+  int version = 0;
+  const bool numeric =
+      !number.empty() && number.size() <= 6 &&
+      std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (numeric) version = std::stoi(std::string(number));
+  if (version <= 0) return HtmlError(unknown);
+  std::string lower(id.substr(0, 64));
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!IsId(lower)) {
+    return HtmlError(Status::Runtime("no article with id '" + lower + "'",
+                                     "ids are the 16 hex digits search gives"));
+  }
+  auto searcher = search::Searcher::Open(options.data_dir, SearchOpenOptions(options));
+  if (!searcher.ok()) return HtmlError(searcher.status());
+  auto article = (*searcher)->Show(lower);
+  if (!article.ok()) return HtmlError(article.status());
+  std::optional<ArchiveLocation> where = VersionLocation(options, *article, version);
+  if (!where) return HtmlError(unknown);
+  return internal::ArchivedOriginal(options, *where, article->url, **searcher);
 }
 
 // /changes and /api/changes: the change log for the `changes` flags.
@@ -228,6 +282,7 @@ WebResponse Route(const WebOptions& options, const WebRequest& req) {
     if (history) rest.remove_suffix(8);
     return Article(options, rest, history ? ArticleView::kHistoryJson : ArticleView::kJson);
   }
+  if (path.starts_with("/archive/")) return Archive(options, path.substr(9));
   if (path.starts_with("/articles/")) {
     std::string_view rest = path.substr(10);
     const bool original = rest.ends_with("/original");

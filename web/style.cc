@@ -55,7 +55,8 @@ article.full dd{margin:0;overflow-wrap:anywhere}
 .text p{max-width:40rem}
 header nav{display:inline}
 header nav a{margin-right:.8rem}
-.removed{border-left:4px solid #c33;padding:.3rem .8rem;font-weight:600}
+p.removed{border-left:4px solid #c33;padding:.3rem .8rem;font-weight:600}
+span.removed{color:#c33;font-weight:600}
 .versions{border-top:1px solid var(--line);margin-top:2rem}
 .versions h2{font-size:1.2rem}
 .versions h3{font-size:1rem;margin:1.2rem 0 .2rem}

@@ -3,11 +3,17 @@
 //
 // What it does. Answers HTTP/1.1 GET and HEAD (cpp-httplib) with
 // server-rendered HTML that needs no JavaScript, and with the CLI's JSON:
-//   /                         search page (query box, results, facets,
-//                             histogram of matches per month, paging)
+//   /                         search page (query box, results, facets:
+//                             source, language, year, status (a link that
+//                             puts status:VALUE in q); histogram of
+//                             matches per month, paging)
 //   /articles/ID              one article (text, metadata, translations,
 //                             copies; its versions with word diffs; removal)
-//   /articles/ID/original     the archived response, rewritten (below)
+//   /archive/ID               the archived response, rewritten (below);
+//                             /articles/ID/original is its older name
+//   /archive/ID/N             version N's archived response (the version
+//                             log's WARC location), rewritten; no such
+//                             version: a 404 page
 //   /changes                  the change log (search::LoadChanges), filtered
 //   /api/search               the JSON of `search --json`
 //   /api/articles/ID          the JSON of `show --json`
@@ -34,7 +40,7 @@
 // The archived original is served as pywb replays a page, but stricter:
 // HTML is parsed with Gumbo and written back with every reference rewritten:
 // a URL the archive holds (an indexed article) points to its replay URL in
-// pressarc, every other reference is removed (points nowhere); scripts,
+// pressarc (/archive/ID), every other reference is removed (points nowhere); scripts,
 // frames, objects, <base>, <link> hints (preconnect, dns-prefetch,
 // prefetch, preload, prerender), meta refresh and every http-equiv, event
 // handler attributes and CSS url()/@import to elsewhere are dropped; no

@@ -118,7 +118,7 @@ try {
   check(title.length > 0, `the article page shows its title (${title.slice(0, 40)})`);
   check((await page.$$("article.full .text p")).length > 0, "the article page shows its text");
   await shot(page, "article.png");
-  response = await clickAndWait(page, 'a[href$="/original"]');
+  response = await clickAndWait(page, 'a[href^="/archive/"]');
   check(response.status() === 200, "the archived original answers 200");
   const csp = response.headers()["content-security-policy"] || "";
   check(csp.includes("sandbox") && csp.includes("default-src 'none'"), "the original is sandboxed");
@@ -137,7 +137,7 @@ try {
   if (hostile.length === 1) {
     await clickAndWait(page, "article.hit h2 a");
     await shot(page, "hostile-article.png");
-    response = await clickAndWait(page, 'a[href$="/original"]');
+    response = await clickAndWait(page, 'a[href^="/archive/"]');
     check(response.status() === 200, "the hostile original answers 200");
     await new Promise((r) => setTimeout(r, 1500)); // time for any refresh or prefetch to fire
     check(new URL(page.url()).origin === origin, "the hostile original did not navigate away");

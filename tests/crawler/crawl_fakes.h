@@ -171,14 +171,26 @@ class FakeSink : public ArticleSink {
     docs[article.canonical_url] = article.text;
     return changed;
   }
+  Result<bool> SetRemoved(const std::string& url, bool removed) override {
+    bool changed = removed_urls.count(url) != (removed ? 1u : 0u);
+    if (removed) {
+      removed_urls.insert(url);
+    } else {
+      removed_urls.erase(url);
+    }
+    return changed;
+  }
   Status Commit() override {
     ++commits;
     if (fail_commit) return Status::Runtime("index commit failed (injected)");
     committed = docs;
+    committed_removed = removed_urls;
     return Status::Ok();
   }
   std::map<std::string, std::string> docs;       // canonical URL -> text
   std::map<std::string, std::string> committed;  // as of the last commit
+  std::set<std::string> removed_urls;            // SetRemoved: fetched URLs marked removed
+  std::set<std::string> committed_removed;       // as of the last commit
   int adds = 0;
   int commits = 0;
   bool fail_commit = false;

@@ -2,6 +2,7 @@
 // removals, changes"): fake web and clock, real catalogue.
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -68,7 +69,8 @@ TEST(CrawlRemoval, NotFoundOnTwoVisitsAnHourApartRemovesThenAnAnswerRestores) {
   ASSERT_TRUE(catalogue->Removed(url).has_value());
   EXPECT_EQ(catalogue->Removed(url)->source, "mfa");
   EXPECT_FALSE(catalogue->Removed(site.ArticleUrl(2)).has_value());
-  EXPECT_TRUE(w.sink.committed.count(url));  // still in the index
+  EXPECT_TRUE(w.sink.committed.count(url));  // still in the index, marked removed
+  EXPECT_EQ(w.sink.committed_removed, std::set<std::string>{url});
   catalogue.reset();
 
   site.Install(w.web);  // back again
@@ -88,6 +90,27 @@ TEST(CrawlRemoval, NotFoundOnTwoVisitsAnHourApartRemovesThenAnAnswerRestores) {
   EXPECT_EQ(events[0].url, url);
   EXPECT_EQ(events[1].kind, "restored");
   EXPECT_LT(events[0].at, events[1].at);
+  EXPECT_TRUE(w.sink.committed_removed.empty());  // live again in the index
+}
+
+// A run killed after the catalogue recorded a removal but before the index
+// committed it: the next run's start gives the index what it missed.
+TEST(CrawlRemoval, TheNextRunGivesTheIndexARemovalItMissed) {
+  World w;
+  FakeSite site;
+  site.articles = 5;
+  site.Install(w.web);
+  ASSERT_TRUE(w.Crawl(EveryRun()).ok());
+  const std::string url = site.ArticleUrl(2);
+  w.web.routes.erase(url);
+  for (int visit = 0; visit < 2; ++visit) {
+    w.clock.now_ms += 2 * kHour;
+    ASSERT_TRUE(w.Crawl(EveryRun()).ok());
+  }
+  ASSERT_EQ(w.sink.committed_removed, std::set<std::string>{url});
+  FakeSink lost;  // an index that never heard of it
+  ASSERT_TRUE(w.Crawl(EveryRun(), 0, &lost).ok());
+  EXPECT_EQ(lost.committed_removed, std::set<std::string>{url});
 }
 
 TEST(CrawlRemoval, GoneAnswersRemoveOtherFailuresNever) {

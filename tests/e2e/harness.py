@@ -264,6 +264,11 @@ class FixtureServer:
     def reset_faults(self):
         self.admin("/__admin/reset-faults")
 
+    def set_gone(self, path, gone=True):
+        """The page at `path` answers 404 (gone=False: served again)."""
+        q = urllib.parse.urlencode({"path": path, **({} if gone else {"back": "1"})})
+        self.admin("/__admin/gone?" + q)
+
 
 # --- configs and the binary ------------------------------------------------------
 

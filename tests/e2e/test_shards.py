@@ -51,6 +51,8 @@ QUERIES = [
     ["2023..2023", "--limit", "1000", "--facets"],
     ["--from", "2023-02-01", "--to", "2023-03-31", "--limit", "100", "--sort", "oldest"],
     ["title:Lavrov", "--limit", "100"],
+    ["ministry status:live", "--limit", "100", "--facets"],
+    ["status:removed", "--limit", "100", "--facets"],
     ["Лавров", "--limit", "100"],
     ["Лавров -Bayramov", "--limit", "100"],
     ["Bayramovv"],

@@ -2,6 +2,7 @@
 // article's version in the catalogue before the index, so that the crawl's
 // replay after a kill adds no version twice; only articles make versions.
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <string>
 
@@ -100,6 +101,48 @@ TEST_F(IndexSinkTest, PagesThatAreNotArticlesMakeNoVersion) {
   auto catalogue = Catalogue::OpenReadOnly(dir_.path() + "/state.sqlite");
   ASSERT_TRUE(catalogue.ok());
   EXPECT_TRUE((*catalogue)->Versions(listing.url).empty());
+}
+
+// The status of kUrl's document in the live index: its XSTATUS term.
+std::string IndexedStatus(const std::string& data_dir) {
+  Xapian::Database db(IndexPaths::Stub(data_dir));
+  std::string status;
+  for (const char* s : {"live", "removed"}) {
+    if (db.get_termfreq(std::string("XSTATUS") + s) > 0) status += s;
+  }
+  return status;
+}
+
+TEST_F(IndexSinkTest, KeepsTheIndexedStatusAsTheCatalogueRecordsRemovals) {
+  auto catalogue = Catalogue::Open(dir_.path() + "/state.sqlite");
+  ASSERT_TRUE(catalogue.ok());
+  auto sink = OpenSink();
+  Crawl(sink.get(), Page("25"), "2024-05-01T10:00:00Z");
+  ASSERT_TRUE(sink->Commit().ok());
+  EXPECT_EQ(IndexedStatus(dir_.path()), "live");
+
+  // Two misses an hour apart remove it; the crawler then tells the sink.
+  ASSERT_FALSE(*(*catalogue)->RecordMissing(kUrl, "mfa-az", "2024-05-03T10:00:00Z"));
+  ASSERT_TRUE(*(*catalogue)->RecordMissing(kUrl, "mfa-az", "2024-05-03T11:00:00Z"));
+  auto changed = sink->SetRemoved(kUrl, true);
+  ASSERT_TRUE(changed.ok());
+  EXPECT_TRUE(*changed);
+  ASSERT_TRUE(sink->Commit().ok());
+  EXPECT_EQ(IndexedStatus(dir_.path()), "removed");
+
+  // An article (re)added while the catalogue says removed is indexed as removed.
+  Crawl(sink.get(), Page("26"), "2024-05-03T12:00:00Z");
+  ASSERT_TRUE(sink->Commit().ok());
+  EXPECT_EQ(IndexedStatus(dir_.path()), "removed");
+
+  // Restored: live again, by SetRemoved and for what is added after.
+  ASSERT_TRUE(*(*catalogue)->RecordPresent(kUrl, "mfa-az", "2024-05-04T10:00:00Z"));
+  EXPECT_TRUE(*sink->SetRemoved(kUrl, false));
+  ASSERT_TRUE(sink->Commit().ok());
+  EXPECT_EQ(IndexedStatus(dir_.path()), "live");
+  Crawl(sink.get(), Page("27"), "2024-05-04T10:00:00Z");
+  ASSERT_TRUE(sink->Commit().ok());
+  EXPECT_EQ(IndexedStatus(dir_.path()), "live");
 }
 
 }  // namespace

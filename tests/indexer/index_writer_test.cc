@@ -437,3 +437,96 @@ TEST(DocumentIdTest, StableHexFromCanonicalUrl) {
 
 }  // namespace
 }  // namespace pressarc
+
+namespace pressarc {
+namespace {
+
+// The status a document's XSTATUS term and kSlotStatus value give ("" when
+// they disagree or are missing).
+std::string IndexedStatus(const Xapian::Database& db, const std::string& url) {
+  const std::string q = BooleanTerm(schema::kPrefixUnique, url);
+  auto p = db.postlist_begin(q);
+  if (p == db.postlist_end(q)) return "no document";
+  const Xapian::Document d = db.get_document(*p);
+  std::string term;
+  for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) {
+    if ((*t).starts_with(schema::kPrefixStatus)) {
+      if (!term.empty()) return "two status terms";
+      term = (*t).substr(schema::kPrefixStatus.size());
+    }
+  }
+  return term == d.get_value(schema::kSlotStatus) ? term : "";
+}
+
+TEST_F(IndexWriterTest, StatusIsATermAndAValueLiveUnlessRemoved) {
+  auto w = IndexWriter::OpenLive(dir_, options_);
+  ASSERT_TRUE(w.ok());
+  IndexedArticle gone = Article("https://mfa.gov.az/az/news/1", "Bir mətn.");
+  gone.removed = true;
+  ASSERT_TRUE((*w)->Add(gone).ok());
+  ASSERT_TRUE((*w)->Add(Article("https://mfa.gov.az/az/news/2", "İki mətn.")).ok());
+  ASSERT_TRUE((*w)->Commit().ok());
+  Xapian::Database db = Live();
+  EXPECT_EQ(IndexedStatus(db, "https://mfa.gov.az/az/news/1"), "removed");
+  EXPECT_EQ(IndexedStatus(db, "https://mfa.gov.az/az/news/2"), "live");
+  EXPECT_EQ(db.get_termfreq("XSTATUSremoved"), 1u);
+  EXPECT_EQ(db.get_termfreq("XSTATUSlive"), 1u);
+}
+
+TEST_F(IndexWriterTest, SetRemovedFindsTheDocumentByAnyOfItsUrlsAndBack) {
+  auto w = IndexWriter::OpenLive(dir_, options_);
+  ASSERT_TRUE(w.ok());
+  IndexedArticle a = Article("https://mfa.gov.az/az/news/1", "Bir mətn.");
+  a.article.url = "https://mfa.gov.az/az/news/1?from=list";  // fetched URL differs
+  ASSERT_TRUE((*w)->Add(a).ok());
+  ASSERT_TRUE((*w)->Commit().ok());
+  const std::string hash = Live()
+                               .get_document(*Live().postlist_begin("XSTATUSlive"))
+                               .get_value(schema::kSlotContentHash);
+
+  struct Step {
+    std::string url;
+    bool removed;
+    bool changes;
+    std::string status;
+  };
+  const Step steps[] = {
+      {"https://mfa.gov.az/az/news/1?from=list", true, true, "removed"},
+      {"https://mfa.gov.az/az/news/1", true, false, "removed"},  // already so
+      {"https://mfa.gov.az/az/news/1", false, true, "live"},
+      {"https://mfa.gov.az/az/news/unknown", true, false, "live"},
+  };
+  for (const Step& s : steps) {
+    auto changed = (*w)->SetRemoved(s.url, s.removed);
+    ASSERT_TRUE(changed.ok()) << changed.status().message();
+    EXPECT_EQ(*changed, s.changes) << s.url << " " << s.removed;
+    ASSERT_TRUE((*w)->Commit().ok());
+    Xapian::Database db = Live();
+    EXPECT_EQ(IndexedStatus(db, "https://mfa.gov.az/az/news/1"), s.status) << s.url;
+    EXPECT_EQ(db.get_doccount(), 1u);
+    // The content did not change: watches see no edit.
+    EXPECT_EQ(
+        db.get_document(*db.postlist_begin("XID" + DocumentId("https://mfa.gov.az/az/news/1")))
+            .get_value(schema::kSlotContentHash),
+        hash);
+  }
+}
+
+TEST_F(IndexWriterTest, TheSameArticleWithAnotherStatusReplacesTheDocument) {
+  auto w = IndexWriter::OpenLive(dir_, options_);
+  ASSERT_TRUE(w.ok());
+  IndexedArticle a = Article("https://mfa.gov.az/az/news/1", "Bir mətn.");
+  ASSERT_TRUE(*(*w)->Add(a));
+  EXPECT_FALSE(*(*w)->Add(a));  // unchanged
+  a.removed = true;
+  EXPECT_TRUE(*(*w)->Add(a));  // only the status differs
+  ASSERT_TRUE((*w)->Commit().ok());
+  EXPECT_EQ(IndexedStatus(Live(), "https://mfa.gov.az/az/news/1"), "removed");
+  a.removed = false;
+  EXPECT_TRUE(*(*w)->Add(a));
+  ASSERT_TRUE((*w)->Commit().ok());
+  EXPECT_EQ(IndexedStatus(Live(), "https://mfa.gov.az/az/news/1"), "live");
+}
+
+}  // namespace
+}  // namespace pressarc

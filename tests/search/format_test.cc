@@ -97,13 +97,15 @@ TEST(SearchJson, HasTheContractFieldsWithNullsForUnknowns) {
 TEST(SearchJson, SuggestionAndFacetsWhenPresent) {
   SearchResponse r = SampleResponse();
   r.suggestion = "vaccine campaign";
-  r.facets = Facets{{{"mfa-az", 2}}, {{"en", 2}}, {{"2022", 2}}, {{"2022-12", 2}}};
+  r.facets = Facets{
+      {{"mfa-az", 2}}, {{"en", 2}}, {{"2022", 2}}, {{"2022-12", 2}}, {{"live", 1}, {"removed", 1}}};
   auto j = nlohmann::json::parse(FormatSearch(r, OutputFormat::kJson));
   EXPECT_EQ(j["suggestion"], "vaccine campaign");
   EXPECT_EQ(j["facets"]["source"]["mfa-az"], 2);
   EXPECT_EQ(j["facets"]["language"]["en"], 2);
   EXPECT_EQ(j["facets"]["year"]["2022"], 2);
   EXPECT_EQ(j["facets"]["month"]["2022-12"], 2);
+  EXPECT_EQ(j["facets"]["status"]["removed"], 1);
 }
 
 TEST(SearchJson, InvalidUtf8IsReplacedNotThrown) {

@@ -102,38 +102,6 @@ TEST_F(QueryShapeTest, LanguageBranchesFindWhatEachLanguageAloneFinds) {
   }
 }
 
-TEST_F(QueryShapeTest, StatusFiltersOnTheRemovedUrlsGiven) {
-  // Two documents' canonical URLs (their U terms) stand for removed articles.
-  std::vector<std::string> removed;
-  std::set<Xapian::docid> removed_docs;
-  for (auto t = db_.allterms_begin("U"); t != db_.allterms_end("U") && removed.size() < 2; ++t) {
-    removed.push_back((*t).substr(1));
-    removed_docs.insert(*db_.postlist_begin(*t));
-  }
-  ASSERT_EQ(removed_docs.size(), 2u);
-  auto matches = [this](const std::string& query, const std::vector<std::string>& urls) {
-    SearchOptions o;
-    o.query = query;
-    auto built = internal::BuildQuery(db_, o, urls);
-    EXPECT_TRUE(built.ok()) << query << ": " << built.status().message();
-    return built.ok() ? Matches(db_, built->query) : std::set<Xapian::docid>{};
-  };
-  EXPECT_EQ(matches("status:removed", removed), removed_docs);
-  EXPECT_EQ(matches("status:Removed", removed), removed_docs);
-  std::set<Xapian::docid> live = matches("status:live", removed);
-  EXPECT_EQ(live.size(), db_.get_doccount() - 2);
-  for (Xapian::docid d : removed_docs) EXPECT_EQ(live.count(d), 0u);
-  EXPECT_TRUE(matches("status:removed", {}).empty());
-  EXPECT_EQ(matches("status:live", {}).size(), db_.get_doccount());
-  SearchOptions bad;
-  bad.query = "status:gone";
-  auto built = internal::BuildQuery(db_, bad, removed);
-  ASSERT_FALSE(built.ok());
-  EXPECT_EQ(built.status().code(), Status::Code::kUsage);
-  EXPECT_NE(built.status().message().find("status:"), std::string::npos)
-      << built.status().message();
-}
-
 TEST_F(QueryShapeTest, FacetsCountEveryMatchWhetherCopiesAreFoldedOrNot) {
   auto searcher = Searcher::Open(index_->dir());
   ASSERT_TRUE(searcher.ok());

@@ -191,6 +191,11 @@ TEST_F(RoutingTest, StatusCodesByRoute) {
       {"GET", "/nothing", {}, 404},
       {"GET", "/articles/not-an-id", {}, 404},
       {"GET", "/articles/0123456789ABCDEF", {}, 503},  // an id (any case): no index yet
+      {"GET", "/archive/0123456789abcdef", {}, 503},
+      {"GET", "/archive/0123456789abcdef/1", {}, 503},
+      {"GET", "/archive/0123456789abcdef/0", {}, 404},  // never a version, index or not
+      {"GET", "/archive/not-an-id/1", {}, 404},
+      {"GET", "/archive/", {}, 404},
       {"GET", "/api/articles/../../etc/passwd", {}, 404},
       {"GET", "/", {{"q", "\"open"}}, 400},  // usage errors win over "no index yet"
       {"GET", "/api/search", {{"limit", "x"}}, 400},
@@ -388,7 +393,8 @@ TEST(SearchPage, EscapesEveryValueFromTheIndex) {
   r.facets = search::Facets{{{"x\"><script>alert(7)</script>", 1}},
                             {{"en", 1}},
                             {{"2023", 1}},
-                            {{"2023-01", 2}, {"2023-04", 1}}};
+                            {{"2023-01", 2}, {"2023-04", 1}},
+                            {{"removed\"><script>alert(8)</script>", 1}}};
   const std::string html = internal::SearchPage(asked, r);
   EXPECT_EQ(html.find("<script"), std::string::npos) << html;
   EXPECT_EQ(html.find("<img"), std::string::npos);
@@ -417,7 +423,7 @@ TEST(ArticlePage, EscapesTheTextAndKeepsItsParagraphs) {
   EXPECT_NE(html.find("<p>First &lt;b&gt;para&lt;/b&gt;.</p><p>Second evil.</p>"),
             std::string::npos)
       << html;
-  EXPECT_NE(html.find("href=\"/articles/0123456789abcdef/original\""), std::string::npos);
+  EXPECT_NE(html.find("href=\"/archive/0123456789abcdef\""), std::string::npos);
 }
 
 // ---- versions and changes -----------------------------------------------------
@@ -532,6 +538,120 @@ TEST(ChangesPage, EscapesEventsAndLinksThemToTheirArticles) {
   EXPECT_NE(html.find("the newest only"), std::string::npos);
   EXPECT_NE(html.find("href=\"/api/changes?since=%22%3E%3Cscript%3E&amp;kind=edited\""),
             std::string::npos);
+}
+
+// ---- status and archived versions ----------------------------------------------
+
+TEST(SearchPage, StatusFacetLinksFilterThroughTheQuery) {
+  search::SearchOptions asked;
+  asked.query = "vaccine status:live";
+  search::SearchResponse r;
+  r.total = 1;
+  search::SearchHit hit = HostileHit();
+  hit.status = "removed";
+  r.hits.push_back(hit);
+  r.facets = search::Facets{{}, {}, {}, {}, {{"live", 3}, {"removed", 1}}};
+  const std::string html = internal::SearchPage(asked, r);
+  EXPECT_NE(html.find("<h2>Status</h2>"), std::string::npos) << html;
+  // The facet replaces the query's status: filter rather than adding a second one.
+  EXPECT_NE(html.find("<a href=\"/?q=vaccine%20status%3Aremoved\">removed</a>"
+                      "<span class=\"count\">1</span>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<a href=\"/?q=vaccine%20status%3Alive\">live</a>"), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"removed\" lang=\"en\">removed</span>"), std::string::npos);
+}
+
+TEST(ArticlePage, LinksTheArchivedOriginalAndEachVersion) {
+  search::StoredArticle a;
+  a.id = "0123456789abcdef";
+  a.versions = 2;
+  const search::ArticleHistory h = TwoVersions();
+  const std::string html = internal::ArticlePage(a, &h);
+  EXPECT_NE(html.find("href=\"/archive/0123456789abcdef\">the page as it was archived"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<a href=\"/archive/0123456789abcdef/1\">as archived</a>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<a href=\"/archive/0123456789abcdef/2\">as archived</a>"),
+            std::string::npos);
+}
+
+// A data directory with one article crawled in two versions (archive,
+// catalogue and index, as the crawl's IndexSink writes them).
+class ArchiveRouteTest : public RoutingTest {
+ protected:
+  static std::string Page(const std::string& figure) {
+    return "<html lang=\"en\"><body><article><h1>Consultations held</h1><time "
+           "datetime=\"2024-05-01\">1 May</time><p>The ministry said that " +
+           figure +
+           " people took part in the consultations on regional security held in Baku on "
+           "Tuesday.</p><p>The sides agreed to meet again in autumn and to continue the "
+           "dialogue.</p><script>alert(1)</script></article></body></html>";
+  }
+
+  void SetUp() override {
+    RoutingTest::SetUp();
+    const Config config;
+    auto converter = RecordConverter::Create(config);
+    ASSERT_TRUE(converter.ok());
+    WarcWriterOptions o;
+    o.dir = dir_.string() + "/archive";
+    auto warc = WarcWriter::Open(o);
+    ASSERT_TRUE(warc.ok());
+    auto versions = VersionLog::Open(dir_.string(), &*converter);
+    ASSERT_TRUE(versions.ok());
+    auto sink = IndexSink::Open(dir_.string(), std::move(*versions));
+    ASSERT_TRUE(sink.ok()) << sink.status().message();
+    const std::pair<std::string, std::string> fetches[] = {{"25", "2024-05-01T10:00:00Z"},
+                                                           {"26", "2024-05-02T10:00:00Z"}};
+    for (const auto& [figure, at] : fetches) {
+      auto loc = (*warc)->WriteResource(kUrl, at, "text/html", Page(figure), "mfa-az");
+      ASSERT_TRUE(loc.ok());
+      ASSERT_TRUE((*warc)->Flush().ok());
+      auto record = ReadWarcRecordAt(o.dir + "/" + loc->file, loc->offset);
+      ASSERT_TRUE(record.ok());
+      auto article = converter->Convert(*record);
+      ASSERT_TRUE(article && article->kind == PageKind::kArticle);
+      ASSERT_TRUE((*sink)->Add(*article, *loc, at).ok());
+    }
+    ASSERT_TRUE((*sink)->Commit().ok());
+  }
+
+  static constexpr char kUrl[] = "https://mfa.gov.az/en/news/no7";
+};
+
+TEST_F(ArchiveRouteTest, EachVersionIsReplayedFromItsRecordUnknownOnesAre404) {
+  const std::string id = DocumentId(kUrl);
+  WebResponse v1 = Get("/archive/" + id + "/1");
+  WebResponse v2 = Get("/archive/" + id + "/2");
+  ASSERT_EQ(v1.status, 200) << v1.body;
+  ASSERT_EQ(v2.status, 200) << v2.body;
+  EXPECT_NE(v1.body.find("said that 25 people"), std::string::npos) << v1.body;
+  EXPECT_NE(v2.body.find("said that 26 people"), std::string::npos) << v2.body;
+  for (const WebResponse* r : {&v1, &v2}) {
+    EXPECT_EQ(r->body.find("<script"), std::string::npos);  // rewritten as the original is
+    bool sandboxed = false;
+    for (const auto& [name, value] : r->headers) {
+      sandboxed |= name == "Content-Security-Policy" && value == kReplayCsp;
+    }
+    EXPECT_TRUE(sandboxed);
+  }
+  // /archive/ID is the indexed (newest) version; /articles/ID/original its older name.
+  EXPECT_EQ(Get("/archive/" + id).body, v2.body);
+  EXPECT_EQ(Get("/articles/" + id + "/original").body, v2.body);
+  // The article page links every version.
+  const WebResponse page = Get("/articles/" + id);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("href=\"/archive/" + id + "/2\""), std::string::npos) << page.body;
+
+  for (const std::string bad : {"/3", "/0", "/x", "/", "/-1", "/99999999999", "/1/2"}) {
+    const WebResponse r = Get("/archive/" + id + bad);
+    EXPECT_EQ(r.status, 404) << bad << "\n" << r.body.substr(0, 300);
+    EXPECT_NE(r.body.find("<html"), std::string::npos) << bad;  // a page, not a bare error
+  }
+  EXPECT_EQ(Get("/archive/not-an-id/1").status, 404);
+  EXPECT_EQ(Get("/archive/0000000000000000/1").status, 404);
 }
 
 }  // namespace
