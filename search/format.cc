@@ -115,6 +115,11 @@ std::string SearchText(const SearchResponse& r, const FormatOptions& options) {
     out += FacetLine("By source", r.facets->sources);
     out += FacetLine("By language", r.facets->languages);
     out += FacetLine("By year", r.facets->years);
+    if (r.facets->approximate) {
+      out += "(estimates from a sample of the matches";
+      if (r.facets->scale >= 2) out += ", about 1 in " + std::to_string(r.facets->scale);
+      out += ")\n";
+    }
   }
   return out;
 }
@@ -133,6 +138,7 @@ std::string SearchJson(const SearchResponse& r) {
     f["language"] = FacetJson(r.facets->languages);
     f["year"] = FacetJson(r.facets->years);
     f["month"] = FacetJson(r.facets->months);
+    f["approximate"] = r.facets->approximate;
     o["facets"] = std::move(f);
   }
   if (!r.warnings.empty()) o["warnings"] = r.warnings;

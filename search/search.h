@@ -103,7 +103,8 @@ struct SearchOptions {
   bool fold_copies = true;   // false with --all: every near-duplicate is its own result
   bool exact = false;        // --exact: words as typed (case folded only): no stemming, no
                              // diacritic folding, no transliteration (see BuildQuery)
-  bool facets = false;       // count results by source, language, year and month (exact)
+  bool facets = false;       // count results by source, language, year and month (estimated from a
+                             // sample above 10,000 matches: Facets::approximate)
   bool highlight = false;    // wrap matched words of snippets in ANSI bold
   // Wrap matched words of snippets in the control characters kMarkOn and
   // kMarkOff instead (for a caller that renders them itself, e.g. as HTML
@@ -158,6 +159,10 @@ struct Facets {
   std::vector<FacetValue> languages;  // most frequent first
   std::vector<FacetValue> years;      // newest first
   std::vector<FacetValue> months;     // "YYYY-MM", oldest first (a histogram's bars)
+  // The counts are estimates: the counts of a sample of the matches (the
+  // first 10,000 in index order) scaled to all of them (search/facets.h).
+  bool approximate = false;
+  std::uint64_t scale = 1;  // about this many matches per match counted (1 = exact)
 };
 
 struct SearchResponse {
