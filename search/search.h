@@ -53,7 +53,9 @@
 // by canonical URL, never by Xapian's docids, which differ; a wildcard is
 // the exception: Xapian expands and weighs it per shard, so its matches,
 // total and facets are the same but its order may not be; and the snippet
-// of an OR query may show another passage). The servers
+// of an OR query may show another passage; facets of more than 10,000
+// matches are estimates from each shard's own sample: close, not equal,
+// see search/facets.h). The servers
 // run only Xapian's match, value sorts and ValueCountMatchSpy (Xapian
 // 1.4's remote backend runs no KeyMaker at all, built-in or not); the rest
 // runs here on the client. A shard that is down or slower than

@@ -198,6 +198,7 @@ std::string Facets(const search::SearchOptions& asked, const search::Facets& f) 
       o.to = v + "-12-31";
     });
   });
+  if (f.approximate) h += "<p class=\"note\">Counts estimated from a sample of the matches.</p>";
   return h + "</aside>";
 }
 
