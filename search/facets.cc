@@ -1,21 +1,29 @@
 #include "search/facets.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "indexer/schema.h"
 
 namespace pressarc::search::internal {
 namespace {
 
-std::vector<FacetValue> Values(const Xapian::ValueCountMatchSpy& spy) {
+// A count of the sample scaled to all matches (`scale` = matches / sampled).
+std::uint64_t Scaled(Xapian::doccount count, double scale) {
+  return static_cast<std::uint64_t>(std::llround(static_cast<double>(count) * scale));
+}
+
+std::vector<FacetValue> Values(const Xapian::ValueCountMatchSpy& spy, double scale) {
   std::vector<FacetValue> out;
   for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
     if ((*it).empty()) continue;
-    out.push_back(FacetValue{*it, it.get_termfreq()});
+    out.push_back(FacetValue{*it, Scaled(it.get_termfreq(), scale)});
   }
   return out;  // in value order
 }
 
 // Day counts ("YYYYMMDD") summed by month ("YYYY-MM"), in month order.
-std::vector<FacetValue> Months(const Xapian::ValueCountMatchSpy& days) {
+std::vector<FacetValue> Months(const Xapian::ValueCountMatchSpy& days, double scale) {
   std::vector<FacetValue> out;
   for (auto it = days.values_begin(); it != days.values_end(); ++it) {
     const std::string day = *it;
@@ -24,12 +32,14 @@ std::vector<FacetValue> Months(const Xapian::ValueCountMatchSpy& days) {
     if (out.empty() || out.back().value != month) out.push_back(FacetValue{month, 0});
     out.back().count += it.get_termfreq();
   }
+  for (auto& m : out) m.count = Scaled(static_cast<Xapian::doccount>(m.count), scale);
   return out;
 }
 
-}  // namespace
-
-Facets CountFacets(const Xapian::Database& db, const Xapian::Query& query) {
+// The matches of `query` counted by the spies: every one when `check` is
+// 0, else the first `check` (or more) the matcher reads, scaled to its
+// estimate of all of them.
+Facets Count(const Xapian::Database& db, const Xapian::Query& query, Xapian::doccount check) {
   Xapian::ValueCountMatchSpy sources(schema::kSlotSource), languages(schema::kSlotLanguage),
       years(schema::kSlotYear), days(schema::kSlotDate), statuses(schema::kSlotStatus);
   Xapian::Enquire enquire(db);
@@ -41,8 +51,25 @@ Facets CountFacets(const Xapian::Database& db, const Xapian::Query& query) {
   enquire.add_matchspy(&years);
   enquire.add_matchspy(&days);
   enquire.add_matchspy(&statuses);
-  enquire.get_mset(0, 0, db.get_doccount());
-  return Facets{Values(sources), Values(languages), Values(years), Months(days), Values(statuses)};
+  const Xapian::MSet m = enquire.get_mset(0, 0, check == 0 ? db.get_doccount() : check);
+  const Xapian::doccount seen = sources.get_total();
+  const bool exact = m.get_matches_lower_bound() == m.get_matches_upper_bound() &&
+                     m.get_matches_upper_bound() <= seen;
+  const double scale = exact || seen == 0 ? 1.0
+                                          : static_cast<double>(m.get_matches_estimated()) /
+                                                static_cast<double>(seen);
+  Facets f{Values(sources, scale), Values(languages, scale), Values(years, scale),
+           Months(days, scale), Values(statuses, scale)};
+  f.approximate = !exact;
+  f.scale = static_cast<std::uint64_t>(std::max<long long>(1, std::llround(scale)));
+  return f;
+}
+
+}  // namespace
+
+Facets CountFacets(const Xapian::Database& db, const Xapian::Query& query,
+                   const FacetOptions& options) {
+  return Count(db, query, options.exact_up_to);
 }
 
 }  // namespace pressarc::search::internal

@@ -117,6 +117,12 @@ std::string SearchText(const SearchResponse& r, const FormatOptions& options) {
     out += FacetLine("By language", r.facets->languages);
     out += FacetLine("By year", r.facets->years);
     out += FacetLine("By status", r.facets->statuses);
+
+    if (r.facets->approximate) {
+      out += "(estimates from a sample of the matches";
+      if (r.facets->scale >= 2) out += ", about 1 in " + std::to_string(r.facets->scale);
+      out += ")\n";
+    }
   }
   return out;
 }
@@ -136,6 +142,8 @@ std::string SearchJson(const SearchResponse& r) {
     f["year"] = FacetJson(r.facets->years);
     f["month"] = FacetJson(r.facets->months);
     f["status"] = FacetJson(r.facets->statuses);
+
+    f["approximate"] = r.facets->approximate;
     o["facets"] = std::move(f);
   }
   if (!r.warnings.empty()) o["warnings"] = r.warnings;

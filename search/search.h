@@ -57,7 +57,9 @@
 // by canonical URL, never by Xapian's docids, which differ; a wildcard is
 // the exception: Xapian expands and weighs it per shard, so its matches,
 // total and facets are the same but its order may not be; and the snippet
-// of an OR query may show another passage). The servers
+// of an OR query may show another passage; facets of more than 10,000
+// matches are estimates from each shard's own sample: close, not equal,
+// see search/facets.h). The servers
 // run only Xapian's match, value sorts and ValueCountMatchSpy (Xapian
 // 1.4's remote backend runs no KeyMaker at all, built-in or not); the rest
 // runs here on the client. A shard that is down or slower than
@@ -107,7 +109,8 @@ struct SearchOptions {
   bool fold_copies = true;   // false with --all: every near-duplicate is its own result
   bool exact = false;        // --exact: words as typed (case folded only): no stemming, no
                              // diacritic folding, no transliteration (see BuildQuery)
-  bool facets = false;       // count results by source, language, year, month, status (exact)
+  bool facets = false;       // count results by source, language, year, month, status (estimated from a
+                             // sample above 10,000 matches: Facets::approximate)
   bool highlight = false;    // wrap matched words of snippets in ANSI bold
   // Wrap matched words of snippets in the control characters kMarkOn and
   // kMarkOff instead (for a caller that renders them itself, e.g. as HTML
@@ -165,6 +168,10 @@ struct Facets {
   // "live", "removed" (kSlotStatus), most frequent first; an index written
   // before the slot counts nothing here until reindexed.
   std::vector<FacetValue> statuses;
+  // The counts are estimates: the counts of a sample of the matches (the
+  // first 10,000 in index order) scaled to all of them (search/facets.h).
+  bool approximate = false;
+  std::uint64_t scale = 1;  // about this many matches per match counted (1 = exact)
 };
 
 struct SearchResponse {

@@ -999,9 +999,10 @@ class XapianSearcher : public Searcher {
     return Window{Xapian::Query(Xapian::Query::OP_FILTER, built.query, in_months), total};
   }
 
-  // Exact counts of every match (copies included, as match spies see
-  // documents before collapsing) by source, language, year and status. A pass of
-  // its own: no weights, no sort key, no collapse key to read per document.
+  // Counts of the matches (copies included, as match spies see documents
+  // before collapsing) by source, language, year, month and status: exact up to
+  // 10,000 matches, above that estimated from a sample (search/facets.h). A
+  // pass of its own: no weights, no sort key, no collapse key to read.
   Facets CountFacets(const Xapian::Query& query) {
     Facets f = internal::CountFacets(db_, query);
     SortFacet(&f.sources, false);

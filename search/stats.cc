@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 
 // Counts by source, language and year from the value slots of every document.
 void CountIndex(const Xapian::Database& db, IndexStats* stats) {
-  Facets counts = internal::CountFacets(db, Xapian::Query::MatchAll);
+  Facets counts = internal::CountFacets(db, Xapian::Query::MatchAll, {.exact_up_to = 0});
   stats->documents = db.get_doccount();
   stats->sources = std::move(counts.sources);
   stats->languages = std::move(counts.languages);

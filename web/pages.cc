@@ -223,6 +223,8 @@ std::string Facets(const search::SearchOptions& asked, const search::Facets& f) 
   h += FacetList("Status", f.statuses, [&](const std::string& v) {
     return LinkWith(asked, [&](search::SearchOptions& o) { o.query = WithStatus(o.query, v); });
   });
+
+  if (f.approximate) h += "<p class=\"note\">Counts estimated from a sample of the matches.</p>";
   return h + "</aside>";
 }
 

@@ -37,6 +37,7 @@ mark{background:var(--mark);color:inherit;font-weight:600;padding:0 .1em}
 aside h2{font-size:1rem;margin:1rem 0 .3rem}
 aside ul{list-style:none;padding:0;margin:0}
 aside li{display:flex;justify-content:space-between;gap:.5rem}
+aside .note{color:var(--muted);font-size:.8rem}
 .count{color:var(--muted);font-variant-numeric:tabular-nums}
 .filters a{margin-right:.6rem}
 .pager{display:flex;gap:1rem;margin:1.5rem 0}

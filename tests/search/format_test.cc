@@ -106,6 +106,25 @@ TEST(SearchJson, SuggestionAndFacetsWhenPresent) {
   EXPECT_EQ(j["facets"]["year"]["2022"], 2);
   EXPECT_EQ(j["facets"]["month"]["2022-12"], 2);
   EXPECT_EQ(j["facets"]["status"]["removed"], 1);
+
+  EXPECT_EQ(j["facets"]["approximate"], false);
+}
+
+TEST(SearchFacets, EstimatedCountsAreMarkedInJsonAndText) {
+  SearchResponse r = SampleResponse();
+  r.facets = Facets{{{"mfa-az", 30}}, {{"en", 30}}, {{"2022", 30}}, {{"2022-12", 30}}};
+  r.facets->approximate = true;
+  r.facets->scale = 3;
+  auto j = nlohmann::json::parse(FormatSearch(r, OutputFormat::kJson));
+  EXPECT_EQ(j["facets"]["approximate"], true);
+  EXPECT_EQ(j["facets"]["source"]["mfa-az"], 30);
+  const std::string text = FormatSearch(r, OutputFormat::kText);
+  EXPECT_NE(text.find("By source: mfa-az (30)"), std::string::npos) << text;
+  EXPECT_NE(text.find("estimates from a sample of the matches, about 1 in 3"), std::string::npos)
+      << text;
+  r.facets->approximate = false;
+  r.facets->scale = 1;
+  EXPECT_EQ(FormatSearch(r, OutputFormat::kText).find("estimates"), std::string::npos);
 }
 
 TEST(SearchJson, InvalidUtf8IsReplacedNotThrown) {

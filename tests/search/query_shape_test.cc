@@ -1,7 +1,7 @@
 // The cheaper query shapes of the search front end match exactly what the
 // plain shapes match: date ranges as date terms instead of value ranges,
 // one branch for the languages whose parses agree, facets counted in a pass
-// of their own.
+// of their own (a sample of them when there are many).
 #include <gtest/gtest.h>
 #include <xapian.h>
 
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "indexer/indexer.h"
+#include "search/facets.h"
 #include "search/query_builder.h"
 #include "search/search.h"
 #include "tests/search/test_index.h"
@@ -121,6 +122,32 @@ TEST_F(QueryShapeTest, FacetsCountEveryMatchWhetherCopiesAreFoldedOrNot) {
   };
   EXPECT_EQ(count(folded->facets->languages), count(all->facets->languages));
   EXPECT_EQ(count(folded->facets->sources), 4u);  // az, en, ru statements and the copy
+}
+
+std::uint64_t Sum(const std::vector<FacetValue>& v) {
+  std::uint64_t n = 0;
+  for (const auto& f : v) n += f.count;
+  return n;
+}
+
+TEST_F(QueryShapeTest, FacetsAreExactUpToTheirLimitAndScaledSamplesAboveIt) {
+  const Xapian::Query all = Xapian::Query::MatchAll;
+  const std::uint64_t docs = db_.get_doccount();
+  ASSERT_GE(docs, 6u);
+  const Facets exact = internal::CountFacets(db_, all, {.exact_up_to = 0});
+  const Facets enough = internal::CountFacets(db_, all, {.exact_up_to = 1000});
+  const Facets sampled = internal::CountFacets(db_, all, {.exact_up_to = 3});
+  EXPECT_FALSE(exact.approximate);
+  EXPECT_EQ(exact.scale, 1u);
+  EXPECT_EQ(Sum(exact.languages), docs);
+  EXPECT_FALSE(enough.approximate);
+  EXPECT_EQ(Sum(enough.sources), Sum(exact.sources));
+  EXPECT_EQ(Sum(enough.months), Sum(exact.months));
+  // Three documents (or a few more) counted, each standing for docs/seen.
+  EXPECT_TRUE(sampled.approximate);
+  EXPECT_GE(sampled.scale, 2u);
+  EXPECT_NEAR(static_cast<double>(Sum(sampled.languages)), static_cast<double>(docs), 1.0);
+  EXPECT_LE(sampled.languages.size(), exact.languages.size());
 }
 
 }  // namespace
