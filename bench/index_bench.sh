@@ -14,8 +14,9 @@
 #                                                                  into an empty index)
 #   3. pressarc reindex --data DATA                                (from the archive, all cores)
 # and prints documents per second (wall clock), CPU milliseconds per document
-# (user + system, all threads and children), the ratio, and index sizes
-# (du of the database directory). Where the time goes, stage by stage:
+# (user + system, all threads and children), the ratios to omindex against
+# the goals (wall, and the 2-core CPU bound, below), and index sizes (du of
+# the database directory) and their ratio. Where the time goes, stage by stage:
 # BENCH_KEEP=1 keeps the pages; build/bench/index_parts_bench PAGES/*.html.
 set -euo pipefail
 
