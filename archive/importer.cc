@@ -11,9 +11,11 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "archive/archive.h"
+#include "config/ascii.h"
 #include "config/digest.h"
 #include "config/iso_time.h"
 #include "config/log.h"
@@ -247,12 +249,34 @@ Status ArchiveImporter::ImportHtml(const std::string& path, const RecordVisitor&
   return Status::Ok();
 }
 
-WarcRecord ArchiveImporter::HtmlRecord(const std::string& path, std::string body) const {
-  // The page's own absolute canonical URL (<link rel=canonical>, else
-  // og:url), as the parser reads it; else file://ABSOLUTE-PATH.
+namespace {
+
+// The page's own absolute canonical URL (<link rel=canonical>, else og:url)
+// as ExtractArticle reads it from the whole page; "" when none. The whole
+// page is parsed again by the indexer's threads, so this (on the import's
+// one reading thread) parses only what comes before <body> when the rest
+// cannot change the answer (it names no canonical, og:url or <base>).
+std::string CanonicalUrlOf(std::string_view html) {
   ExtractOptions extract;
   extract.collect_links = false;
-  std::string url = ExtractArticle(body, extract).canonical_url;
+  const std::string lower = AsciiLower(html);
+  const std::size_t body = lower.find("<body");
+  if (body != std::string::npos) {
+    const std::string_view rest = std::string_view(lower).substr(body);
+    if (rest.find("canonical") == std::string_view::npos &&
+        rest.find("og:url") == std::string_view::npos &&
+        rest.find("<base") == std::string_view::npos) {
+      return ExtractArticle(html.substr(0, body), extract).canonical_url;
+    }
+  }
+  return ExtractArticle(html, extract).canonical_url;
+}
+
+}  // namespace
+
+WarcRecord ArchiveImporter::HtmlRecord(const std::string& path, std::string body) const {
+  // The page's own absolute canonical URL, else file://ABSOLUTE-PATH.
+  std::string url = CanonicalUrlOf(body);
   std::error_code ec;
   if (url.empty()) url = "file://" + fs::absolute(path, ec).lexically_normal().string();
   struct stat st {};

@@ -10,11 +10,13 @@
 # trilingual mega-menu, breadcrumbs, a sidebar of other news, share buttons
 # and a footer, as on mfa.gov.az (see ../shared/research/sites.md). Then:
 #   1. omindex --db OMEGA --url https://bench.example.gov/ PAGES   (positions + english stems, Omega's default)
-#   2. pressarc import --data DATA PAGES/*.html                    (archive + parse + index)
+#   2. pressarc import --data DATA PAGES/*.html                    (archive + parse + index,
+#                                                                  into an empty index)
 #   3. pressarc reindex --data DATA                                (from the archive, all cores)
 # and prints documents per second (wall clock), CPU milliseconds per document
-# (user + system, all threads and children), the ratio, and index sizes
-# (du of the database directory). Where the time goes, stage by stage:
+# (user + system, all threads and children), the ratios to omindex against
+# the goals (wall, and the 2-core CPU bound, below), and index sizes (du of
+# the database directory) and their ratio. Where the time goes, stage by stage:
 # BENCH_KEEP=1 keeps the pages; build/bench/index_parts_bench PAGES/*.html.
 set -euo pipefail
 
@@ -150,6 +152,13 @@ row() { printf '%-34s %8s %10s %10s %12s %12s\n' "$1" "$2" "$3" "$4" \
 row "omindex (default)" "$omega_docs" "$omega_s" "$omega_rate" "$omega_cpu" "$omega_kb"
 row "pressarc import (HTML → WARC → index)" "$import_docs" "$import_s" "$import_rate" "$import_cpu" "$import_kb"
 row "pressarc reindex (archive → index)" "$reindex_docs" "$reindex_s" "$reindex_rate" "$reindex_cpu" "$pressarc_kb"
-echo "ratio import/omindex:  $(rate "$import_rate" "$omega_rate")x   (goal >= 3x)"
-echo "ratio reindex/omindex: $(rate "$reindex_rate" "$omega_rate")x   (goal >= 3x)"
-echo "size pressarc/omindex: $(rate "$pressarc_kb" "$omega_kb") after reindex, $(rate "$import_kb" "$omega_kb") after import (goal <= 1)"
+# The goals (issue 19): reindex >= 2.0x and import >= 1.5x omindex's docs/s,
+# index <= 0.7x omindex's after either. omindex runs on one core, pressarc on
+# every core; on a machine shared with other work the wall clock waits for
+# cores, so the 2-core bound is also printed: the docs/s ratio if pressarc's
+# CPU time were spread over 2 cores and omindex's over one
+# (2 x omindex CPU ms/doc / pressarc CPU ms/doc).
+cpu_bound() { python3 -c "import sys; print('%.2f' % (2 * float(sys.argv[1]) / float(sys.argv[2]) * float(sys.argv[3]) / float(sys.argv[4])))" "$omega_cpu" "$omega_docs" "$2" "$1"; }
+echo "ratio import/omindex:  $(rate "$import_rate" "$omega_rate")x wall, $(cpu_bound "$import_cpu" "$import_docs")x 2-core CPU bound   (goal >= 1.5x)"
+echo "ratio reindex/omindex: $(rate "$reindex_rate" "$omega_rate")x wall, $(cpu_bound "$reindex_cpu" "$reindex_docs")x 2-core CPU bound   (goal >= 2.0x)"
+echo "size pressarc/omindex: $(python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$pressarc_kb" "$omega_kb") after reindex, $(python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$import_kb" "$omega_kb") after import into an empty index (goal <= 0.7)"

@@ -3,7 +3,8 @@
 // and writing into a new index generation (IndexWriter::AddPrepared plus the
 // final Publish), with and without the spelling table.
 //
-//   index_parts_bench [--lang az|ru|en] FILE...
+//   index_parts_bench [--batch N] FILE...   (N: documents per flush,
+//   IndexWriterOptions::batch_size)
 //
 // Prints milliseconds of this thread's CPU time per document for each stage
 // (CPU time, so that other load on the machine does not blur the split). The files are HTML pages
@@ -47,10 +48,11 @@ double Ms(Clock::time_point a, Clock::time_point b) {
 
 // Writes every prepared document into a new generation under `dir`.
 double WriteMs(const std::vector<pressarc::PreparedDocument>& docs, const std::string& dir,
-               bool spelling, double* publish_ms) {
+               bool spelling, unsigned batch, double* publish_ms) {
   std::filesystem::remove_all(dir);
   pressarc::IndexWriterOptions options;
   options.spelling = spelling;
+  if (batch != 0) options.batch_size = batch;
   auto writer = pressarc::IndexWriter::CreateGeneration(dir, options);
   if (!writer.ok()) {
     std::fprintf(stderr, "index_parts_bench: %s\n", writer.status().message().c_str());
@@ -79,11 +81,16 @@ double WriteMs(const std::vector<pressarc::PreparedDocument>& docs, const std::s
 
 int main(int argc, char** argv) {
   std::vector<std::string> files;
+  unsigned batch = 0;  // IndexWriterOptions' default
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--help" || a == "-h") {
-      std::printf("usage: index_parts_bench FILE...\n");
+      std::printf("usage: index_parts_bench [--batch N] FILE...\n");
       return 0;
+    }
+    if (a == "--batch" && i + 1 < argc) {
+      batch = static_cast<unsigned>(std::stoul(argv[++i]));
+      continue;
     }
     files.push_back(a);
   }
@@ -123,8 +130,8 @@ int main(int argc, char** argv) {
 
   std::string dir = "/tmp/index-parts-bench-" + std::to_string(::getpid());
   double publish = 0, publish_nospell = 0;
-  double write = WriteMs(docs, dir, true, &publish);
-  double write_nospell = WriteMs(docs, dir, false, &publish_nospell);
+  double write = WriteMs(docs, dir, true, batch, &publish);
+  double write_nospell = WriteMs(docs, dir, false, batch, &publish_nospell);
   std::filesystem::remove_all(dir);
 
   std::printf("documents: %zu (%zu indexable)\n", pages.size(), docs.size());

@@ -1,18 +1,24 @@
 // `pressarc import [--source NAME] [--json] FILE...`: flags, then each file
 // into the archive (ArchiveImporter, archive.h: WARC files copied verbatim,
 // HTML files as `resource` records, anything else rejected by its content)
-// and each record it holds into the live index (IndexingVisitor, indexer.h);
-// then commit, compact if grown, report. Only pages of kind `article` are
+// and each record it holds into the index (IndexingVisitor, indexer.h):
+// into a new generation swapped in at the end when the live index is empty or
+// small next to the files (OpenForBulkAdd), else into the live one, then
+// compacted if grown; then report. Only pages of kind `article` are
 // indexed. Source: --source, else the record's Pressarc-Source field, else
 // the configured source covering the URL, else the host.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 #include "archive/archive.h"
@@ -44,14 +50,30 @@ void ReportBad(const std::string& what) {
   std::fprintf(stderr, "pressarc: %s\n", what.c_str());
 }
 
-// Every file into the archive and its records into the live index.
+// The bytes of the files to import (what cannot be read counts nothing).
+std::uint64_t InputBytes(const std::vector<std::string>& files) {
+  std::uint64_t total = 0;
+  for (const auto& file : files) {
+    std::error_code ec;
+    const std::uintmax_t size = std::filesystem::file_size(file, ec);
+    if (!ec) total += size;
+  }
+  return total;
+}
+
+// Every file into the archive and its records into the index.
 Status ImportAll(const Config& config, const ImportFlags& flags, const std::string& data_dir,
                  ImportSummary* summary) {
   auto converter = RecordConverter::Create(config);
   if (!converter.ok()) return converter.status();
-  auto writer = IndexWriter::OpenLive(data_dir);
-  if (!writer.ok()) return writer.status();
   const LiveIndexSize before = MeasureLive(data_dir);
+  // Into an empty or small index: a new generation written by a thread per
+  // core, swapped in at the end (OpenForBulkAdd, indexer.h).
+  IndexWriterOptions writer_options;
+  writer_options.shards = std::min(std::max(1u, std::thread::hardware_concurrency()), 8u);
+  auto opened = OpenForBulkAdd(data_dir, InputBytes(flags.files), writer_options);
+  if (!opened.ok()) return opened.status();
+  std::unique_ptr<IndexWriter>* writer = &opened->writer;
   ArchiveImporter importer({.archive_dir = data_dir + "/archive", .source = flags.source},
                            &*converter);
   Status result;
@@ -88,8 +110,9 @@ Status ImportAll(const Config& config, const ImportFlags& flags, const std::stri
   if (Status f = importer.Flush(); !f.ok() && result.ok()) result = f;
   // Versions before the index (a rerun finds them and adds none).
   if (result.ok()) result = (*versions)->RecordAll(observed.Take());
-  if (result.ok()) result = (*writer)->Commit();
-  if (result.ok()) {
+  // A new generation: compacted, checked and swapped in; the live one: committed.
+  if (result.ok()) result = (*writer)->Publish();
+  if (result.ok() && !opened->new_generation) {
     writer->reset();  // closed: the compaction reads the live generation
     auto compacted = CompactIfGrown(data_dir, before, summary->indexed);
     if (!compacted.ok()) result = compacted.status();

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <system_error>
@@ -418,7 +419,47 @@ class XapianIndexWriter : public IndexWriter {
 
   std::string Generation() const override { return gen_; }
 
+  Status CopyFrom(const Xapian::Database& source) override {
+    if (!is_new_ || !open_) return Status::Runtime("CopyFrom needs a new, open generation");
+    try {
+      for (auto it = source.postlist_begin(""); it != source.postlist_end(""); ++it) {
+        PreparedDocument doc = Copied(source.get_document(*it));
+        if (doc.unique_term.empty()) {
+          Shard& first = *shards_[0];
+          std::lock_guard<std::mutex> lock(first.mu);
+          first.db.add_document(doc.document);
+          continue;
+        }
+        auto added = AddPrepared(std::move(doc));
+        if (!added.ok()) return added.status();
+      }
+      Shard& first = *shards_[0];
+      std::lock_guard<std::mutex> lock(first.mu);
+      for (auto w = source.spellings_begin(); w != source.spellings_end(); ++w) {
+        first.db.add_spelling(*w, w.get_termfreq());
+      }
+    } catch (const Xapian::Error& e) {
+      return Status::Runtime("copying the live index into a new generation: " +
+                             e.get_description() + "; the live index is unchanged");
+    }
+    return Status::Ok();
+  }
+
  private:
+  // A stored document as AddPrepared takes it: its Q term and the values
+  // the newest-fetch and unchanged-content rules read.
+  static PreparedDocument Copied(Xapian::Document stored) {
+    PreparedDocument doc;
+    const std::string q(schema::kPrefixUnique);
+    auto t = stored.termlist_begin();
+    t.skip_to(q);
+    if (t != stored.termlist_end() && (*t).rfind(q, 0) == 0) doc.unique_term = *t;
+    doc.fetched_at = stored.get_value(schema::kSlotFetched);
+    doc.content_hash = stored.get_value(schema::kSlotContentHash);
+    doc.document = std::move(stored);
+    return doc;
+  }
+
   struct Shard {
     std::string path;
     Xapian::WritableDatabase db;
@@ -516,6 +557,38 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::CreateGeneration(
   auto writer = std::make_unique<XapianIndexWriter>(data_dir, gen, true, options);
   if (Status s = writer->Open(); !s.ok()) return s;
   return std::unique_ptr<IndexWriter>(std::move(writer));
+}
+
+Result<BulkWriter> OpenForBulkAdd(const std::string& data_dir, std::uint64_t input_bytes,
+                                  const IndexWriterOptions& options) {
+  const std::string live = LiveGeneration(data_dir);
+  const std::string path = IndexPaths::Dir(data_dir) + "/" + live;
+  std::optional<Xapian::Database> source;  // the live documents to copy
+  bool fresh = true;
+  if (!live.empty() && fs::exists(path)) {
+    try {
+      Xapian::Database db(path);
+      const std::uint64_t documents = db.get_doccount();
+      if (documents > 0) {
+        fresh = documents <= input_bytes / kInputBytesPerLiveDocument &&
+                db.get_metadata(std::string(schema::kMetadataWdf)) == schema::kWdfNormalised;
+        if (fresh) source = db;
+      }
+    } catch (const Xapian::Error&) {
+      fresh = false;  // OpenLive names the problem
+    }
+  }
+  if (!fresh) {
+    auto writer = IndexWriter::OpenLive(data_dir, options);
+    if (!writer.ok()) return writer.status();
+    return BulkWriter{std::move(writer.value()), false};
+  }
+  auto writer = IndexWriter::CreateGeneration(data_dir, options);
+  if (!writer.ok()) return writer.status();
+  if (source) {
+    if (Status s = (*writer)->CopyFrom(*source); !s.ok()) return s;
+  }
+  return BulkWriter{std::move(writer.value()), true};
 }
 
 Status CompactLive(const std::string& data_dir, const IndexWriterOptions& options) {

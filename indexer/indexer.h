@@ -263,6 +263,17 @@ class IndexWriter {
   virtual PrepareOptions Preparation() const { return {}; }
   // The generation's directory name ("gen-000002").
   virtual std::string Generation() const { return ""; }
+  // CreateGeneration only, before any Add: starts the new generation as a
+  // copy of `source` (every document with its terms, positions, values and
+  // data, and the spelling table), so that Publish() swaps in the source
+  // plus what is added after; an added document replaces a copied one by
+  // the rule of Add (newest fetch wins, first-archived time kept). Documents
+  // without a Q term are copied as they are. `source` must have
+  // length-normalised wdfs (schema::kMetadataWdf).
+  virtual Status CopyFrom(const Xapian::Database& source) {
+    (void)source;
+    return Status::Runtime("CopyFrom is not supported by this IndexWriter");
+  }
 };
 
 // The live generation's name from DATA/index/current ("" when no index).
@@ -292,6 +303,26 @@ LiveIndexSize MeasureLive(const std::string& data_dir);
 // scaled to its documents now. Returns whether it compacted.
 Result<bool> CompactIfGrown(const std::string& data_dir, const LiveIndexSize& before,
                             std::uint64_t added, const IndexWriterOptions& options = {});
+
+// The writer for adding many documents at once (import): the live
+// generation is updated in place by one writer thread, whose Xapian writes
+// were the slower end of the pipeline; so when the live generation is empty,
+// or small next to what comes (at most one document per
+// kInputBytesPerLiveDocument of input files: copying a document costs a
+// fraction of indexing one), a new generation is built instead, in
+// options.shards databases written side by side, starting as a copy of the
+// live one (CopyFrom). Publish() then compacts, checks and swaps it in
+// atomically; until then, and after a kill -9, the live index is untouched
+// and searchable (a rerun of the import indexes the same records again).
+// For the live generation, Publish() is Commit(). An older live index with
+// raw wdfs is always updated in place.
+inline constexpr std::uint64_t kInputBytesPerLiveDocument = 16384;
+struct BulkWriter {
+  std::unique_ptr<IndexWriter> writer;
+  bool new_generation = false;  // Publish() swaps in a new generation
+};
+Result<BulkWriter> OpenForBulkAdd(const std::string& data_dir, std::uint64_t input_bytes,
+                                  const IndexWriterOptions& options = {});
 
 // ---- bulk indexing (import, reindex) ----------------------------------------
 

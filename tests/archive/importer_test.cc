@@ -171,6 +171,55 @@ TEST_F(ImporterTest, HtmlFileIsArchivedAsAResourceRecord) {
   EXPECT_EQ(rec.Source(), "my-pages");
 }
 
+// The record's URL is the page's canonical URL as ExtractArticle reads the
+// whole page, wherever the link is (the importer parses only the head when
+// the body cannot change it).
+TEST_F(ImporterTest, HtmlRecordTakesTheCanonicalUrlAsTheWholePageGivesIt) {
+  struct Case {
+    std::string html;
+    std::string url;  // "" = file://
+  };
+  const std::vector<Case> cases = {
+      {"<html><head><link rel=canonical href=\"https://example.gov/head\"></head>"
+       "<body><p>x</p></body></html>",
+       "https://example.gov/head"},
+      {"<html><head><title>t</title></head><body><link rel=\"canonical\" "
+       "href=\"https://example.gov/body\"><p>x</p></body></html>",
+       "https://example.gov/body"},
+      {"<html><head><meta property=\"og:url\" content=\"https://example.gov/og\"></head>"
+       "<BODY><p>x</p></BODY></html>",
+       "https://example.gov/og"},
+      {"<html><head><base href=\"https://example.gov/dir/\"></head><body>"
+       "<link rel=canonical href=\"page\"></body></html>",
+       "https://example.gov/dir/page"},
+      {"<html><head><title>no canonical</title></head><body><p>x</p></body></html>", ""},
+      {"<p>no head, no body tag <link rel=canonical href=\"https://example.gov/bare\">",
+       "https://example.gov/bare"},
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    ArchiveImporter importer(Options(), nullptr);
+    std::vector<std::string> types;
+    const std::string name = "page" + std::to_string(i) + ".html";
+    ASSERT_TRUE(Import(&importer, In(name, cases[i].html), &types).ok()) << i;
+    ASSERT_TRUE(importer.Flush().ok());
+    const std::vector<std::string> files = Archived();
+    ASSERT_FALSE(files.empty());
+    auto reader = WarcReader::Open(ArchiveDir() + "/" + files.back());
+    ASSERT_TRUE(reader.ok());
+    WarcRecord rec;
+    Status err;
+    std::string last;
+    while ((*reader)->Next(&rec, &err)) {
+      if (rec.Type() == "resource") last = rec.TargetUri();
+    }
+    if (cases[i].url.empty()) {
+      EXPECT_TRUE(last.starts_with("file://") && last.ends_with("/" + name)) << i << ": " << last;
+    } else {
+      EXPECT_EQ(last, cases[i].url) << i;
+    }
+  }
+}
+
 // A WARC file is keyed on its content: the same bytes under another name
 // are not archived again (their records are still read, for the index).
 TEST_F(ImporterTest, SameWarcUnderAnotherNameIsArchivedOnce) {

@@ -356,6 +356,34 @@ class ReindexConcurrencyTest(unittest.TestCase):
         self.assertEqual(left, [])
         check_index(self, self.data)
 
+    def test_kill_9_during_an_import_into_a_small_index_leaves_it_and_rerun_completes(self):
+        # 10 documents live, 200 pages coming: the import builds a new
+        # generation (OpenForBulkAdd) and swaps it in only at the end.
+        data = tmp_data_dir()
+        pages = synthetic_pages(os.path.join(tmp_data_dir(), "pages"), 210, seed=5)
+        run_json(["import", "--json", "--data", data, *pages[:10]], timeout=600)
+        for delay in (0.3, 1.0):
+            gen = live_generation(data)
+            p = subprocess.Popen([harness.pressarc_bin(), "import", "--data", data, *pages[10:]],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(delay)
+            p.send_signal(signal.SIGKILL)
+            p.wait()
+            rc, n = quest(data, "bayramov OR lavrov OR ministry")
+            self.assertEqual(rc, 0)
+            self.assertIn(n, (10, 210), f"after kill at {delay}s")
+            if n == 10:
+                self.assertEqual(live_generation(data), gen)
+            check_index(self, data)
+        s = run_json(["import", "--json", "--data", data, *pages[10:]], timeout=600)
+        self.assertEqual(s["errors"], 0)
+        rc, n = quest(data, "bayramov OR lavrov OR ministry")
+        self.assertEqual((rc, n), (0, 210))
+        left = [d for d in os.listdir(os.path.join(data, "index"))
+                if d.startswith("gen-") and d != live_generation(data)]
+        self.assertEqual(left, [])
+        check_index(self, data)
+
 
 def _next_gen(gen):
     return "gen-%06d" % (int(gen.split("-")[1]) + 1)

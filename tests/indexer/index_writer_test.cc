@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
@@ -368,6 +369,108 @@ TEST_F(IndexWriterTest, UnpublishedShardedGenerationIsRemoved) {
   }
   EXPECT_FALSE(fs::exists(IndexPaths::Dir(dir_) + "/gen-000001.build"));
   EXPECT_EQ(LiveGeneration(dir_), "");
+}
+
+// A live index of three documents (one with a first-archived time) for the
+// bulk additions below.
+void WriteSmallLiveIndex(const std::string& dir, const IndexWriterOptions& options) {
+  auto live = IndexWriter::OpenLive(dir, options);
+  ASSERT_TRUE(live.ok());
+  auto kept = IndexWriterTest::Article("https://x.az/kept", "Qalan sənəd Bayramov.");
+  ASSERT_TRUE((*live)->Add(kept).ok());
+  ASSERT_TRUE((*live)
+                  ->Add(IndexWriterTest::Article("https://x.az/newer", "Köhnə mətn.",
+                                                 "2024-01-01T00:00:00Z"))
+                  .ok());
+  ASSERT_TRUE((*live)
+                  ->Add(IndexWriterTest::Article("https://x.az/older", "Təzə mətn.",
+                                                 "2024-06-01T00:00:00Z"))
+                  .ok());
+  ASSERT_TRUE((*live)->Commit().ok());
+}
+
+TEST_F(IndexWriterTest, BulkAddIntoAnEmptyIndexBuildsANewShardedGeneration) {
+  IndexWriterOptions options = options_;
+  options.shards = 2;
+  auto bulk = OpenForBulkAdd(dir_, 0, options);
+  ASSERT_TRUE(bulk.ok()) << bulk.status().message();
+  EXPECT_TRUE(bulk->new_generation);
+  EXPECT_EQ(bulk->writer->Shards(), 2u);
+  ASSERT_TRUE(bulk->writer->Add(Article("https://x.az/a", "Bir.")).ok());
+  ASSERT_TRUE(bulk->writer->Add(Article("https://x.az/b", "İki.")).ok());
+  ASSERT_TRUE(bulk->writer->Commit().ok());
+  EXPECT_EQ(LiveGeneration(dir_), "");  // nothing live before Publish
+  ASSERT_TRUE(bulk->writer->Publish().ok());
+  EXPECT_EQ(Live().get_doccount(), 2u);
+  EXPECT_EQ(Live().get_metadata(std::string(schema::kMetadataWdf)), schema::kWdfNormalised);
+}
+
+TEST_F(IndexWriterTest, BulkAddIntoASmallIndexCopiesItIntoTheNewGeneration) {
+  WriteSmallLiveIndex(dir_, options_);
+  IndexWriterOptions options = options_;
+  options.shards = 3;
+  auto bulk = OpenForBulkAdd(dir_, 3 * kInputBytesPerLiveDocument, options);
+  ASSERT_TRUE(bulk.ok()) << bulk.status().message();
+  ASSERT_TRUE(bulk->new_generation);
+  EXPECT_EQ(bulk->writer->DocumentCount(), 3u);
+  IndexWriter& w = *bulk->writer;
+  // a newer fetch replaces a copied document, an older one does not
+  auto replaced = w.Add(Article("https://x.az/newer", "Yeni mətn.", "2024-03-01T00:00:00Z"));
+  ASSERT_TRUE(replaced.ok());
+  EXPECT_TRUE(*replaced);
+  auto ignored = w.Add(Article("https://x.az/older", "Lap köhnə.", "2024-02-01T00:00:00Z"));
+  ASSERT_TRUE(ignored.ok());
+  EXPECT_FALSE(*ignored);
+  ASSERT_TRUE(w.Add(Article("https://x.az/added", "Əlavə sənəd.")).ok());
+  ASSERT_TRUE(w.Commit().ok());
+  EXPECT_EQ(Live().get_doccount(), 3u);  // the live index is untouched meanwhile
+  EXPECT_EQ(Live().get_termfreq("yeni"), 0u);
+  ASSERT_TRUE(w.Publish().ok());
+  Xapian::Database db = Live();
+  EXPECT_EQ(db.get_doccount(), 4u);
+  EXPECT_EQ(db.get_termfreq("köhnə"), 0u);
+  EXPECT_EQ(db.get_termfreq("yeni"), 1u);
+  EXPECT_EQ(db.get_termfreq("təzə"), 1u);
+  EXPECT_EQ(db.get_termfreq("lap"), 0u);
+  EXPECT_EQ(db.get_termfreq("bayramov"), 1u);
+  EXPECT_EQ(db.get_spelling_suggestion("bayramof"), "bayramov");  // spelling copied
+  // the copied document has its positions (phrases) and data
+  Xapian::Enquire enquire(db);
+  const std::vector<Xapian::Query> phrase = {Xapian::Query("qalan"), Xapian::Query("sened")};
+  enquire.set_query(Xapian::Query(Xapian::Query::OP_PHRASE, phrase.begin(), phrase.end()));
+  Xapian::MSet m = enquire.get_mset(0, 10);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_NE(m.begin().get_document().get_data().find("https://x.az/kept"), std::string::npos);
+}
+
+TEST_F(IndexWriterTest, BulkAddOfLittleIntoALargerIndexUpdatesItInPlace) {
+  WriteSmallLiveIndex(dir_, options_);
+  auto bulk = OpenForBulkAdd(dir_, 2 * kInputBytesPerLiveDocument, options_);
+  ASSERT_TRUE(bulk.ok());
+  EXPECT_FALSE(bulk->new_generation);
+  ASSERT_TRUE(bulk->writer->Add(Article("https://x.az/added", "Əlavə.")).ok());
+  ASSERT_TRUE(bulk->writer->Publish().ok());  // the live generation: a commit
+  EXPECT_EQ(LiveGeneration(dir_), "gen-000001");
+  EXPECT_EQ(Live().get_doccount(), 4u);
+}
+
+TEST_F(IndexWriterTest, BulkAddDroppedBeforePublishLeavesTheLiveIndex) {
+  WriteSmallLiveIndex(dir_, options_);
+  IndexWriterOptions options = options_;
+  options.shards = 2;
+  {
+    auto bulk = OpenForBulkAdd(dir_, 100 * kInputBytesPerLiveDocument, options);
+    ASSERT_TRUE(bulk.ok());
+    ASSERT_TRUE(bulk->new_generation);
+    ASSERT_TRUE(
+        bulk->writer->Add(Article("https://x.az/kept", "Dəyişib.", "2025-01-01T00:00:00Z")).ok());
+    ASSERT_TRUE(bulk->writer->Commit().ok());
+    // dropped without Publish(): as if the import failed or was killed
+  }
+  EXPECT_EQ(LiveGeneration(dir_), "gen-000001");
+  EXPECT_EQ(Live().get_doccount(), 3u);
+  EXPECT_EQ(Live().get_termfreq("dəyişib"), 0u);
+  EXPECT_FALSE(fs::exists(IndexPaths::Dir(dir_) + "/gen-000002.build"));
 }
 
 // BM25's length normalisation is applied at index time (schema.h): one
