@@ -5,7 +5,8 @@
 // per-source page budget (max_pages_per_source), the trap guards (depth,
 // TrapReason, the query-variant guard), seeding (start URLs, feeds,
 // /sitemap.xml probes, rows left queued or failed by earlier runs, and the
-// articles the revisit schedule says are due, revisit_schedule.h) and the
+// articles the revisit schedule says are due, revisit_schedule.h: their due
+// times are stored in the catalogue, so a run reads only the due ones) and the
 // paging rule for links found on a page. Each admitted URL also gets its
 // catalogue row (queued), so that an interrupted run resumes. When to fetch
 // from which origin is the Politeness scheduler's job (politeness.h); the
@@ -146,6 +147,7 @@ class Frontier {
   OriginQueue& QueueOf(const std::string& url, int source);
   bool TooManyQueryVariants(const std::string& url);
   void SeedSource(int source);
+  void ScheduleRevisits();
   void SeedRevisits(int source);
   std::string NowIso() const;
 
