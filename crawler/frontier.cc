@@ -89,7 +89,9 @@ void Frontier::SeedSource(int s) {
   for (const PageState& p : catalogue.Pending(cfg.name)) {
     if (Seen(p.url)) continue;
     Kind kind = KindFromName(p.kind);
-    Enqueue(p.url, s, p.depth, kind, kind == Kind::kArticle ? kPrioNew : kPrioPending);
+    // A row still queued needs no write (a large frontier resumes faster).
+    Admit(p.url, s, p.depth, kind, kind == Kind::kArticle ? kPrioNew : kPrioPending, false,
+          p.status != "queued");
   }
   SeedRevisits(s);
 }
@@ -150,13 +152,20 @@ void Frontier::SeedRevisits(int s) {
 
 bool Frontier::Enqueue(const std::string& url, int source, int depth, Kind kind, int priority,
                        bool probe) {
+  return Admit(url, source, depth, kind, priority, probe, true);
+}
+
+bool Frontier::Admit(const std::string& url, int source, int depth, Kind kind, int priority,
+                     bool probe, bool write_row) {
   if (enqueued_[source] >= opts_.max_pages_per_source) return false;
   ++enqueued_[source];
   seen_.insert(url);
-  state_->Ensure();
-  state_->Write(state_->catalogue().Enqueue(url, sources_[source].config->name, depth,
-                                            KindName(kind), NowIso()));
-  state_->Wrote();
+  if (write_row) {
+    state_->Ensure();
+    state_->Write(state_->catalogue().Enqueue(url, sources_[source].config->name, depth,
+                                              KindName(kind), NowIso()));
+    state_->Wrote();
+  }
   Item item;
   item.url = url;
   item.source = source;

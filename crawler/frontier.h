@@ -144,6 +144,10 @@ class Frontier {
     bool HasWork() const { return !queue.empty() || !delayed.empty(); }
   };
 
+  // Enqueue, with the catalogue row written only when `write_row` (a row
+  // left queued by an earlier run is already as Enqueue would write it).
+  bool Admit(const std::string& url, int source, int depth, Kind kind, int priority, bool probe,
+             bool write_row);
   OriginQueue& QueueOf(const std::string& url, int source);
   bool TooManyQueryVariants(const std::string& url);
   void SeedSource(int source);
