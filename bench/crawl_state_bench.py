@@ -17,10 +17,10 @@
 2. A first run over a copy of it (the upgrade: a pressarc that keeps its
    revisit schedule in the state stamps every article once) leaves the state
    that the measured runs start from: each copies it into a fresh data dir and
-   runs a real
-   `pressarc crawl --max-pages N -v` against the fixture server
-   (tests/fixtures/server.py, loopback, fixed ports so the template stays valid)
-   and reports: time from exec to the first request the server saw (its log),
+   runs a real `pressarc crawl --max-pages N -v` against the fixture server
+   (tests/fixtures/server.py, loopback, fixed ports so the template stays
+   valid; config/demo.toml's sources with the documented defaults
+   max_revisits_per_run = 2000 and max_pages_per_source = 100000) and reports: time from exec to the first request the server saw (its log),
    the CPU time the crawl had used by then (/proc, polled every 5 ms: on a
    shared machine the wall time is mostly waiting for a core), the crawl's own
    revisit-selection time (its log lines "revisits: ..."),
@@ -254,7 +254,9 @@ def main():
     print(f"state: {sum(counts.values())} URLs {counts}, {n_fetches} fetches, "
           f"{n_versions} versions, {os.path.getsize(state) / 2**20:.0f} MiB")
     cfg = harness.write_config(os.path.join(tempfile.mkdtemp(prefix="pressarc-cfg-"),
-                                            "pressarc.toml"), PORT_BASE, per_host_delay_ms=0)
+                                            "pressarc.toml"), PORT_BASE, per_host_delay_ms=0,
+                               # the defaults of docs/config.md, not the demo's small ones
+                               max_revisits_per_run=2000, max_pages_per_source=100000)
     base = os.path.join(tempfile.mkdtemp(prefix="pressarc-crawl-state-base-"), "state.sqlite")
     rows = [one_run(args, cfg, state, "first (upgrade)", keep=base)]
     rows += [one_run(args, cfg, base, r + 1) for r in range(args.runs)]

@@ -140,8 +140,12 @@ void Frontier::SeedRevisits(int s) {
   std::vector<ArticleVisit> due =
       state_->catalogue().DueArticles(name, NowIso(), policy.max_per_run);
   std::size_t queued = 0;
+  // Their rows stay as they are (done, due): a run stopped before it gets
+  // to them finds them due again, so there is nothing to write until the fetch.
   for (const ArticleVisit& v : due) {
-    if (!Seen(v.url) && Enqueue(v.url, s, v.depth, Kind::kArticle, kPrioRevisit)) ++queued;
+    if (!Seen(v.url) && Admit(v.url, s, v.depth, Kind::kArticle, kPrioRevisit, false, false)) {
+      ++queued;
+    }
   }
   std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
   char ms[32];

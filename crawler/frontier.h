@@ -145,7 +145,8 @@ class Frontier {
   };
 
   // Enqueue, with the catalogue row written only when `write_row` (a row
-  // left queued by an earlier run is already as Enqueue would write it).
+  // left queued by an earlier run is already as Enqueue would write it; a
+  // due revisit is found again by the schedule if this run stops first).
   bool Admit(const std::string& url, int source, int depth, Kind kind, int priority, bool probe,
              bool write_row);
   OriginQueue& QueueOf(const std::string& url, int source);
