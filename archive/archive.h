@@ -467,7 +467,9 @@ struct ChangeFilter {
 //   frontier(url PK, source, depth, kind, status, discovered_at, next_fetch_at,
 //            fetched_at, attempts, error, response_id, published, canonical)
 //     every URL the crawler has decided to fetch, with its latest outcome;
-//     status: queued | done | failed | denied.
+//     status: queued | done | failed | denied. next_fetch_at: for an archived
+//     article (kind article, status done), when the revisit schedule has it
+//     due again ("" = not scheduled yet; index frontier_revisit).
 //   fetches(id PK, run_id, url, source, status, etag, last_modified,
 //           payload_digest, content_digest, warc_file, warc_offset, warc_date,
 //           fetched_at, published, canonical, page_kind, indexed, error, attempts)
@@ -483,6 +485,7 @@ struct ChangeFilter {
 //            excerpt; PRIMARY KEY(url, version))
 //     every version of each canonical URL (see "Versions" above), written
 //     by VersionLog, read by show, history and changes.
+//   meta(key PK, value)   small named values (the revisit schedule's rules).
 //
 // Durability: WAL with synchronous=NORMAL. A commit is in the WAL (OS page
 // cache) before Commit() returns, so kill -9 loses no committed row; only a
@@ -515,7 +518,7 @@ struct PageState {
   std::string warc_date;
 };
 
-// An archived article and when it was last fetched (Catalogue::ArticleVisits).
+// An archived article and when it was last fetched (Catalogue::DueArticles).
 struct ArticleVisit {
   std::string url;
   int depth = 0;
@@ -624,11 +627,23 @@ class Catalogue {
   // and whose publication date is on or after `published_since` ("" = any).
   std::vector<PageState> DueRevisits(const std::string& source, const std::string& fetched_before,
                                      const std::string& published_since);
-  // Archived articles of `source` (frontier rows of kind article, status
-  // done) last fetched at or before `fetched_before`, least recently fetched
-  // first: the candidates of the crawler's revisit schedule.
-  std::vector<ArticleVisit> ArticleVisits(const std::string& source,
-                                          const std::string& fetched_before);
+  // The revisit schedule's storage (an index on the due time of archived
+  // articles, so that choosing a run's revisits reads only what it picks).
+  // An archived article is a frontier row of kind article, status done; its
+  // next_fetch_at is when it is due again, "" until the crawler schedules it.
+  // Up to `limit` archived articles of `source` not scheduled yet.
+  std::vector<ArticleVisit> UnscheduledArticles(const std::string& source, std::size_t limit);
+  // Sets when the archived article `url` is due again (ISO 8601 UTC).
+  Status SetRevisitAt(const std::string& url, const std::string& at);
+  // Unschedules every archived article (the schedule's rules changed).
+  Status UnscheduleArticles();
+  // Archived articles of `source` due at or before `due_by`, the longest
+  // overdue first, at most `limit` (0 = all).
+  std::vector<ArticleVisit> DueArticles(const std::string& source, const std::string& due_by,
+                                        std::size_t limit);
+  // Small named values of the state (the meta table); "" when unset.
+  std::string Meta(const std::string& key);
+  Status SetMeta(const std::string& key, const std::string& value);
   // Archived article responses not yet committed to the index.
   std::vector<ReplayRow> Unindexed();
 

@@ -20,6 +20,9 @@ CREATE TABLE IF NOT EXISTS frontier(
   error TEXT NOT NULL DEFAULT '', response_id INTEGER NOT NULL DEFAULT 0,
   published TEXT NOT NULL DEFAULT '', canonical TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS frontier_source_status ON frontier(source, status);
+CREATE INDEX IF NOT EXISTS frontier_revisit ON frontier(source, next_fetch_at)
+  WHERE kind = 'article' AND status = 'done';
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS fetches(
   id INTEGER PRIMARY KEY, run_id INTEGER, url TEXT NOT NULL, source TEXT NOT NULL DEFAULT '',
   status INTEGER NOT NULL DEFAULT 0, etag TEXT NOT NULL DEFAULT '',
@@ -348,13 +351,10 @@ std::vector<PageState> Catalogue::DueRevisits(const std::string& source,
   return out;
 }
 
-std::vector<ArticleVisit> Catalogue::ArticleVisits(const std::string& source,
-                                                   const std::string& fetched_before) {
-  Stmt s(db_, &cache_->map,
-         "SELECT url, depth, fetched_at, published, discovered_at FROM frontier "
-         "WHERE source = ? AND kind = 'article' AND status = 'done' AND fetched_at <= ? "
-         "ORDER BY fetched_at, rowid");
-  s.Bind(1, source).Bind(2, fetched_before);
+namespace {
+
+// Rows of the partial index frontier_revisit (archived articles) as visits.
+std::vector<ArticleVisit> ReadVisits(Stmt& s) {
   std::vector<ArticleVisit> out;
   while (s.Step() == SQLITE_ROW) {
     ArticleVisit v;
@@ -366,6 +366,51 @@ std::vector<ArticleVisit> Catalogue::ArticleVisits(const std::string& source,
     out.push_back(std::move(v));
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<ArticleVisit> Catalogue::UnscheduledArticles(const std::string& source,
+                                                         std::size_t limit) {
+  Stmt s(db_, &cache_->map,
+         "SELECT url, depth, fetched_at, published, discovered_at FROM frontier "
+         "WHERE source = ? AND kind = 'article' AND status = 'done' AND next_fetch_at = '' "
+         "LIMIT ?");
+  s.Bind(1, source).Bind(2, static_cast<std::int64_t>(limit));
+  return ReadVisits(s);
+}
+
+Status Catalogue::SetRevisitAt(const std::string& url, const std::string& at) {
+  Stmt s(db_, &cache_->map, "UPDATE frontier SET next_fetch_at = ? WHERE url = ?");
+  return s.Bind(1, at).Bind(2, url).Run("schedule revisit");
+}
+
+Status Catalogue::UnscheduleArticles() {
+  return Exec(
+      "UPDATE frontier SET next_fetch_at = '' WHERE kind = 'article' AND status = 'done' "
+      "AND next_fetch_at != ''");
+}
+
+std::vector<ArticleVisit> Catalogue::DueArticles(const std::string& source,
+                                                 const std::string& due_by, std::size_t limit) {
+  Stmt s(db_, &cache_->map,
+         "SELECT url, depth, fetched_at, published, discovered_at FROM frontier "
+         "WHERE source = ?1 AND kind = 'article' AND status = 'done' AND next_fetch_at > '' "
+         "AND next_fetch_at <= ?2 ORDER BY next_fetch_at, rowid LIMIT ?3");
+  s.Bind(1, source).Bind(2, due_by).Bind(3, limit > 0 ? static_cast<std::int64_t>(limit) : -1);
+  return ReadVisits(s);
+}
+
+std::string Catalogue::Meta(const std::string& key) {
+  Stmt s(db_, &cache_->map, "SELECT value FROM meta WHERE key = ?");
+  s.Bind(1, key);
+  return s.Step() == SQLITE_ROW ? s.Text(0) : std::string();
+}
+
+Status Catalogue::SetMeta(const std::string& key, const std::string& value) {
+  Stmt s(db_, &cache_->map,
+         "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2");
+  return s.Bind(1, key).Bind(2, value).Run("set meta");
 }
 
 namespace {

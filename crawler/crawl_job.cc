@@ -140,8 +140,7 @@ class Job {
   void Fail(Flight& f, const std::string& reason, int status, const ArchiveLocation* loc);
   void RecordDone(Flight& f, int status, const ArchiveLocation* loc, const std::string& page_kind);
   FetchRow RowFor(const Flight& f, int status, const ArchiveLocation* loc) const;
-  Result<std::int64_t> Record(const FetchRow& row, const std::string& outcome, bool is_response,
-                              const std::string& next_fetch_at);
+  Result<std::int64_t> Record(const FetchRow& row, const std::string& outcome, bool is_response);
   bool Archive(Flight& f, const FetchResponse& r, bool truncated, ArchiveLocation* loc);
   HttpExchange MakeExchange(const Flight& f, const FetchResponse& r, bool truncated) const;
   void Flush(bool force);
@@ -153,9 +152,6 @@ class Job {
   const std::string& SourceName(int source) const { return sources_[source].config->name; }
   ExtractOptions OptionsFor(int source, const std::string& url, const std::string& ct) const;
   std::string NowIso() { return IsoUtc(clock_->UnixSeconds()); }
-  std::string ArticleNextFetch() {
-    return IsoUtc(clock_->UnixSeconds() + std::int64_t{opts_.revisit_after_hours} * 3600);
-  }
 
   const Config& config_;
   const CrawlerOptions& opts_;
@@ -545,10 +541,12 @@ FetchRow Job::RowFor(const Flight& f, int status, const ArchiveLocation* loc) co
   return row;
 }
 
-Result<std::int64_t> Job::Record(const FetchRow& row, const std::string& outcome, bool is_response,
-                                 const std::string& next_fetch_at) {
+// A done row is left unscheduled: when an archived article is due again is
+// decided at the start of the next run (Frontier::Seed), with its final kind.
+Result<std::int64_t> Job::Record(const FetchRow& row, const std::string& outcome,
+                                 bool is_response) {
   txn_->Ensure();
-  auto id = state_->RecordFetch(row, outcome, is_response, next_fetch_at);
+  auto id = state_->RecordFetch(row, outcome, is_response, outcome == "done" ? "" : row.fetched_at);
   if (!id.ok()) {
     SetFatal(id.status());
     return id;
@@ -560,7 +558,7 @@ Result<std::int64_t> Job::Record(const FetchRow& row, const std::string& outcome
 void Job::Fail(Flight& f, const std::string& reason, int status, const ArchiveLocation* loc) {
   FetchRow row = RowFor(f, status, loc);
   row.error = reason;
-  (void)Record(row, "failed", false, f.fetched_at);
+  (void)Record(row, "failed", false);
   Count(f.item.source, &CrawlCounters::failed);
   if (summary_.failures.size() < kMaxFailuresListed)
     summary_.failures.push_back(f.item.url + ": " + reason);
@@ -571,7 +569,7 @@ void Job::RecordDone(Flight& f, int status, const ArchiveLocation* loc,
                      const std::string& page_kind) {
   FetchRow row = RowFor(f, status, loc);
   row.page_kind = page_kind;
-  (void)Record(row, "done", false, f.fetched_at);
+  (void)Record(row, "done", false);
 }
 
 void Job::Retry(Flight& f, std::int64_t delay_ms) {
@@ -800,7 +798,7 @@ void Job::OnNotModified(Flight& f, FetchResponse& r) {
   row.canonical = prev.canonical;
   row.page_kind = "revisit";
   bool article = prev.kind == "article";
-  (void)Record(row, "done", false, article ? ArticleNextFetch() : f.fetched_at);
+  (void)Record(row, "done", false);
   if (!article) return;
   Count(f.item.source, &CrawlCounters::unchanged);
   NotePresent(f);
@@ -836,7 +834,7 @@ void Job::OnOk(Flight& f, FetchResponse& r, const ArchiveLocation& loc) {
   row.payload_digest = WarcSha1(r.body);
   row.canonical = article.canonical_url;
   row.page_kind = PageKindName(article.kind);
-  (void)Record(row, "done", true, f.fetched_at);
+  (void)Record(row, "done", true);
   if (f.item.kind == Kind::kPage || f.item.kind == Kind::kArticle ||
       f.item.kind == Kind::kListing) {
     txn_->Write(
@@ -865,7 +863,7 @@ void Job::OnArticle(Flight& f, FetchResponse& r, const ArchiveLocation& loc, Art
   row.canonical = article.canonical_url;
   row.page_kind = "article";
   row.indexed = unchanged || alias || !sink_;
-  auto id = Record(row, "done", true, ArticleNextFetch());
+  auto id = Record(row, "done", true);
   if (!id.ok()) return;
   txn_->Write(state_->SetKind(f.item.url, "article"));
   if (has_prev && prev.kind == "article") NotePresent(f);
@@ -893,7 +891,7 @@ void Job::OnFeed(Flight& f, FetchResponse& r, const ArchiveLocation& loc, const 
   row.last_modified = FindHeader(r.headers, "Last-Modified");
   row.payload_digest = WarcSha1(r.body);
   row.page_kind = doc.kind == FeedKind::kRss || doc.kind == FeedKind::kAtom ? "feed" : "sitemap";
-  (void)Record(row, "done", true, f.fetched_at);
+  (void)Record(row, "done", true);
   Count(f.item.source, &CrawlCounters::out_of_scope, frontier_->FollowFeed(f.item, doc));
 }
 
@@ -927,7 +925,7 @@ void Job::OnMissing(Flight& f, int status, const ArchiveLocation* loc, const std
   FetchRow row = RowFor(f, status, loc);
   row.error = why;
   row.page_kind = "missing";
-  (void)Record(row, gone ? "done" : "failed", false, gone ? ArticleNextFetch() : f.fetched_at);
+  (void)Record(row, gone ? "done" : "failed", false);
   if (*removed) {
     Count(f.item.source, &CrawlCounters::removed);
     log::Info(row.source, "removed " + f.item.url + " (" + why + ")");

@@ -1,5 +1,7 @@
 #include "crawler/frontier.h"
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 
@@ -12,6 +14,8 @@ namespace pressarc::internal {
 namespace {
 
 constexpr int kMaxQueryVariantsPerPath = 500;  // query explosion guard (per path, per run)
+constexpr std::size_t kScheduleBatch = 5000;   // archived articles scheduled per query
+constexpr const char* kRevisitRulesKey = "revisit_rules";  // meta: RevisitRulesKey of the times
 
 }  // namespace
 
@@ -62,10 +66,6 @@ std::string Frontier::NowIso() const {
   return IsoUtc(clock_->UnixSeconds());
 }
 
-void Frontier::Seed() {
-  for (std::size_t i = 0; i < sources_.size(); ++i) SeedSource(static_cast<int>(i));
-}
-
 void Frontier::SeedSource(int s) {
   const SourceRun& src = sources_[s];
   const SourceConfig& cfg = *src.config;
@@ -89,43 +89,87 @@ void Frontier::SeedSource(int s) {
   for (const PageState& p : catalogue.Pending(cfg.name)) {
     if (Seen(p.url)) continue;
     Kind kind = KindFromName(p.kind);
-    Enqueue(p.url, s, p.depth, kind, kind == Kind::kArticle ? kPrioNew : kPrioPending);
+    // A row still queued needs no write (a large frontier resumes faster).
+    Admit(p.url, s, p.depth, kind, kind == Kind::kArticle ? kPrioNew : kPrioPending, false,
+          p.status != "queued");
   }
   SeedRevisits(s);
 }
 
-// Archived articles due for revalidation (revisit_schedule.h), oldest due first.
-void Frontier::SeedRevisits(int s) {
+void Frontier::Seed() {
+  ScheduleRevisits();
+  for (std::size_t i = 0; i < sources_.size(); ++i) SeedSource(static_cast<int>(i));
+}
+
+// Stores when each archived article fetched since the last run (or all of
+// them, when the schedule's rules changed) is due again, so that SeedRevisits
+// reads only the due ones, through the index on the due time.
+void Frontier::ScheduleRevisits() {
   RevisitPolicy policy = RevisitPolicy::From(opts_);
+  Catalogue& catalogue = state_->catalogue();
+  std::string rules = RevisitRulesKey(policy);
+  state_->Ensure();
+  if (catalogue.Meta(kRevisitRulesKey) != rules) {
+    state_->Write(catalogue.UnscheduleArticles());
+    state_->Write(catalogue.SetMeta(kRevisitRulesKey, rules));
+  }
   std::int64_t now = clock_->UnixSeconds();
-  std::int64_t shortest = std::min(policy.min_interval_s, policy.max_interval_s);
-  std::vector<ArticleVisit> visits =
-      state_->catalogue().ArticleVisits(sources_[s].config->name, IsoUtc(now - shortest));
-  std::vector<RevisitCandidate> candidates;
-  candidates.reserve(visits.size());
-  for (const ArticleVisit& v : visits) {
-    RevisitCandidate c;
-    c.url = v.url;
-    c.fetched_at = ParseIsoUtc(v.fetched_at);
-    c.born_at = ArticleBirth(v.published, v.discovered_at, now);
-    if (c.born_at < 0) c.born_at = c.fetched_at;
-    candidates.push_back(c);
+  for (const SourceRun& src : sources_) {
+    for (;;) {
+      std::vector<ArticleVisit> batch =
+          catalogue.UnscheduledArticles(src.config->name, kScheduleBatch);
+      for (const ArticleVisit& v : batch) {
+        std::int64_t fetched = ParseIsoUtc(v.fetched_at);
+        if (fetched < 0) fetched = now;  // no fetch time: due now
+        std::int64_t born = ArticleBirth(v.published, v.discovered_at, now);
+        if (born < 0) born = fetched;
+        state_->Write(
+            catalogue.SetRevisitAt(v.url, IsoUtc(RevisitDueAt(policy, fetched, born, v.url))));
+      }
+      if (batch.size() < kScheduleBatch || !state_->fatal().ok()) break;
+    }
   }
-  for (std::size_t i : DueRevisits(policy, candidates, now)) {
-    const ArticleVisit& v = visits[i];
-    if (!Seen(v.url)) Enqueue(v.url, s, v.depth, Kind::kArticle, kPrioRevisit);
+}
+
+// Archived articles due for revalidation (revisit_schedule.h), the longest
+// overdue first, at most max_revisits_per_run.
+void Frontier::SeedRevisits(int s) {
+  auto start = std::chrono::steady_clock::now();
+  RevisitPolicy policy = RevisitPolicy::From(opts_);
+  const std::string& name = sources_[s].config->name;
+  std::vector<ArticleVisit> due =
+      state_->catalogue().DueArticles(name, NowIso(), policy.max_per_run);
+  std::size_t queued = 0;
+  // Their rows stay as they are (done, due): a run stopped before it gets
+  // to them finds them due again, so there is nothing to write until the fetch.
+  for (const ArticleVisit& v : due) {
+    if (!Seen(v.url) && Admit(v.url, s, v.depth, Kind::kArticle, kPrioRevisit, false, false)) {
+      ++queued;
+    }
   }
+  std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+  char ms[32];
+  std::snprintf(ms, sizeof ms, "%.1f", took.count());
+  log::Info(name, "revisits: " + std::to_string(queued) + " of " + std::to_string(due.size()) +
+                      " due queued in " + ms + " ms");
 }
 
 bool Frontier::Enqueue(const std::string& url, int source, int depth, Kind kind, int priority,
                        bool probe) {
+  return Admit(url, source, depth, kind, priority, probe, true);
+}
+
+bool Frontier::Admit(const std::string& url, int source, int depth, Kind kind, int priority,
+                     bool probe, bool write_row) {
   if (enqueued_[source] >= opts_.max_pages_per_source) return false;
   ++enqueued_[source];
   seen_.insert(url);
-  state_->Ensure();
-  state_->Write(state_->catalogue().Enqueue(url, sources_[source].config->name, depth,
-                                            KindName(kind), NowIso()));
-  state_->Wrote();
+  if (write_row) {
+    state_->Ensure();
+    state_->Write(state_->catalogue().Enqueue(url, sources_[source].config->name, depth,
+                                              KindName(kind), NowIso()));
+    state_->Wrote();
+  }
   Item item;
   item.url = url;
   item.source = source;

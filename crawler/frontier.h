@@ -5,7 +5,8 @@
 // per-source page budget (max_pages_per_source), the trap guards (depth,
 // TrapReason, the query-variant guard), seeding (start URLs, feeds,
 // /sitemap.xml probes, rows left queued or failed by earlier runs, and the
-// articles the revisit schedule says are due, revisit_schedule.h) and the
+// articles the revisit schedule says are due, revisit_schedule.h: their due
+// times are stored in the catalogue, so a run reads only the due ones) and the
 // paging rule for links found on a page. Each admitted URL also gets its
 // catalogue row (queued), so that an interrupted run resumes. When to fetch
 // from which origin is the Politeness scheduler's job (politeness.h); the
@@ -143,9 +144,15 @@ class Frontier {
     bool HasWork() const { return !queue.empty() || !delayed.empty(); }
   };
 
+  // Enqueue, with the catalogue row written only when `write_row` (a row
+  // left queued by an earlier run is already as Enqueue would write it; a
+  // due revisit is found again by the schedule if this run stops first).
+  bool Admit(const std::string& url, int source, int depth, Kind kind, int priority, bool probe,
+             bool write_row);
   OriginQueue& QueueOf(const std::string& url, int source);
   bool TooManyQueryVariants(const std::string& url);
   void SeedSource(int source);
+  void ScheduleRevisits();
   void SeedRevisits(int source);
   std::string NowIso() const;
 

@@ -38,16 +38,38 @@ std::int64_t RevisitInterval(const RevisitPolicy& policy, std::int64_t age_s,
   return std::max(floor, interval - interval / 1000 * spread);
 }
 
+std::int64_t RevisitDueAt(const RevisitPolicy& policy, std::int64_t fetched_at,
+                          std::int64_t born_at, std::string_view url) {
+  // t - fetched_at - RevisitInterval(t - born_at) never decreases with t (the
+  // interval grows by at most an eighth of the time), and is >= 0 by
+  // fetched_at + max_interval_s: a binary search finds the first due time.
+  std::int64_t lo = fetched_at;
+  std::int64_t hi = fetched_at + std::max<std::int64_t>(policy.max_interval_s, 0);
+  while (lo < hi) {
+    std::int64_t mid = lo + (hi - lo) / 2;
+    if (mid - fetched_at >= RevisitInterval(policy, mid - born_at, url)) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  return lo;
+}
+
+std::string RevisitRulesKey(const RevisitPolicy& policy) {
+  return "1 " + std::to_string(policy.min_interval_s) + " " + std::to_string(policy.max_interval_s);
+}
+
 std::vector<std::size_t> DueRevisits(const RevisitPolicy& policy,
                                      const std::vector<RevisitCandidate>& candidates,
                                      std::int64_t now) {
   std::vector<std::pair<std::int64_t, std::size_t>> due;  // (due at, index)
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     const RevisitCandidate& c = candidates[i];
-    // Not due even with the largest spread: no need to hash the URL.
+    // Not due even with the largest spread: no need to search.
     std::int64_t base = BaseInterval(policy, now - c.born_at);
     if (now - c.fetched_at < base - base / 1000 * kSpreadPerMille) continue;
-    std::int64_t at = c.fetched_at + RevisitInterval(policy, now - c.born_at, c.url);
+    std::int64_t at = RevisitDueAt(policy, c.fetched_at, c.born_at, c.url);
     if (at <= now) due.emplace_back(at, i);
   }
   std::stable_sort(due.begin(), due.end(),

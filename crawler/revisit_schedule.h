@@ -40,8 +40,20 @@ struct RevisitCandidate {
   std::string_view url;
 };
 
-// Indexes of the candidates due at `now`, oldest due first, at most
-// max_per_run of them.
+// When an article last fetched at `fetched_at` and born at `born_at` is due
+// again: the first time t at which t - fetched_at reaches
+// RevisitInterval(policy, t - born_at, url). It depends on nothing else, so
+// the crawler stores it (the catalogue's next_fetch_at) and a run picks its
+// revisits through an index instead of looking at every archived article.
+std::int64_t RevisitDueAt(const RevisitPolicy& policy, std::int64_t fetched_at,
+                          std::int64_t born_at, std::string_view url);
+
+// What a stored due time depends on besides the article: changes when the
+// policy's intervals (or these rules) change, so that stored times are redone.
+std::string RevisitRulesKey(const RevisitPolicy& policy);
+
+// Indexes of the candidates due at `now` (RevisitDueAt <= now), the
+// longest overdue first, at most max_per_run of them.
 std::vector<std::size_t> DueRevisits(const RevisitPolicy& policy,
                                      const std::vector<RevisitCandidate>& candidates,
                                      std::int64_t now);

@@ -6,7 +6,8 @@
 #   scripts/bootstrap.sh --extras   also the peers and tools of bench/ and
 #                                   fuzz/: omindex (xapian-omega), nginx,
 #                                   wget, clang (libFuzzer), valgrind
-#                                   (callgrind, for instruction counts)
+#                                   (callgrind, for instruction counts),
+#                                   wrk (bench/serve_bench.sh)
 set -euo pipefail
 
 PACKAGES=(
@@ -21,7 +22,7 @@ PACKAGES=(
   help2man systemd
 )
 if [[ "${1:-}" == "--extras" ]]; then
-  PACKAGES+=(xapian-omega nginx-light wget clang valgrind)
+  PACKAGES+=(xapian-omega nginx-light wget clang valgrind wrk)
 elif [[ -n "${1:-}" ]]; then
   echo "usage: scripts/bootstrap.sh [--extras]" >&2
   exit 2

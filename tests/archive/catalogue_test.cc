@@ -1,6 +1,10 @@
 // The catalogue (DATA/state.sqlite): frontier, fetch history, robots cache, runs.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "archive/archive.h"
 #include "tests/test_util.h"
 
@@ -88,6 +92,85 @@ TEST(Catalogue, DueRevisitsHonourFetchTimeAndPublicationAge) {
   for (const auto& p : due) urls.insert(p.url);
   EXPECT_EQ(urls, (std::set<std::string>{"http://a.test/recent", "http://a.test/undated"}));
   EXPECT_EQ(s.DueRevisits("a", "2026-11-27T00:00:00Z", "").size(), 4u);
+}
+
+TEST(Catalogue, RevisitIndexGivesUnscheduledThenDueArticlesLongestOverdueFirst) {
+  TempDir dir;
+  auto state = Catalogue::Open(dir.path() + "/state.sqlite");
+  ASSERT_TRUE(state.ok());
+  Catalogue& s = **state;
+  ASSERT_TRUE(s.Begin().ok());
+  auto add = [&](const std::string& url, const std::string& source, const std::string& kind,
+                 const std::string& outcome) {
+    ASSERT_TRUE(s.Enqueue(url, source, 1, kind, "2026-11-01T00:00:00Z").ok());
+    if (outcome.empty()) return;  // stays queued
+    FetchRow f;
+    f.url = url;
+    f.source = source;
+    f.status = 200;
+    f.fetched_at = "2026-11-20T00:00:00Z";
+    f.page_kind = kind;
+    ASSERT_TRUE(s.RecordFetch(f, outcome, true, "").ok());
+  };
+  for (const char* u : {"http://a.test/1", "http://a.test/2", "http://a.test/3", "http://a.test/4"})
+    add(u, "a", "article", "done");
+  add("http://a.test/queued", "a", "article", "");
+  add("http://a.test/failed", "a", "article", "failed");
+  add("http://a.test/list", "a", "listing", "done");
+  add("http://b.test/1", "b", "article", "done");
+  ASSERT_TRUE(s.Commit().ok());
+
+  EXPECT_EQ(s.UnscheduledArticles("a", 3).size(), 3u);
+  ASSERT_EQ(s.UnscheduledArticles("a", 100).size(), 4u);  // archived articles of a only
+  ASSERT_TRUE(s.Begin().ok());
+  const std::pair<const char*, const char*> due[] = {{"http://a.test/1", "2026-11-23T00:00:00Z"},
+                                                     {"http://a.test/2", "2026-11-21T00:00:00Z"},
+                                                     {"http://a.test/3", "2026-11-29T00:00:00Z"},
+                                                     {"http://a.test/4", "2026-11-22T00:00:00Z"},
+                                                     {"http://b.test/1", "2026-11-21T00:00:00Z"}};
+  for (const auto& [url, at] : due) ASSERT_TRUE(s.SetRevisitAt(url, at).ok());
+  ASSERT_TRUE(s.Commit().ok());
+  EXPECT_TRUE(s.UnscheduledArticles("a", 100).empty());
+
+  auto urls = [](const std::vector<ArticleVisit>& visits) {
+    std::vector<std::string> out;
+    for (const auto& v : visits) out.push_back(v.url);
+    return out;
+  };
+  EXPECT_EQ(urls(s.DueArticles("a", "2026-11-25T00:00:00Z", 0)),
+            (std::vector<std::string>{"http://a.test/2", "http://a.test/4", "http://a.test/1"}));
+  EXPECT_EQ(urls(s.DueArticles("a", "2026-11-25T00:00:00Z", 2)),
+            (std::vector<std::string>{"http://a.test/2", "http://a.test/4"}));
+  EXPECT_EQ(urls(s.DueArticles("a", "2026-11-20T00:00:00Z", 0)), std::vector<std::string>{});
+  auto visits = s.DueArticles("b", "2026-11-25T00:00:00Z", 0);
+  ASSERT_EQ(visits.size(), 1u);
+  EXPECT_EQ(visits[0].fetched_at, "2026-11-20T00:00:00Z");
+  EXPECT_EQ(visits[0].discovered_at, "2026-11-01T00:00:00Z");
+
+  // A fetch recorded without a due time (the crawler records them so) is
+  // unscheduled again; UnscheduleArticles (changed rules) does it for all.
+  ASSERT_TRUE(s.Begin().ok());
+  FetchRow again;
+  again.url = "http://a.test/2";
+  again.source = "a";
+  again.status = 304;
+  again.fetched_at = "2026-11-25T00:00:00Z";
+  ASSERT_TRUE(s.RecordFetch(again, "done", false, "").ok());
+  ASSERT_TRUE(s.Commit().ok());
+  EXPECT_EQ(urls(s.UnscheduledArticles("a", 100)), std::vector<std::string>{"http://a.test/2"});
+  ASSERT_TRUE(s.UnscheduleArticles().ok());
+  EXPECT_EQ(s.UnscheduledArticles("a", 100).size(), 4u);
+  EXPECT_TRUE(s.DueArticles("a", "2026-12-31T00:00:00Z", 0).empty());
+}
+
+TEST(Catalogue, MetaValuesAreEmptyUntilSetAndThenReplaced) {
+  TempDir dir;
+  auto state = Catalogue::Open(dir.path() + "/state.sqlite");
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ((*state)->Meta("revisit_rules"), "");
+  ASSERT_TRUE((*state)->SetMeta("revisit_rules", "1 86400 2592000").ok());
+  ASSERT_TRUE((*state)->SetMeta("revisit_rules", "1 3600 2592000").ok());
+  EXPECT_EQ((*state)->Meta("revisit_rules"), "1 3600 2592000");
 }
 
 TEST(Catalogue, RobotsCacheExpiresAndRunsSurviveAKill) {

@@ -65,6 +65,51 @@ TEST(RevisitSchedule, DueCandidatesComeOldestDueFirstUpToTheCap) {
   EXPECT_EQ(DueRevisits(p, c, now), (std::vector<std::size_t>{2, 3, 0}));
 }
 
+TEST(RevisitSchedule, DueAtIsTheFirstSecondTheIntervalHasPassed) {
+  RevisitPolicy p;  // 24 h, 30 days
+  RevisitPolicy every;
+  every.min_interval_s = 0;
+  const std::int64_t t = 1795600000;
+  struct Case {
+    const RevisitPolicy* policy;
+    std::int64_t fetched;
+    std::int64_t born;
+    const char* url;
+  };
+  const Case cases[] = {
+      {&p, t, t, "https://mfa.test/news/new"},                      // new: after 24 h
+      {&p, t, t - 80 * kDay, "https://mfa.test/news/80"},           // about ten days
+      {&p, t, t - 3650 * kDay, "https://mfa.test/news/old"},        // the 30-day cap
+      {&p, t, t + 5 * kDay, "https://mfa.test/news/future"},        // a future date
+      {&p, t - 7 * kDay, t - 9 * kDay, "https://mfa.test/news/9"},  // grows while waiting
+      {&every, t, t - 80 * kDay, "https://mfa.test/news/every"},    // every run
+  };
+  for (const Case& c : cases) {
+    std::int64_t at = RevisitDueAt(*c.policy, c.fetched, c.born, c.url);
+    EXPECT_GE(at - c.fetched, RevisitInterval(*c.policy, at - c.born, c.url)) << c.url;
+    if (at > c.fetched) {
+      EXPECT_LT(at - 1 - c.fetched, RevisitInterval(*c.policy, at - 1 - c.born, c.url)) << c.url;
+    }
+  }
+  EXPECT_EQ(RevisitDueAt(p, t, t, "u"), t + 24 * kHour);
+  EXPECT_EQ(RevisitDueAt(every, t, t - 80 * kDay, "u"), t);
+  std::int64_t capped = RevisitDueAt(p, t, t - 3650 * kDay, "u");
+  EXPECT_GE(capped, t + 27 * kDay);
+  EXPECT_LE(capped, t + 30 * kDay);
+}
+
+TEST(RevisitSchedule, TheRulesKeyChangesWithTheIntervalsOnly) {
+  RevisitPolicy a;
+  RevisitPolicy b = a;
+  b.max_per_run = 10;
+  EXPECT_EQ(RevisitRulesKey(a), RevisitRulesKey(b));
+  b.min_interval_s = 3600;
+  EXPECT_NE(RevisitRulesKey(a), RevisitRulesKey(b));
+  b = a;
+  b.max_interval_s = 7 * kDay;
+  EXPECT_NE(RevisitRulesKey(a), RevisitRulesKey(b));
+}
+
 TEST(RevisitSchedule, BirthIsThePublicationDateElseTheDiscovery) {
   std::int64_t now = 1795600000;  // 2026-11-24
   EXPECT_EQ(ArticleBirth("2026-11-20", "2026-11-23T10:00:00Z", now), 1795132800);
