@@ -112,7 +112,7 @@ TEST(SearchJson, SuggestionAndFacetsWhenPresent) {
 
 TEST(SearchFacets, EstimatedCountsAreMarkedInJsonAndText) {
   SearchResponse r = SampleResponse();
-  r.facets = Facets{{{"mfa-az", 30}}, {{"en", 30}}, {{"2022", 30}}, {{"2022-12", 30}}};
+  r.facets = Facets{{{"mfa-az", 30}}, {{"en", 30}}, {{"2022", 30}}, {{"2022-12", 30}}, {}};
   r.facets->approximate = true;
   r.facets->scale = 3;
   auto j = nlohmann::json::parse(FormatSearch(r, OutputFormat::kJson));
