@@ -46,6 +46,10 @@ void IndexWorker::Work() {
     Done done;
     for (const PendingArticle& p : batch.articles) {
       auto added = sink_->Add(p.article, p.where, p.fetched_at);
+      if (!added.ok() && added.status().disk_full()) {
+        done.status = added.status();  // fatal: the crawl stops, the rest is replayed next run
+        break;
+      }
       if (!added.ok()) {
         // Left unindexed in the state: the next run replays it.
         log::Warn("crawler", "indexing " + p.article.url + ": " + added.status().message());
@@ -54,7 +58,8 @@ void IndexWorker::Work() {
       if (*added) ++done.indexed[p.source];
       uncommitted.push_back(p.fetch_id);
     }
-    if (!uncommitted.empty() && (batch.commit || uncommitted.size() >= commit_every_)) {
+    if (done.status.ok() && !uncommitted.empty() &&
+        (batch.commit || uncommitted.size() >= commit_every_)) {
       done.status = sink_->Commit();
       if (done.status.ok()) done.committed = std::move(uncommitted);
       uncommitted.clear();
