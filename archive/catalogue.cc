@@ -61,6 +61,16 @@ CREATE INDEX IF NOT EXISTS versions_by_time ON versions(fetched_at);
 using StmtMap = std::map<std::string, sqlite3_stmt*, std::less<>>;
 
 // A prepared statement from the cache, reset on scope exit.
+// DiskFull(the database file) when the last error on `db` was SQLITE_FULL or
+// a no-space errno; else Ok.
+Status DiskFullOf(sqlite3* db) {
+  if (sqlite3_errcode(db) != SQLITE_FULL && !IsNoSpaceErrno(sqlite3_system_errno(db))) {
+    return Status::Ok();
+  }
+  const char* file = sqlite3_db_filename(db, "main");
+  return Status::DiskFull(file != nullptr && *file != '\0' ? file : "the state database");
+}
+
 class Stmt {
  public:
   Stmt(sqlite3* db, StmtMap* cache, std::string_view sql) : db_(db) {
@@ -109,6 +119,7 @@ class Stmt {
   Status Run(std::string_view what) {
     int rc = Step();
     if (rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::Ok();
+    if (Status full = DiskFullOf(db_); full.disk_full()) return full;
     return Status::Runtime("state database: " + std::string(what) + ": " + sqlite3_errmsg(db_));
   }
 
@@ -168,7 +179,7 @@ Result<std::unique_ptr<Catalogue>> Catalogue::Open(const std::string& path) {
   sqlite3_busy_timeout(db, 5000);
   for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", kSchema}) {
     Status st = state->Exec(sql);
-    if (!st.ok()) return Status::Runtime(st.message() + " (" + path + ")");
+    if (!st.ok()) return st.disk_full() ? st : Status::Runtime(st.message() + " (" + path + ")");
   }
   return state;
 }
@@ -196,6 +207,7 @@ Status Catalogue::Exec(const char* sql) {
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errmsg(db_);
     sqlite3_free(err);
+    if (Status full = DiskFullOf(db_); full.disk_full()) return full;
     return Status::Runtime("state database: " + msg);
   }
   return Status::Ok();

@@ -66,8 +66,9 @@ Status SyncPath(const std::string& path, bool directory) {
   int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
   if (fd < 0) return Status::Runtime("cannot open " + path);
   int rc = ::fsync(fd);
+  const int err = errno;
   ::close(fd);
-  return rc == 0 ? Status::Ok() : Status::Runtime("cannot sync " + path);
+  return rc == 0 ? Status::Ok() : WriteFailure(err, path, "cannot sync " + path);
 }
 
 std::string ContentHashOfFile(const std::string& path) {
@@ -212,10 +213,15 @@ Result<std::string> ArchiveImporter::CopyIntoArchive(const std::string& path) {
   const std::string tmp = options_.archive_dir + "/." + name + ".tmp";
   fs::copy_file(path, tmp, fs::copy_options::overwrite_existing, ec);
   if (ec) {
-    return Status::Runtime("cannot copy " + path + " into " + options_.archive_dir + ": " +
-                           ec.message());
+    fs::remove(tmp, ec);
+    return WriteFailure(
+        ec.value(), dest,
+        "cannot copy " + path + " into " + options_.archive_dir + ": " + ec.message());
   }
-  if (Status s = SyncPath(tmp, false); !s.ok()) return s;
+  if (Status s = SyncPath(tmp, false); !s.ok()) {
+    fs::remove(tmp, ec);
+    return s.disk_full() ? Status::DiskFull(dest) : s;
+  }
   fs::rename(tmp, dest, ec);
   if (ec) return Status::Runtime("cannot rename " + tmp + ": " + ec.message());
   if (Status s = SyncPath(options_.archive_dir, true); !s.ok()) return s;
@@ -243,7 +249,10 @@ Status ArchiveImporter::ImportHtml(const std::string& path, const RecordVisitor&
   auto record = std::make_shared<WarcRecord>(HtmlRecord(path, std::move(body.value())));
   auto loc = writer_->WriteResource(record->TargetUri(), record->Date(), "text/html", record->block,
                                     record->Source());
-  if (!loc.ok()) return Status::Runtime(path + ": " + loc.status().message());
+  if (!loc.ok()) {
+    if (loc.status().disk_full()) return loc.status();
+    return Status::Runtime(path + ": " + loc.status().message());
+  }
   record->location = *loc;
   if (visit.record) visit.record(record, fs::path(loc->file).filename().string());
   return Status::Ok();

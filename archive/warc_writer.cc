@@ -359,7 +359,8 @@ class FileWarcWriter : public WarcWriter {
 
   Status Flush() override {
     if (fd_ >= 0 && ::fsync(fd_) != 0) {
-      return Status::Runtime("cannot sync " + path_ + ": " + std::strerror(errno));
+      const int err = errno;
+      return WriteFailure(err, path_, "cannot sync " + path_ + ": " + std::strerror(err));
     }
     if (dir_dirty_) {
       SyncDir();
@@ -506,6 +507,15 @@ class FileWarcWriter : public WarcWriter {
     SyncDir();
   }
 
+  // Closes and deletes the file being started (and its marker).
+  void DiscardFile() {
+    ::close(fd_);
+    fd_ = -1;
+    ::unlink(path_.c_str());
+    ::unlink((path_ + ".open").c_str());
+    SyncDir();
+  }
+
   Status OpenNewFile() {
     CloseFile();
     std::string stamp = FormatUtc(std::time(nullptr), "%Y%m%d%H%M%S");
@@ -518,8 +528,10 @@ class FileWarcWriter : public WarcWriter {
       // The marker first, so that a crash at any point leaves it behind.
       int marker = ::open((path + ".open").c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
       if (marker < 0) {
-        if (errno == EEXIST) continue;
-        return Status::Runtime("cannot create " + path + ".open: " + std::strerror(errno));
+        const int err = errno;
+        if (err == EEXIST) continue;
+        return WriteFailure(err, path + ".open",
+                            "cannot create " + path + ".open: " + std::strerror(err));
       }
       ::close(marker);
       int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
@@ -527,14 +539,17 @@ class FileWarcWriter : public WarcWriter {
         int err = errno;
         ::unlink((path + ".open").c_str());
         if (err == EEXIST) continue;
-        return Status::Runtime("cannot create WARC file " + path + ": " + std::strerror(err));
+        return WriteFailure(err, path,
+                            "cannot create WARC file " + path + ": " + std::strerror(err));
       }
       dir_dirty_ = true;
       fd_ = fd;
       name_ = name;
       path_ = path;
       size_ = 0;
-      return WriteWarcinfo();
+      Status st = WriteWarcinfo();
+      if (!st.ok()) DiscardFile();  // never leave a WARC file without records
+      return st;
     }
     return Status::Runtime("cannot find a free WARC file name in " + options_.dir);
   }
@@ -569,12 +584,13 @@ class FileWarcWriter : public WarcWriter {
       ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
-        std::string why = n < 0 ? std::strerror(errno) : "short write";
+        const int err = n < 0 ? errno : ENOSPC;  // a write of 0 bytes: no room
+        std::string why = n < 0 ? std::strerror(err) : "short write";
         // Leave the file ending on a whole record.
         if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
           why += " (and cannot truncate the partial record)";
         }
-        return Status::Runtime("cannot write WARC file " + path_ + ": " + why);
+        return WriteFailure(err, path_, "cannot write WARC file " + path_ + ": " + why);
       }
       done += static_cast<std::size_t>(n);
     }

@@ -139,6 +139,7 @@ Status RunCrawlCommand(CommandContext& ctx, const CrawlFlags& flags) {
     auto compacted = CompactIfGrown(
         data_dir, before,
         static_cast<std::uint64_t>(std::max<std::int64_t>(0, summary->total.indexed)));
+    if (!compacted.ok() && compacted.status().disk_full()) return compacted.status();
     if (!compacted.ok()) {
       log::Warn("crawl",
                 "the index could not be compacted (it is intact): " + compacted.status().message());
@@ -159,6 +160,7 @@ Status RunCrawlCommand(CommandContext& ctx, const CrawlFlags& flags) {
     PrintWatches(watches);
   }
   std::fflush(stdout);
+  if (!watches.disk_full.ok()) return watches.disk_full;
   if (summary->stopped) {
     return Status::Runtime(std::string("crawl stopped by ") +
                                (g_signal.load() == SIGTERM ? "SIGTERM" : "SIGINT") +

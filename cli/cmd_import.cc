@@ -93,6 +93,10 @@ Status ImportAll(const Config& config, const ImportFlags& flags, const std::stri
         &observed, &removed);
     for (const auto& file : flags.files) {
       Status st = importer.Import(file, visit);
+      if (st.disk_full()) {  // the next files would fail alike: stop here
+        result = st;
+        break;
+      }
       if (st.ok()) {
         ++summary->files;
       } else {
@@ -101,13 +105,15 @@ Status ImportAll(const Config& config, const ImportFlags& flags, const std::stri
         ++summary->errors;
       }
     }
-    result = bulk.Finish();
+    Status indexed = bulk.Finish();
+    if (result.ok()) result = indexed;
     BulkIndexStats st = bulk.stats();
     summary->articles = st.articles;
     summary->indexed = st.indexed;
     summary->errors += st.errors;
   }
   if (Status f = importer.Flush(); !f.ok() && result.ok()) result = f;
+  if (result.disk_full()) return result;  // nothing more to write; the rerun finishes
   // Versions before the index (a rerun finds them and adds none).
   if (result.ok()) result = (*versions)->RecordAll(observed.Take());
   // A new generation: compacted, checked and swapped in; the live one: committed.
@@ -154,9 +160,12 @@ Status RunImport(CommandContext& ctx, const ImportFlags& flags) {
   Status status = ImportAll(*config, flags, data_dir, &s);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // The watches over what this job added or changed (cli/watch_jobs.h).
-  const WatchJobSummary watches = RunWatchesAfterJob(*config, data_dir);
+  // Not on a full disk: they would only fail too; the next job runs them.
+  const WatchJobSummary watches =
+      status.disk_full() ? WatchJobSummary{} : RunWatchesAfterJob(*config, data_dir);
   PrintSummary(s, watches, seconds, flags.json, ctx.common.quiet);
   if (!status.ok()) return status;
+  if (!watches.disk_full.ok()) return watches.disk_full;
   if (s.rejected == flags.files.size())
     return Status::Runtime("none of the files could be imported");
   if (s.rejected > 0) {

@@ -134,7 +134,7 @@ Status Run(CommandContext& ctx, const WatchArgs& args) {
   if (!result.ok()) return result.status();
   WatchJobSummary summary;
   DeliverAlerts(**store, config.alerts, &summary);
-  WriteChangesFeed(ctx.ResolveDataDir(config));
+  if (Status s = WriteChangesFeed(ctx.ResolveDataDir(config)); s.disk_full()) return s;
   std::string out;
   if (args.json) {
     std::string counts, reports;

@@ -115,24 +115,36 @@ void DeliverAlerts(search::WatchStore& store, const AlertOptions& options,
   }
 }
 
-void WriteChangesFeed(const std::string& data_dir) {
+Status WriteChangesFeed(const std::string& data_dir) {
   const std::string now = IsoUtc(static_cast<std::int64_t>(std::time(nullptr)));
-  if (Status s = search::WriteChangesFeed(data_dir, now); !s.ok()) {
-    log::Error("feeds", "changes.atom: " + s.message());
-  }
+  Status s = search::WriteChangesFeed(data_dir, now);
+  if (s.disk_full()) return s;
+  if (!s.ok()) log::Error("feeds", "changes.atom: " + s.message());
+  return Status::Ok();
 }
 
 WatchJobSummary RunWatchesAfterJob(const Config& config, const std::string& data_dir) {
   WatchJobSummary summary;
-  WriteChangesFeed(data_dir);
+  if (Status s = WriteChangesFeed(data_dir); s.disk_full()) {
+    summary.disk_full = s;
+    return summary;
+  }
   std::error_code ec;
   if (!std::filesystem::exists(data_dir + "/watches.sqlite", ec)) return summary;
   auto store = search::WatchStore::Open(data_dir);
   if (!store.ok()) {
-    log::Error("watches", store.status().message());
+    if (store.status().disk_full()) {
+      summary.disk_full = store.status();
+    } else {
+      log::Error("watches", store.status().message());
+    }
     return summary;
   }
   auto result = (*store)->Run();
+  if (!result.ok() && result.status().disk_full()) {
+    summary.disk_full = result.status();
+    return summary;
+  }
   if (!result.ok()) {
     log::Error("watches", "the watches could not be run (the next job runs them): " +
                               result.status().message());

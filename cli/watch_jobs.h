@@ -24,6 +24,7 @@ struct WatchJobSummary {
   std::map<std::string, std::uint64_t> counts;  // watch → new matches
   std::uint64_t alerts_sent = 0;                // commands that exited 0
   std::uint64_t alerts_failed = 0;              // commands that failed or timed out
+  Status disk_full;  // Status::DiskFull when a feed or the store met a full disk, else Ok
 };
 
 // Delivers the store's pending alerts with `options` (none when the command
@@ -32,13 +33,15 @@ void DeliverAlerts(search::WatchStore& store, const AlertOptions& options,
                    WatchJobSummary* summary);
 
 // Rewrites DATA/feeds/changes.atom (search/watch.h WriteChangesFeed);
-// errors are logged.
-void WriteChangesFeed(const std::string& data_dir);
+// errors are logged, except a full disk, which is returned (not logged).
+Status WriteChangesFeed(const std::string& data_dir);
 
 // The hook crawl and import call at their end: rewrites the change log's
 // feed (WriteChangesFeed), runs the watches, if any were
 // ever added (DATA/watches.sqlite exists), and delivers the alerts. Errors
-// are logged, never returned: the job has succeeded already.
+// are logged, never returned: the job has succeeded already. A full disk
+// stops it and is left in `disk_full` instead (the job exits 1 with it; the
+// next job writes what is missing).
 WatchJobSummary RunWatchesAfterJob(const Config& config, const std::string& data_dir);
 
 // A job's JSON summary (one object) with "watches": {NAME: new matches} added.

@@ -515,7 +515,9 @@ HttpExchange Job::MakeExchange(const Flight& f, const FetchResponse& r, bool tru
 bool Job::Archive(Flight& f, const FetchResponse& r, bool truncated, ArchiveLocation* loc) {
   auto written = warc_->WriteExchange(MakeExchange(f, r, truncated));
   if (!written.ok()) {
-    SetFatal(Status::Runtime("writing the archive: " + written.status().message()));
+    SetFatal(written.status().disk_full()
+                 ? written.status()
+                 : Status::Runtime("writing the archive: " + written.status().message()));
     return false;
   }
   *loc = *written;
@@ -788,7 +790,9 @@ void Job::OnNotModified(Flight& f, FetchResponse& r) {
   auto written =
       warc_->WriteRevisit(MakeExchange(f, r, false), known ? prev.warc_date : "", record_id);
   if (!written.ok())
-    return SetFatal(Status::Runtime("writing the archive: " + written.status().message()));
+    return SetFatal(written.status().disk_full()
+                        ? written.status()
+                        : Status::Runtime("writing the archive: " + written.status().message()));
   FetchRow row = RowFor(f, 304, &*written);
   row.etag = FindHeader(r.headers, "ETag");
   row.last_modified = FindHeader(r.headers, "Last-Modified");

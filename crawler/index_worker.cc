@@ -48,6 +48,10 @@ void IndexWorker::Work() {
     for (const PendingArticle& p : batch.articles) {
       if (p.set_removed) {
         auto changed = sink_->SetRemoved(p.article.url, *p.set_removed);
+        if (!changed.ok() && changed.status().disk_full()) {
+          done.status = changed.status();  // fatal, as for an article below
+          break;
+        }
         if (!changed.ok()) {
           log::Warn("crawler",
                     "marking " + p.article.url + " in the index: " + changed.status().message());
@@ -56,6 +60,10 @@ void IndexWorker::Work() {
         continue;
       }
       auto added = sink_->Add(p.article, p.where, p.fetched_at);
+      if (!added.ok() && added.status().disk_full()) {
+        done.status = added.status();  // fatal: the crawl stops, the rest is replayed next run
+        break;
+      }
       if (!added.ok()) {
         // Left unindexed in the state: the next run replays it.
         log::Warn("crawler", "indexing " + p.article.url + ": " + added.status().message());
@@ -64,7 +72,8 @@ void IndexWorker::Work() {
       if (*added) ++done.indexed[p.source];
       uncommitted.push_back(p.fetch_id);
     }
-    if ((!uncommitted.empty() || dirty) && (batch.commit || uncommitted.size() >= commit_every_)) {
+    if (done.status.ok() && (!uncommitted.empty() || dirty) &&
+        (batch.commit || uncommitted.size() >= commit_every_)) {
       done.status = sink_->Commit();
       if (done.status.ok()) done.committed = std::move(uncommitted);
       uncommitted.clear();

@@ -81,12 +81,19 @@ void RemoveOtherGenerations(const std::string& index_dir, const std::string& kee
   }
 }
 
+// A Xapian error met while writing `path`: DiskFull when it names ENOSPC.
+Status XapianFailure(const Xapian::Error& e, const std::string& path, std::string message) {
+  if (MentionsNoSpace(e.get_description())) return Status::DiskFull(path);
+  return Status::Runtime(std::move(message));
+}
+
 Status FsyncPath(const std::string& path, bool directory) {
   int fd = ::open(path.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
   if (fd < 0) return Status::Runtime("cannot open " + path + " to sync it");
   int rc = ::fsync(fd);
+  const int err = errno;
   ::close(fd);
-  if (rc != 0) return Status::Runtime("cannot sync " + path);
+  if (rc != 0) return WriteFailure(err, path, "cannot sync " + path);
   return Status::Ok();
 }
 
@@ -96,12 +103,15 @@ Status WriteStub(const std::string& data_dir, const std::string& gen) {
   std::string stub = IndexPaths::Stub(data_dir);
   std::string tmp = stub + ".tmp";
   {
+    errno = 0;
     std::ofstream out(tmp, std::ios::trunc);
     out << "auto " << gen << "\n";
     out.flush();
-    if (!out) return Status::Runtime("cannot write " + tmp);
+    if (!out) return WriteFailure(errno, stub, "cannot write " + tmp);
   }
-  if (Status s = FsyncPath(tmp, false); !s.ok()) return s;
+  if (Status s = FsyncPath(tmp, false); !s.ok()) {
+    return s.disk_full() ? Status::DiskFull(stub) : s;
+  }
   if (std::rename(tmp.c_str(), stub.c_str()) != 0) {
     return Status::Runtime("cannot replace " + stub + " with " + tmp);
   }
@@ -203,7 +213,10 @@ class XapianIndexWriter : public IndexWriter {
         fs::remove_all(BuildPath(), ec);
       }
     } catch (const Xapian::Error& e) {
-      log::Warn("indexer", "closing the index: " + e.get_description());
+      // A full disk was reported by the call that met it; say nothing more.
+      if (!MentionsNoSpace(e.get_description())) {
+        log::Warn("indexer", "closing the index: " + e.get_description());
+      }
     }
   }
 
@@ -236,10 +249,12 @@ class XapianIndexWriter : public IndexWriter {
     } catch (const Xapian::DatabaseLockError& e) {
       return Status::Runtime("the index is locked by another writer: " + e.get_msg());
     } catch (const Xapian::Error& e) {
+      if (MentionsNoSpace(e.get_description())) return Status::DiskFull(GenPath());
       return Status::Runtime("cannot open the index " + GenPath() + ": " + e.get_description(),
                              "run 'pressarc reindex' to rebuild it from the archive");
     } catch (const fs::filesystem_error& e) {
-      return Status::Runtime(std::string("cannot create the index: ") + e.what());
+      return WriteFailure(e.code().value(), BuildPath(),
+                          std::string("cannot create the index: ") + e.what());
     }
     return Status::Ok();
   }
@@ -296,7 +311,7 @@ class XapianIndexWriter : public IndexWriter {
       }
       return true;
     } catch (const Xapian::Error& e) {
-      return Status::Runtime("writing the index: " + e.get_description());
+      return XapianFailure(e, shard.path, "writing the index: " + e.get_description());
     }
   }
 
@@ -346,6 +361,7 @@ class XapianIndexWriter : public IndexWriter {
   // Commits every shard, each on a thread of its own when there are several.
   Status CommitShards() {
     std::vector<std::string> errors(shards_.size());
+    std::vector<std::string> full(shards_.size());  // shards that met a full disk
     auto commit = [&](std::size_t k) {
       Shard& shard = *shards_[k];
       std::lock_guard<std::mutex> lock(shard.mu);
@@ -354,6 +370,7 @@ class XapianIndexWriter : public IndexWriter {
         shard.pending = 0;
       } catch (const Xapian::Error& e) {
         errors[k] = e.get_description();
+        if (MentionsNoSpace(errors[k])) full[k] = shard.path;
       } catch (const std::exception& e) {
         errors[k] = e.what();
       }
@@ -364,6 +381,9 @@ class XapianIndexWriter : public IndexWriter {
       std::vector<std::thread> threads;
       for (std::size_t k = 0; k < shards_.size(); ++k) threads.emplace_back(commit, k);
       for (auto& t : threads) t.join();
+    }
+    for (const auto& path : full) {
+      if (!path.empty()) return Status::DiskFull(path);
     }
     for (const auto& e : errors) {
       if (!e.empty()) return Status::Runtime("committing the index: " + e);
@@ -398,8 +418,12 @@ class XapianIndexWriter : public IndexWriter {
       }
       if (Status s = CheckGeneration(GenPath(), expected); !s.ok()) return s;
     } catch (const Xapian::Error& e) {
-      return Status::Runtime("finishing the new index generation: " + e.get_description() +
-                             "; the live index is unchanged");
+      std::error_code ec;
+      fs::remove_all(GenPath(), ec);  // half a compaction: room for the live index
+      if (!open_) fs::remove_all(BuildPath(), ec);
+      return XapianFailure(e, GenPath(),
+                           "finishing the new index generation: " + e.get_description() +
+                               "; the live index is unchanged");
     }
     return SwapIn(data_dir_, gen_, options_.old_generation_grace_s);
   }
@@ -609,8 +633,8 @@ Status CompactLive(const std::string& data_dir, const IndexWriterOptions& option
     }
   } catch (const Xapian::Error& e) {
     fs::remove_all(out, ec);
-    return Status::Runtime("compacting the index: " + e.get_description() +
-                           "; the live index is unchanged");
+    return XapianFailure(
+        e, out, "compacting the index: " + e.get_description() + "; the live index is unchanged");
   }
   return SwapIn(data_dir, gen, options.old_generation_grace_s);
 }

@@ -185,31 +185,35 @@ std::string AtomDate(std::string_view p) {
 Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
   namespace fs = std::filesystem;
   const std::string tmp = path + ".tmp";
-  const auto fail = [&](const std::string& what) {
-    return Status::Runtime("cannot " + what + " " + path + ": " + std::strerror(errno));
+  // A full disk is Status::DiskFull(path); the temporary file is removed.
+  const auto fail = [&](const std::string& what, int err) {
+    return WriteFailure(err, path, "cannot " + what + " " + path + ": " + std::strerror(err));
   };
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return fail("write");
+  if (fd < 0) return fail("write", errno);
   std::size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
+      const int err = n < 0 ? errno : ENOSPC;
       ::close(fd);
       ::unlink(tmp.c_str());
-      return fail("write");
+      return fail("write", err);
     }
     done += static_cast<std::size_t>(n);
   }
   if (::fsync(fd) != 0) {
+    const int err = errno;
     ::close(fd);
     ::unlink(tmp.c_str());
-    return fail("sync");
+    return fail("sync", err);
   }
   ::close(fd);
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
     ::unlink(tmp.c_str());
-    return fail("replace");
+    return fail("replace", err);
   }
   std::string dir = fs::path(path).parent_path().string();
   if (dir.empty()) dir = ".";

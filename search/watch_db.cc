@@ -30,11 +30,21 @@ std::string SqlDb::Error(std::string_view what) const {
   return "watch store: " + std::string(what) + ": " + sqlite3_errmsg(db_);
 }
 
+Status SqlDb::Failure(std::string_view what) const {
+  const int code = sqlite3_errcode(db_);
+  if (code == SQLITE_FULL || IsNoSpaceErrno(sqlite3_system_errno(db_))) {
+    const char* file = sqlite3_db_filename(db_, "main");
+    return Status::DiskFull(file != nullptr && *file != '\0' ? file : "the watch store");
+  }
+  return Status::Runtime(Error(what));
+}
+
 Status SqlDb::Exec(const char* sql) {
   char* err = nullptr;
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errmsg(db_);
     sqlite3_free(err);
+    if (Status full = Failure("exec"); full.disk_full()) return full;
     return Status::Runtime("watch store: " + msg);
   }
   return Status::Ok();
@@ -42,7 +52,7 @@ Status SqlDb::Exec(const char* sql) {
 
 SqlStmt::SqlStmt(SqlDb& db, const char* sql) : db_(db) {
   if (sqlite3_prepare_v2(db.handle(), sql, -1, &stmt_, nullptr) != SQLITE_OK) {
-    status_ = Status::Runtime(db.Error("prepare"));
+    status_ = db.Failure("prepare");
     stmt_ = nullptr;
   }
 }
@@ -66,7 +76,7 @@ bool SqlStmt::Step() {
   if (!stmt_ || !status_.ok()) return false;
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
-  if (rc != SQLITE_DONE) status_ = Status::Runtime(db_.Error("step"));
+  if (rc != SQLITE_DONE) status_ = db_.Failure("step");
   return false;
 }
 

@@ -26,6 +26,9 @@ class SqlDb {
   Status Exec(const char* sql);
   sqlite3* handle() const { return db_; }
   std::string Error(std::string_view what) const;
+  // The last error as a Status: DiskFull(the database file) for SQLITE_FULL
+  // or a no-space errno, else Runtime(Error(what)).
+  Status Failure(std::string_view what) const;
 
  private:
   explicit SqlDb(sqlite3* db) : db_(db) {}
