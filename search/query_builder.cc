@@ -287,9 +287,12 @@ class TermFieldProcessor : public Xapian::FieldProcessor {
 
 // status:removed matches the articles their sites took down (XSTATUS);
 // status:live the others, including those of an index written before the
-// term (which has no XSTATUSremoved). Anything else is a query error.
+// term (which has no XSTATUSremoved). Anything else is a query error, kept
+// in `error` (as DayRangeProcessor does): throwing from a field processor
+// leaks the query parser's partial term (Xapian 1.4.22).
 class StatusFieldProcessor : public Xapian::FieldProcessor {
  public:
+  explicit StatusFieldProcessor(std::string* error) : error_(error) {}
   Xapian::Query operator()(const std::string& value) override {
     const std::string status = AsciiLower(value);
     const std::string removed =
@@ -299,9 +302,14 @@ class StatusFieldProcessor : public Xapian::FieldProcessor {
       return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll,
                            Xapian::Query(removed));
     }
-    throw Xapian::QueryParserError("status: is 'live' or 'removed', not '" + value.substr(0, 40) +
-                                   "'");
+    if (error_->empty()) {
+      *error_ = "status: is 'live' or 'removed', not '" + value.substr(0, 40) + "'";
+    }
+    return Xapian::Query(std::string(schema::kPrefixStatus) + "?");  // no document has it
   }
+
+ private:
+  std::string* error_;
 };
 
 // site:HOST matches the host and its subdomains; a URL is reduced to its host.
@@ -381,7 +389,8 @@ Status CheckOptions(const SearchOptions& options) {
 }
 
 void ConfigureParser(Xapian::QueryParser& qp, const Xapian::Database& db,
-                     const SearchOptions& options, DayRangeProcessor* days) {
+                     const SearchOptions& options, DayRangeProcessor* days,
+                     std::string* status_error) {
   qp.set_database(db);
   qp.set_default_op(options.match_any ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
   qp.set_max_expansion(options.wildcard_limit, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
@@ -396,7 +405,7 @@ void ConfigureParser(Xapian::QueryParser& qp, const Xapian::Database& db,
   qp.add_boolean_prefix("site", (new SiteFieldProcessor(db))->release());
   qp.add_boolean_prefix("host", (new SiteFieldProcessor(db))->release(), &site_group);
   qp.add_boolean_prefix("id", (new TermFieldProcessor(id))->release());
-  qp.add_boolean_prefix("status", (new StatusFieldProcessor())->release());
+  qp.add_boolean_prefix("status", (new StatusFieldProcessor(status_error))->release());
   qp.add_rangeprocessor(days);
 }
 
@@ -494,7 +503,8 @@ Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& o
   built.stemmer = StemmerFor(lang);
   Xapian::QueryParser qp;
   DayRangeProcessor days(&db);
-  ConfigureParser(qp, db, options, &days);
+  std::string status_error;
+  ConfigureParser(qp, db, options, &days, &status_error);
   const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
                          Xapian::QueryParser::FLAG_PURE_NOT;
   auto parsed = options.exact ? ParseExact(qp, options.query, lang, flags)
@@ -508,6 +518,7 @@ Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& o
     return Status::Usage("query error: " + parsed.status().message(), parsed.status().hint());
   }
   if (!days.error().empty()) return Status::Usage("query error: " + days.error());
+  if (!status_error.empty()) return Status::Usage("query error: " + status_error);
   Xapian::Query words = *parsed;
   built.has_words = !words.empty();
 
