@@ -1,6 +1,9 @@
 #include "config/disk_usage.h"
 
+#include <sys/statvfs.h>
+
 #include <filesystem>
+#include <limits>
 
 namespace pressarc {
 
@@ -19,6 +22,12 @@ DiskUsage DiskUsageOf(const std::string& dir) {
     ++usage.files;
   }
   return usage;
+}
+
+std::uint64_t FreeBytesAt(const std::string& path) {
+  struct statvfs st {};
+  if (::statvfs(path.c_str(), &st) != 0) return std::numeric_limits<std::uint64_t>::max();
+  return static_cast<std::uint64_t>(st.f_bavail) * static_cast<std::uint64_t>(st.f_frsize);
 }
 
 }  // namespace pressarc

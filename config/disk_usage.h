@@ -17,4 +17,8 @@ struct DiskUsage {
 // folder is empty, and entries that cannot be read are left out.
 DiskUsage DiskUsageOf(const std::string& dir);
 
+// The bytes a writer may still use on the filesystem that holds `path`
+// (statvfs f_bavail); UINT64_MAX when that cannot be known.
+std::uint64_t FreeBytesAt(const std::string& path);
+
 }  // namespace pressarc

@@ -305,9 +305,12 @@ class XapianIndexWriter : public IndexWriter {
         for (const auto& w : doc.spelling_words) shard.db.add_spelling(w);
       }
       shard.seen[doc.unique_term] = std::move(now);
+      shard.pending_bytes += doc.document.get_data().size() + 32 * doc.document.termlist_count();
       if (++shard.pending >= options_.batch_size) {
+        if (Status room = RoomToCommit({&shard}); !room.ok()) return room;
         shard.db.commit();
         shard.pending = 0;
+        shard.pending_bytes = 0;
       }
       return true;
     } catch (const Xapian::Error& e) {
@@ -360,6 +363,9 @@ class XapianIndexWriter : public IndexWriter {
 
   // Commits every shard, each on a thread of its own when there are several.
   Status CommitShards() {
+    std::vector<const Shard*> all;
+    for (const auto& shard : shards_) all.push_back(shard.get());
+    if (Status room = RoomToCommit(all); !room.ok()) return room;
     std::vector<std::string> errors(shards_.size());
     std::vector<std::string> full(shards_.size());  // shards that met a full disk
     auto commit = [&](std::size_t k) {
@@ -368,6 +374,7 @@ class XapianIndexWriter : public IndexWriter {
       try {
         shard.db.commit();
         shard.pending = 0;
+        shard.pending_bytes = 0;
       } catch (const Xapian::Error& e) {
         errors[k] = e.get_description();
         if (MentionsNoSpace(errors[k])) full[k] = shard.path;
@@ -489,8 +496,29 @@ class XapianIndexWriter : public IndexWriter {
     Xapian::WritableDatabase db;
     std::mutex mu;  // AddPrepared may be called for different shards at once
     unsigned pending = 0;
+    std::uint64_t pending_bytes = 0;  // a rough size of what the next commit writes
     std::unordered_map<std::string, Seen> seen;
   };
+
+  // A new generation's commit is refused when the disk cannot hold it: the
+  // shards as they are (a commit may rewrite every block it changed) plus
+  // twice what was added since the last commit. Xapian 1.4.22 can abort
+  // the process (an exception thrown while another unwinds, inside
+  // WritableDatabase::commit) when ENOSPC strikes in the middle of a glass
+  // commit; checking first turns that into "disk full". The compaction that
+  // follows needs as much room anyway. The live index is not checked this
+  // way (its size says little about one commit's writes).
+  Status RoomToCommit(const std::vector<const Shard*>& shards) const {
+    if (!is_new_) return Status::Ok();
+    constexpr std::uint64_t kSlack = 1 << 20;
+    std::uint64_t needed = kSlack;
+    for (const Shard* shard : shards) {
+      needed += DiskUsageOf(shard->path).bytes + 2 * shard->pending_bytes;
+    }
+    const std::string where = shards.size() == 1 ? shards[0]->path : BuildPath();
+    if (FreeBytesAt(where) < needed) return Status::DiskFull(where);
+    return Status::Ok();
+  }
 
   std::string GenPath() const { return IndexPaths::Dir(data_dir_) + "/" + gen_; }
   std::string BuildPath() const { return GenPath() + std::string(kBuildSuffix); }
