@@ -205,8 +205,12 @@ class XapianIndexWriter : public IndexWriter {
     if (!open_) return;
     try {
       for (auto& shard : shards_) {
+        if (is_new_ && shard->pending > 0) {
+          Abandon(shard->db);  // a new generation not published: it goes away below
+          continue;
+        }
         if (!is_new_) shard->db.commit();
-        shard->db.close();  // a new generation not published: it goes away below
+        shard->db.close();
       }
       if (is_new_) {
         std::error_code ec;
@@ -218,6 +222,17 @@ class XapianIndexWriter : public IndexWriter {
         log::Warn("indexer", "closing the index: " + e.get_description());
       }
     }
+  }
+
+  // A database of a generation that is dropped with changes pending is
+  // never closed: close() and the destructor commit what is pending, and
+  // when that commit meets a full disk Xapian 1.4.22 can abort the process
+  // (an exception thrown while another unwinds). The handle is kept,
+  // reachable, until the process exits (reindex and import drop at most one
+  // generation); its files are removed with the build folder.
+  static void Abandon(const Xapian::WritableDatabase& db) {
+    static auto* abandoned = new std::vector<Xapian::WritableDatabase>();
+    abandoned->push_back(db);
   }
 
   Status Open() {
