@@ -333,7 +333,9 @@ std::string Resolve(std::string_view base_in, std::string_view href_in) {
   if (!t.has_authority) return "";
   std::string authority = NormalizeAuthority(t.authority, t.scheme);
   if (authority.empty()) return "";
-  std::string path = NormalizeEncoding(StripSessionPathParams(t.path), "/!$&'()*+,;=:@");
+  // Dot segments again: dropping a session parameter can leave one ("/ru/.;sid=1").
+  std::string path =
+      NormalizeEncoding(RemoveDotSegments(StripSessionPathParams(t.path)), "/!$&'()*+,;=:@");
   if (path.empty() || path[0] != '/') path.insert(path.begin(), '/');
   std::string out = t.scheme + "://" + authority + path;
   if (t.has_query) {

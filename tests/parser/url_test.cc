@@ -101,6 +101,10 @@ TEST(ResolveUrlTest, DropsFragmentTrackingAndSessionParameters) {
       // again dropped the second).
       {"", "https://h/a;phpsessid=1;x/b;PHPSESSID=2/c;sid=3;sid=4", "https://h/a/b/c"},
       {"", "https://h/a;jd;phpsessid=://h;phpsessid=://h/a", "https://h/a;jd//h//h/a"},
+      // A dot segment left by the parameter goes too (url_fuzz: normalising
+      // again removed it).
+      {"", "https://h/ru/.;sid=*;sid=*", "https://h/ru/"},
+      {"", "https://h/a/b/..;jsessionid=1", "https://h/a/"},
       {"", "https://h/a?", "https://h/a"},
       {"", "https://h/a?&&x=1&", "https://h/a?x=1"},
       {"", "https://h/a?UTM_Campaign=q", "https://h/a"},
