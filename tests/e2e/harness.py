@@ -15,6 +15,7 @@ PRESSARC_SOURCE_DIR (the repo root; default: two levels above this file).
 """
 
 import atexit
+import datetime
 import http.client
 import json
 import os
@@ -23,6 +24,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sqlite3
 import sys
 import tempfile
 import time
@@ -56,6 +58,21 @@ def _cleanup_tmp_dirs():
 
 
 atexit.register(_cleanup_tmp_dirs)
+
+
+def backdate_first_misses(data_dir, hours=2):
+    """Moves every pending first miss (state.sqlite, table removals) `hours`
+    back, as if the next crawl came that much later: removal needs misses at
+    least an hour apart. Returns how many were moved."""
+    fmt = "%Y-%m-%dT%H:%M:%SZ"
+    with sqlite3.connect(os.path.join(data_dir, "state.sqlite")) as db:
+        rows = db.execute("SELECT url, first_missing_at FROM removals "
+                          "WHERE first_missing_at != ''").fetchall()
+        for url, at in rows:
+            earlier = datetime.datetime.strptime(at, fmt) - datetime.timedelta(hours=hours)
+            db.execute("UPDATE removals SET first_missing_at = ? WHERE url = ?",
+                       (earlier.strftime(fmt), url))
+    return len(rows)
 
 
 def tmp_data_dir(prefix="pressarc-e2e-"):

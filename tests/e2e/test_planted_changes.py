@@ -19,11 +19,10 @@ no version but the planted ones.
 import datetime
 import json
 import os
-import sqlite3
 import unittest
 import urllib.request
 
-from harness import (FixtureServer, crawl, manifest, run, run_json, tmp_data_dir,
+from harness import (FixtureServer, backdate_first_misses, crawl, manifest, run, run_json, tmp_data_dir,
                      write_config)
 
 FAST = dict(per_host_delay_ms=0, max_retries=1, timeout_s=5, revisit_after_hours=0)
@@ -64,15 +63,7 @@ class PlantedChangesTest(unittest.TestCase):
             cls.crawl(version)
         cls.removed_after_one_miss = cls.events(kind="removed")
         # The clock moves on: the first misses happened two hours ago.
-        db = sqlite3.connect(os.path.join(cls.data, "state.sqlite"))
-        with db:
-            for url, at in db.execute("SELECT url, first_missing_at FROM removals "
-                                      "WHERE first_missing_at != ''").fetchall():
-                t = datetime.datetime.strptime(at, "%Y-%m-%dT%H:%M:%SZ")
-                earlier = (t - datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
-                db.execute("UPDATE removals SET first_missing_at = ? WHERE url = ?",
-                           (earlier, url))
-        db.close()
+        backdate_first_misses(cls.data)
         cls.crawl(3)
         cls.crawl(4)
         cls.srv.set_version(1)

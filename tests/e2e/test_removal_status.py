@@ -12,14 +12,12 @@ version.
 
 import os
 import re
-import sqlite3
 import subprocess
-import time
 import unittest
 import urllib.error
 import urllib.request
 
-from harness import (FixtureServer, crawl, pages, pressarc_bin, run, run_json, tmp_data_dir,
+from harness import (FixtureServer, backdate_first_misses, crawl, pages, pressarc_bin, run, run_json, tmp_data_dir,
                      write_config)
 
 FAST = dict(per_host_delay_ms=0, max_retries=1, timeout_s=5, revisit_after_hours=0)
@@ -60,10 +58,7 @@ class RemovalStatusTest(unittest.TestCase):
 
     def backdate_pending_miss(self):
         """The first miss as if it had been two hours ago."""
-        earlier = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 7200))
-        with sqlite3.connect(os.path.join(self.data, "state.sqlite")) as db:
-            n = db.execute("UPDATE removals SET first_missing_at = ? WHERE first_missing_at != ''",
-                           (earlier,)).rowcount
+        n = backdate_first_misses(self.data)
         self.assertEqual(n, 1, "one pending miss")
 
     def get(self, base, path):
