@@ -147,6 +147,7 @@ struct WatchMatch {
   std::string source;
   std::string snippet;      // plain text
   std::string reported_at;  // UTC, ISO 8601
+  std::string status;       // "live" or "removed" (by its site) when it was reported
 };
 
 // What one run found for one watch.
@@ -222,7 +223,7 @@ class WatchStore {
 //  "all", "created_at", "last_run", "matches", "feed"} (one line, no "\n").
 std::string WatchJson(const Watch& watch, const std::string& feed_path);
 // {"id", "url", "title", "published", "language", "source", "snippet",
-//  "reported_at"}
+//  "reported_at", "status"}
 std::string WatchMatchJson(const WatchMatch& match);
 // A watch's new matches: {"watch", "query", "new", "matches": [...]}, the
 // alert command's stdin.

@@ -20,7 +20,8 @@ Json MatchObject(const WatchMatch& m) {
           {"language", m.language},
           {"source", m.source},
           {"snippet", m.snippet},
-          {"reported_at", m.reported_at}};
+          {"reported_at", m.reported_at},
+          {"status", m.status}};
 }
 
 }  // namespace

@@ -6,9 +6,11 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -35,13 +37,18 @@ using internal::SqlTransaction;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
--- The index's documents as the watches last saw them (stable id → digest),
--- with the run sequence number at which that digest was first seen.
-CREATE TABLE IF NOT EXISTS docs(id TEXT PRIMARY KEY, digest TEXT NOT NULL, seq INTEGER NOT NULL);
+-- The index's documents as the watches last saw them: stable id → digest,
+-- with the run sequence number at which that digest was first seen, and
+-- status (live, removed; '' = not seen yet) with the run sequence number at
+-- which it changed (0 = never).
+CREATE TABLE IF NOT EXISTS docs(id TEXT PRIMARY KEY, digest TEXT NOT NULL, seq INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT '', status_seq INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS docs_seq ON docs(seq);
 -- Cache for the index generation named by meta 'uuid': docid → content hash
--- value and stable id, so that a scan reads only documents that changed.
-CREATE TABLE IF NOT EXISTS slots(docid INTEGER PRIMARY KEY, hash TEXT NOT NULL, id TEXT NOT NULL);
+-- value, status value and stable id, so that a scan reads only documents
+-- that changed.
+CREATE TABLE IF NOT EXISTS slots(docid INTEGER PRIMARY KEY, hash TEXT NOT NULL, id TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS slots_id ON slots(id);
 CREATE TABLE IF NOT EXISTS watches(
   name TEXT PRIMARY KEY, query_json TEXT NOT NULL, created_at TEXT NOT NULL,
@@ -51,12 +58,29 @@ CREATE TABLE IF NOT EXISTS reported(
   watch TEXT NOT NULL, id TEXT NOT NULL, digest TEXT NOT NULL, dup_key TEXT NOT NULL,
   run INTEGER NOT NULL, reported_at TEXT NOT NULL, url TEXT NOT NULL, title TEXT NOT NULL,
   published TEXT NOT NULL, language TEXT NOT NULL, source TEXT NOT NULL, snippet TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'live',
   PRIMARY KEY(watch, id));
 CREATE INDEX IF NOT EXISTS reported_recent ON reported(watch, run, published);
 CREATE INDEX IF NOT EXISTS reported_dup ON reported(watch, dup_key);
 CREATE TABLE IF NOT EXISTS alerts(watch TEXT NOT NULL, run INTEGER NOT NULL,
   payload TEXT NOT NULL, PRIMARY KEY(watch, run));
 )sql";
+
+// Columns added after the first release of the store, added to a store
+// written before them (the defaults say "not seen yet": the first scan
+// records the statuses without reporting them as changes).
+constexpr struct {
+  const char* table;
+  const char* column;
+  const char* declaration;
+} kAddedColumns[] = {
+    {"docs", "status", "TEXT NOT NULL DEFAULT ''"},
+    {"docs", "status_seq", "INTEGER NOT NULL DEFAULT 0"},
+    {"slots", "status", "TEXT NOT NULL DEFAULT ''"},
+    {"reported", "status", "TEXT NOT NULL DEFAULT 'live'"},
+};
+constexpr const char* kIndexesOfAddedColumns =
+    "CREATE INDEX IF NOT EXISTS docs_status_seq ON docs(status_seq);";
 
 constexpr std::size_t kMaxNameBytes = 64;
 // Attempts when the index changes under a scan (commit or generation swap).
@@ -98,12 +122,13 @@ WatchQuery QueryFromJson(const std::string& text) {
   return q;
 }
 
+using DocidList = std::shared_ptr<const std::vector<Xapian::docid>>;
+
 // A posting source over a sorted list of docids: restricts a query to the
 // documents a run looks at.
 class DocidSource : public Xapian::PostingSource {
  public:
-  explicit DocidSource(std::shared_ptr<const std::vector<Xapian::docid>> ids)
-      : ids_(std::move(ids)) {}
+  explicit DocidSource(DocidList ids) : ids_(std::move(ids)) {}
   void init(const Xapian::Database&) override {
     pos_ = 0;
     started_ = false;
@@ -133,9 +158,16 @@ class DocidSource : public Xapian::PostingSource {
 
  private:
   Xapian::doccount Size() const { return static_cast<Xapian::doccount>(ids_->size()); }
-  std::shared_ptr<const std::vector<Xapian::docid>> ids_;
+  DocidList ids_;
   std::size_t pos_ = 0;
   bool started_ = false;
+};
+
+// The documents changed after a sequence number, by docid (sorted).
+struct CandidateSets {
+  DocidList content;  // title, date or text changed (or new): every watch looks at these
+  DocidList status;   // status changed: the watches whose query mentions the status
+  DocidList both;     // content ∪ status, made when a watch needs it
 };
 
 // The index's documents for this run: stable id ↔ docid, and what changed.
@@ -145,7 +177,52 @@ struct IndexView {
   std::uint64_t changed = 0;
   bool lazy = false;  // docid_of not filled: the index did not change since the last scan
   // The candidates after a sequence number (watches run together share them).
-  std::map<std::int64_t, std::shared_ptr<const std::vector<Xapian::docid>>> candidates;
+  std::map<std::int64_t, CandidateSets> candidates;
+};
+
+// A document's kSlotStatus value as the docs table keeps it ("" in an index
+// written before the slot: live).
+std::string StatusOf(const std::string& value) {
+  return value.empty() ? std::string(schema::kStatusLive) : value;
+}
+
+// Whether a watch's query can match a document before a change of its
+// status and not after, or the reverse: it holds an XSTATUS term (status:,
+// whatever the operator). A query without one matches a document whatever
+// its status, so a removal or a restoration is no news to it.
+bool MentionsStatus(const Xapian::Query& query) {
+  for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
+    if (std::string_view(*t).substr(0, schema::kPrefixStatus.size()) == schema::kPrefixStatus) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The sorted union of two sorted docid lists.
+DocidList Union(const std::vector<Xapian::docid>& a, const std::vector<Xapian::docid>& b) {
+  auto out = std::make_shared<std::vector<Xapian::docid>>();
+  out->reserve(a.size() + b.size());
+  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(*out));
+  return out;
+}
+
+// The kSlotStatus values of an index in docid order, read alongside the
+// content-hash stream (both are sorted by docid).
+class StatusCursor {
+ public:
+  explicit StatusCursor(const Xapian::Database& db)
+      : it_(db.valuestream_begin(schema::kSlotStatus)),
+        end_(db.valuestream_end(schema::kSlotStatus)) {}
+  // The status of `did`; REQUIRES: docids asked in increasing order.
+  std::string At(Xapian::docid did) {
+    if (it_ != end_ && it_.get_docid() < did) it_.skip_to(did);
+    return StatusOf(it_ != end_ && it_.get_docid() == did ? *it_ : std::string());
+  }
+
+ private:
+  Xapian::ValueIterator it_;
+  Xapian::ValueIterator end_;
 };
 
 class SqliteWatchStore : public WatchStore {
@@ -273,12 +350,31 @@ class SqliteWatchStore : public WatchStore {
     fs::create_directories(data_dir_ + "/feeds", ec);
     if (ec) return Status::Runtime("cannot create " + data_dir_ + "/feeds: " + ec.message());
     if (Status s = db_->Exec(kSchema); !s.ok()) return s;
+    if (Status s = AddMissingColumns(); !s.ok()) return s;
     return WriteDirtyFeeds(WatchRunOptions{});
   }
 
  private:
   static Status UnknownWatch(const std::string& name) {
     return Status::Usage("unknown watch '" + name + "'", "see pressarc watch list");
+  }
+
+  // Upgrades a store written before kAddedColumns (one transaction, so two
+  // processes opening it at once do not both add a column).
+  Status AddMissingColumns() {
+    SqlTransaction tx(*db_);
+    if (Status s = tx.Begin(); !s.ok()) return s;
+    SqlStmt has(*db_, "SELECT 1 FROM pragma_table_info(?) WHERE name = ?");
+    for (const auto& c : kAddedColumns) {
+      has.Reset();
+      if (has.Bind(1, c.table).Bind(2, c.column).Step()) continue;
+      if (!has.status().ok()) return has.status();
+      const std::string sql =
+          std::string("ALTER TABLE ") + c.table + " ADD COLUMN " + c.column + " " + c.declaration;
+      if (Status s = db_->Exec(sql.c_str()); !s.ok()) return s;
+    }
+    if (Status s = db_->Exec(kIndexesOfAddedColumns); !s.ok()) return s;
+    return tx.Commit();
   }
 
   bool Exists(const std::string& name) {
@@ -323,13 +419,13 @@ class SqliteWatchStore : public WatchStore {
                                           std::int64_t run) {
     std::vector<WatchMatch> out;
     SqlStmt q(*db_,
-              "SELECT id, url, title, published, language, source, snippet, reported_at "
+              "SELECT id, url, title, published, language, source, snippet, reported_at, status "
               "FROM reported WHERE watch = ? AND (? < 0 OR run = ?) "
               "ORDER BY run DESC, published DESC, id LIMIT ?");
     q.Bind(1, name).Bind(2, run).Bind(3, run).Bind(4, static_cast<std::int64_t>(limit));
     while (q.Step()) {
-      out.push_back(
-          {q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5), q.Text(6), q.Text(7)});
+      out.push_back({q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5), q.Text(6),
+                     q.Text(7), q.Text(8)});
     }
     if (!q.status().ok()) return q.status();
     return out;
@@ -357,6 +453,65 @@ class SqliteWatchStore : public WatchStore {
     return Status::Runtime("watches: the index kept changing while reading it: " + last);
   }
 
+  // A document as the slots cache keeps it.
+  struct Slot {
+    std::string hash;    // kSlotContentHash
+    std::string id;      // stable id
+    std::string status;  // StatusOf(kSlotStatus)
+  };
+
+  // A docs row (see kSchema).
+  struct DocRow {
+    std::string digest;
+    std::int64_t seq = 0;
+    std::string status;
+    std::int64_t status_seq = 0;
+  };
+
+  // The docs table's statements for one scan.
+  class DocsTable {
+   public:
+    explicit DocsTable(SqlDb& db)
+        : get_(db, "SELECT digest, seq, status, status_seq FROM docs WHERE id = ?"),
+          put_(db,
+               "INSERT OR REPLACE INTO docs(id, digest, seq, status, status_seq) "
+               "VALUES(?, ?, ?, ?, ?)") {}
+
+    // Brings the row of `id` up to date with the document's `digest`
+    // (nullopt: the document was not read, its content hash is the one last
+    // seen) and `status`, at sequence `seq`. True when the document is new
+    // or its digest or status changed; a status seen for the first time (a
+    // store written before statuses) is recorded, not a change. A row
+    // missing when the content is known unchanged (it cannot be: slots and
+    // docs rows are written together) is recorded as new, with no digest.
+    Result<bool> Update(const std::string& id, const std::optional<std::string>& digest,
+                        const std::string& status, std::int64_t seq) {
+      get_.Reset();
+      const bool found = get_.Bind(1, id).Step();
+      if (!get_.status().ok()) return get_.status();
+      DocRow old;
+      if (found) old = {get_.Text(0), get_.Int(1), get_.Text(2), get_.Int(3)};
+      DocRow now = old;
+      const bool content_changed = !found || (digest && *digest != old.digest);
+      if (content_changed) {
+        now.digest = digest.value_or("");
+        now.seq = seq;
+      }
+      const bool status_changed = found && !old.status.empty() && old.status != status;
+      if (status_changed) now.status_seq = seq;
+      now.status = status;
+      if (!content_changed && now.status == old.status) return false;
+      put_.Reset();
+      put_.Bind(1, id).Bind(2, now.digest).Bind(3, now.seq).Bind(4, now.status);
+      if (Status s = put_.Bind(5, now.status_seq).Run(); !s.ok()) return s;
+      return content_changed || status_changed;
+    }
+
+   private:
+    SqlStmt get_;
+    SqlStmt put_;
+  };
+
   Status ScanDatabase(const Xapian::Database& db, IndexView* view) {
     const std::string uuid = db.get_uuid();
     const std::string revision = std::to_string(db.get_revision());
@@ -370,46 +525,45 @@ class SqliteWatchStore : public WatchStore {
       view->lazy = true;
       return Status::Ok();
     }
-    // docid → (content hash, id) as last seen in this generation.
-    std::unordered_map<Xapian::docid, std::pair<std::string, std::string>> slots;
+    // docid → what was last seen of it in this generation.
+    std::unordered_map<Xapian::docid, Slot> slots;
     {
-      SqlStmt q(*db_, "SELECT docid, hash, id FROM slots");
-      while (q.Step()) slots[static_cast<Xapian::docid>(q.Int(0))] = {q.Text(1), q.Text(2)};
+      SqlStmt q(*db_, "SELECT docid, hash, id, status FROM slots");
+      while (q.Step())
+        slots[static_cast<Xapian::docid>(q.Int(0))] = {q.Text(1), q.Text(2), q.Text(3)};
       if (!q.status().ok()) return q.status();
     }
     const std::int64_t next_seq = view->seq + 1;
-    SqlStmt put_slot(*db_, "INSERT OR REPLACE INTO slots(docid, hash, id) VALUES(?, ?, ?)");
-    SqlStmt get_doc(*db_, "SELECT digest FROM docs WHERE id = ?");
-    SqlStmt put_doc(*db_, "INSERT OR REPLACE INTO docs(id, digest, seq) VALUES(?, ?, ?)");
+    SqlStmt put_slot(*db_,
+                     "INSERT OR REPLACE INTO slots(docid, hash, id, status) VALUES(?, ?, ?, ?)");
+    DocsTable docs(*db_);
+    StatusCursor statuses(db);
     const unsigned slot = schema::kSlotContentHash;
     for (auto v = db.valuestream_begin(slot); v != db.valuestream_end(slot); ++v) {
       const Xapian::docid did = v.get_docid();
-      const std::string hash = *v;
+      Slot now{*v, "", statuses.At(did)};
       auto it = slots.find(did);
-      if (it != slots.end() && it->second.first == hash) continue;
-      StoredArticle stored = internal::ReadStoredDoc(db.get_document(did));
-      if (stored.id.empty()) continue;
-      const std::string digest = ContentDigest(stored);
+      const bool same_content =
+          it != slots.end() && it->second.hash == now.hash && !it->second.id.empty();
+      if (same_content && it->second.status == now.status) continue;
+      std::optional<std::string> digest;  // read only when the content hash changed
+      if (same_content) {
+        now.id = it->second.id;
+      } else {
+        StoredArticle stored = internal::ReadStoredDoc(db.get_document(did));
+        if (stored.id.empty()) continue;
+        now.id = stored.id;
+        digest = ContentDigest(stored);
+      }
       put_slot.Reset();
-      if (Status s = put_slot.Bind(1, static_cast<std::int64_t>(did))
-                         .Bind(2, hash)
-                         .Bind(3, stored.id)
-                         .Run();
-          !s.ok()) {
-        return s;
-      }
-      slots[did] = {hash, stored.id};
-      get_doc.Reset();
-      get_doc.Bind(1, stored.id);
-      if (get_doc.Step() && get_doc.Text(0) == digest) continue;
-      if (!get_doc.status().ok()) return get_doc.status();
-      put_doc.Reset();
-      if (Status s = put_doc.Bind(1, stored.id).Bind(2, digest).Bind(3, next_seq).Run(); !s.ok()) {
-        return s;
-      }
-      ++view->changed;
+      put_slot.Bind(1, static_cast<std::int64_t>(did)).Bind(2, now.hash).Bind(3, now.id);
+      if (Status s = put_slot.Bind(4, now.status).Run(); !s.ok()) return s;
+      auto changed = docs.Update(now.id, digest, now.status, next_seq);
+      if (!changed.ok()) return changed.status();
+      if (*changed) ++view->changed;
+      slots[did] = std::move(now);
     }
-    for (const auto& [did, entry] : slots) view->docid_of[entry.second] = did;
+    for (const auto& [did, entry] : slots) view->docid_of[entry.id] = did;
     if (view->changed > 0) view->seq = next_seq;
     for (const auto& [key, value] : {std::pair<const char*, std::string>{"uuid", uuid},
                                      {"revision", revision},
@@ -419,27 +573,53 @@ class SqliteWatchStore : public WatchStore {
     return Status::Ok();
   }
 
-  // The documents changed after `since` that are in the index, by docid.
-  Result<std::vector<Xapian::docid>> Candidates(std::int64_t since, const IndexView& view) {
-    std::vector<Xapian::docid> out;
+  // The documents whose content (by_status false) or status (true) changed
+  // after `since` that are in the index, by docid.
+  Result<DocidList> Candidates(std::int64_t since, bool by_status, const IndexView& view) {
+    auto out = std::make_shared<std::vector<Xapian::docid>>();
     if (view.lazy) {
-      SqlStmt q(*db_, "SELECT s.docid FROM docs d JOIN slots s ON s.id = d.id WHERE d.seq > ?");
+      SqlStmt q(*db_, by_status ? "SELECT s.docid FROM docs d JOIN slots s ON s.id = d.id "
+                                  "WHERE d.status_seq > ?"
+                                : "SELECT s.docid FROM docs d JOIN slots s ON s.id = d.id "
+                                  "WHERE d.seq > ?");
       q.Bind(1, since);
-      while (q.Step()) out.push_back(static_cast<Xapian::docid>(q.Int(0)));
+      while (q.Step()) out->push_back(static_cast<Xapian::docid>(q.Int(0)));
       if (!q.status().ok()) return q.status();
-      std::sort(out.begin(), out.end());
-      out.erase(std::unique(out.begin(), out.end()), out.end());
-      return out;
+    } else {
+      SqlStmt q(*db_, by_status ? "SELECT id FROM docs WHERE status_seq > ?"
+                                : "SELECT id FROM docs WHERE seq > ?");
+      q.Bind(1, since);
+      while (q.Step()) {
+        auto it = view.docid_of.find(q.Text(0));
+        if (it != view.docid_of.end()) out->push_back(it->second);
+      }
+      if (!q.status().ok()) return q.status();
     }
-    SqlStmt q(*db_, "SELECT id FROM docs WHERE seq > ?");
-    q.Bind(1, since);
-    while (q.Step()) {
-      auto it = view.docid_of.find(q.Text(0));
-      if (it != view.docid_of.end()) out.push_back(it->second);
-    }
-    if (!q.status().ok()) return q.status();
-    std::sort(out.begin(), out.end());
-    return out;
+    std::sort(out->begin(), out->end());
+    out->erase(std::unique(out->begin(), out->end()), out->end());
+    return DocidList(std::move(out));
+  }
+
+  // The candidates of a watch run from `since`: what changed after it in
+  // content, and in status too when the query mentions the status.
+  DocidList CandidatesFor(std::int64_t since, const Xapian::Query& query, IndexView& view) {
+    CandidateSets& sets = view.candidates[since];
+    if (sets.status->empty() || !MentionsStatus(query)) return sets.content;
+    if (!sets.both) sets.both = Union(*sets.content, *sets.status);
+    return sets.both;
+  }
+
+  // Fills view.candidates[since] (content and status changes).
+  Status FindCandidates(std::int64_t since, IndexView& view) {
+    CandidateSets& sets = view.candidates[since];
+    if (sets.content) return Status::Ok();
+    auto content = Candidates(since, false, view);
+    if (!content.ok()) return content.status();
+    auto status = Candidates(since, true, view);
+    if (!status.ok()) return status.status();
+    sets.content = std::move(content.value());
+    sets.status = std::move(status.value());
+    return Status::Ok();
   }
 
   // Runs one watch over what changed since its last run and records the
@@ -451,14 +631,14 @@ class SqliteWatchStore : public WatchStore {
     report.query = w.query;
     const std::int64_t since = w.last_seq;
     if (since >= view.seq) return report;
-    auto& candidates = view.candidates[since];
-    if (!candidates) {
-      auto found = Candidates(since, view);
-      if (!found.ok()) return found.status();
-      candidates = std::make_shared<const std::vector<Xapian::docid>>(std::move(found.value()));
-    }
+    if (Status s = FindCandidates(since, view); !s.ok()) return s;
+    const CandidateSets& sets = view.candidates[since];
+    if (sets.content->empty() && sets.status->empty()) return report;
+    auto query = BuildWatchQuery(w.query);
+    if (!query.ok()) return query.status();
+    DocidList candidates = CandidatesFor(since, *query, view);
     if (candidates->empty()) return report;
-    auto matched = Match(w.query, candidates);
+    auto matched = Match(*query, candidates);
     if (!matched.ok()) return matched.status();
     auto fresh = NewMatches(w, *matched);
     if (!fresh.ok()) return fresh.status();
@@ -466,15 +646,23 @@ class SqliteWatchStore : public WatchStore {
     return Record(w, std::move(fresh.value()), now, view.seq, options);
   }
 
-  // The candidates the watch's query matches.
-  Result<std::vector<Xapian::docid>> Match(const WatchQuery& query,
-                                           std::shared_ptr<const std::vector<Xapian::docid>> ids) {
+  // The watch's query as `search` builds it (kUsage when it no longer parses).
+  Result<Xapian::Query> BuildWatchQuery(const WatchQuery& query) {
     try {
       auto built = internal::BuildQuery(db_index_, query.ToSearchOptions());
       if (!built.ok()) return built.status();
+      return built->query;
+    } catch (const Xapian::Error& e) {
+      return Status::Runtime("watches: matching: " + e.get_description());
+    }
+  }
+
+  // The candidates the watch's query matches.
+  Result<std::vector<Xapian::docid>> Match(const Xapian::Query& query, DocidList ids) {
+    try {
       Xapian::Query only((new DocidSource(ids))->release());
       Xapian::Enquire enquire(db_index_);
-      enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, built->query, only));
+      enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, only));
       enquire.set_weighting_scheme(Xapian::BoolWeight());
       enquire.set_docid_order(Xapian::Enquire::ASCENDING);
       Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(ids->size()));
@@ -490,6 +678,7 @@ class SqliteWatchStore : public WatchStore {
     StoredArticle doc;
     std::string digest;
     std::string dup_key;
+    std::string status;  // StatusOf(kSlotStatus)
   };
 
   // Matches not reported to the watch before (nor, without `all`, copies of
@@ -507,6 +696,7 @@ class SqliteWatchStore : public WatchStore {
         seen.Reset();
         if (seen.Bind(1, w.name).Bind(2, f.doc.id).Step()) continue;
         f.dup_key = doc.get_value(schema::kSlotDupKey);
+        f.status = StatusOf(doc.get_value(schema::kSlotStatus));
         if (!w.query.all && !f.dup_key.empty()) {
           copy.Reset();
           if (copy.Bind(1, w.name).Bind(2, f.dup_key).Step()) continue;
@@ -556,7 +746,7 @@ class SqliteWatchStore : public WatchStore {
     SqlStmt ins(
         *db_,
         "INSERT OR REPLACE INTO reported(watch, id, digest, dup_key, run, reported_at, url, "
-        "title, published, language, source, snippet) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+        "title, published, language, source, snippet, status) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
     for (const Fresh& f : fresh) {
       auto s = snippets.find(f.doc.id);
       WatchMatch m{f.doc.id,
@@ -566,11 +756,12 @@ class SqliteWatchStore : public WatchStore {
                    f.doc.language,
                    f.doc.source,
                    s != snippets.end() ? s->second : Lead(f.doc.text),
-                   now};
+                   now,
+                   f.status};
       ins.Reset();
       ins.Bind(1, w.name).Bind(2, m.id).Bind(3, f.digest).Bind(4, f.dup_key).Bind(5, run);
       ins.Bind(6, now).Bind(7, m.url).Bind(8, m.title).Bind(9, m.published).Bind(10, m.language);
-      ins.Bind(11, m.source).Bind(12, m.snippet);
+      ins.Bind(11, m.source).Bind(12, m.snippet).Bind(13, m.status);
       if (Status st = ins.Run(); !st.ok()) return st;
       if (report.matches.size() < options.max_listed) report.matches.push_back(std::move(m));
     }
@@ -612,6 +803,8 @@ class SqliteWatchStore : public WatchStore {
       AtomEntry e;
       e.id = "urn:pressarc:" + m.id;
       e.title = m.title.empty() ? m.url : m.title;
+      const bool removed = m.status == schema::kStatusRemoved;
+      if (removed) e.title = "removed: " + e.title;
       e.link = m.url;
       e.published = AtomDate(m.published);
       e.updated = m.reported_at;
@@ -619,6 +812,7 @@ class SqliteWatchStore : public WatchStore {
       e.author = m.source;
       e.categories = {m.source};
       if (!m.language.empty()) e.categories.push_back("lang:" + m.language);
+      if (removed) e.categories.push_back("status:removed");
       entries.push_back(std::move(e));
     }
     return AtomFeed(info, entries);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
@@ -141,6 +142,119 @@ TEST(WatchStore, ReindexReportsNothingAgain) {
   store.reset();
   store = OpenStore(empty.dir());
   EXPECT_EQ(RunCounts(*store)["lavrov"], 0u);
+}
+
+// Marks the document at `url` removed from its site (or live again), as the
+// crawler does when it records a removal or a restoration.
+void SetRemoved(const std::string& data, const std::string& url, bool removed) {
+  auto writer = IndexWriter::OpenLive(data);
+  ASSERT_TRUE(writer.ok()) << writer.status().message();
+  auto changed = (*writer)->SetRemoved(url, removed);
+  ASSERT_TRUE(changed.ok()) << changed.status().message();
+  ASSERT_TRUE(*changed);
+  ASSERT_TRUE((*writer)->Commit().ok());
+}
+
+constexpr char kVaccine[] = "https://mfa.gov.az/en/news/no20011";  // in StandardDocs
+
+using Counts = std::map<std::string, std::uint64_t>;
+
+TEST(WatchStore, StatusWatchesReportRemovalsAfterTheyWereAdded) {
+  TempIndex index;  // StandardDocs, all live
+  auto store = OpenStore(index.dir());
+  ASSERT_TRUE(store->Add("gone", Words("status:removed")).ok());
+  ASSERT_TRUE(store->Add("gone-vaccine", Words("vaccine status:removed")).ok());
+  ASSERT_TRUE(store->Add("vaccine", Words("vaccine")).ok());
+  ASSERT_TRUE(store->Add("live", Words("status:live vaccine")).ok());
+  EXPECT_EQ(RunCounts(*store),
+            (Counts{{"gone", 0}, {"gone-vaccine", 0}, {"live", 0}, {"vaccine", 0}}));
+
+  SetRemoved(index.dir(), kVaccine, true);
+  auto r = store->Run();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->changed, 1u);
+  Counts counts;
+  for (const auto& rep : r->reports) counts[rep.name] = rep.count;
+  // A plain content watch: the document matched before as it does now.
+  EXPECT_EQ(counts, (Counts{{"gone", 1}, {"gone-vaccine", 1}, {"live", 0}, {"vaccine", 0}}));
+  auto recent = store->Recent("gone", 10);
+  ASSERT_TRUE(recent.ok());
+  ASSERT_EQ(recent->size(), 1u);
+  EXPECT_EQ(recent->front().url, kVaccine);
+  EXPECT_EQ(recent->front().status, "removed");
+  EXPECT_NE(WatchMatchJson(recent->front()).find("\"status\":\"removed\""), std::string::npos);
+  auto xml = store->FeedXml("gone");
+  ASSERT_TRUE(xml.ok());
+  EXPECT_NE(xml->find("<title type=\"text\">removed: Vaccine campaign"), std::string::npos) << *xml;
+  EXPECT_NE(xml->find("status:removed"), std::string::npos) << *xml;
+  EXPECT_EQ(RunCounts(*store),
+            (Counts{{"gone", 0}, {"gone-vaccine", 0}, {"live", 0}, {"vaccine", 0}}));
+
+  // Restored: matches status:live again, for the first time since the watch
+  // was added; then removed and restored again: nothing is reported twice.
+  SetRemoved(index.dir(), kVaccine, false);
+  EXPECT_EQ(RunCounts(*store),
+            (Counts{{"gone", 0}, {"gone-vaccine", 0}, {"live", 1}, {"vaccine", 0}}));
+  EXPECT_EQ(store->Recent("live", 10)->front().status, "live");
+  for (bool removed : {true, false, true}) {
+    SetRemoved(index.dir(), kVaccine, removed);
+    EXPECT_EQ(RunCounts(*store),
+              (Counts{{"gone", 0}, {"gone-vaccine", 0}, {"live", 0}, {"vaccine", 0}}));
+  }
+}
+
+TEST(WatchStore, StatusFlipsDoNotReportAgainWhatAWatchReported) {
+  TempIndex empty(std::vector<Doc>{});
+  auto store = OpenStore(empty.dir());
+  ASSERT_TRUE(store->Add("vaccine", Words("vaccine")).ok());
+  ASSERT_TRUE(store->Add("live", Words("vaccine status:live")).ok());
+  ASSERT_TRUE(store->Add("gone", Words("status:removed")).ok());
+  Index(empty.dir(), StandardDocs());
+  EXPECT_EQ(RunCounts(*store), (Counts{{"gone", 0}, {"live", 1}, {"vaccine", 1}}));
+  SetRemoved(empty.dir(), kVaccine, true);
+  EXPECT_EQ(RunCounts(*store), (Counts{{"gone", 1}, {"live", 0}, {"vaccine", 0}}));
+  SetRemoved(empty.dir(), kVaccine, false);
+  EXPECT_EQ(RunCounts(*store), (Counts{{"gone", 0}, {"live", 0}, {"vaccine", 0}}));
+  // A removal and a restoration between two runs change nothing.
+  SetRemoved(empty.dir(), kVaccine, true);
+  SetRemoved(empty.dir(), kVaccine, false);
+  auto r = store->Run();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->changed, 0u);
+  // Reindex (new docids, the status kept by the writer) reports nothing again.
+  SetRemoved(empty.dir(), kVaccine, true);
+  EXPECT_EQ(RunCounts(*store), (Counts{{"gone", 0}, {"live", 0}, {"vaccine", 0}}));
+  Index(empty.dir(), StandardDocs(), /*new_generation=*/true);
+  SetRemoved(empty.dir(), kVaccine, true);
+  EXPECT_EQ(RunCounts(*store), (Counts{{"gone", 0}, {"live", 0}, {"vaccine", 0}}));
+}
+
+TEST(WatchStore, AStoreWrittenBeforeStatusesTakesThemAsTheyAreThenFollowsThem) {
+  TempIndex index;
+  {
+    auto store = OpenStore(index.dir());
+    ASSERT_TRUE(store->Add("gone", Words("status:removed")).ok());
+    ASSERT_TRUE(store->Add("lavrov", Words("Lavrov")).ok());
+  }
+  // The store as the release before statuses wrote it; meanwhile an
+  // article was removed (an older removal: nothing says when).
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((index.dir() + "/watches.sqlite").c_str(), &db), SQLITE_OK);
+    for (const char* sql :
+         {"DROP INDEX docs_status_seq", "ALTER TABLE docs DROP COLUMN status",
+          "ALTER TABLE docs DROP COLUMN status_seq", "ALTER TABLE slots DROP COLUMN status",
+          "ALTER TABLE reported DROP COLUMN status"}) {
+      EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql;
+    }
+    sqlite3_close(db);
+  }
+  SetRemoved(index.dir(), kVaccine, true);
+  auto store = OpenStore(index.dir());
+  ASSERT_TRUE(store);
+  EXPECT_EQ(RunCounts(*store), (Counts{{"gone", 0}, {"lavrov", 0}}));
+  SetRemoved(index.dir(), "https://mfa.gov.az/en/news/no10023", true);
+  EXPECT_EQ(RunCounts(*store), (Counts{{"gone", 1}, {"lavrov", 0}}));
 }
 
 TEST(WatchStore, FeedExistsFromTheStartAndFollowsTheMatches) {
