@@ -96,7 +96,8 @@ Status Remove(CommandContext& ctx, const WatchArgs& args) {
 
 std::string MatchText(const search::WatchMatch& m) {
   return (m.published.empty() ? std::string("undated") : m.published.substr(0, 10)) + "  " +
-         m.source + "  " + m.title + "\n  " + m.url + "\n  " + m.snippet + "\n";
+         m.source + "  " + (m.status == "removed" ? "[removed] " : "") + m.title + "\n  " + m.url +
+         "\n  " + m.snippet + "\n";
 }
 
 Status Show(CommandContext& ctx, const WatchArgs& args) {

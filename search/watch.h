@@ -12,21 +12,32 @@
 //   - the documents of the index as the watches last saw them: stable id
 //     (indexer's DocumentId, never a Xapian docid) → digest of title,
 //     publication date and text, with the run sequence number at which that
-//     digest was first seen;
+//     digest was first seen; and its status (live, or removed by its site:
+//     the index's kSlotStatus) with the run sequence number at which that
+//     status changed;
 //   - per watch, the sequence number it has been run up to;
 //   - per watch, every document reported (by stable id), with what the feed
-//     and `watch show` print of it.
-// A run (Run) scans the index for documents whose digest is new (a cheap
-// pass over the content-hash value slot, reading only documents whose value
-// changed; nothing at all when the index revision is the one last seen),
-// then runs each watch's query restricted to the documents changed since
-// that watch's last run and reports those it has not reported before. So a
-// document is reported at most once per watch whatever happens to the index:
-// reindex and compaction change docids and the content hash's analysis
-// version but not ids or digests; an edit that keeps a document matching is
-// not reported again; an edit that makes a document match for the first time
-// is. Without `all` (search's --all), a document that is a near-duplicate
-// copy of one the watch already reported is not reported.
+//     and `watch show` print of it, its status then included.
+// A run (Run) scans the index for documents whose digest or status is new (a
+// cheap pass over the content-hash and status value slots, reading only
+// documents whose content hash changed; nothing at all when the index
+// revision is the one last seen), then runs each watch's query restricted to
+// the documents changed since that watch's last run and reports those it has
+// not reported before. A status change (a removal, a restoration) is a
+// change for the watches whose query mentions the status (status:removed,
+// status:live, in any combination); the others do not look at it, since
+// whether they match a document does not depend on it. So a document is
+// reported at most once per watch whatever happens to the index: reindex and
+// compaction change docids and the content hash's analysis version but not
+// ids, digests or statuses; an edit that keeps a document matching is not
+// reported again; an edit or a status change that makes a document match for
+// the first time is (`status:removed` reports an article when its site takes
+// it down after the watch was added; `status:live` one that comes back and
+// was not reported before); a removal or restoration of a document the
+// watch reported is not reported again. Without `all` (search's --all), a
+// document that is a near-duplicate copy of one the watch already reported
+// is not reported. A store written before statuses takes them as its first
+// scan finds them (a removal before that scan is not reported).
 //
 // Crash safety: the scan, the reported rows, each watch's sequence number and
 // the pending alerts are committed in one SQLite transaction (WAL,
@@ -206,7 +217,11 @@ class WatchStore {
   // Runs every watch over what changed in the index since its last run
   // (see the top of this file). Works without an index (nothing changes).
   virtual Result<WatchRunResult> Run(const WatchRunOptions& options = {}) = 0;
-  // The feed of a watch: DATA/feeds/NAME.atom.
+  // The feed of a watch: DATA/feeds/NAME.atom. An entry per match (the
+  // newest feed_entries): id urn:pressarc:ID, the title, the article URL as
+  // link, published, updated = reported_at, the snippet as summary, the
+  // source as author and category, lang:CODE; a match its site had removed
+  // when it was reported is titled "removed: TITLE", category status:removed.
   virtual std::string FeedPath(const std::string& name) const = 0;
   // The feed's text as it is written (for `serve`, which may also read the file).
   virtual Result<std::string> FeedXml(const std::string& name) = 0;

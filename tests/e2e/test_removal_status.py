@@ -5,9 +5,12 @@ A crawl of the mfa fixture site; then one release answers 404 on two crawls
 later would find it: removal needs misses at least an hour apart), which
 removes it: `search 'status:removed'` finds it and nothing else, the status
 facet counts it, `reindex` keeps it so; it answers again on a third crawl,
-which restores it: `status:removed` finds nothing. Also the web interface:
-the status facet links to the filter, and /archive/ID/VERSION replays a
-version.
+which restores it: `status:removed` finds nothing. Watches added before
+the removal follow it, once each: `status:removed` reports the removed
+article (its feed entry says so), `status:live` reports it when it comes
+back, and a watch on its content reports nothing (it matched all along).
+Also the web interface: the status facet links to the filter, and
+/archive/ID/VERSION replays a version.
 """
 
 import os
@@ -16,10 +19,14 @@ import subprocess
 import unittest
 import urllib.error
 import urllib.request
+import xml.etree.ElementTree as ET
 
 from harness import (FixtureServer, backdate_first_misses, crawl, pages, pressarc_bin, run, run_json, tmp_data_dir,
                      write_config)
 
+ATOM = "{http://www.w3.org/2005/Atom}"
+# Watches added before the removal: name → query.
+WATCHES = {"gone": "status:removed", "back": "source:mfa status:live", "mfa": "source:mfa"}
 FAST = dict(per_host_delay_ms=0, max_retries=1, timeout_s=5, revisit_after_hours=0)
 
 
@@ -61,6 +68,29 @@ class RemovalStatusTest(unittest.TestCase):
         n = backdate_first_misses(self.data)
         self.assertEqual(n, 1, "one pending miss")
 
+    def watch(self, *args):
+        return [*args, "--config", self.cfg, "--data", self.data]
+
+    def add_watches(self):
+        for name, query in WATCHES.items():
+            p = run(self.watch("watch", "add", name, query))
+            self.assertEqual(p.returncode, 0, p.stderr)
+
+    def assert_reported(self, summary, **expected):
+        """The crawl summary's (or watch run's) new matches per watch; 0 unless given."""
+        self.assertEqual(summary["watches"], {name: expected.get(name, 0) for name in WATCHES})
+
+    def check_gone_feed(self):
+        shown = run_json(self.watch("watch", "show", "--json", "gone"))
+        self.assertEqual([(m["url"], m["status"]) for m in shown["recent"]],
+                         [(self.url, "removed")])
+        root = ET.parse(os.path.join(self.data, "feeds", "gone.atom")).getroot()
+        entries = root.findall(ATOM + "entry")
+        self.assertEqual(len(entries), 1)
+        self.assertTrue(entries[0].find(ATOM + "title").text.startswith("removed: "))
+        self.assertIn("status:removed",
+                      [c.get("term") for c in entries[0].findall(ATOM + "category")])
+
     def get(self, base, path):
         try:
             with urllib.request.urlopen(base + path, timeout=30) as r:
@@ -99,13 +129,16 @@ class RemovalStatusTest(unittest.TestCase):
         self.assertEqual(self.removed_hits(), [])
         live = self.status_facet()
         self.assertNotIn("removed", live)
+        self.add_watches()
 
         self.srv.set_gone(self.page["url_path"])
-        self.crawl()  # the first miss: not removed yet
+        self.assert_reported(self.crawl())  # the first miss: not removed yet
         self.assertEqual(self.removed_hits(), [])
         self.backdate_pending_miss()
         summary = self.crawl()
         self.assertEqual(summary["removed"], 1, summary)
+        self.assert_reported(summary, gone=1)
+        self.check_gone_feed()
 
         self.assertEqual(self.removed_hits(), [self.url])
         facet = self.status_facet()
@@ -123,12 +156,17 @@ class RemovalStatusTest(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(self.removed_hits(), [self.url], "reindex keeps the status")
         self.assertEqual(self.status_facet()["removed"], 1)
+        self.assert_reported(run_json(self.watch("watch", "run", "--json")))
 
         self.check_web(shown["id"])
 
         self.srv.set_gone(self.page["url_path"], gone=False)
         summary = self.crawl()
         self.assertEqual(summary["restored"], 1, summary)
+        self.assert_reported(summary, back=1)
+        back = run_json(self.watch("watch", "show", "--json", "back"))["recent"]
+        self.assertEqual([(m["url"], m["status"]) for m in back], [(self.url, "live")])
+        self.check_gone_feed()
         self.assertEqual(self.removed_hits(), [])
         self.assertEqual(self.status_facet(), live)
         self.assertEqual(run_json(self.cmd("show", "--json", self.url))["status"], "live")
