@@ -36,8 +36,8 @@
 // was not reported before); a removal or restoration of a document the
 // watch reported is not reported again. Without `all` (search's --all), a
 // document that is a near-duplicate copy of one the watch already reported
-// is not reported. A store written before statuses takes them as its first
-// scan finds them (a removal before that scan is not reported).
+// is not reported. A store written before statuses takes every document as
+// live then: its first scan finds the documents removed meanwhile changed.
 //
 // Crash safety: the scan, the reported rows, each watch's sequence number and
 // the pending alerts are committed in one SQLite transaction (WAL,

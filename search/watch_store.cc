@@ -39,7 +39,8 @@ constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- The index's documents as the watches last saw them: stable id → digest,
 -- with the run sequence number at which that digest was first seen, and
--- status (live, removed; '' = not seen yet) with the run sequence number at
+-- status (live, removed; '' = before statuses were kept, taken as live) with
+-- the run sequence number at
 -- which it changed (0 = never).
 CREATE TABLE IF NOT EXISTS docs(id TEXT PRIMARY KEY, digest TEXT NOT NULL, seq INTEGER NOT NULL,
   status TEXT NOT NULL DEFAULT '', status_seq INTEGER NOT NULL DEFAULT 0);
@@ -67,8 +68,10 @@ CREATE TABLE IF NOT EXISTS alerts(watch TEXT NOT NULL, run INTEGER NOT NULL,
 )sql";
 
 // Columns added after the first release of the store, added to a store
-// written before them (the defaults say "not seen yet": the first scan
-// records the statuses without reporting them as changes).
+// written before them. A document's status '' is taken as live: the first
+// scan of such a store finds the documents removed meanwhile changed (the
+// watches on status:removed then report those they had not; they could
+// not see removals before), the others unchanged.
 constexpr struct {
   const char* table;
   const char* column;
@@ -480,8 +483,7 @@ class SqliteWatchStore : public WatchStore {
     // Brings the row of `id` up to date with the document's `digest`
     // (nullopt: the document was not read, its content hash is the one last
     // seen) and `status`, at sequence `seq`. True when the document is new
-    // or its digest or status changed; a status seen for the first time (a
-    // store written before statuses) is recorded, not a change. A row
+    // or its digest or status changed (a status '' was live). A row
     // missing when the content is known unchanged (it cannot be: slots and
     // docs rows are written together) is recorded as new, with no digest.
     Result<bool> Update(const std::string& id, const std::optional<std::string>& digest,
@@ -497,7 +499,8 @@ class SqliteWatchStore : public WatchStore {
         now.digest = digest.value_or("");
         now.seq = seq;
       }
-      const bool status_changed = found && !old.status.empty() && old.status != status;
+      const std::string was = old.status.empty() ? std::string(schema::kStatusLive) : old.status;
+      const bool status_changed = found && was != status;
       if (status_changed) now.status_seq = seq;
       now.status = status;
       if (!content_changed && now.status == old.status) return false;
