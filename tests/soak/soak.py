@@ -22,10 +22,10 @@ Then, for --minutes, all at once:
   (an unknown id, an unknown feed) and must get 404. Every other answer must
   be 200; any other status, a connection error or no answer within
   --timeout seconds is a failure, recorded with the path.
-- a crawl every ~30 s, the fixture server switched to another of its
-  versions 1..4 before each, so pages appear, change, vanish and come back
-  (the first misses are moved two hours back before each crawl, so a page
-  missing twice is recorded as removed); a reindex every ~3 minutes; a
+- a crawl every ~30 s, the fixture server switched among its versions
+  1..4 before each (2, 3, 3, 4, 1, ...), so pages appear, change, vanish
+  and come back (the first misses are moved two hours back before each
+  crawl, so a page missing twice is recorded as removed); a reindex every ~3 minutes; a
   `watch run` every ~20 s. Each must exit 0, or 75 with pressarc's lock
   message ("another job holds the lock", design.md: exit 75 = another job
   holds the data directory's lock). Any other exit is a failure. (Short runs
@@ -98,6 +98,9 @@ WORDS = ["Lavrov", "Bayramov", "Azerbaijan", "minister", "ministry", "foreign", 
          "Лавров", "министр", "Азербайджан", "Azərbaycan", "nazir", "xarici", "Baku",
          "security", "talks", "Jeyhun", "ambassador", "Россия", "briefing", "Georgia",
          "zzqqxx"]  # the last one matches nothing: still 200
+# The fixture server's version before each crawl: 3 twice (its removed pages
+# missed twice, two hours apart, are recorded removed), then 4 (restored).
+VERSION_CYCLE = [2, 3, 3, 4, 1]
 SOURCES = ["mfa", "republisher", "mid"]
 LANGS = ["az", "en", "ru"]
 WATCHES = {"bayramov": ["Bayramov"],
@@ -408,7 +411,8 @@ class Soak:
 
     def crawl_once(self):
         with self.lock:
-            version = self.crawl_version = (getattr(self, "crawl_version", 1) % 4) + 1
+            self.crawl_round = getattr(self, "crawl_round", -1) + 1
+            version = VERSION_CYCLE[self.crawl_round % len(VERSION_CYCLE)]
         try:
             self.srv.set_version(version)
         except (OSError, RuntimeError) as e:
