@@ -3,7 +3,7 @@
 jobs run against the same data directory, for a long time, on loopback only.
 
     python3 tests/soak/soak.py [--minutes 30] [--bin build/pressarc] [--out DIR]
-                               [--clients 4] [--timeout 10] [--seed N]
+                               [--clients 4] [--timeout 10] [--seed N] [--progress]
 
 Python standard library only; reuses tests/e2e/harness.py (FixtureServer,
 write_config, run).
@@ -442,6 +442,12 @@ class Soak:
                 return
             with self.lock:
                 self.samples.append((self.elapsed(), *s))
+                ok, bad = sum(self.requests.values()), sum(self.request_failures.values())
+                jobs = {j: dict(c) for j, c in self.jobs.items()}
+            if self.args.progress:
+                print(f"soak: {self.elapsed():6.0f} s  requests {ok} ok {bad} failed  "
+                      f"RSS {s[0] // 1024} MiB  fds {s[2]}-{s[1]}  jobs {jobs}",
+                      file=sys.stderr, flush=True)
             if self.stop.wait(period):
                 s = proc_sample(self.serve.pid)
                 if s:
@@ -670,6 +676,8 @@ def main(argv=None):
                     help="seconds each client waits between requests")
     ap.add_argument("--timeout", type=float, default=10.0, help="seconds an answer may take")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--progress", action="store_true",
+                    help="a line on stderr at every sample")
     args = ap.parse_args(argv)
     soak = Soak(args)
     try:
