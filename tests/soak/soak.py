@@ -268,7 +268,9 @@ class Soak:
         self.serve, self.where = start_serve(self.data, self.serve_err)
         # A few requests, so what serve sets up on first use is there, then its idle fds.
         for path in ("/?q=Lavrov", "/api/search?q=Lavrov", "/changes"):
-            self.http(path)
+            status, _ = self.http(path, timeout=30)
+            if status != 200:
+                raise RuntimeError(f"serve answered {path} with HTTP {status}")
         time.sleep(2.5)  # kept-alive connections time out after 2 s
         self.idle_fds_before = self.idle_fds()
 
@@ -282,9 +284,9 @@ class Soak:
         return min(counts) if counts else None
 
     # HTTP
-    def http(self, path):
+    def http(self, path, timeout=None):
         """(status, body bytes) or raises OSError/http.client.HTTPException."""
-        c = http.client.HTTPConnection(*self.where, timeout=self.args.timeout)
+        c = http.client.HTTPConnection(*self.where, timeout=timeout or self.args.timeout)
         try:
             c.request("GET", path)
             r = c.getresponse()
@@ -343,7 +345,7 @@ class Soak:
 
     def client(self, n):
         rng = random.Random(self.args.seed * 1000 + n)
-        while not self.stop.is_set():
+        while not self.stop.wait(self.args.pause):
             kind, path, expected = self.next_request(rng)
             start = time.monotonic()
             try:
@@ -367,8 +369,6 @@ class Soak:
                 self.latency[kind].append(took)
             if kind == "api_search":
                 self.learn_ids(body, path)
-            if self.args.pause:
-                time.sleep(self.args.pause)
 
     def learn_ids(self, body, path):
         try:
@@ -681,18 +681,20 @@ def main(argv=None):
     args = ap.parse_args(argv)
     soak = Soak(args)
     try:
-        soak.setup()
-    except RuntimeError as e:
-        print(f"soak: setup failed: {e}", file=sys.stderr)
-        return 2
-    try:
+        try:
+            soak.setup()
+        except (RuntimeError, OSError, http.client.HTTPException,
+                subprocess.TimeoutExpired) as e:
+            print(f"soak: setup failed: {e}", file=sys.stderr)
+            return 2
         soak.soak()
         soak.final_checks()
     finally:
-        if soak.serve.poll() is None:
+        if getattr(soak, "serve", None) is not None and soak.serve.poll() is None:
             soak.serve.kill()
             soak.serve.wait()
-        soak.srv.stop()
+        if getattr(soak, "srv", None) is not None:
+            soak.srv.stop()
     r = soak.report()
     text = text_report(r)
     print(text, end="")
