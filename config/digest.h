@@ -17,7 +17,8 @@ class Sha1 {
   std::array<std::uint8_t, 20> Final();
 
  private:
-  void Block(const std::uint8_t* p);
+  void Blocks(const std::uint8_t* p, std::size_t blocks);  // SHA-NI when the CPU has it
+  void Block(const std::uint8_t* p);                       // the portable rounds
   std::uint32_t h_[5];
   std::uint8_t buf_[64];
   std::uint64_t len_ = 0;

@@ -84,6 +84,11 @@ WdfUnits NormalisedWdfUnits(std::size_t words);
 void IndexFoldedText(Xapian::TermGenerator& generator, std::string_view folded,
                      std::string_view lang, std::string_view prefix, const WordSet* names = nullptr,
                      WdfUnits units = {});
+// NearDuplicateKey (indexer.h) of a text already case-folded by FoldCase in
+// any language: the key folds diacritics too, which makes the Turkic and the
+// plain case folding of I and İ the same (ı → i, a dot above dropped), so a
+// document's folded text serves without folding it again.
+std::string NearDuplicateKeyOfCaseFolded(std::string_view case_folded);
 // "az", "en", "ru" or "" (anything else).
 std::string_view LanguageBucket(std::string_view lang);
 

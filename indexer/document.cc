@@ -416,8 +416,12 @@ std::string BooleanTerm(std::string_view prefix, std::string_view value) {
 }
 
 std::string NearDuplicateKey(std::string_view original) {
+  return internal::NearDuplicateKeyOfCaseFolded(FoldCase(original, ""));
+}
+
+std::string internal::NearDuplicateKeyOfCaseFolded(std::string_view case_folded) {
   // Folded at once; the words and what lies between them are views into it.
-  const std::string text = FoldForKey(original);
+  const std::string text = FoldDiacritics(case_folded);
   KeyText t;
   t.words.reserve(text.size() / 6);
   t.gaps.reserve(text.size() / 6);
@@ -475,10 +479,10 @@ Result<PreparedDocument> PrepareDocument(const IndexedArticle& doc, const Prepar
   const std::string lang = AsciiLower(a.language);
   std::string_view bucket = internal::LanguageBucket(lang);
   std::string id = DocumentId(canonical);
-  std::string dup_key = NearDuplicateKey(a.text);
   std::string published = CompactDateTime(a.published);
   std::string fetched = CompactDateTime(doc.fetched_at);
 
+  std::string dup_key;  // NearDuplicateKey(a.text), from the text folded below
   PreparedDocument out;
   Xapian::Document& d = out.document;
   out.unique_term = BooleanTerm(schema::kPrefixUnique, canonical);
@@ -489,6 +493,7 @@ Result<PreparedDocument> PrepareDocument(const IndexedArticle& doc, const Prepar
     // Title and text are case-folded once, for the terms and the spelling words.
     const std::string title = FoldCase(a.title, lang);
     const std::string text = FoldCase(a.text, lang);
+    dup_key = internal::NearDuplicateKeyOfCaseFolded(text);
     internal::WordSet names;  // words that get their Latin forms
     internal::AddCapitalisedWords(a.title, lang, &names);
     internal::AddCapitalisedWords(a.description, lang, &names);
@@ -608,19 +613,24 @@ Result<PreparedDocument> PrepareDocument(const IndexedArticle& doc, const Prepar
     d.add_value(schema::kSlotContentHash, out.content_hash);
 
     // Spelling words: the case-folded words, once per document.
+    // Views into title and text, sorted and made unique at the end: a
+    // std::set<std::string> cost a node and a copy per word occurrence.
     if (!bucket.empty()) {
-      std::set<std::string> words;
+      std::vector<std::string_view> words;
+      words.reserve(text.size() / 6 + 16);
       auto collect = [&](std::string_view folded) {
         internal::ForEachWord(folded, [&](std::string_view w) {
           if (w.size() < 3 || w.size() > 32) return;
           for (char c : w) {
             if (c >= '0' && c <= '9') return;
           }
-          words.emplace(w);
+          words.push_back(w);
         });
       };
       collect(title);
       collect(text);
+      std::sort(words.begin(), words.end());
+      words.erase(std::unique(words.begin(), words.end()), words.end());
       out.spelling_words.assign(words.begin(), words.end());
     }
   } catch (const Xapian::Error& e) {

@@ -246,8 +246,14 @@ class XapianIndexWriter : public IndexWriter {
                       : n == 1 ? BuildPath()
                                : BuildPath() + "/shard-" + std::to_string(k);
         if (n > 1 && k == 0) fs::create_directories(BuildPath());
+        // A new generation that Publish compacts is written without syncs
+        // (DB_NO_SYNC): nothing reads it after a crash (the next writer
+        // removes the build folder), and the compacted copy is what goes live.
+        const bool compacted = options_.compact || n > 1;
         shard->db = Xapian::WritableDatabase(
-            shard->path, is_new_ ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN);
+            shard->path, !is_new_    ? Xapian::DB_CREATE_OR_OPEN
+                         : compacted ? Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC
+                                     : Xapian::DB_CREATE_OR_OVERWRITE);
         // Length-normalised wdfs for a new or empty index; an older index
         // that has documents keeps raw ones, until a reindex.
         if (shard->db.get_metadata(std::string(schema::kMetadataWdf)) != schema::kWdfNormalised) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "indexer/analysis_internal.h"
 #include "indexer/indexer.h"
 
 namespace pressarc {
@@ -285,6 +286,26 @@ TEST(NearDuplicateKeyTest, RepublishedCopyWithAttributionSharesTheKey) {
       "açıqlanacaq.";
   EXPECT_EQ(NearDuplicateKey(original), NearDuplicateKey(copy));
   EXPECT_NE(NearDuplicateKey(original), NearDuplicateKey(other));
+}
+
+// PrepareDocument makes the key from the text as it folds it for its terms
+// (Turkic I and İ in "az"): the same key as from the original text.
+TEST(NearDuplicateKeyOfCaseFolded, SameKeyFromTheTextFoldedInAnyLanguage) {
+  const std::vector<std::string> texts = {
+      "İlham Əliyev İSTANBULDA Ilham Aliyev ilə görüşüb. Bakı, 12 mart, AZƏRTAC. "
+      "Iki ölkə arasında İqtisadi əməkdaşlıq məsələləri müzakirə olunub və razılaşma "
+      "imzalanıb.",
+      "Mi\xCC\x87nistry and MINISTRY of Foreign Affairs IRAN. The sides discussed the "
+      "İstanbul process in Baku, and signed an agreement on energy and transport.",
+      "Сергей ЛАВРОВ и Джейхун Байрамов обсудили сотрудничество в Баку. Стороны "
+      "подписали соглашение о развитии экономического сотрудничества."};
+  for (const auto& text : texts) {
+    for (const char* lang : {"az", "tr", "en", "ru", ""}) {
+      EXPECT_EQ(internal::NearDuplicateKeyOfCaseFolded(FoldCase(text, lang)),
+                NearDuplicateKey(text))
+          << lang << ": " << text;
+    }
+  }
 }
 
 }  // namespace
