@@ -10,7 +10,7 @@
 //
 //   search_bench [--data DIR] [--docs N] [--part K/N] [--build-only] [--rounds R]
 //                [--queries-out FILE] [--direct] [--dense-vocabulary] [--only TEXT]
-//                [--search-via SHARD]... [--compare]
+//                [--search-via SHARD]... [--compare [--server-pid PID]...]
 //
 // DIR (default /work/bench-data/zipf) keeps the index between runs; keep it
 // out of the repository (a million documents take several GiB).
@@ -25,7 +25,8 @@
 // scores, copies, translations, snippets but of OR queries, totals where
 // exact, facets where exact; a line per query, exit 1 if any differs), then
 // timed on both, alternating, with per-kind p50/p99 and the ratios
-// (bench/shard_bench.sh runs it over three xapian-tcpsrv on loopback).
+// (bench/shard_bench.sh runs it over three xapian-tcpsrv on loopback);
+// --server-pid PID (each server's) adds the servers' CPU time to the shards'.
 //
 // Words follow Zipf's law, as in real text: each language has a lexicon of
 // 60,000 words whose frequency falls with rank as rank^-0.9 (fitted on the
@@ -637,12 +638,15 @@ struct BenchArgs {
   // --compare (with --search-via): time DIR opened directly and the shards
   // alternately, and check that the shards give the same results.
   bool compare = false;
+  // --server-pid PID (repeatable, with --compare): the process ids of the
+  // shards' servers (xapian-tcpsrv), whose CPU time is measured too.
+  std::vector<int> server_pids;
 };
 
 constexpr const char* kUsage =
     "usage: search_bench [--data DIR] [--docs N] [--part K/N] [--build-only] [--rounds R] "
     "[--queries-out F] [--direct] [--dense-vocabulary] [--only TEXT] [--search-via SHARD]... "
-    "[--compare]\n";
+    "[--compare [--server-pid PID]...]\n";
 
 // "K/N" with 0 <= K < N.
 std::optional<CorpusPart> ParsePart(const std::string& text) {
@@ -694,6 +698,8 @@ std::optional<BenchArgs> ParseArgs(int argc, char** argv) {
       args.via.push_back(next());
     } else if (a == "--compare") {
       args.compare = true;
+    } else if (a == "--server-pid") {
+      args.server_pids.push_back(std::atoi(next().c_str()));
     } else {
       std::fputs(kUsage, stderr);
       return std::nullopt;
@@ -731,10 +737,11 @@ int EnsureIndex(const BenchArgs& args) {
 }
 
 // Wall and this thread's CPU ms of every timed search, per query of the set
-// (the machine is shared: wall time includes waiting for a core).
+// (the machine is shared: wall time includes waiting for a core), and the
+// shard servers' CPU ms when measured (ServerCpu).
 struct Timings {
-  explicit Timings(std::size_t queries) : wall(queries), cpu(queries) {}
-  std::vector<std::vector<double>> wall, cpu;
+  explicit Timings(std::size_t queries) : wall(queries), cpu(queries), servers(queries) {}
+  std::vector<std::vector<double>> wall, cpu, servers;
 };
 
 double ThreadCpuMs() {
@@ -742,6 +749,46 @@ double ThreadCpuMs() {
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
+
+// The CPU time of the processes that serve this process's connections to
+// the shards: the children xapian-tcpsrv forks, one per connection, found
+// once the connections are open (--server-pid: the servers' process ids).
+// Read from /proc/PID/schedstat (nanoseconds on a CPU; Linux), so that a
+// search of a few ms is measured, which clock ticks could not; and
+// xapian-tcpsrv ignores SIGCHLD, so its children's times never reach it.
+class ServerCpu {
+ public:
+  static ServerCpu ChildrenOf(const std::vector<int>& servers) {
+    ServerCpu out;
+    for (int server : servers) {
+      const std::string task = std::to_string(server);
+      std::ifstream children("/proc/" + task + "/task/" + task + "/children");
+      for (int pid = 0; children >> pid;) out.pids_.push_back(pid);
+    }
+    return out;
+  }
+  bool empty() const { return pids_.empty(); }
+  std::size_t size() const { return pids_.size(); }
+  // Their CPU ms so far, in all.
+  double Ms() const {
+    double ns = 0;
+    for (int pid : pids_) {
+      double on_cpu = 0;
+      std::ifstream("/proc/" + std::to_string(pid) + "/schedstat") >> on_cpu;
+      ns += on_cpu;
+    }
+    return ns / 1e6;
+  }
+
+ private:
+  std::vector<int> pids_;
+};
+
+// A way of searching that is timed: a searcher and what serves it.
+struct Side {
+  pressarc::search::Searcher* searcher = nullptr;
+  ServerCpu servers;  // empty: nothing measured beside this process
+};
 
 // A search that failed or that a shard answered only partly ends the bench.
 std::optional<SearchResponse> SearchOrSay(pressarc::search::Searcher& searcher,
@@ -759,39 +806,57 @@ std::optional<SearchResponse> SearchOrSay(pressarc::search::Searcher& searcher,
   return std::move(*res);
 }
 
-// `rounds` rounds of the query set on every searcher, query by query; the
-// searchers take turns (the first of one round is the last of the next),
-// so that what else the machine does slows them alike. False: a search failed.
-bool TimeRounds(const std::vector<pressarc::search::Searcher*>& searchers,
-                const std::vector<BenchQuery>& queries, int rounds, std::vector<Timings>* out) {
-  out->assign(searchers.size(), Timings(queries.size()));
+// One timed search of query i on `side`, into `t`. False: it failed.
+bool TimeSearch(const Side& side, const std::vector<BenchQuery>& queries, std::size_t i,
+                Timings* t) {
+  const double s0 = side.servers.empty() ? 0 : side.servers.Ms();
+  auto t0 = std::chrono::steady_clock::now();
+  double c0 = ThreadCpuMs();
+  if (!SearchOrSay(*side.searcher, queries[i].options)) return false;
+  t->cpu[i].push_back(ThreadCpuMs() - c0);
+  t->wall[i].push_back(
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  if (!side.servers.empty()) t->servers[i].push_back(side.servers.Ms() - s0);
+  return true;
+}
+
+// `rounds` rounds of the query set on every side, query by query; the
+// sides take turns (the first of one round is the last of the next), so
+// that what else the machine does slows them alike. False: a search failed.
+bool TimeRounds(const std::vector<Side>& sides, const std::vector<BenchQuery>& queries, int rounds,
+                std::vector<Timings>* out) {
+  out->assign(sides.size(), Timings(queries.size()));
   for (int r = 0; r < rounds; ++r) {
     for (std::size_t i = 0; i < queries.size(); ++i) {
-      for (std::size_t k = 0; k < searchers.size(); ++k) {
-        const std::size_t s = r % 2 == 0 ? k : searchers.size() - 1 - k;
-        auto t0 = std::chrono::steady_clock::now();
-        double c0 = ThreadCpuMs();
-        if (!SearchOrSay(*searchers[s], queries[i].options)) return false;
-        (*out)[s].cpu[i].push_back(ThreadCpuMs() - c0);
-        (*out)[s].wall[i].push_back(
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                .count());
+      for (std::size_t k = 0; k < sides.size(); ++k) {
+        const std::size_t s = r % 2 == 0 ? k : sides.size() - 1 - k;
+        if (!TimeSearch(sides[s], queries, i, &(*out)[s])) return false;
       }
     }
   }
   return true;
 }
 
-// Wall and CPU ms of every search of a kind (Kind()), or of all ("all").
-std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> ByKind(
-    const std::vector<BenchQuery>& queries, const Timings& t) {
-  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> kinds;
+// The timings of every search of one kind (Kind()), or of all ("all").
+struct KindTimes {
+  std::vector<double> wall, cpu, servers;
+  std::vector<double> total_cpu;  // this process's and the servers', per search
+};
+
+void AddTimes(const Timings& t, std::size_t i, KindTimes* k) {
+  k->wall.insert(k->wall.end(), t.wall[i].begin(), t.wall[i].end());
+  k->cpu.insert(k->cpu.end(), t.cpu[i].begin(), t.cpu[i].end());
+  k->servers.insert(k->servers.end(), t.servers[i].begin(), t.servers[i].end());
+  for (std::size_t r = 0; r < t.cpu[i].size(); ++r) {
+    k->total_cpu.push_back(t.cpu[i][r] + (r < t.servers[i].size() ? t.servers[i][r] : 0));
+  }
+}
+
+std::map<std::string, KindTimes> ByKind(const std::vector<BenchQuery>& queries, const Timings& t) {
+  std::map<std::string, KindTimes> kinds;
   for (std::size_t i = 0; i < queries.size(); ++i) {
-    for (const std::string& kind : {queries[i].kind, std::string("all")}) {
-      auto& [wall, cpu] = kinds[kind];
-      wall.insert(wall.end(), t.wall[i].begin(), t.wall[i].end());
-      cpu.insert(cpu.end(), t.cpu[i].begin(), t.cpu[i].end());
-    }
+    AddTimes(t, i, &kinds[queries[i].kind]);
+    AddTimes(t, i, &kinds["all"]);
   }
   return kinds;
 }
@@ -807,26 +872,27 @@ void PrintTimings(const std::vector<BenchQuery>& queries, const Timings& t, std:
                 Percentile(t.wall[i], 0.99).c_str(), Percentile(t.cpu[i], 0.5).c_str());
   }
   auto kinds = ByKind(queries, t);
-  const auto all = kinds["all"];
+  const KindTimes all = kinds["all"];
   kinds.erase("all");
   std::printf("\n%-17s %7s %9s %9s %9s %9s %9s\n", "kind", "queries", "p50 ms", "p95 ms", "p99 ms",
               "p50 cpu", "p99 cpu");
-  for (const auto& [kind, times] : kinds) {
+  for (const auto& [kind, k] : kinds) {
     std::printf("%-17s %7zu %9s %9s %9s %9s %9s\n", kind.c_str(),
-                times.first.size() / static_cast<std::size_t>(std::max(rounds, 1)),
-                Percentile(times.first, 0.5).c_str(), Percentile(times.first, 0.95).c_str(),
-                Percentile(times.first, 0.99).c_str(), Percentile(times.second, 0.5).c_str(),
-                Percentile(times.second, 0.99).c_str());
+                k.wall.size() / static_cast<std::size_t>(std::max(rounds, 1)),
+                Percentile(k.wall, 0.5).c_str(), Percentile(k.wall, 0.95).c_str(),
+                Percentile(k.wall, 0.99).c_str(), Percentile(k.cpu, 0.5).c_str(),
+                Percentile(k.cpu, 0.99).c_str());
   }
   std::printf(
       "\nin-process, %zu documents, %zu queries x %d rounds: p50 %s ms, p95 %s ms, p99 %s ms; "
       "CPU p50 %s ms, p99 %s ms\n(goals at 1,000,000 documents: words, phrases, filters p50 <= 5 "
       "ms, p99 <= 50 ms; facets and date-sorted p99 <= 150 ms)\n",
-      docs, queries.size(), rounds, Percentile(all.first, 0.5).c_str(),
-      Percentile(all.first, 0.95).c_str(), Percentile(all.first, 0.99).c_str(),
-      Percentile(all.second, 0.5).c_str(), Percentile(all.second, 0.99).c_str());
+      docs, queries.size(), rounds, Percentile(all.wall, 0.5).c_str(),
+      Percentile(all.wall, 0.95).c_str(), Percentile(all.wall, 0.99).c_str(),
+      Percentile(all.cpu, 0.5).c_str(), Percentile(all.cpu, 0.99).c_str());
 }
 
+// b's percentile p over a's.
 std::string Ratio(const std::vector<double>& a, const std::vector<double>& b, double p) {
   if (a.empty() || b.empty()) return "n/a";
   const double x = std::stod(Percentile(a, p)), y = std::stod(Percentile(b, p));
@@ -836,33 +902,40 @@ std::string Ratio(const std::vector<double>& a, const std::vector<double>& b, do
 }
 
 // One index against the shards: per query, then per kind, p50/p99 wall and
-// p50 CPU of each, and the ratios shards / one index.
+// p50 CPU of each (for the shards: this process's and the servers'
+// together, and the servers' alone), and the ratios shards / one index.
 void PrintComparison(const std::vector<BenchQuery>& queries, const Timings& one,
                      const Timings& shards, std::size_t n_shards, int rounds) {
-  std::printf("%-46s %-28s %-17s %8s %8s %8s  %8s %8s %8s\n", "options", "query", "kind", "one p50",
-              "p99", "cpu p50", "shards", "p99", "cpu p50");
+  const char* row = "%-46s %-28s %-17s %8s %8s %8s  %8s %8s %8s %8s\n";
+  std::printf(row, "options", "query", "kind", "one p50", "p99", "cpu p50", "shards", "p99",
+              "cpu p50", "servers");
   for (std::size_t i = 0; i < queries.size(); ++i) {
-    std::printf("%-46s %-28s %-17s %8s %8s %8s  %8s %8s %8s\n", queries[i].label.c_str(),
-                queries[i].options.query.c_str(), queries[i].kind.c_str(),
-                Percentile(one.wall[i], 0.5).c_str(), Percentile(one.wall[i], 0.99).c_str(),
-                Percentile(one.cpu[i], 0.5).c_str(), Percentile(shards.wall[i], 0.5).c_str(),
-                Percentile(shards.wall[i], 0.99).c_str(), Percentile(shards.cpu[i], 0.5).c_str());
+    KindTimes s;
+    AddTimes(shards, i, &s);
+    std::printf(row, queries[i].label.c_str(), queries[i].options.query.c_str(),
+                queries[i].kind.c_str(), Percentile(one.wall[i], 0.5).c_str(),
+                Percentile(one.wall[i], 0.99).c_str(), Percentile(one.cpu[i], 0.5).c_str(),
+                Percentile(s.wall, 0.5).c_str(), Percentile(s.wall, 0.99).c_str(),
+                Percentile(s.total_cpu, 0.5).c_str(), Percentile(s.servers, 0.5).c_str());
   }
   auto a = ByKind(queries, one), b = ByKind(queries, shards);
   std::printf(
-      "\nwall and client CPU ms per search: one index vs %zu shards (CPU: this thread's; the "
-      "shards' matching runs in their servers)\n",
+      "\nms per search: one index vs %zu shards; wall p50, p99 and CPU p50 (shards: this "
+      "process's and the servers' together; servers: theirs alone)\n",
       n_shards);
-  std::printf("%-17s %7s %8s %8s %8s  %8s %8s %8s  %9s %9s\n", "kind", "queries", "one p50", "p99",
-              "cpu p50", "shards", "p99", "cpu p50", "p50 ratio", "p99 ratio");
+  const char* kind_row = "%-17s %7s %8s %8s %8s  %8s %8s %8s %8s  %9s %9s %9s\n";
+  std::printf(kind_row, "kind", "queries", "one p50", "p99", "cpu p50", "shards", "p99", "cpu p50",
+              "servers", "p50 ratio", "p99 ratio", "cpu ratio");
   for (const auto& [kind, x] : a) {
-    const auto& y = b[kind];
-    std::printf("%-17s %7zu %8s %8s %8s  %8s %8s %8s  %9s %9s\n", kind.c_str(),
-                x.first.size() / static_cast<std::size_t>(std::max(rounds, 1)),
-                Percentile(x.first, 0.5).c_str(), Percentile(x.first, 0.99).c_str(),
-                Percentile(x.second, 0.5).c_str(), Percentile(y.first, 0.5).c_str(),
-                Percentile(y.first, 0.99).c_str(), Percentile(y.second, 0.5).c_str(),
-                Ratio(x.first, y.first, 0.5).c_str(), Ratio(x.first, y.first, 0.99).c_str());
+    const KindTimes& y = b[kind];
+    const std::string n =
+        std::to_string(x.wall.size() / static_cast<std::size_t>(std::max(rounds, 1)));
+    std::printf(kind_row, kind.c_str(), n.c_str(), Percentile(x.wall, 0.5).c_str(),
+                Percentile(x.wall, 0.99).c_str(), Percentile(x.cpu, 0.5).c_str(),
+                Percentile(y.wall, 0.5).c_str(), Percentile(y.wall, 0.99).c_str(),
+                Percentile(y.total_cpu, 0.5).c_str(), Percentile(y.servers, 0.5).c_str(),
+                Ratio(x.wall, y.wall, 0.5).c_str(), Ratio(x.wall, y.wall, 0.99).c_str(),
+                Ratio(x.cpu, y.total_cpu, 0.5).c_str());
   }
   std::printf("(goal, issue 19: %zu shards on loopback against one index, p99 <= 1.5x)\n",
               n_shards);
@@ -1075,12 +1148,17 @@ int RunComparison(const BenchArgs& args, const std::vector<BenchQuery>& queries)
   }
   // The check warms both up too.
   const std::size_t differing = CheckIdentical(**one, **shards, queries);
+  const Side shards_side{shards->get(), ServerCpu::ChildrenOf(args.server_pids)};
+  if (!args.server_pids.empty() && shards_side.servers.size() != args.via.size()) {
+    std::fprintf(stderr, "search_bench: %zu connections found to %zu servers\n",
+                 shards_side.servers.size(), args.server_pids.size());
+    return 1;
+  }
   std::vector<Timings> t;
-  if (!TimeRounds({one->get(), shards->get()}, queries, args.rounds, &t)) return 1;
+  if (!TimeRounds({Side{one->get(), {}}, shards_side}, queries, args.rounds, &t)) return 1;
   PrintComparison(queries, t[0], t[1], args.via.size(), args.rounds);
-  std::printf("%zu documents, %zu queries x %d rounds each way; searches through the shards: %zu\n",
-              args.docs, queries.size(), args.rounds,
-              queries.size() * (2 + static_cast<std::size_t>(std::max(args.rounds, 0))));
+  std::printf("%zu documents, %zu queries x %d rounds each way\n", args.docs, queries.size(),
+              args.rounds);
   if (differing != 0) {
     std::printf("FAILED: %zu queries differ between one index and the shards\n", differing);
     return 1;
@@ -1106,7 +1184,7 @@ int main(int argc, char** argv) {
   // One warm-up pass, then timed rounds.
   for (const auto& q : queries) (void)(*searcher)->Search(q.options);
   std::vector<Timings> t;
-  if (!TimeRounds({searcher->get()}, queries, args->rounds, &t)) return 1;
+  if (!TimeRounds({Side{searcher->get(), {}}}, queries, args->rounds, &t)) return 1;
   PrintTimings(queries, t[0], args->docs, args->rounds);
   return 0;
 }
