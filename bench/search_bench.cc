@@ -1105,7 +1105,11 @@ std::size_t CheckIdentical(pressarc::search::Searcher& one, pressarc::search::Se
     if (!note.empty()) note += ")";
     std::printf("  %-8s %s %s%s\n", diffs.empty() ? "same" : "DIFFERS", q.label.c_str(),
                 q.options.query.c_str(), note.c_str());
-    for (const auto& d : diffs) std::printf("           %s\n", d.c_str());
+    constexpr std::size_t kShown = 8;  // differences printed per query
+    for (std::size_t d = 0; d < diffs.size() && d < kShown; ++d) {
+      std::printf("           %s\n", diffs[d].c_str());
+    }
+    if (diffs.size() > kShown) std::printf("           ... %zu more\n", diffs.size() - kShown);
     if (!diffs.empty()) ++differing;
   }
   std::printf("%zu of %zu queries differ\n\n", differing, queries.size());
