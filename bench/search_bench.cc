@@ -69,6 +69,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "indexer/indexer.h"
@@ -958,49 +959,44 @@ std::string FacetText(const std::vector<pressarc::search::FacetValue>& values) {
   return out;
 }
 
-// The facets: equal when both are exact counts; when both are estimates, a
-// note of how far apart they are.
+// The facets: equal when both are exact counts. When either is an estimate
+// from a sample (search/facets.h; each shard samples its own matches, and
+// a shard under the sample size counts exactly), a note of how far apart
+// the sources, languages, years and statuses are (months, small counts, left out).
 void CompareFacets(const pressarc::search::Facets& one, const pressarc::search::Facets& shards,
                    std::vector<std::string>* diffs, std::vector<std::string>* notes) {
-  using Lists =
-      std::vector<std::pair<const char*, const std::vector<pressarc::search::FacetValue>*>>;
-  const Lists a = {{"sources", &one.sources},
-                   {"languages", &one.languages},
-                   {"years", &one.years},
-                   {"months", &one.months},
-                   {"statuses", &one.statuses}};
-  const Lists b = {{"sources", &shards.sources},
-                   {"languages", &shards.languages},
-                   {"years", &shards.years},
-                   {"months", &shards.months},
-                   {"statuses", &shards.statuses}};
-  if (one.approximate != shards.approximate) {
-    diffs->push_back(std::string("facets: ") + (one.approximate ? "estimated" : "exact") +
-                     " from one index, " + (shards.approximate ? "estimated" : "exact") +
-                     " from the shards");
-    return;
-  }
+  using pressarc::search::FacetValue;
+  using Lists = std::vector<
+      std::tuple<const char*, const std::vector<FacetValue>*, const std::vector<FacetValue>*>>;
+  const Lists lists = {{"sources", &one.sources, &shards.sources},
+                       {"languages", &one.languages, &shards.languages},
+                       {"years", &one.years, &shards.years},
+                       {"statuses", &one.statuses, &shards.statuses},
+                       {"months", &one.months, &shards.months}};
+  const bool exact = !one.approximate && !shards.approximate;
   double worst = 0;
-  for (std::size_t l = 0; l < a.size(); ++l) {
-    const auto& x = *a[l].second;
-    const auto& y = *b[l].second;
-    if (!one.approximate) {
-      if (FacetText(x) != FacetText(y)) {
-        diffs->push_back(std::string("facets ") + a[l].first + ": " + FacetText(x) + " | shards " +
-                         FacetText(y));
+  for (const auto& [name, x, y] : lists) {
+    if (exact) {
+      if (FacetText(*x) != FacetText(*y)) {
+        diffs->push_back(std::string("facets ") + name + ": " + FacetText(*x) + " | shards " +
+                         FacetText(*y));
       }
       continue;
     }
-    std::map<std::string, double> counts;
-    for (const auto& v : x) counts[v.value] = static_cast<double>(v.count);
-    for (const auto& v : y) {
-      const double c = counts.count(v.value) ? counts[v.value] : 0;
-      worst = std::max(worst, std::abs(static_cast<double>(v.count) - c) / std::max(1.0, c));
+    if (std::string_view(name) == "months") continue;
+    std::map<std::string, std::pair<double, double>> counts;
+    for (const auto& v : *x) counts[v.value].first = static_cast<double>(v.count);
+    for (const auto& v : *y) counts[v.value].second = static_cast<double>(v.count);
+    for (const auto& [value, c] : counts) {
+      worst = std::max(worst, std::abs(c.first - c.second) / std::max({1.0, c.first, c.second}));
     }
   }
-  if (one.approximate) {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "facets are estimates on both sides: within %.1f%%",
+  if (!exact) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "facets estimated %s: within %.1f%%",
+                  one.approximate && shards.approximate ? "on both sides"
+                  : one.approximate                     ? "by one index, exact from the shards"
+                                                        : "by the shards, exact from one index",
                   100 * worst);
     notes->push_back(buf);
   }
@@ -1032,7 +1028,10 @@ void CompareHits(const SearchResponse& one, const SearchResponse& shards,
     if (LinkedIds(x.translations) != LinkedIds(y.translations)) {
       diffs->push_back(at + "translations differ");
     }
-    if (!any && x.snippet != y.snippet) diffs->push_back(at + "snippet differs");
+    if (!any && x.snippet != y.snippet) {
+      diffs->push_back(at + "snippet: " + x.snippet.substr(0, 100) + " | shards " +
+                       y.snippet.substr(0, 100));
+    }
   }
 }
 

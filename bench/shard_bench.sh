@@ -18,9 +18,11 @@
 #     DOCS       synthetic documents (default 100000)
 #   env DATA=DIR the single index (default /work/bench-data/zipf-100k for
 #       100000 documents, zipf-1m for 1000000: the directories search_bench.sh
-#       runs use); the parts go to DIR-part0of3, DIR-part1of3, DIR-part2of3.
-#       Each is built the first time (through the indexer, as reindex builds
-#       an index) and reused while it has the same corpus and size.
+#       runs use); PARTS=PREFIX (default DIR) the parts, in PREFIX-part0of3,
+#       PREFIX-part1of3, PREFIX-part2of3. Each is built the first time (through
+#       the indexer, as reindex builds an index) and reused while it has the
+#       same corpus and size: build the single index and the parts with the
+#       same code, or the check compares two versions of the indexer.
 #       ROUNDS=N timed rounds (default 20); NICE=N niceness of the builds
 #       (default 10: the machine is shared).
 set -euo pipefail
@@ -37,16 +39,17 @@ fi
 DATA=${DATA:-/work/bench-data/zipf-$LABEL}
 ROUNDS=${ROUNDS:-20}
 NICE=${NICE:-10}
+PREFIX=${PARTS:-$DATA}
 PARTS=3
 
 BENCH="$BUILD/bench/search_bench"
 [[ -x "$BENCH" ]] || { echo "shard_bench.sh: $BENCH not built (cmake --build $BUILD --target search_bench)" >&2; exit 1; }
 TCPSRV=$(command -v xapian-tcpsrv) || { echo "shard_bench.sh: xapian-tcpsrv not found (apt-get install xapian-tools)" >&2; exit 1; }
 
-echo "== indexes: $DOCS documents in $DATA, and in $PARTS parts =="
+echo "== indexes: $DOCS documents in $DATA, and in $PARTS parts in $PREFIX-part*of$PARTS =="
 nice -n "$NICE" "$BENCH" --data "$DATA" --docs "$DOCS" --build-only
 for ((k = 0; k < PARTS; k++)); do
-  nice -n "$NICE" "$BENCH" --data "$DATA-part${k}of$PARTS" --docs "$DOCS" --part "$k/$PARTS" --build-only
+  nice -n "$NICE" "$BENCH" --data "$PREFIX-part${k}of$PARTS" --docs "$DOCS" --part "$k/$PARTS" --build-only
 done
 
 # The servers, stopped on exit whatever happens. Each runs in a session of
@@ -71,7 +74,7 @@ listening() {
 }
 VIA=()
 for ((k = 0; k < PARTS; k++)); do
-  dir="$DATA-part${k}of$PARTS"
+  dir="$PREFIX-part${k}of$PARTS"
   started=""
   for _ in 1 2 3 4 5; do  # another process may take the free port first
     port=$(free_port)
