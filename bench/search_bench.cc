@@ -8,11 +8,25 @@
 // query and per kind of query: plain words, phrases, wildcards and OR,
 // filters only, date-sorted, --facets (issue 19's rows).
 //
-//   search_bench [--data DIR] [--docs N] [--rounds R] [--queries-out FILE]
-//                [--direct] [--dense-vocabulary] [--only TEXT] [--search-via SHARD]
+//   search_bench [--data DIR] [--docs N] [--part K/N] [--build-only] [--rounds R]
+//                [--queries-out FILE] [--direct] [--dense-vocabulary] [--only TEXT]
+//                [--search-via SHARD]... [--compare [--server-pid PID]...]
 //
 // DIR (default /work/bench-data/zipf) keeps the index between runs; keep it
 // out of the repository (a million documents take several GiB).
+// --part K/N builds (or reuses) in DIR only the documents of the N-document
+// corpus whose number i has i % N == K, each the same as in the full build
+// (DIR/corpus says which part). --build-only stops there.
+// --search-via SHARD (repeatable) searches through those shards together
+// (tcp://HOST:PORT of a xapian-tcpsrv, or a data directory), with no local
+// index, instead of DIR. With --compare, DIR (the whole corpus) and the
+// shards (its parts) are both searched: every query of the set is checked
+// for identical results (ids and URLs of the top 10 and top 50 in order,
+// scores, copies, translations, snippets but of OR queries, totals where
+// exact, facets where exact; a line per query, exit 1 if any differs), then
+// timed on both, alternating, with per-kind p50/p99 and the ratios
+// (bench/shard_bench.sh runs it over three xapian-tcpsrv on loopback);
+// --server-pid PID (each server's) adds the servers' CPU time to the shards'.
 //
 // Words follow Zipf's law, as in real text: each language has a lexicon of
 // 60,000 words whose frequency falls with rank as rank^-0.9 (fitted on the
@@ -55,6 +69,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "indexer/indexer.h"
@@ -66,6 +81,7 @@ namespace {
 
 using pressarc::IndexedArticle;
 using pressarc::search::SearchOptions;
+using pressarc::search::SearchResponse;
 using pressarc::search::SortOrder;
 
 struct Vocabulary {
@@ -255,6 +271,24 @@ std::string Paragraphs(std::mt19937& rng, const std::string& lang, int paragraph
   return text;
 }
 
+// A part of the corpus (--part K/N): the documents whose number i (from 0,
+// in the corpus's order) has i % N == K, each exactly as the full corpus
+// has it. The generator is one sequential RNG, so a part generates every
+// document and indexes only its own. N = 1: the whole corpus.
+struct CorpusPart {
+  std::size_t k = 0;
+  std::size_t n = 1;
+  bool Whole() const { return n == 1; }
+  bool Has(std::size_t i) const { return i % n == k; }
+  // How many of the first `docs` documents the part holds.
+  std::size_t Count(std::size_t docs) const { return docs > k ? (docs - k + n - 1) / n : 0; }
+  // What DIR/corpus adds for a part ("" for the whole corpus, whose line
+  // stays as it was, so that existing indexes are reused).
+  std::string Label() const {
+    return Whole() ? "" : " part " + std::to_string(k) + "/" + std::to_string(n);
+  }
+};
+
 // The corpus, one article at a time (a million articles do not fit in
 // memory at once): the same sequence for the same seed, whatever the count.
 class ArticleStream {
@@ -329,7 +363,7 @@ std::vector<IndexedArticle> MakeArticles(std::size_t count) {
 // indexer/schema.h (terms, values, data), without the indexer's extra
 // analysis forms (folded, transliterated): about ten times faster to build,
 // and the same posting structure for the words queries touch.
-int BuildIndexDirect(const std::string& dir, std::size_t count) {
+int BuildIndexDirect(const std::string& dir, std::size_t count, const CorpusPart& part) {
   namespace schema = pressarc::schema;
   auto start = std::chrono::steady_clock::now();
   std::vector<IndexedArticle> articles = MakeArticles(count);
@@ -339,7 +373,9 @@ int BuildIndexDirect(const std::string& dir, std::size_t count) {
     Xapian::TermGenerator gen;
     std::map<std::string, Xapian::Stem> stemmers;
     std::size_t n = 0;
-    for (const auto& doc : articles) {
+    for (std::size_t number = 0; number < articles.size(); ++number) {
+      if (!part.Has(number)) continue;
+      const auto& doc = articles[number];
       const auto& a = doc.article;
       auto stem = stemmers.find(a.language);
       if (stem == stemmers.end())
@@ -382,7 +418,7 @@ int BuildIndexDirect(const std::string& dir, std::size_t count) {
       d.add_value(schema::kSlotLanguage, a.language);
       d.add_value(schema::kSlotYear, day.substr(0, 4));
       d.add_value(schema::kSlotDay, Xapian::sortable_serialise(std::stod(day)));
-      d.add_value(schema::kSlotArchived, Xapian::sortable_serialise(static_cast<double>(n)));
+      d.add_value(schema::kSlotArchived, Xapian::sortable_serialise(static_cast<double>(number)));
       d.add_value(schema::kSlotDate, day);
       d.add_value(schema::kSlotLinked, schema::LinkedValue(a.language, a.source, a.canonical_url));
       nlohmann::json j = {
@@ -402,7 +438,7 @@ int BuildIndexDirect(const std::string& dir, std::size_t count) {
                  "\nsample=" + a.text.substr(0, 200) + "\nlanguage=" + a.language + "\n" +
                  std::string(schema::kDataJsonKey) + j.dump() + "\n");
       db.replace_document(pressarc::BooleanTerm(schema::kPrefixUnique, a.canonical_url), d);
-      if (++n % 5000 == 0) std::fprintf(stderr, "\rindexed %zu/%zu", n, articles.size());
+      if (++n % 5000 == 0) std::fprintf(stderr, "\rindexed %zu/%zu", n, part.Count(count));
     }
     db.commit();
   } catch (const Xapian::Error& e) {
@@ -411,7 +447,7 @@ int BuildIndexDirect(const std::string& dir, std::size_t count) {
   }
   std::ofstream(dir + "/index/current") << "auto gen-000001\n";
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::fprintf(stderr, "\nbuilt %zu documents directly in %.1f s\n", articles.size(), secs);
+  std::fprintf(stderr, "\nbuilt %zu documents directly in %.1f s\n", part.Count(count), secs);
   return 0;
 }
 
@@ -438,7 +474,7 @@ void ReportBuild(const std::string& dir, std::size_t count, double secs) {
       static_cast<double>(usage.ru_maxrss) / 1024.0);
 }
 
-int BuildIndex(const std::string& dir, std::size_t count) {
+int BuildIndex(const std::string& dir, std::size_t count, const CorpusPart& part) {
   auto start = std::chrono::steady_clock::now();
   ArticleStream stream;
   // As reindex (cli/cmd_reindex.cc): a new generation written in as many
@@ -456,7 +492,9 @@ int BuildIndex(const std::string& dir, std::size_t count) {
   {
     pressarc::BulkIndexer bulk(writer->get(), threads);
     for (std::size_t i = 0; i < count; ++i) {
-      auto article = std::make_shared<IndexedArticle>(stream.Next());
+      IndexedArticle next = stream.Next();  // every document: the RNG is sequential
+      if (!part.Has(i)) continue;
+      auto article = std::make_shared<IndexedArticle>(std::move(next));
       bulk.Push([article]() -> std::optional<IndexedArticle> { return std::move(*article); });
       if ((i + 1) % 2000 == 0 || i + 1 == count)
         std::fprintf(stderr, "\rindexed %zu/%zu", i + 1, count);
@@ -479,8 +517,8 @@ int BuildIndex(const std::string& dir, std::size_t count) {
     return 1;
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::fprintf(stderr, "\nbuilt %zu documents in %.1f s\n", count, secs);
-  ReportBuild(dir, count, secs);
+  std::fprintf(stderr, "\nbuilt %zu documents in %.1f s\n", part.Count(count), secs);
+  ReportBuild(dir, part.Count(count), secs);
   return 0;
 }
 
@@ -584,143 +622,572 @@ std::string Percentile(std::vector<double> ms, double p) {
   return buf;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// The options of a run (main's command line).
+struct BenchArgs {
   std::string dir = "/work/bench-data/zipf";
   std::size_t docs = 100000;
+  CorpusPart part;          // --part K/N: build (or reuse) only this part of the corpus in DIR
+  bool build_only = false;  // --build-only: build or reuse the index, search nothing
   int rounds = 20;
   std::string queries_out;
   bool direct = false;
   std::string only;  // run only the queries whose text or options contain this (for profiling)
-  // --search-via SHARD: search the built index through this shard alone
-  // (e.g. tcp://127.0.0.1:7000, a xapian-tcpsrv serving DIR/index/current)
-  // instead of opening DIR directly: the remote backend's overhead.
-  std::string via;
+  // --search-via SHARD, repeatable: search through these shards together
+  // (e.g. tcp://127.0.0.1:7000, a xapian-tcpsrv serving an index/current),
+  // with no local index, instead of opening DIR directly.
+  std::vector<std::string> via;
+  // --compare (with --search-via): time DIR opened directly and the shards
+  // alternately, and check that the shards give the same results.
+  bool compare = false;
+  // --server-pid PID (repeatable, with --compare): the process ids of the
+  // shards' servers (xapian-tcpsrv), whose CPU time is measured too.
+  std::vector<int> server_pids;
+};
+
+constexpr const char* kUsage =
+    "usage: search_bench [--data DIR] [--docs N] [--part K/N] [--build-only] [--rounds R] "
+    "[--queries-out F] [--direct] [--dense-vocabulary] [--only TEXT] [--search-via SHARD]... "
+    "[--compare [--server-pid PID]...]\n";
+
+// "K/N" with 0 <= K < N.
+std::optional<CorpusPart> ParsePart(const std::string& text) {
+  const std::size_t slash = text.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == text.size()) return std::nullopt;
+  const std::string k = text.substr(0, slash), n = text.substr(slash + 1);
+  auto digits = [](const std::string& t) {
+    return t.size() < 10 &&
+           std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (!digits(k) || !digits(n)) return std::nullopt;
+  CorpusPart part{std::stoul(k), std::stoul(n)};
+  if (part.n == 0 || part.k >= part.n) return std::nullopt;
+  return part;
+}
+
+// nullopt after printing what is wrong (exit 2).
+std::optional<BenchArgs> ParseArgs(int argc, char** argv) {
+  BenchArgs args;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
     if (a == "--data") {
-      dir = next();
+      args.dir = next();
     } else if (a == "--docs") {
-      docs = std::strtoul(next().c_str(), nullptr, 10);
+      args.docs = std::strtoul(next().c_str(), nullptr, 10);
+    } else if (a == "--part") {
+      std::string text = next();
+      auto part = ParsePart(text);
+      if (!part) {
+        std::fprintf(stderr, "search_bench: --part wants K/N with 0 <= K < N, not '%s'\n",
+                     text.c_str());
+        return std::nullopt;
+      }
+      args.part = *part;
+    } else if (a == "--build-only") {
+      args.build_only = true;
     } else if (a == "--rounds") {
-      rounds = std::atoi(next().c_str());
+      args.rounds = std::atoi(next().c_str());
     } else if (a == "--direct") {
-      direct = true;
+      args.direct = true;
     } else if (a == "--dense-vocabulary") {
       g_zipf = false;
     } else if (a == "--queries-out") {
-      queries_out = next();
+      args.queries_out = next();
     } else if (a == "--only") {
-      only = next();
+      args.only = next();
     } else if (a == "--search-via") {
-      via = next();
+      args.via.push_back(next());
+    } else if (a == "--compare") {
+      args.compare = true;
+    } else if (a == "--server-pid") {
+      args.server_pids.push_back(std::atoi(next().c_str()));
     } else {
-      std::fprintf(stderr,
-                   "usage: search_bench [--data DIR] [--docs N] [--rounds R] [--queries-out F] "
-                   "[--direct] [--dense-vocabulary] [--only TEXT] [--search-via SHARD]\n");
-      return 2;
+      std::fputs(kUsage, stderr);
+      return std::nullopt;
     }
   }
-  {
-    // The index is reused when it was built the same way (DIR/corpus).
-    const std::string corpus = std::string(g_zipf ? "zipf-1" : "dense-1") +
-                               (direct ? " direct " : " indexer ") + std::to_string(docs);
-    std::string built;
-    std::getline(std::ifstream(dir + "/corpus"), built);
-    auto existing = pressarc::search::Searcher::Open(dir);
-    bool reuse = existing.ok() && (*existing)->DocumentCount() == docs && built == corpus;
-    if (!reuse) {
-      std::filesystem::remove_all(dir);
-      std::filesystem::create_directories(dir);
-      int rc = direct ? BuildIndexDirect(dir, docs) : BuildIndex(dir, docs);
-      if (rc != 0) return rc;
-      std::ofstream(dir + "/corpus") << corpus << '\n';
-    } else {
-      std::fprintf(stderr, "reusing the index in %s (%zu documents)\n", dir.c_str(), docs);
+  if (args.compare && args.via.empty()) {
+    std::fprintf(stderr, "search_bench: --compare needs the shards (--search-via SHARD)\n");
+    return std::nullopt;
+  }
+  return args;
+}
+
+// Builds the index in DIR, or reuses it when it was built the same way
+// (DIR/corpus: the kind of corpus, the way of building, the documents and
+// the part) and holds as many documents.
+int EnsureIndex(const BenchArgs& args) {
+  const std::string corpus = std::string(g_zipf ? "zipf-1" : "dense-1") +
+                             (args.direct ? " direct " : " indexer ") + std::to_string(args.docs) +
+                             args.part.Label();
+  const std::size_t count = args.part.Count(args.docs);
+  std::string built;
+  std::getline(std::ifstream(args.dir + "/corpus"), built);
+  auto existing = pressarc::search::Searcher::Open(args.dir);
+  if (existing.ok() && (*existing)->DocumentCount() == count && built == corpus) {
+    std::fprintf(stderr, "reusing the index in %s (%zu documents)\n", args.dir.c_str(), count);
+    return 0;
+  }
+  std::filesystem::remove_all(args.dir);
+  std::filesystem::create_directories(args.dir);
+  int rc = args.direct ? BuildIndexDirect(args.dir, args.docs, args.part)
+                       : BuildIndex(args.dir, args.docs, args.part);
+  if (rc != 0) return rc;
+  std::ofstream(args.dir + "/corpus") << corpus << '\n';
+  return 0;
+}
+
+// Wall and this thread's CPU ms of every timed search, per query of the set
+// (the machine is shared: wall time includes waiting for a core), and the
+// shard servers' CPU ms when measured (ServerCpu).
+struct Timings {
+  explicit Timings(std::size_t queries) : wall(queries), cpu(queries), servers(queries) {}
+  std::vector<std::vector<double>> wall, cpu, servers;
+};
+
+double ThreadCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+// The CPU time of the processes that serve this process's connections to
+// the shards: the children xapian-tcpsrv forks, one per connection, found
+// once the connections are open (--server-pid: the servers' process ids).
+// Read from /proc/PID/schedstat (nanoseconds on a CPU; Linux), so that a
+// search of a few ms is measured, which clock ticks could not; and
+// xapian-tcpsrv ignores SIGCHLD, so its children's times never reach it.
+class ServerCpu {
+ public:
+  static ServerCpu ChildrenOf(const std::vector<int>& servers) {
+    ServerCpu out;
+    for (int server : servers) {
+      const std::string task = std::to_string(server);
+      std::ifstream children("/proc/" + task + "/task/" + task + "/children");
+      for (int pid = 0; children >> pid;) out.pids_.push_back(pid);
     }
+    return out;
   }
-  const std::string empty_dir = dir + "/no-local-index";
-  if (!via.empty()) std::filesystem::create_directories(empty_dir);
-  auto searcher = via.empty() ? pressarc::search::Searcher::Open(dir)
-                              : pressarc::search::Searcher::Open(empty_dir, {{via}, 10});
-  if (!searcher.ok()) {
-    std::fprintf(stderr, "search_bench: %s\n", searcher.status().message().c_str());
-    return 1;
+  bool empty() const { return pids_.empty(); }
+  std::size_t size() const { return pids_.size(); }
+  // Their CPU ms so far, in all.
+  double Ms() const {
+    double ns = 0;
+    for (int pid : pids_) {
+      double on_cpu = 0;
+      std::ifstream("/proc/" + std::to_string(pid) + "/schedstat") >> on_cpu;
+      ns += on_cpu;
+    }
+    return ns / 1e6;
   }
-  std::vector<BenchQuery> queries = QuerySet();
-  if (!queries_out.empty()) {
-    std::ofstream f(queries_out);
-    for (const auto& q : queries) f << q.label << '\t' << q.options.query << '\n';
+
+ private:
+  std::vector<int> pids_;
+};
+
+// A way of searching that is timed: a searcher and what serves it.
+struct Side {
+  pressarc::search::Searcher* searcher = nullptr;
+  ServerCpu servers;  // empty: nothing measured beside this process
+};
+
+// A search that failed or that a shard answered only partly ends the bench.
+std::optional<SearchResponse> SearchOrSay(pressarc::search::Searcher& searcher,
+                                          const SearchOptions& options) {
+  auto res = searcher.Search(options);
+  if (!res.ok()) {
+    std::fprintf(stderr, "query failed: %s: %s\n", options.query.c_str(),
+                 res.status().message().c_str());
+    return std::nullopt;
   }
-  if (!only.empty()) {
-    std::erase_if(queries, [&](const BenchQuery& q) {
-      return q.label.find(only) == std::string::npos &&
-             q.options.query.find(only) == std::string::npos;
-    });
+  if (!res->warnings.empty()) {
+    std::fprintf(stderr, "query answered partly: %s\n", res->warnings.front().c_str());
+    return std::nullopt;
   }
-  // One warm-up pass, then timed rounds.
-  for (const auto& q : queries) (void)(*searcher)->Search(q.options);
-  // Wall time, and this thread's CPU time (the machine is shared: wall time
-  // includes waiting for a core).
-  std::vector<double> all, all_cpu;
-  std::vector<std::vector<double>> per(queries.size()), per_cpu(queries.size());
-  auto cpu_ms = [] {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-  };
+  return std::move(*res);
+}
+
+// One timed search of query i on `side`, into `t`. False: it failed.
+bool TimeSearch(const Side& side, const std::vector<BenchQuery>& queries, std::size_t i,
+                Timings* t) {
+  const double s0 = side.servers.empty() ? 0 : side.servers.Ms();
+  auto t0 = std::chrono::steady_clock::now();
+  double c0 = ThreadCpuMs();
+  if (!SearchOrSay(*side.searcher, queries[i].options)) return false;
+  t->cpu[i].push_back(ThreadCpuMs() - c0);
+  t->wall[i].push_back(
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  if (!side.servers.empty()) t->servers[i].push_back(side.servers.Ms() - s0);
+  return true;
+}
+
+// `rounds` rounds of the query set on every side, query by query; the
+// sides take turns (the first of one round is the last of the next), so
+// that what else the machine does slows them alike. False: a search failed.
+bool TimeRounds(const std::vector<Side>& sides, const std::vector<BenchQuery>& queries, int rounds,
+                std::vector<Timings>* out) {
+  out->assign(sides.size(), Timings(queries.size()));
   for (int r = 0; r < rounds; ++r) {
     for (std::size_t i = 0; i < queries.size(); ++i) {
-      auto t0 = std::chrono::steady_clock::now();
-      double c0 = cpu_ms();
-      auto res = (*searcher)->Search(queries[i].options);
-      double cpu = cpu_ms() - c0;
-      double ms =
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-      all_cpu.push_back(cpu);
-      per_cpu[i].push_back(cpu);
-      if (!res.ok()) {
-        std::fprintf(stderr, "query failed: %s: %s\n", queries[i].options.query.c_str(),
-                     res.status().message().c_str());
-        return 1;
+      for (std::size_t k = 0; k < sides.size(); ++k) {
+        const std::size_t s = r % 2 == 0 ? k : sides.size() - 1 - k;
+        if (!TimeSearch(sides[s], queries, i, &(*out)[s])) return false;
       }
-      if (!res->warnings.empty()) {
-        std::fprintf(stderr, "query answered partly: %s\n", res->warnings.front().c_str());
-        return 1;
-      }
-      all.push_back(ms);
-      per[i].push_back(ms);
     }
   }
+  return true;
+}
+
+// The timings of every search of one kind (Kind()), or of all ("all").
+struct KindTimes {
+  std::vector<double> wall, cpu, servers;
+  std::vector<double> total_cpu;  // this process's and the servers', per search
+};
+
+void AddTimes(const Timings& t, std::size_t i, KindTimes* k) {
+  k->wall.insert(k->wall.end(), t.wall[i].begin(), t.wall[i].end());
+  k->cpu.insert(k->cpu.end(), t.cpu[i].begin(), t.cpu[i].end());
+  k->servers.insert(k->servers.end(), t.servers[i].begin(), t.servers[i].end());
+  for (std::size_t r = 0; r < t.cpu[i].size(); ++r) {
+    k->total_cpu.push_back(t.cpu[i][r] + (r < t.servers[i].size() ? t.servers[i][r] : 0));
+  }
+}
+
+std::map<std::string, KindTimes> ByKind(const std::vector<BenchQuery>& queries, const Timings& t) {
+  std::map<std::string, KindTimes> kinds;
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    AddTimes(t, i, &kinds[queries[i].kind]);
+    AddTimes(t, i, &kinds["all"]);
+  }
+  return kinds;
+}
+
+void PrintTimings(const std::vector<BenchQuery>& queries, const Timings& t, std::size_t docs,
+                  int rounds) {
   std::printf("%-46s %-28s %-17s %9s %9s %9s %9s\n", "options", "query", "kind", "p50 ms", "p95 ms",
               "p99 ms", "p50 cpu");
-  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> kinds;
   for (std::size_t i = 0; i < queries.size(); ++i) {
     std::printf("%-46s %-28s %-17s %9s %9s %9s %9s\n", queries[i].label.c_str(),
                 queries[i].options.query.c_str(), queries[i].kind.c_str(),
-                Percentile(per[i], 0.5).c_str(), Percentile(per[i], 0.95).c_str(),
-                Percentile(per[i], 0.99).c_str(), Percentile(per_cpu[i], 0.5).c_str());
-    auto& [wall, cpu] = kinds[queries[i].kind];
-    wall.insert(wall.end(), per[i].begin(), per[i].end());
-    cpu.insert(cpu.end(), per_cpu[i].begin(), per_cpu[i].end());
+                Percentile(t.wall[i], 0.5).c_str(), Percentile(t.wall[i], 0.95).c_str(),
+                Percentile(t.wall[i], 0.99).c_str(), Percentile(t.cpu[i], 0.5).c_str());
   }
+  auto kinds = ByKind(queries, t);
+  const KindTimes all = kinds["all"];
+  kinds.erase("all");
   std::printf("\n%-17s %7s %9s %9s %9s %9s %9s\n", "kind", "queries", "p50 ms", "p95 ms", "p99 ms",
               "p50 cpu", "p99 cpu");
-  for (const auto& [kind, times] : kinds) {
+  for (const auto& [kind, k] : kinds) {
     std::printf("%-17s %7zu %9s %9s %9s %9s %9s\n", kind.c_str(),
-                times.first.size() / static_cast<std::size_t>(std::max(rounds, 1)),
-                Percentile(times.first, 0.5).c_str(), Percentile(times.first, 0.95).c_str(),
-                Percentile(times.first, 0.99).c_str(), Percentile(times.second, 0.5).c_str(),
-                Percentile(times.second, 0.99).c_str());
+                k.wall.size() / static_cast<std::size_t>(std::max(rounds, 1)),
+                Percentile(k.wall, 0.5).c_str(), Percentile(k.wall, 0.95).c_str(),
+                Percentile(k.wall, 0.99).c_str(), Percentile(k.cpu, 0.5).c_str(),
+                Percentile(k.cpu, 0.99).c_str());
   }
   std::printf(
       "\nin-process, %zu documents, %zu queries x %d rounds: p50 %s ms, p95 %s ms, p99 %s ms; "
       "CPU p50 %s ms, p99 %s ms\n(goals at 1,000,000 documents: words, phrases, filters p50 <= 5 "
       "ms, p99 <= 50 ms; facets and date-sorted p99 <= 150 ms)\n",
-      docs, queries.size(), rounds, Percentile(all, 0.5).c_str(), Percentile(all, 0.95).c_str(),
-      Percentile(all, 0.99).c_str(), Percentile(all_cpu, 0.5).c_str(),
-      Percentile(all_cpu, 0.99).c_str());
+      docs, queries.size(), rounds, Percentile(all.wall, 0.5).c_str(),
+      Percentile(all.wall, 0.95).c_str(), Percentile(all.wall, 0.99).c_str(),
+      Percentile(all.cpu, 0.5).c_str(), Percentile(all.cpu, 0.99).c_str());
+}
+
+// b's percentile p over a's.
+std::string Ratio(const std::vector<double>& a, const std::vector<double>& b, double p) {
+  if (a.empty() || b.empty()) return "n/a";
+  const double x = std::stod(Percentile(a, p)), y = std::stod(Percentile(b, p));
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", y / x);
+  return buf;
+}
+
+// One index against the shards: per query, then per kind, p50/p99 wall and
+// p50 CPU of each (for the shards: this process's and the servers'
+// together, and the servers' alone), and the ratios shards / one index.
+void PrintComparison(const std::vector<BenchQuery>& queries, const Timings& one,
+                     const Timings& shards, std::size_t n_shards, int rounds) {
+  const char* row = "%-46s %-28s %-17s %8s %8s %8s  %8s %8s %8s %8s\n";
+  std::printf(row, "options", "query", "kind", "one p50", "p99", "cpu p50", "shards", "p99",
+              "cpu p50", "servers");
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    KindTimes s;
+    AddTimes(shards, i, &s);
+    std::printf(row, queries[i].label.c_str(), queries[i].options.query.c_str(),
+                queries[i].kind.c_str(), Percentile(one.wall[i], 0.5).c_str(),
+                Percentile(one.wall[i], 0.99).c_str(), Percentile(one.cpu[i], 0.5).c_str(),
+                Percentile(s.wall, 0.5).c_str(), Percentile(s.wall, 0.99).c_str(),
+                Percentile(s.total_cpu, 0.5).c_str(), Percentile(s.servers, 0.5).c_str());
+  }
+  auto a = ByKind(queries, one), b = ByKind(queries, shards);
+  std::printf(
+      "\nms per search: one index vs %zu shards; wall p50, p99 and CPU p50 (shards: this "
+      "process's and the servers' together; servers: theirs alone)\n",
+      n_shards);
+  const char* kind_row = "%-17s %7s %8s %8s %8s  %8s %8s %8s %8s  %9s %9s %9s\n";
+  std::printf(kind_row, "kind", "queries", "one p50", "p99", "cpu p50", "shards", "p99", "cpu p50",
+              "servers", "p50 ratio", "p99 ratio", "cpu ratio");
+  for (const auto& [kind, x] : a) {
+    const KindTimes& y = b[kind];
+    const std::string n =
+        std::to_string(x.wall.size() / static_cast<std::size_t>(std::max(rounds, 1)));
+    std::printf(kind_row, kind.c_str(), n.c_str(), Percentile(x.wall, 0.5).c_str(),
+                Percentile(x.wall, 0.99).c_str(), Percentile(x.cpu, 0.5).c_str(),
+                Percentile(y.wall, 0.5).c_str(), Percentile(y.wall, 0.99).c_str(),
+                Percentile(y.total_cpu, 0.5).c_str(), Percentile(y.servers, 0.5).c_str(),
+                Ratio(x.wall, y.wall, 0.5).c_str(), Ratio(x.wall, y.wall, 0.99).c_str(),
+                Ratio(x.cpu, y.total_cpu, 0.5).c_str());
+  }
+  std::printf("(goal, issue 19: %zu shards on loopback against one index, p99 <= 1.5x)\n",
+              n_shards);
+}
+
+// Totals up to this many are exact (search.h: SearchResponse::total); above,
+// both sides give Xapian's estimates, which may differ.
+constexpr std::uint64_t kExactTotals = 200;
+
+std::vector<std::string> LinkedIds(const std::vector<pressarc::search::LinkedDocument>& docs) {
+  std::vector<std::string> ids;
+  for (const auto& d : docs) ids.push_back(d.id);
+  return ids;
+}
+
+std::string FacetText(const std::vector<pressarc::search::FacetValue>& values) {
+  std::string out;
+  for (const auto& v : values)
+    out += (out.empty() ? "" : " ") + v.value + "=" + std::to_string(v.count);
+  return out;
+}
+
+// The facets: equal when both are exact counts. When either is an estimate
+// from a sample (search/facets.h; each shard samples its own matches, and
+// a shard under the sample size counts exactly), a note of how far apart
+// the sources, languages, years and statuses are (months, small counts, left out).
+void CompareFacets(const pressarc::search::Facets& one, const pressarc::search::Facets& shards,
+                   std::vector<std::string>* diffs, std::vector<std::string>* notes) {
+  using pressarc::search::FacetValue;
+  using Lists = std::vector<
+      std::tuple<const char*, const std::vector<FacetValue>*, const std::vector<FacetValue>*>>;
+  const Lists lists = {{"sources", &one.sources, &shards.sources},
+                       {"languages", &one.languages, &shards.languages},
+                       {"years", &one.years, &shards.years},
+                       {"statuses", &one.statuses, &shards.statuses},
+                       {"months", &one.months, &shards.months}};
+  const bool exact = !one.approximate && !shards.approximate;
+  double worst = 0;
+  for (const auto& [name, x, y] : lists) {
+    if (exact) {
+      if (FacetText(*x) != FacetText(*y)) {
+        diffs->push_back(std::string("facets ") + name + ": " + FacetText(*x) + " | shards " +
+                         FacetText(*y));
+      }
+      continue;
+    }
+    if (std::string_view(name) == "months") continue;
+    std::map<std::string, std::pair<double, double>> counts;
+    for (const auto& v : *x) counts[v.value].first = static_cast<double>(v.count);
+    for (const auto& v : *y) counts[v.value].second = static_cast<double>(v.count);
+    for (const auto& [value, c] : counts) {
+      worst = std::max(worst, std::abs(c.first - c.second) / std::max({1.0, c.first, c.second}));
+    }
+  }
+  if (!exact) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "facets estimated %s: within %.1f%%",
+                  one.approximate && shards.approximate ? "on both sides"
+                  : one.approximate                     ? "by one index, exact from the shards"
+                                                        : "by the shards, exact from one index",
+                  100 * worst);
+    notes->push_back(buf);
+  }
+}
+
+// The hits, rank by rank: id, URL, score, copies, translations and (but for
+// OR queries, whose snippets may show another passage) the snippet.
+void CompareHits(const SearchResponse& one, const SearchResponse& shards,
+                 const SearchOptions& options, std::vector<std::string>* diffs) {
+  const std::string& q = options.query;
+  const bool any = options.match_any || q.find(" OR ") != std::string::npos;
+  if (one.hits.size() != shards.hits.size()) {
+    diffs->push_back("results: " + std::to_string(one.hits.size()) + " from one index, " +
+                     std::to_string(shards.hits.size()) + " from the shards");
+  }
+  for (std::size_t r = 0; r < std::min(one.hits.size(), shards.hits.size()); ++r) {
+    const auto& x = one.hits[r];
+    const auto& y = shards.hits[r];
+    const std::string at = "rank " + std::to_string(x.rank) + ": ";
+    if (x.id != y.id || x.url != y.url) {
+      diffs->push_back(at + x.url + " | shards " + y.url);
+      continue;
+    }
+    if (std::abs(x.score - y.score) > 1e-6 * std::max(1.0, std::abs(x.score))) {
+      diffs->push_back(at + "score " + std::to_string(x.score) + " | shards " +
+                       std::to_string(y.score));
+    }
+    if (LinkedIds(x.copies) != LinkedIds(y.copies)) diffs->push_back(at + "copies differ");
+    if (LinkedIds(x.translations) != LinkedIds(y.translations)) {
+      diffs->push_back(at + "translations differ");
+    }
+    if (!any && x.snippet != y.snippet) {
+      diffs->push_back(at + "snippet: " + x.snippet.substr(0, 100) + " | shards " +
+                       y.snippet.substr(0, 100));
+    }
+  }
+}
+
+// Where the shards' answer differs from one index's, where search.h promises
+// the same (empty: identical). Not compared, as search.h allows them to
+// differ: totals above kExactTotals (estimates on both sides; noted),
+// facets estimated from a sample (noted), a wildcard query's order (only
+// its set of results, when every match is on the page), snippets of OR
+// queries and spelling suggestions.
+std::vector<std::string> Differences(const SearchResponse& one, const SearchResponse& shards,
+                                     const SearchOptions& options,
+                                     std::vector<std::string>* notes) {
+  std::vector<std::string> diffs;
+  for (const auto& w : shards.warnings) diffs.push_back("warning: " + w);
+  if (std::min(one.total, shards.total) <= kExactTotals) {
+    if (one.total != shards.total) {
+      diffs.push_back("total " + std::to_string(one.total) + " | shards " +
+                      std::to_string(shards.total));
+    }
+  } else if (one.total != shards.total) {
+    notes->push_back("total estimates " + std::to_string(one.total) + " | shards " +
+                     std::to_string(shards.total));
+  }
+  if (options.query.find('*') == std::string::npos) {
+    CompareHits(one, shards, options, &diffs);
+  } else if (one.total <= options.offset + one.hits.size()) {
+    std::vector<std::string> a, b;
+    for (const auto& h : one.hits) a.push_back(h.id);
+    for (const auto& h : shards.hits) b.push_back(h.id);
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    if (a != b) diffs.push_back("wildcard: not the same results");
+  } else {
+    notes->push_back("wildcard: order not compared (weighed per shard)");
+  }
+  if (one.facets.has_value() != shards.facets.has_value()) {
+    diffs.push_back("facets on one side only");
+  } else if (one.facets) {
+    CompareFacets(*one.facets, *shards.facets, &diffs, notes);
+  }
+  return diffs;
+}
+
+// Every query of the set, as timed (limit 10) and with a deeper page (limit
+// 50), from one index and from the shards; a line per query. The number of
+// queries whose answers differ.
+std::size_t CheckIdentical(pressarc::search::Searcher& one, pressarc::search::Searcher& shards,
+                           const std::vector<BenchQuery>& queries) {
+  std::size_t differing = 0;
+  std::printf("identical results: one index vs the shards (top 10 and top 50 of every query)\n");
+  for (const auto& q : queries) {
+    std::vector<std::string> diffs, notes;
+    for (std::uint32_t limit : {q.options.limit, std::uint32_t{50}}) {
+      SearchOptions o = q.options;
+      o.limit = limit;
+      auto a = SearchOrSay(one, o);
+      auto b = SearchOrSay(shards, o);
+      if (!a || !b) {
+        diffs.push_back("the search failed");
+        break;
+      }
+      for (auto& d : Differences(*a, *b, o, &notes)) {
+        diffs.push_back("limit " + std::to_string(limit) + ": " + d);
+      }
+    }
+    std::sort(notes.begin(), notes.end());
+    notes.erase(std::unique(notes.begin(), notes.end()), notes.end());
+    std::string note;
+    for (const auto& n : notes) note += (note.empty() ? " (" : "; ") + n;
+    if (!note.empty()) note += ")";
+    std::printf("  %-8s %s %s%s\n", diffs.empty() ? "same" : "DIFFERS", q.label.c_str(),
+                q.options.query.c_str(), note.c_str());
+    constexpr std::size_t kShown = 8;  // differences printed per query
+    for (std::size_t d = 0; d < diffs.size() && d < kShown; ++d) {
+      std::printf("           %s\n", diffs[d].c_str());
+    }
+    if (diffs.size() > kShown) std::printf("           ... %zu more\n", diffs.size() - kShown);
+    if (!diffs.empty()) ++differing;
+  }
+  std::printf("%zu of %zu queries differ\n\n", differing, queries.size());
+  return differing;
+}
+
+std::vector<BenchQuery> SelectedQueries(const BenchArgs& args) {
+  std::vector<BenchQuery> queries = QuerySet();
+  if (!args.queries_out.empty()) {
+    std::ofstream f(args.queries_out);
+    for (const auto& q : queries) f << q.label << '\t' << q.options.query << '\n';
+  }
+  if (!args.only.empty()) {
+    std::erase_if(queries, [&](const BenchQuery& q) {
+      return q.label.find(args.only) == std::string::npos &&
+             q.options.query.find(args.only) == std::string::npos;
+    });
+  }
+  return queries;
+}
+
+using SearcherPtr = std::unique_ptr<pressarc::search::Searcher>;
+
+// The shards together, with no local index (an empty data directory).
+pressarc::Result<SearcherPtr> OpenShards(const BenchArgs& args) {
+  const std::string empty_dir = args.dir + "/no-local-index";
+  std::filesystem::create_directories(empty_dir);
+  return pressarc::search::Searcher::Open(empty_dir, {args.via, 10});
+}
+
+// --compare: the identical-results check, then alternating timed rounds.
+int RunComparison(const BenchArgs& args, const std::vector<BenchQuery>& queries) {
+  auto one = pressarc::search::Searcher::Open(args.dir);
+  auto shards = OpenShards(args);
+  for (const auto* s : {&one, &shards}) {
+    if (!s->ok()) {
+      std::fprintf(stderr, "search_bench: %s\n", s->status().message().c_str());
+      return 1;
+    }
+  }
+  // The check warms both up too.
+  const std::size_t differing = CheckIdentical(**one, **shards, queries);
+  const Side shards_side{shards->get(), ServerCpu::ChildrenOf(args.server_pids)};
+  if (!args.server_pids.empty() && shards_side.servers.size() != args.via.size()) {
+    std::fprintf(stderr, "search_bench: %zu connections found to %zu servers\n",
+                 shards_side.servers.size(), args.server_pids.size());
+    return 1;
+  }
+  std::vector<Timings> t;
+  if (!TimeRounds({Side{one->get(), {}}, shards_side}, queries, args.rounds, &t)) return 1;
+  PrintComparison(queries, t[0], t[1], args.via.size(), args.rounds);
+  std::printf("%zu documents, %zu queries x %d rounds each way\n", args.docs, queries.size(),
+              args.rounds);
+  if (differing != 0) {
+    std::printf("FAILED: %zu queries differ between one index and the shards\n", differing);
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto args = ParseArgs(argc, argv);
+  if (!args) return 2;
+  if (int rc = EnsureIndex(*args); rc != 0) return rc;
+  if (args->build_only) return 0;
+  const std::vector<BenchQuery> queries = SelectedQueries(*args);
+  if (args->compare) return RunComparison(*args, queries);
+  auto searcher =
+      args->via.empty() ? pressarc::search::Searcher::Open(args->dir) : OpenShards(*args);
+  if (!searcher.ok()) {
+    std::fprintf(stderr, "search_bench: %s\n", searcher.status().message().c_str());
+    return 1;
+  }
+  // One warm-up pass, then timed rounds.
+  for (const auto& q : queries) (void)(*searcher)->Search(q.options);
+  std::vector<Timings> t;
+  if (!TimeRounds({Side{searcher->get(), {}}}, queries, args->rounds, &t)) return 1;
+  PrintTimings(queries, t[0], args->docs, args->rounds);
   return 0;
 }
