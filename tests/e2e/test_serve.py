@@ -296,7 +296,8 @@ if __name__ == "__main__":
 class ServeCacheEndToEnd(unittest.TestCase):
     """The response cache (on by default) never outlives a change of the index."""
 
-    PAGE = ('<html lang="en"><body><article><h1>{title}</h1><time datetime="2024-05-0{day}">'
+    PAGE = ('<html lang="en"><head><link rel="canonical" href="{url}"></head><body><article>'
+            '<h1>{title}</h1><time datetime="2024-05-0{day}">'
             '{day} May 2024</time><p>{text} The sides agreed to meet again in the autumn and to '
             'continue the dialogue on regional security and transport.</p></article></body>'
             '</html>')
@@ -313,8 +314,7 @@ class ServeCacheEndToEnd(unittest.TestCase):
     def import_page(cls, name, url, day, title, text):
         f = os.path.join(cls.dir, name)
         with open(f, "w", encoding="utf-8") as out:
-            out.write(f'<link rel="canonical" href="{url}">' +
-                      cls.PAGE.format(title=title, day=day, text=text))
+            out.write(cls.PAGE.format(url=url, title=title, day=day, text=text))
         p = run(["import", "--data", cls.data, f])
         if p.returncode != 0:
             raise AssertionError(f"import failed: {p.stderr[-500:]}")
