@@ -33,6 +33,16 @@ def start_server(data):
     return p, m.group(1)
 
 
+def stop_server(cls):
+    """Kills the server a test class started (its own: a classmethod borrowed
+    from another class would stop that class's server instead)."""
+    if getattr(cls, "proc", None) and cls.proc.poll() is None:
+        cls.proc.kill()
+        cls.proc.wait()
+    if getattr(cls, "proc", None):
+        cls.proc.stderr.close()
+
+
 class ServeEndToEnd(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -47,11 +57,7 @@ class ServeEndToEnd(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        if getattr(cls, "proc", None) and cls.proc.poll() is None:
-            cls.proc.kill()
-            cls.proc.wait()
-        if getattr(cls, "proc", None):
-            cls.proc.stderr.close()
+        stop_server(cls)
 
     def get(self, path, method="GET"):
         host, port = self.where.split(":")
@@ -225,7 +231,10 @@ class ServeVersionsEndToEnd(unittest.TestCase):
         cls.proc, cls.where = start_server(cls.data)
         cls.id = json.loads(run(["show", "--data", cls.data, "--json", cls.URL]).stdout)["id"]
 
-    tearDownClass = ServeEndToEnd.tearDownClass
+    @classmethod
+    def tearDownClass(cls):
+        stop_server(cls)
+
     get = ServeEndToEnd.get
 
     def cli_json(self, *args):
@@ -319,7 +328,10 @@ class ServeCacheEndToEnd(unittest.TestCase):
         if p.returncode != 0:
             raise AssertionError(f"import failed: {p.stderr[-500:]}")
 
-    tearDownClass = ServeEndToEnd.tearDownClass
+    @classmethod
+    def tearDownClass(cls):
+        stop_server(cls)
+
     get = ServeEndToEnd.get
 
     def test_search_page_shows_an_import_right_after_it_finished(self):
