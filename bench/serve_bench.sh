@@ -190,7 +190,7 @@ for line in open(sys.argv[1]):
     ok = r["p95_ms"] <= 50 and rate >= 200 and errors == 0 and r["non2xx"] == 0
     print(f"| {label} | {r['requests']:.0f} | {rate:.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
           f"{r['p99_ms']:.1f} | {r['max_ms']:.0f} | {errors:.0f} | {r['non2xx']:.0f} | {cpu:.1f} | "
-          f"{1000 * cpu / max(r['requests'], 1):.1f} | {hit_rate} | {r['rss'] / 1024:.0f} | "
+          f"{1000 * cpu / max(r['requests'], 1):.2f} | {hit_rate} | {r['rss'] / 1024:.0f} | "
           f"{'met' if ok else 'NOT met'} |")
 print("goals: p95 <= 50 ms, >= 200 pages/s, no error (wrk timeouts count)")
 PY
