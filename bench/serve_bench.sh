@@ -17,9 +17,16 @@
 # words, phrases, wildcards, boolean, filters only, date-sorted, languages,
 # sources, date ranges) turned into URL parameters, taken in turn, plus the
 # second page of each. wrk's own timeout (2 s) counts as an error.
-# Prints p50/p95/p99, requests/s, errors and non-2xx answers, and the CPU
-# time the server used. Goals (issue 18): p95 <= 50 ms, >= 200 pages/s on
-# 2 cores, no error in 60 s with 50 clients.
+# Two runs, one after the other, each on a fresh server: with the response
+# cache (the default, [serve] cache_mb = 64; the check that every path
+# answers 200 also fills it, as earlier visitors would) and without it
+# (cache_mb = 0: every page is searched and rendered), so the numbers say
+# what the cache does and what a page costs. For each: p50/p95/p99,
+# requests/s, errors and non-2xx answers, the CPU time the server used (and
+# per request) and the cache's hit rate (the line serve prints on stop).
+# Goals (issue 18): p95 <= 50 ms, >= 200 pages/s on 2 cores, no error in
+# 60 s with 50 clients. The load average at the start is printed: the
+# numbers are only comparable on a quiet machine.
 #
 # Needs wrk (Debian wrk; scripts/bootstrap.sh --extras installs it).
 set -euo pipefail
@@ -41,18 +48,21 @@ command -v wrk >/dev/null || { echo "serve_bench.sh: wrk not found (apt-get inst
 
 WORK=$(mktemp -d /tmp/pressarc-serve-bench-XXXXXX)
 SERVER_PID=""
-cleanup() {
+stop_server() {
   if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill "$SERVER_PID"
     wait "$SERVER_PID" 2>/dev/null || true
   fi
+  SERVER_PID=""
+}
+cleanup() {
+  stop_server
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 mkdir "$WORK/data"
 ln -s "$(readlink -f "$DATA/index")" "$WORK/data/index"
-printf '[serve]\nlisten = "127.0.0.1:%s"\n' "$PORT" >"$WORK/pressarc.toml"
 
 # The request paths: each query line "OPTIONS<TAB>QUERY" as URL parameters.
 QUERIES=$DATA/queries.tsv
@@ -109,19 +119,25 @@ done = function(summary, latency, requests)
 end
 LUA
 
-# shellcheck disable=SC2086  # SERVE_ARGS is a list of options
-"$PRESSARC" serve --config "$WORK/pressarc.toml" --data "$WORK/data" ${SERVE_ARGS:-} \
-  2>"$WORK/serve.log" &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-  grep -q "serving" "$WORK/serve.log" 2>/dev/null && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/serve.log" >&2; exit 1; }
-  sleep 0.1
-done
-grep -q "serving" "$WORK/serve.log" || { echo "serve_bench.sh: serve did not start" >&2; exit 1; }
+# One run: serve with `cache_mb` = $2, check every path, wrk, then stop the
+# server (which prints the cache's counts); appends one RUN line to $WORK/runs.
+run_one() {
+  local label=$1 cache_mb=$2
+  printf '[serve]\nlisten = "127.0.0.1:%s"\ncache_mb = %s\n' "$PORT" "$cache_mb" \
+    >"$WORK/pressarc.toml"
+  # shellcheck disable=SC2086  # SERVE_ARGS is a list of options
+  "$PRESSARC" serve --config "$WORK/pressarc.toml" --data "$WORK/data" ${SERVE_ARGS:-} \
+    2>"$WORK/serve.log" &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    grep -q "serving" "$WORK/serve.log" 2>/dev/null && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/serve.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  grep -q "serving" "$WORK/serve.log" || { echo "serve_bench.sh: serve did not start" >&2; exit 1; }
 
-# Every path answers 200 before the load (a 400 would be a wrong query, not load).
-python3 - "$WORK/paths.lua" "$PORT" <<'PY'
+  # Every path answers 200 before the load (a 400 would be a wrong query, not load).
+  python3 - "$WORK/paths.lua" "$PORT" <<'PY'
 import re, sys, urllib.request
 paths = [p.replace('\\"', '"').replace("\\\\", "\\")
          for p in re.findall(r'^  "(.*)",$', open(sys.argv[1], encoding="utf-8").read(), re.M)]
@@ -131,28 +147,50 @@ for p in paths:
             sys.exit(f"serve_bench.sh: {p} answered {r.status}")
 PY
 
+  local cpu0 cpu1 rss
+  cpu0=$(cpu_ticks)
+  echo "== $label: wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION, $DATA (results page, facets, histogram) =="
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 2s -s "$WORK/paths.lua" \
+    "http://127.0.0.1:$PORT" | tee "$WORK/wrk.out"
+  cpu1=$(cpu_ticks)
+  rss=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+  stop_server
+  local hits
+  hits=$(sed -n 's/.*response cache: \([0-9]*\) hits, \([0-9]*\) misses.*/\1 \2/p' \
+    "$WORK/serve.log")
+  echo "RUN label=$label cpu0=$cpu0 cpu1=$cpu1 rss=$rss cache=${hits:-none}" \
+    "$(grep '^RESULT' "$WORK/wrk.out")" >>"$WORK/runs"
+}
+
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
-TICKS=$(getconf CLK_TCK)
-CPU0=$(cpu_ticks)
-echo "== wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION, $DATA (results page, facets, histogram) =="
-wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 2s -s "$WORK/paths.lua" \
-  "http://127.0.0.1:$PORT" | tee "$WORK/wrk.out"
-CPU1=$(cpu_ticks)
-RSS=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
-python3 - "$WORK/wrk.out" "$CPU0" "$CPU1" "$TICKS" "$RSS" <<'PY'
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
+: >"$WORK/runs"
+run_one "cached (cache_mb=64)" 64
+run_one "uncached (cache_mb=0)" 0
+
+python3 - "$WORK/runs" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
-line = next(l for l in open(sys.argv[1]) if l.startswith("RESULT"))
-r = dict((k, float(v)) for k, v in re.findall(r"(\w+)=([0-9.]+)", line))
-cpu = (int(sys.argv[3]) - int(sys.argv[2])) / int(sys.argv[4])
-errors = r["connect"] + r["read"] + r["write"] + r["timeout"]
-rate = r["requests"] / r["seconds"]
+ticks = int(sys.argv[2])
 print()
-print("| requests | req/s | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | errors | non-2xx | "
-      "server CPU (s) | CPU ms/request | server peak RSS (MiB) |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-print(f"| {r['requests']:.0f} | {rate:.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
-      f"{r['p99_ms']:.1f} | {r['max_ms']:.0f} | {errors:.0f} | {r['non2xx']:.0f} | {cpu:.1f} | "
-      f"{1000 * cpu / max(r['requests'], 1):.1f} | {int(sys.argv[5]) / 1024:.0f} |")
-ok = r["p95_ms"] <= 50 and rate >= 200 and errors == 0 and r["non2xx"] == 0
-print("goals (p95 <= 50 ms, >= 200 pages/s, no error):", "met" if ok else "NOT met")
+print("| run | requests | req/s | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | errors | non-2xx | "
+      "server CPU (s) | CPU ms/request | cache hits | server peak RSS (MiB) | goals |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+for line in open(sys.argv[1]):
+    label = re.search(r"label=(.*?) cpu0=", line).group(1)
+    r = dict((k, float(v)) for k, v in re.findall(r"(\w+)=([0-9.]+)", line))
+    cache = re.search(r"cache=(\S+)(?: (\d+))?", line)
+    if cache.group(1) == "none":
+        hit_rate = "off"
+    else:
+        hits, misses = int(cache.group(1)), int(cache.group(2))
+        hit_rate = f"{100 * hits / max(hits + misses, 1):.1f}%"
+    cpu = (r["cpu1"] - r["cpu0"]) / ticks
+    errors = r["connect"] + r["read"] + r["write"] + r["timeout"]
+    rate = r["requests"] / r["seconds"]
+    ok = r["p95_ms"] <= 50 and rate >= 200 and errors == 0 and r["non2xx"] == 0
+    print(f"| {label} | {r['requests']:.0f} | {rate:.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
+          f"{r['p99_ms']:.1f} | {r['max_ms']:.0f} | {errors:.0f} | {r['non2xx']:.0f} | {cpu:.1f} | "
+          f"{1000 * cpu / max(r['requests'], 1):.2f} | {hit_rate} | {r['rss'] / 1024:.0f} | "
+          f"{'met' if ok else 'NOT met'} |")
+print("goals: p95 <= 50 ms, >= 200 pages/s, no error (wrk timeouts count)")
 PY

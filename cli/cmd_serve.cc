@@ -1,5 +1,6 @@
 // `pressarc serve [--listen HOST:PORT]`: the read-only web interface.
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -15,6 +16,18 @@ struct ServeArgs {
   std::string listen;  // "" = [serve] listen from the config
 };
 
+// One line on stop: how often the response cache answered.
+void PrintCacheStats(const web::CacheStats& stats) {
+  const std::uint64_t lookups = stats.hits + stats.misses;
+  std::fprintf(stderr,
+               "pressarc: stopped; response cache: %llu hits, %llu misses (%.1f%% hits), %llu "
+               "evictions\n",
+               static_cast<unsigned long long>(stats.hits),
+               static_cast<unsigned long long>(stats.misses),
+               lookups == 0 ? 0.0 : 100.0 * static_cast<double>(stats.hits) / lookups,
+               static_cast<unsigned long long>(stats.evictions));
+}
+
 Status RunServe(CommandContext& ctx, const ServeArgs& args) {
   // The sources too: the article pages read versions with their extraction hints.
   auto config = ctx.LoadConfig();
@@ -27,11 +40,15 @@ Status RunServe(CommandContext& ctx, const ServeArgs& args) {
     return Status::Usage("--listen '" + listen + "' is not HOST:PORT",
                          "e.g. --listen 127.0.0.1:8080 (or [::1]:8080)");
   }
-  return web::Serve(options, [&](const std::string& where) {
+  options.cache_bytes = static_cast<std::size_t>(config->serve.cache_mb) << 20;
+  web::Site site(options);
+  Status served = web::Serve(site, [&](const std::string& where) {
     std::fprintf(stderr, "pressarc: serving %s on http://%s/ (Ctrl-C to stop)\n",
                  options.data_dir.c_str(), where.c_str());
     std::fflush(stderr);
   });
+  if (served.ok() && options.cache_bytes > 0) PrintCacheStats(site.cache_stats());
+  return served;
 }
 
 }  // namespace
@@ -44,7 +61,8 @@ void RegisterServe(CLI::App& app, CommandContext& ctx, CommandRun* run) {
       "(sandboxed, never contacting the live site), versions with word diffs, the change log "
       "(/changes), /api/search, /api/articles/ID, /api/articles/ID/history, /api/changes and the "
       "feeds in DATA/feeds. Listens on loopback unless told otherwise; stops on SIGTERM or "
-      "Ctrl-C.");
+      "Ctrl-C. Search pages are cached per index revision ([serve] cache_mb, default 64; 0 = "
+      "off; X-Cache: hit|miss), so a crawl, import or reindex never leaves a stale page.");
   AddCommonOptions(sub, &ctx.common);
   sub->add_option("--listen", args->listen,
                   "HOST:PORT to listen on (default: [serve] listen, else 127.0.0.1:8080; port 0 "

@@ -366,6 +366,8 @@ Status ParseServe(const toml::table& t, const Reporter& r, ServeOptions* s) {
       if (!SplitListenAddress(s->listen, &host, &port)) {
         return r.Error(&node, full, "expected HOST:PORT, e.g. \"127.0.0.1:8080\"");
       }
+    } else if (key == "cache_mb") {
+      PRESSARC_TRY(GetInt(node, r, full, 0, 65536, &s->cache_mb));
     } else {
       return r.Error(&node, full, "unknown key");
     }

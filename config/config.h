@@ -86,6 +86,9 @@ struct ServeOptions {
   // shown to the network unless asked for. HOST is an IPv4 address, a name,
   // or an IPv6 address in brackets ("[::1]:8080").
   std::string listen = "127.0.0.1:8080";
+  // Memory for rendered search pages kept for the next identical request
+  // at the same index revision (web.h, "Response cache"); 0 = no cache.
+  int cache_mb = 64;
 };
 
 // [search]: what search, show and stats open besides the local index.

@@ -47,7 +47,24 @@
 //
 // Index access: read-only through the stub DATA/index/current; a search
 // that meets DatabaseModifiedError (a writer committed) or a generation
-// swap is retried on a freshly opened database.
+// swap is retried on a freshly opened database. A Searcher reads the
+// revision it opened (a later commit is seen by a new Searcher); a caller
+// that keeps Searchers open (the web's pool) asks IndexRevision() whether
+// the index changed, and opens a new one when it did.
+//
+// IndexRevision(data_dir, options): a cheap key (a few stat(2) calls and
+// the stub's text, no Xapian) for the committed index that Open would read
+// now: the stub's text, and for each glass database it names the identity
+// (inode, mtime in ns, size) of the database's version file `iamglass`,
+// which Xapian writes anew and renames over the old one on every commit; a
+// directory shard the same way. So a `reindex` swap (a new stub) and a
+// commit by `crawl` or `import` into the live generation both change the
+// key. Equal keys mean the same committed revisions (up to an inode reused
+// within the same nanosecond with the same size). nullopt when there is no
+// reliable key: a remote (tcp://) shard is configured (its server swaps
+// generations out of sight), or a stub names something other than glass
+// directories (remote, nested stub, single-file database). "-" stands for
+// a missing stub or directory shard.
 //
 // Shards (OpenOptions::shards, [search] shards): other indexes, remote
 // ("tcp://HOST:PORT", served by xapian-tcpsrv) or on this machine (a data
@@ -267,6 +284,11 @@ class Searcher {
   }
   virtual std::uint64_t DocumentCount() = 0;
 };
+
+// The index's revision key (see "Index access" above), or nullopt when it
+// cannot be told reliably. Never throws.
+std::optional<std::string> IndexRevision(const std::string& data_dir,
+                                         const OpenOptions& options = {});
 
 // Index counts plus the archive and last crawl; works without an index
 // (has_index false, documents 0). kRuntime when DATA does not exist. The

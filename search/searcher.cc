@@ -1004,7 +1004,9 @@ class XapianSearcher : public Searcher {
   // 10,000 matches, above that estimated from a sample (search/facets.h). A
   // pass of its own: no weights, no sort key, no collapse key to read.
   Facets CountFacets(const Xapian::Query& query) {
-    Facets f = internal::CountFacets(db_, query);
+    internal::FacetOptions options;
+    options.local_only = !index_.has_remote();
+    Facets f = internal::CountFacets(db_, query, options);
     SortFacet(&f.sources, false);
     SortFacet(&f.languages, false);
     SortFacet(&f.years, true);

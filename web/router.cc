@@ -7,12 +7,15 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "archive/archive.h"
 #include "search/search.h"
 #include "web/original.h"
 #include "web/pages.h"
+#include "web/response_cache.h"
+#include "web/searcher_pool.h"
 #include "web/web.h"
 
 namespace pressarc::web {
@@ -30,6 +33,16 @@ search::OpenOptions SearchOpenOptions(const WebOptions& options) {
 }
 
 using internal::ErrorPage;
+
+// What a request's handlers share: the options, and the pool of Searchers
+// with the index revision the request began at.
+struct Context {
+  const WebOptions& options;
+  internal::SearcherPool& pool;
+  std::optional<std::string> revision;
+
+  Result<internal::SearcherPool::Lease> OpenSearcher() { return pool.Checkout(revision); }
+};
 
 WebResponse Html(int status, std::string body) {
   WebResponse r;
@@ -82,11 +95,14 @@ bool HasSearchParams(const WebRequest& req) {
   return false;
 }
 
-WebResponse SearchHtml(const WebOptions& options, const WebRequest& req) {
-  auto searcher = search::Searcher::Open(options.data_dir, SearchOpenOptions(options));
+WebResponse SearchHtml(Context& ctx, const WebRequest& req) {
+  const WebOptions& options = ctx.options;
+  auto searcher = ctx.OpenSearcher();
   if (!HasSearchParams(req)) {
     if (!searcher.ok()) return HtmlError(searcher.status());
-    return Html(200, internal::HomePage((*searcher)->DocumentCount()));
+    WebResponse home = Html(200, internal::HomePage((*searcher)->DocumentCount()));
+    home.cacheable = true;
+    return home;
   }
   auto asked = ParseSearchParams(req.params, options);
   if (!asked.ok()) return HtmlError(asked.status());
@@ -96,21 +112,26 @@ WebResponse SearchHtml(const WebOptions& options, const WebRequest& req) {
   run.highlight_markers = true;
   auto response = (*searcher)->Search(run);
   if (!response.ok()) return HtmlError(response.status(), &*asked);
-  return Html(200, internal::SearchPage(*asked, *response));
+  WebResponse page = Html(200, internal::SearchPage(*asked, *response));
+  page.cacheable = response->warnings.empty();
+  return page;
 }
 
-WebResponse SearchJson(const WebOptions& options, const WebRequest& req) {
+WebResponse SearchJson(Context& ctx, const WebRequest& req) {
+  const WebOptions& options = ctx.options;
   auto asked = ParseSearchParams(req.params, options);
   if (!asked.ok()) return JsonError(400, asked.status());
   if (!HasSearchParams(req)) {
     return JsonError(400, Status::Usage("empty query: give words to search for, or filters",
                                         "e.g. /api/search?q=vaccine or /api/search?lang=ru"));
   }
-  auto searcher = search::Searcher::Open(options.data_dir, SearchOpenOptions(options));
+  auto searcher = ctx.OpenSearcher();
   if (!searcher.ok()) return JsonError(StatusFor(searcher.status()), searcher.status());
   auto response = (*searcher)->Search(*asked);
   if (!response.ok()) return JsonError(StatusFor(response.status()), response.status());
-  return Json(200, search::FormatSearch(*response, search::OutputFormat::kJson));
+  WebResponse json = Json(200, search::FormatSearch(*response, search::OutputFormat::kJson));
+  json.cacheable = response->warnings.empty();
+  return json;
 }
 
 // The versions of `id`, read as `history` reads them.
@@ -134,14 +155,15 @@ WebResponse ArticlePage(const WebOptions& options, const search::StoredArticle& 
 
 // /articles/ID, /archive/ID (also /articles/ID/original, its older name),
 // /api/articles/ID, /api/articles/ID/history.
-WebResponse Article(const WebOptions& options, std::string_view raw_id, ArticleView view) {
+WebResponse Article(Context& ctx, std::string_view raw_id, ArticleView view) {
+  const WebOptions& options = ctx.options;
   const bool json = view == ArticleView::kJson || view == ArticleView::kHistoryJson;
   std::string id(raw_id.substr(0, 64));
   for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const Status unknown = Status::Runtime("no article with id '" + std::string(id) + "'",
                                          "ids are the 16 hex digits search gives");
   if (!IsId(id)) return json ? JsonError(404, unknown) : HtmlError(unknown);
-  auto searcher = search::Searcher::Open(options.data_dir, SearchOpenOptions(options));
+  auto searcher = ctx.OpenSearcher();
   if (!searcher.ok()) {
     return json ? JsonError(StatusFor(searcher.status()), searcher.status())
                 : HtmlError(searcher.status());
@@ -187,10 +209,11 @@ std::optional<ArchiveLocation> VersionLocation(const WebOptions& options,
 }
 
 // /archive/ID (the indexed version) and /archive/ID/N (version N).
-WebResponse Archive(const WebOptions& options, std::string_view rest) {
+WebResponse Archive(Context& ctx, std::string_view rest) {
+  const WebOptions& options = ctx.options;
   const std::size_t slash = rest.find('/');
   const std::string_view id = rest.substr(0, slash);
-  if (slash == std::string_view::npos) return Article(options, id, ArticleView::kOriginal);
+  if (slash == std::string_view::npos) return Article(ctx, id, ArticleView::kOriginal);
   const std::string_view number = rest.substr(slash + 1);
   const Status unknown =
       Status::Runtime("no version '" + std::string(number.substr(0, 20)) + "' of article '" +
@@ -208,7 +231,7 @@ WebResponse Archive(const WebOptions& options, std::string_view rest) {
     return HtmlError(Status::Runtime("no article with id '" + lower + "'",
                                      "ids are the 16 hex digits search gives"));
   }
-  auto searcher = search::Searcher::Open(options.data_dir, SearchOpenOptions(options));
+  auto searcher = ctx.OpenSearcher();
   if (!searcher.ok()) return HtmlError(searcher.status());
   auto article = (*searcher)->Show(lower);
   if (!article.ok()) return HtmlError(article.status());
@@ -263,9 +286,10 @@ WebResponse Feed(const WebOptions& options, std::string_view file) {
   return r;
 }
 
-WebResponse Route(const WebOptions& options, const WebRequest& req) {
+WebResponse Route(Context& ctx, const WebRequest& req) {
+  const WebOptions& options = ctx.options;
   const std::string_view path = req.path;
-  if (path == "/") return SearchHtml(options, req);
+  if (path == "/") return SearchHtml(ctx, req);
   if (path == "/static/style.css") {
     WebResponse r;
     r.content_type = "text/css; charset=utf-8";
@@ -273,52 +297,130 @@ WebResponse Route(const WebOptions& options, const WebRequest& req) {
     r.headers.emplace_back("Cache-Control", "max-age=3600");
     return r;
   }
-  if (path == "/api/search") return SearchJson(options, req);
+  if (path == "/api/search") return SearchJson(ctx, req);
   if (path == "/changes") return Changes(options, req, /*json=*/false);
   if (path == "/api/changes") return Changes(options, req, /*json=*/true);
   if (path.starts_with("/api/articles/")) {
     std::string_view rest = path.substr(14);
     const bool history = rest.ends_with("/history");
     if (history) rest.remove_suffix(8);
-    return Article(options, rest, history ? ArticleView::kHistoryJson : ArticleView::kJson);
+    return Article(ctx, rest, history ? ArticleView::kHistoryJson : ArticleView::kJson);
   }
-  if (path.starts_with("/archive/")) return Archive(options, path.substr(9));
+  if (path.starts_with("/archive/")) return Archive(ctx, path.substr(9));
   if (path.starts_with("/articles/")) {
     std::string_view rest = path.substr(10);
     const bool original = rest.ends_with("/original");
     if (original) rest.remove_suffix(9);
-    return Article(options, rest, original ? ArticleView::kOriginal : ArticleView::kPage);
+    return Article(ctx, rest, original ? ArticleView::kOriginal : ArticleView::kPage);
   }
   if (path.starts_with("/feeds/")) return Feed(options, path.substr(7));
   return Html(404, ErrorPage(404, "nothing here: " + std::string(path.substr(0, 200)),
                              "start from the search page", nullptr));
 }
 
+// The pages whose responses the cache keeps (web.h, "Response cache").
+bool CachedPath(std::string_view path) {
+  return path == "/" || path == "/api/search";
+}
+
+WebResponse NotAllowed(const WebRequest& req) {
+  WebResponse r = Html(
+      405,
+      ErrorPage(405, "pressarc serve is read-only: " + req.method.substr(0, 20) + " is not allowed",
+                "use GET", nullptr));
+  r.headers.emplace_back("Allow", "GET, HEAD");
+  return r;
+}
+
+WebResponse SafeRoute(Context& ctx, const WebRequest& req) {
+  try {
+    return Route(ctx, req);
+  } catch (const std::exception& e) {
+    return Html(503, ErrorPage(503, std::string("cannot answer now: ") + e.what(), "", nullptr));
+  } catch (...) {  // e.g. a Xapian::Error the search module did not turn into a Status
+    return Html(503, ErrorPage(503, "cannot answer now", "try again in a moment", nullptr));
+  }
+}
+
+void AddSecurityHeaders(WebResponse* r) {
+  bool has_csp = false;
+  for (const auto& [name, value] : r->headers) has_csp |= name == "Content-Security-Policy";
+  if (!has_csp) r->headers.emplace_back("Content-Security-Policy", kPageCsp);
+  r->headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r->headers.emplace_back("Referrer-Policy", "no-referrer");
+}
+
+std::size_t PoolSize(const WebOptions& options) {
+  if (options.searchers > 0) return options.searchers;
+  return std::max<std::size_t>(2, 2 * std::thread::hardware_concurrency());
+}
+
 }  // namespace
 
-WebResponse HandleRequest(const WebOptions& options, const WebRequest& req) {
-  WebResponse r;
-  if (req.method != "GET" && req.method != "HEAD") {
-    r = Html(405, ErrorPage(405,
-                            "pressarc serve is read-only: " + req.method.substr(0, 20) +
-                                " is not allowed",
-                            "use GET", nullptr));
-    r.headers.emplace_back("Allow", "GET, HEAD");
-  } else {
-    try {
-      r = Route(options, req);
-    } catch (const std::exception& e) {
-      r = Html(503, ErrorPage(503, std::string("cannot answer now: ") + e.what(), "", nullptr));
-    } catch (...) {  // e.g. a Xapian::Error the search module did not turn into a Status
-      r = Html(503, ErrorPage(503, "cannot answer now", "try again in a moment", nullptr));
-    }
+struct Site::State {
+  explicit State(WebOptions o)
+      : options(std::move(o)),
+        open(SearchOpenOptions(options)),
+        pool(options.data_dir, open, PoolSize(options)) {
+    if (options.cache_bytes > 0)
+      cache = std::make_unique<internal::ResponseCache>(options.cache_bytes);
   }
-  bool has_csp = false;
-  for (const auto& [name, value] : r.headers) has_csp |= name == "Content-Security-Policy";
-  if (!has_csp) r.headers.emplace_back("Content-Security-Policy", kPageCsp);
-  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+
+  // From the cache when it has the page for this revision; else computed
+  // (and kept when it may be).
+  WebResponse Cached(Context& ctx, const WebRequest& req) {
+    const std::string key = internal::RequestKey(req);
+    if (std::optional<WebResponse> hit = cache->Get(*ctx.revision, key)) {
+      hit->headers.emplace_back("X-Cache", "hit");
+      return std::move(*hit);
+    }
+    WebResponse r = SafeRoute(ctx, req);
+    if (r.status != 200 || !r.cacheable) return r;
+    cache->Put(*ctx.revision, key, r);
+    r.headers.emplace_back("X-Cache", "miss");
+    return r;
+  }
+
+  WebResponse Handle(const WebRequest& req) {
+    if (req.method != "GET" && req.method != "HEAD") return NotAllowed(req);
+    Context ctx{options, pool, search::IndexRevision(options.data_dir, open)};
+    if (cache && ctx.revision && CachedPath(req.path)) return Cached(ctx, req);
+    return SafeRoute(ctx, req);
+  }
+
+  const WebOptions options;
+  const search::OpenOptions open;
+  internal::SearcherPool pool;
+  std::unique_ptr<internal::ResponseCache> cache;  // nullptr: no cache
+};
+
+Site::Site(WebOptions options) : state_(std::make_unique<State>(std::move(options))) {}
+Site::~Site() = default;
+
+WebResponse Site::Handle(const WebRequest& request) {
+  WebResponse r = state_->Handle(request);
+  AddSecurityHeaders(&r);
   return r;
+}
+
+const WebOptions& Site::options() const {
+  return state_->options;
+}
+
+CacheStats Site::cache_stats() const {
+  return state_->cache ? state_->cache->stats() : CacheStats{};
+}
+
+std::uint64_t Site::searchers_opened() const {
+  return state_->pool.opened();
+}
+
+WebResponse HandleRequest(const WebOptions& options, const WebRequest& req) {
+  WebOptions once = options;
+  once.cache_bytes = 0;
+  once.searchers = 1;
+  Site site(std::move(once));
+  return site.Handle(req);
 }
 
 }  // namespace pressarc::web

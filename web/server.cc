@@ -27,13 +27,13 @@ WebRequest ToWebRequest(const httplib::Request& req) {
   return w;
 }
 
-void Answer(const WebOptions& options, const httplib::Request& req, httplib::Response& res) {
+void Answer(Site& site, const httplib::Request& req, httplib::Response& res) {
   if (req.headers.size() > 100) {
     res.status = 431;
     res.set_content("too many header fields\n", "text/plain");
     return;
   }
-  WebResponse w = HandleRequest(options, ToWebRequest(req));
+  WebResponse w = site.Handle(ToWebRequest(req));
   res.status = w.status;
   for (const auto& [name, value] : w.headers) res.set_header(name.c_str(), value);
   res.set_content(std::move(w.body), w.content_type.c_str());
@@ -52,8 +52,8 @@ sigset_t BlockStopSignals() {
 
 }  // namespace
 
-Status Serve(const WebOptions& options,
-             const std::function<void(const std::string&)>& on_listening) {
+Status Serve(Site& site, const std::function<void(const std::string&)>& on_listening) {
+  const WebOptions& options = site.options();
   const sigset_t stop_signals = BlockStopSignals();
   httplib::Server server;
   const std::size_t threads = options.threads == 0 ? 1 : options.threads;
@@ -65,8 +65,8 @@ Status Serve(const WebOptions& options,
   // Headers and body go out in two writes: without TCP_NODELAY, Nagle's
   // algorithm and the client's delayed ACK held every response for 40 ms.
   server.set_tcp_nodelay(true);
-  auto handler = [&options](const httplib::Request& req, httplib::Response& res) {
-    Answer(options, req, res);
+  auto handler = [&site](const httplib::Request& req, httplib::Response& res) {
+    Answer(site, req, res);
   };
   // Every method reaches HandleRequest, which allows GET and HEAD only.
   server.Get(".*", handler);

@@ -48,11 +48,29 @@
 // scripts, images and styles only from pressarc or data:) is the second
 // wall. Other content types are served as stored, under the same CSP.
 //
-// Index access: each request opens DATA/index/current afresh, so a server
-// keeps serving across `reindex` and sees the new generation after the swap.
+// Index access: a Site keeps a pool of open search::Searchers
+// (WebOptions::searchers), shared by its threads: a request checks one out,
+// waiting its turn (first come, first served) when all are busy, which also
+// bounds how many searches run at once. Each request first computes the
+// index's revision (search::IndexRevision: the stub and the glass version
+// files); a pooled Searcher opened at another revision is replaced by a
+// fresh one, so the server keeps serving across `reindex` (the new
+// generation from the first request after the swap) and sees what `crawl`
+// and `import` commit from the first request after the commit. With remote
+// (tcp://) shards there is no reliable revision: every request opens its
+// Searcher afresh, as the CLI does.
 //
-// Thread safety: HandleRequest and the pure functions below may be called
-// from any number of threads at once.
+// Response cache: the rendered responses of / and /api/search (the pages
+// that cost a search) are kept, up to WebOptions::cache_bytes (LRU), keyed
+// on the request (path and parameters, sorted by name) and the index
+// revision: a page is only ever given again for the revision it was
+// computed at, so a commit or a swap can never serve a stale page. Kept:
+// 200 responses without shard warnings. No revision (remote shards) or
+// cache_bytes 0: no cache. Such responses carry `X-Cache: hit` or
+// `X-Cache: miss` (computed, now kept); others carry no X-Cache.
+//
+// Thread safety: Site::Handle, HandleRequest and the pure functions below
+// may be called from any number of threads at once.
 #pragma once
 
 #include <cstddef>
@@ -82,7 +100,13 @@ struct WebOptions {
   std::size_t max_body_bytes = 65536;  // request bodies (none is needed)
   int read_timeout_s = 5;              // per read of a request
   int write_timeout_s = 10;            // per write of a response
-  std::size_t threads = 16;  // worker threads (a kept-alive connection holds one while idle)
+  // Worker threads: a kept-alive connection holds one while it is open, so
+  // as many as the clients expected at once (others wait for a free one).
+  // Threads are cheap: how many searches run at once is `searchers`.
+  std::size_t threads = 64;
+  std::size_t searchers = 0;  // open Searchers, at most (0 = twice the hardware threads)
+  // Bound of the response cache in bytes ([serve] cache_mb); 0 = no cache.
+  std::size_t cache_bytes = std::size_t{64} << 20;
   std::size_t max_original_bytes = 32u << 20;  // archived bodies larger than this are not replayed
   // The configuration whose sources (extraction hints) read the archived
   // versions back, as `history` does; nullptr = built-in defaults.
@@ -102,18 +126,51 @@ struct WebResponse {
   std::string content_type = "text/html; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
+  // The response cache may keep it (set by the pages that cost a search,
+  // when complete: no shard was left out).
+  bool cacheable = false;
 };
 
-// Answers one request (no sockets: the server and the tests call it).
-// REQUIRES: options.data_dir is set. Never throws.
+struct CacheStats {
+  std::uint64_t hits = 0;
+  std::uint64_t misses = 0;  // lookups that computed the page
+  std::uint64_t evictions = 0;
+  std::uint64_t entries = 0;  // kept now
+  std::uint64_t bytes = 0;    // kept now (bodies, headers, keys)
+};
+
+// The server's shared state: the pool of open Searchers and the response
+// cache (above). Not copyable.
+class Site {
+ public:
+  // REQUIRES: options.data_dir is set.
+  explicit Site(WebOptions options);
+  ~Site();
+  Site(const Site&) = delete;
+  Site& operator=(const Site&) = delete;
+
+  // Answers one request (no sockets: the server and the tests call it).
+  // Never throws. Thread safe.
+  WebResponse Handle(const WebRequest& request);
+
+  const WebOptions& options() const;
+  CacheStats cache_stats() const;          // zeros without a cache
+  std::uint64_t searchers_opened() const;  // Searcher::Open calls so far (tests)
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// Answers one request with a Site of its own (no cache; a Searcher opened
+// for the request). REQUIRES: options.data_dir is set. Never throws.
 WebResponse HandleRequest(const WebOptions& options, const WebRequest& request);
 
-// Listens on options.host:options.port and serves until SIGTERM or SIGINT
+// Listens on site.options().host:port and serves until SIGTERM or SIGINT
 // (then returns Ok; the two signals stay blocked in the calling thread). `on_listening` is called
 // once with "HOST:PORT" (the real port when 0 was asked) before the first request is read. kRuntime
 // when the address cannot be bound.
-Status Serve(const WebOptions& options,
-             const std::function<void(const std::string&)>& on_listening);
+Status Serve(Site& site, const std::function<void(const std::string&)>& on_listening);
 
 // ---- building blocks (pure; exposed for tests) ----------------------------
 

@@ -338,6 +338,10 @@ const ErrorCase kErrors[] = {
     {"serve listen IPv6 without brackets", "[serve]\nlisten = \"::1:8080\"\n", 2, "serve.listen",
      "expected HOST:PORT"},
     {"unknown serve key", "[serve]\nport = 8080\n", 2, "serve.port", "unknown key"},
+    {"serve cache_mb negative", "[serve]\ncache_mb = -1\n", 2, "serve.cache_mb",
+     "must be between 0 and 65536"},
+    {"serve cache_mb not an integer", "[serve]\ncache_mb = \"64\"\n", 2, "serve.cache_mb",
+     "expected an integer"},
 };
 
 class ConfigErrorTest : public ::testing::TestWithParam<ErrorCase> {};
@@ -378,6 +382,15 @@ TEST(ConfigParse, ServeListenDefaultsToLoopbackAndIsRead) {
   EXPECT_EQ(port, 9090);
   ASSERT_TRUE(SplitListenAddress("0.0.0.0:0", &host, &port));  // any free port
   EXPECT_EQ(port, 0);
+}
+
+TEST(ConfigParse, ServeCacheMbDefaultsTo64AndZeroTurnsItOff) {
+  auto defaults = ParseConfig("", "empty.toml");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->serve.cache_mb, 64);
+  auto off = ParseConfig("[serve]\ncache_mb = 0\n", "serve.toml");
+  ASSERT_TRUE(off.ok()) << off.status().message();
+  EXPECT_EQ(off->serve.cache_mb, 0);
 }
 
 TEST(ConfigParse, ErrorWithoutPathNamesAPlaceholder) {

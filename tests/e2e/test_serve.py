@@ -33,6 +33,16 @@ def start_server(data):
     return p, m.group(1)
 
 
+def stop_server(cls):
+    """Kills the server a test class started (its own: a classmethod borrowed
+    from another class would stop that class's server instead)."""
+    if getattr(cls, "proc", None) and cls.proc.poll() is None:
+        cls.proc.kill()
+        cls.proc.wait()
+    if getattr(cls, "proc", None):
+        cls.proc.stderr.close()
+
+
 class ServeEndToEnd(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -47,11 +57,7 @@ class ServeEndToEnd(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        if getattr(cls, "proc", None) and cls.proc.poll() is None:
-            cls.proc.kill()
-            cls.proc.wait()
-        if getattr(cls, "proc", None):
-            cls.proc.stderr.close()
+        stop_server(cls)
 
     def get(self, path, method="GET"):
         host, port = self.where.split(":")
@@ -225,7 +231,10 @@ class ServeVersionsEndToEnd(unittest.TestCase):
         cls.proc, cls.where = start_server(cls.data)
         cls.id = json.loads(run(["show", "--data", cls.data, "--json", cls.URL]).stdout)["id"]
 
-    tearDownClass = ServeEndToEnd.tearDownClass
+    @classmethod
+    def tearDownClass(cls):
+        stop_server(cls)
+
     get = ServeEndToEnd.get
 
     def cli_json(self, *args):
@@ -291,3 +300,68 @@ class ServeVersionsEndToEnd(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ServeCacheEndToEnd(unittest.TestCase):
+    """The response cache (on by default) never outlives a change of the index."""
+
+    PAGE = ('<html lang="en"><head><link rel="canonical" href="{url}"></head><body><article>'
+            '<h1>{title}</h1><time datetime="2024-05-0{day}">'
+            '{day} May 2024</time><p>{text} The sides agreed to meet again in the autumn and to '
+            'continue the dialogue on regional security and transport.</p></article></body>'
+            '</html>')
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tmp_data_dir()
+        cls.data = os.path.join(cls.dir, "data")
+        cls.import_page("first.html", "https://example.org/news/first", 1, "Talks held",
+                        "The minister met the delegation in the capital.")
+        cls.proc, cls.where = start_server(cls.data)
+
+    @classmethod
+    def import_page(cls, name, url, day, title, text):
+        f = os.path.join(cls.dir, name)
+        with open(f, "w", encoding="utf-8") as out:
+            out.write(cls.PAGE.format(url=url, title=title, day=day, text=text))
+        p = run(["import", "--data", cls.data, f])
+        if p.returncode != 0:
+            raise AssertionError(f"import failed: {p.stderr[-500:]}")
+
+    @classmethod
+    def tearDownClass(cls):
+        stop_server(cls)
+
+    get = ServeEndToEnd.get
+
+    def test_search_page_shows_an_import_right_after_it_finished(self):
+        path = "/?q=Zanzibar"
+        status, headers, body = self.get(path)
+        self.assertEqual(status, 200, body)
+        self.assertEqual(headers.get("x-cache"), "miss")
+        self.assertNotIn("Zanzibar ferry", body)
+        status, headers, again = self.get(path)
+        self.assertEqual(headers.get("x-cache"), "hit")  # the cache is on
+        self.assertEqual(again, body)
+        self.import_page("second.html", "https://example.org/news/second", 2, "Zanzibar ferry",
+                         "A ferry line to Zanzibar opens next week.")
+        status, headers, body = self.get(path)
+        self.assertEqual(status, 200, body)
+        self.assertEqual(headers.get("x-cache"), "miss")
+        self.assertIn("Zanzibar ferry", body)
+        api = json.loads(self.get("/api/search?q=Zanzibar")[2])
+        self.assertEqual([r["title"] for r in api["results"]], ["Zanzibar ferry"])
+
+    def test_stop_reports_the_cache_hits(self):
+        p, where = start_server(self.data)
+        host, port = where.split(":")
+        for _ in range(3):
+            c = http.client.HTTPConnection(host, int(port), timeout=30)
+            c.request("GET", "/?q=minister")
+            c.getresponse().read()
+            c.close()
+        p.send_signal(signal.SIGTERM)
+        self.assertEqual(p.wait(timeout=10), 0)
+        tail = p.stderr.read()
+        p.stderr.close()
+        self.assertIn("response cache: 2 hits, 1 misses", tail)

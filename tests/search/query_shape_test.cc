@@ -150,5 +150,30 @@ TEST_F(QueryShapeTest, FacetsAreExactUpToTheirLimitAndScaledSamplesAboveIt) {
   EXPECT_LE(sampled.languages.size(), exact.languages.size());
 }
 
+TEST_F(QueryShapeTest, OurLocalSpyCountsWhatXapiansBuiltInSpyCounts) {
+  auto flat = [](const Facets& f) {
+    std::vector<std::string> out;
+    for (const auto* list : {&f.sources, &f.languages, &f.years, &f.months, &f.statuses}) {
+      for (const auto& v : *list) out.push_back(v.value + "=" + std::to_string(v.count));
+      out.push_back("|");
+    }
+    out.push_back(std::to_string(f.approximate) + "/" + std::to_string(f.scale));
+    return out;
+  };
+  SearchOptions o;
+  o.query = "Lavrov";
+  auto lavrov = internal::BuildQuery(db_, o);
+  ASSERT_TRUE(lavrov.ok()) << lavrov.status().message();
+  for (const Xapian::Query& q : {Xapian::Query(Xapian::Query::MatchAll), lavrov->query}) {
+    for (Xapian::doccount limit : {0u, 3u, 1000u}) {
+      const Facets builtin = internal::CountFacets(db_, q, {.exact_up_to = limit});
+      const Facets local =
+          internal::CountFacets(db_, q, {.exact_up_to = limit, .local_only = true});
+      EXPECT_EQ(flat(local), flat(builtin)) << q.get_description() << " limit " << limit;
+      EXPECT_FALSE(builtin.sources.empty());
+    }
+  }
+}
+
 }  // namespace
 }  // namespace pressarc::search
