@@ -673,8 +673,7 @@ class XapianSearcher : public Searcher {
     const auto translated = Groups(schema::kPrefixTranslation, true, schema::kSlotTranslation,
                                    translation_keys, TranslationCap(options.max_linked));
     const bool snippets = built->has_words && needles.has_terms();
-    const Xapian::MSet mset =
-        snippets ? SnippetMSet(built->query, shown_docs, normalised) : Xapian::MSet();
+    const Xapian::MSet mset = snippets ? SnippetMSet(built->query, shown_docs) : Xapian::MSet();
     // Percentages are relative to the best match of the whole query: in
     // date order the matcher's own are relative to the best it happened to
     // read, which differs between one index and shards.
@@ -737,17 +736,23 @@ class XapianSearcher : public Searcher {
   }
 
   // The matches whose term weights choose the snippets' windows: the shown
-  // documents alone (by their XID terms), so that the weights (Xapian's
-  // largest contribution of each term among the documents the matcher
-  // read) do not depend on which documents a shard's matcher read.
+  // documents alone (by their XID terms). Xapian's snippet weighs each
+  // query term by its largest possible contribution to a document's weight
+  // (the weighting scheme's bound), and BM25's bound depends on each
+  // database's own bound of the term's wdf: for a query of several terms
+  // (an OR, several words, or one word expanding to its stem and folded
+  // forms) it weighed them differently through shards than in one index,
+  // and another passage of the same text could be chosen. BM25 with k1 = 0
+  // ignores the wdf: each term weighs its idf (rarer terms more), from the
+  // whole collection's counts, the same through shards as in one index.
   template <typename ShownDocs>
-  Xapian::MSet SnippetMSet(const Xapian::Query& query, const ShownDocs& shown, bool normalised) {
+  Xapian::MSet SnippetMSet(const Xapian::Query& query, const ShownDocs& shown) {
     std::vector<Xapian::Query> ids;
     for (const auto& s : shown) ids.emplace_back(std::string(schema::kPrefixId) + s.stored.id);
-    Xapian::Enquire enquire =
-        WeighedEnquire(Xapian::Query(Xapian::Query::OP_FILTER, query,
-                                     Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end())),
-                       normalised);
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query,
+                                    Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end())));
+    enquire.set_weighting_scheme(Xapian::BM25Weight(0, 0, 1, 0, 0.5));
     const auto n = static_cast<Xapian::doccount>(ids.size() + 1);
     return enquire.get_mset(0, n, n);
   }
