@@ -22,7 +22,7 @@
 // index, instead of DIR. With --compare, DIR (the whole corpus) and the
 // shards (its parts) are both searched: every query of the set is checked
 // for identical results (ids and URLs of the top 10 and top 50 in order,
-// scores, copies, translations, snippets but of OR queries, totals where
+// scores, copies, translations, snippets, totals where
 // exact, facets where exact; a line per query, exit 1 if any differs), then
 // timed on both, alternating, with per-kind p50/p99 and the ratios
 // (bench/shard_bench.sh runs it over three xapian-tcpsrv on loopback);
@@ -1002,12 +1002,10 @@ void CompareFacets(const pressarc::search::Facets& one, const pressarc::search::
   }
 }
 
-// The hits, rank by rank: id, URL, score, copies, translations and (but for
-// OR queries, whose snippets may show another passage) the snippet.
+// The hits, rank by rank: id, URL, score, copies, translations and the
+// snippet.
 void CompareHits(const SearchResponse& one, const SearchResponse& shards,
-                 const SearchOptions& options, std::vector<std::string>* diffs) {
-  const std::string& q = options.query;
-  const bool any = options.match_any || q.find(" OR ") != std::string::npos;
+                 std::vector<std::string>* diffs) {
   if (one.hits.size() != shards.hits.size()) {
     diffs->push_back("results: " + std::to_string(one.hits.size()) + " from one index, " +
                      std::to_string(shards.hits.size()) + " from the shards");
@@ -1028,7 +1026,7 @@ void CompareHits(const SearchResponse& one, const SearchResponse& shards,
     if (LinkedIds(x.translations) != LinkedIds(y.translations)) {
       diffs->push_back(at + "translations differ");
     }
-    if (!any && x.snippet != y.snippet) {
+    if (x.snippet != y.snippet) {
       diffs->push_back(at + "snippet: " + x.snippet.substr(0, 100) + " | shards " +
                        y.snippet.substr(0, 100));
     }
@@ -1039,8 +1037,8 @@ void CompareHits(const SearchResponse& one, const SearchResponse& shards,
 // the same (empty: identical). Not compared, as search.h allows them to
 // differ: totals above kExactTotals (estimates on both sides; noted),
 // facets estimated from a sample (noted), a wildcard query's order (only
-// its set of results, when every match is on the page), snippets of OR
-// queries and spelling suggestions.
+// its set of results, when every match is on the page) and spelling
+// suggestions.
 std::vector<std::string> Differences(const SearchResponse& one, const SearchResponse& shards,
                                      const SearchOptions& options,
                                      std::vector<std::string>* notes) {
@@ -1056,7 +1054,7 @@ std::vector<std::string> Differences(const SearchResponse& one, const SearchResp
                      std::to_string(shards.total));
   }
   if (options.query.find('*') == std::string::npos) {
-    CompareHits(one, shards, options, &diffs);
+    CompareHits(one, shards, &diffs);
   } else if (one.total <= options.offset + one.hits.size()) {
     std::vector<std::string> a, b;
     for (const auto& h : one.hits) a.push_back(h.id);

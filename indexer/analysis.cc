@@ -983,6 +983,26 @@ std::vector<QueryBranch> GroupBranches(const std::vector<QueryBranch>& alts) {
 // its terms' frequencies (each leaf reads its posting list) plus a constant
 // per leaf; a filter adds what it skips through, at most the smaller of
 // the query's cost and the filter's postings.
+// The frequencies of `terms` in `db`, read together when `db` has several
+// sub-databases (remote shards: one match, its statistics only, costs one
+// round trip per shard instead of one per term and shard).
+std::unordered_map<std::string, double> TermFreqs(const Xapian::Database& db,
+                                                  const std::vector<std::string>& terms) {
+  std::unordered_map<std::string, double> out;
+  if (terms.empty()) return out;
+  if (db.size() < 2) {
+    for (const auto& t : terms) out.emplace(t, db.get_termfreq(t));
+    return out;
+  }
+  std::vector<Xapian::Query> leaves(terms.begin(), terms.end());
+  Xapian::Enquire enquire(db);
+  enquire.set_query(Xapian::Query(Xapian::Query::OP_OR, leaves.begin(), leaves.end()));
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  const Xapian::MSet stats = enquire.get_mset(0, 0);
+  for (const auto& t : terms) out.emplace(t, stats.get_termfreq(t));
+  return out;
+}
+
 class BranchMerger {
  public:
   BranchMerger(const Xapian::Database* db, const std::vector<std::string>& langs, bool other)
@@ -995,6 +1015,7 @@ class BranchMerger {
 
   // `parses`: one per parse, together serving every language bucket.
   Merged Merge(const std::vector<QueryBranch>& parses) {
+    Prefetch(parses);
     const std::vector<QueryBranch> alts = GroupBranches(parses);
     if (alts.size() == 1) return {alts[0].query, Cost(alts[0].query)};
     Merged whole;  // each alternative filtered to its languages
@@ -1085,6 +1106,22 @@ class BranchMerger {
   // Opening a posting list, in postings read.
   static constexpr double kPerLeaf = 200;
 
+  // The frequencies Cost() and FilterPostings() may ask for, at once.
+  void Prefetch(const std::vector<QueryBranch>& parses) {
+    if (db_ == nullptr) return;
+    std::vector<std::string> terms;
+    for (const auto& l : langs_) terms.push_back(std::string(schema::kPrefixLanguage) + l);
+    for (const auto& b : parses) {
+      for (auto t = b.query.get_terms_begin(); t != b.query.get_terms_end(); ++t) {
+        terms.push_back(*t);
+      }
+    }
+    std::sort(terms.begin(), terms.end());
+    terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+    std::erase_if(terms, [&](const std::string& t) { return freq_.count(t) != 0; });
+    freq_.merge(TermFreqs(*db_, terms));
+  }
+
   double TermFreq(const std::string& term) {
     if (db_ == nullptr) return 1;
     auto it = freq_.find(term);
@@ -1138,9 +1175,17 @@ Result<Xapian::Query> ParseUserQuery(Xapian::QueryParser& parser, std::string_vi
     // The languages that have documents (all, without an index to ask).
     std::vector<std::string> langs;
     Xapian::doccount in_langs = 0;
+    std::unordered_map<std::string, double> lang_freqs;
+    if (db != nullptr) {
+      std::vector<std::string> terms;
+      for (const char* l : {"az", "en", "ru"}) {
+        terms.push_back(std::string(schema::kPrefixLanguage) + l);
+      }
+      lang_freqs = TermFreqs(*db, terms);
+    }
     for (const char* l : {"az", "en", "ru"}) {
       const std::string term = std::string(schema::kPrefixLanguage) + l;
-      Xapian::doccount n = db ? db->get_termfreq(term) : 1;
+      auto n = db ? static_cast<Xapian::doccount>(lang_freqs[term]) : 1;
       if (n > 0) langs.emplace_back(l);
       in_langs += n;
     }

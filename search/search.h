@@ -73,8 +73,8 @@
 // those of one index holding every document (ties in the order are broken
 // by canonical URL, never by Xapian's docids, which differ; a wildcard is
 // the exception: Xapian expands and weighs it per shard, so its matches,
-// total and facets are the same but its order may not be; and the snippet
-// of an OR query may show another passage; facets of more than 10,000
+// total and facets are the same but its order may not be; facets of more
+// than 10,000
 // matches are estimates from each shard's own sample: close, not equal,
 // see search/facets.h). The servers
 // run only Xapian's match, value sorts and ValueCountMatchSpy (Xapian
@@ -126,9 +126,9 @@ struct SearchOptions {
   bool fold_copies = true;   // false with --all: every near-duplicate is its own result
   bool exact = false;        // --exact: words as typed (case folded only): no stemming, no
                              // diacritic folding, no transliteration (see BuildQuery)
-  bool facets = false;       // count results by source, language, year, month, status (estimated from a
-                             // sample above 10,000 matches: Facets::approximate)
-  bool highlight = false;    // wrap matched words of snippets in ANSI bold
+  bool facets = false;  // count results by source, language, year, month, status (estimated from a
+                        // sample above 10,000 matches: Facets::approximate)
+  bool highlight = false;  // wrap matched words of snippets in ANSI bold
   // Wrap matched words of snippets in the control characters kMarkOn and
   // kMarkOff instead (for a caller that renders them itself, e.g. as HTML
   // after escaping the text). Snippet text never holds these characters.

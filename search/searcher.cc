@@ -489,6 +489,45 @@ class XapianSearcher : public Searcher {
     return out;
   }
 
+  // Group() for each of `keys` at once: one match of all their terms,
+  // sorted by the slot (the key: the sort key of each match) and then by
+  // docid, as Group lists them; one round trip per shard instead of one per
+  // key. A key the match leaves out or may have cut short goes through
+  // Group() after all.
+  std::map<std::string, std::vector<Xapian::docid>> Groups(std::string_view prefix, bool boolean,
+                                                           unsigned slot,
+                                                           const std::set<std::string>& keys,
+                                                           std::size_t cap) {
+    std::map<std::string, std::vector<Xapian::docid>> out;
+    if (keys.empty()) return out;
+    auto term = [&](const std::string& key) {
+      return boolean ? BooleanTerm(prefix, key) : std::string(prefix) + key;
+    };
+    std::vector<Xapian::Query> terms;
+    for (const auto& key : keys) terms.emplace_back(term(key));
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_sort_by_value(slot, false);
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    const auto n =
+        static_cast<Xapian::doccount>(std::min<std::size_t>(keys.size() * cap, 1u << 20));
+    const Xapian::MSet mset = enquire.get_mset(0, n);
+    const bool cut = mset.size() >= n;
+    std::string last;
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      last = it.get_sort_key();
+      std::vector<Xapian::docid>& group = out[last];
+      if (group.size() < cap) group.push_back(*it);
+    }
+    for (const auto& key : keys) {
+      auto it = out.find(key);
+      const bool whole = it != out.end() && (!cut || key < last || it->second.size() >= cap);
+      if (!whole) out[key] = Group(term(key), slot, key, cap);
+    }
+    return out;
+  }
+
   std::vector<Xapian::docid> Copies(const Xapian::Document& doc, std::size_t cap) {
     return CopiesOfKey(doc.get_value(schema::kSlotDupKey), cap);
   }
@@ -499,17 +538,29 @@ class XapianSearcher : public Searcher {
     return Group(std::string(schema::kPrefixDupKey) + key, schema::kSlotDupKey, key, cap);
   }
 
+  // The documents of a translation key read for `cap` translations.
+  static std::size_t TranslationCap(std::size_t cap) { return cap * 4 + 1; }
+
   // `full`: read each document's stored JSON (for its published date), not
   // just the cheap fields.
-  std::vector<LinkedDocument> Translations(Xapian::docid self, const StoredArticle& self_doc,
-                                           const Xapian::Document& doc, std::size_t cap,
-                                           bool full = false) {
+  // `groups`: the documents of translation keys, read before (Groups()).
+  std::vector<LinkedDocument> Translations(
+      Xapian::docid self, const StoredArticle& self_doc, const Xapian::Document& doc,
+      std::size_t cap, bool full = false,
+      const std::map<std::string, std::vector<Xapian::docid>>* groups = nullptr) {
     std::vector<LinkedDocument> out;
     std::string key = doc.get_value(schema::kSlotTranslation);
     if (key.empty()) return out;
     std::set<std::string> seen = {self_doc.canonical_url};
-    for (Xapian::docid did : Group(BooleanTerm(schema::kPrefixTranslation, key),
-                                   schema::kSlotTranslation, key, cap * 4 + 1)) {
+    const auto known = groups != nullptr
+                           ? groups->find(key)
+                           : std::map<std::string, std::vector<Xapian::docid>>::const_iterator();
+    const std::vector<Xapian::docid> group =
+        groups != nullptr && known != groups->end()
+            ? known->second
+            : Group(BooleanTerm(schema::kPrefixTranslation, key), schema::kSlotTranslation, key,
+                    TranslationCap(cap));
+    for (Xapian::docid did : group) {
       if (did == self) continue;
       Xapian::Document other_doc = db_.get_document(did);
       StoredArticle other =
@@ -598,9 +649,15 @@ class XapianSearcher : public Searcher {
       std::vector<Xapian::docid> group;
     };
     std::vector<Shown> shown_docs;
+    const std::size_t cap = options.max_linked + 1;
+    std::set<std::string> dup_keys;
     for (const Match& it : page.shown) {
-      const std::size_t cap = options.max_linked + 1;
-      std::vector<Xapian::docid> group = CopiesOfKey(it.dup_key, cap);
+      if (!it.dup_key.empty()) dup_keys.insert(it.dup_key);
+    }
+    auto copies = Groups(schema::kPrefixDupKey, false, schema::kSlotDupKey, dup_keys, cap);
+    for (const Match& it : page.shown) {
+      std::vector<Xapian::docid> group;
+      if (!it.dup_key.empty()) group = std::move(copies[it.dup_key]);
       Xapian::docid did = options.fold_copies
                               ? Representative(it, built->query, group, group.size() < cap)
                               : it.did;
@@ -608,9 +665,15 @@ class XapianSearcher : public Searcher {
       StoredArticle stored = internal::ReadStoredDoc(doc);
       shown_docs.push_back(Shown{did, std::move(doc), std::move(stored), std::move(group)});
     }
+    std::set<std::string> translation_keys;
+    for (const Shown& s : shown_docs) {
+      std::string key = s.doc.get_value(schema::kSlotTranslation);
+      if (!key.empty()) translation_keys.insert(std::move(key));
+    }
+    const auto translated = Groups(schema::kPrefixTranslation, true, schema::kSlotTranslation,
+                                   translation_keys, TranslationCap(options.max_linked));
     const bool snippets = built->has_words && needles.has_terms();
-    const Xapian::MSet mset =
-        snippets ? SnippetMSet(built->query, shown_docs, normalised) : Xapian::MSet();
+    const Xapian::MSet mset = snippets ? SnippetMSet(built->query, shown_docs) : Xapian::MSet();
     // Percentages are relative to the best match of the whole query: in
     // date order the matcher's own are relative to the best it happened to
     // read, which differs between one index and shards.
@@ -659,7 +722,7 @@ class XapianSearcher : public Searcher {
         hit.copies.push_back(Linked(internal::ReadLinkedDoc(db_.get_document(did))));
       }
       SortLinked(&hit.copies);
-      hit.translations = Translations(shown, stored, doc, options.max_linked);
+      hit.translations = Translations(shown, stored, doc, options.max_linked, false, &translated);
       response.hits.push_back(std::move(hit));
     }
     for (auto& [lang, stemmer] : stemmers_) stemmer.second->SetStemHeads(nullptr);
@@ -673,17 +736,23 @@ class XapianSearcher : public Searcher {
   }
 
   // The matches whose term weights choose the snippets' windows: the shown
-  // documents alone (by their XID terms), so that the weights (Xapian's
-  // largest contribution of each term among the documents the matcher
-  // read) do not depend on which documents a shard's matcher read.
+  // documents alone (by their XID terms). Xapian's snippet weighs each
+  // query term by its largest possible contribution to a document's weight
+  // (the weighting scheme's bound), and BM25's bound depends on each
+  // database's own bound of the term's wdf: for a query of several terms
+  // (an OR, several words, or one word expanding to its stem and folded
+  // forms) it weighed them differently through shards than in one index,
+  // and another passage of the same text could be chosen. BM25 with k1 = 0
+  // ignores the wdf: each term weighs its idf (rarer terms more), from the
+  // whole collection's counts, the same through shards as in one index.
   template <typename ShownDocs>
-  Xapian::MSet SnippetMSet(const Xapian::Query& query, const ShownDocs& shown, bool normalised) {
+  Xapian::MSet SnippetMSet(const Xapian::Query& query, const ShownDocs& shown) {
     std::vector<Xapian::Query> ids;
     for (const auto& s : shown) ids.emplace_back(std::string(schema::kPrefixId) + s.stored.id);
-    Xapian::Enquire enquire =
-        WeighedEnquire(Xapian::Query(Xapian::Query::OP_FILTER, query,
-                                     Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end())),
-                       normalised);
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query,
+                                    Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end())));
+    enquire.set_weighting_scheme(Xapian::BM25Weight(0, 0, 1, 0, 0.5));
     const auto n = static_cast<Xapian::doccount>(ids.size() + 1);
     return enquire.get_mset(0, n, n);
   }
@@ -923,7 +992,13 @@ class XapianSearcher : public Searcher {
         // else read again.
         if (exact_total && !page.complete && m.lower == m.upper && m.upper <= kMinChecked &&
             m.upper >= fetch) {
-          if (!all.complete() || all.docids.size() != m.upper) {
+          if (index_.has_remote()) {
+            // No spy ran: the matcher folds them, by the near-duplicate key
+            // it sends with each match (no document is read; one round trip
+            // per shard instead of one per match).
+            page.groups = options.fold_copies ? FoldedCount(query, m.upper) : m.upper;
+            page.complete = true;
+          } else if (!all.complete() || all.docids.size() != m.upper) {
             fetch = static_cast<Xapian::doccount>(m.upper + 1);
             continue;
           }
@@ -947,6 +1022,20 @@ class XapianSearcher : public Searcher {
       }
       fetch = static_cast<Xapian::doccount>(std::min<std::uint64_t>(kMaxFetch, 2ull * fetch));
     }
+  }
+
+  // The matches of `query` (at most `matches`, all of them counted by the
+  // matcher) with copies folded: Xapian's collapse on the near-duplicate
+  // key, which keeps every match without a key. When the matcher's count
+  // turns out to exceed `matches` (the index changed), the unfolded count.
+  std::uint64_t FoldedCount(const Xapian::Query& query, std::uint64_t matches) {
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_collapse_key(schema::kSlotDupKey, 1);
+    const auto n = static_cast<Xapian::doccount>(matches + 1);
+    const Xapian::MSet folded = enquire.get_mset(0, n, n);
+    return folded.size() < n ? folded.size() : matches;
   }
 
   struct Window {

@@ -220,14 +220,6 @@ class ShardsEndToEnd(unittest.TestCase):
                     self.assertEqual({r["id"] for r in many["results"]},
                                      {r["id"] for r in one["results"]})
                     continue
-                if "--any" in q or any(" OR " in a for a in q):
-                    # Known difference: for an OR of words, Xapian's snippet
-                    # can weigh the words differently when the results come
-                    # from several shards (docs/operations.md): the
-                    # snippets may show another passage of the same text.
-                    for out in (one, many):
-                        for r in out["results"]:
-                            r.pop("snippet")
                 self.assertEqual(many, one)
 
     def test_the_queries_find_documents_on_every_part(self):
