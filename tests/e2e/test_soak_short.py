@@ -49,6 +49,9 @@ class SoakRules(unittest.TestCase):
         # Kept only by the last jobs: seen once serve is idle again.
         self.assertIn("fds kept", soak.fd_growth_problem(wobble, self.D, 4, 7))
         self.assertIsNotNone(soak.fd_growth_problem(wobble, self.D, 4, None))
+        # The searcher pool may hold more searchers when idle than at the start, within its bound.
+        self.assertIsNone(soak.fd_growth_problem(wobble, self.D, 4, 20, pool_fds=18))
+        self.assertIn("fds kept", soak.fd_growth_problem(wobble, self.D, 4, 25, pool_fds=18))
 
     def test_only_0_and_75_with_the_lock_message_are_accepted(self):
         self.assertIsNone(soak.job_exit_problem(0, ""))
