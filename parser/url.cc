@@ -103,6 +103,24 @@ UrlParts Split(std::string s) {
   return p;
 }
 
+// 1 for a "." segment, 2 for "..", 0 otherwise; a dot may be written %2e or
+// %2E (any case mix: "%2E%2e" is ".." too, as NormalizeEncoding decodes it).
+int DotSegment(std::string_view seg) {
+  int dots = 0;
+  for (std::size_t i = 0; i < seg.size(); ++dots) {
+    if (seg[i] == '.') {
+      i += 1;
+    } else if (seg.size() - i >= 3 && seg[i] == '%' && seg[i + 1] == '2' &&
+               (seg[i + 2] == 'e' || seg[i + 2] == 'E')) {
+      i += 3;
+    } else {
+      return 0;
+    }
+    if (dots >= 2) return 0;
+  }
+  return dots;
+}
+
 // RFC 3986 §5.2.4.
 std::string RemoveDotSegments(std::string_view in) {
   std::vector<std::string_view> out;
@@ -114,10 +132,10 @@ std::string RemoveDotSegments(std::string_view in) {
     if (j == std::string_view::npos) j = in.size();
     std::string_view seg = in.substr(i, j - i);
     bool last = j == in.size();
-    if (seg == "." || seg == "%2e" || seg == "%2E") {
+    const int dots = DotSegment(seg);
+    if (dots == 1) {
       trailing_slash = last;
-    } else if (seg == ".." || seg == "%2e%2e" || seg == "%2E%2E" || seg == ".%2e" ||
-               seg == "%2e.") {
+    } else if (dots == 2) {
       if (!out.empty()) out.pop_back();
       trailing_slash = last;
     } else {

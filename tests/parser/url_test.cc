@@ -105,6 +105,13 @@ TEST(ResolveUrlTest, DropsFragmentTrackingAndSessionParameters) {
       // again removed it).
       {"", "https://h/ru/.;sid=*;sid=*", "https://h/ru/"},
       {"", "https://h/a/b/..;jsessionid=1", "https://h/a/"},
+      // Encoded dots in any case mix are dot segments (url_fuzz: "%2E%2e"
+      // was kept, then decoded to "..", and normalising again removed it).
+      {"", "http://h/a/%2E%2e/b", "http://h/b"},
+      {"", "http://h/a/%2e%2E", "http://h/"},
+      {"", "http://h/a/.%2E/b/%2E./c", "http://h/c"},
+      {"", "http://h/a/%2E/b", "http://h/a/b"},
+      {"", "http://h/a/%2e%2e%2e/b", "http://h/a/.../b"},
       {"", "https://h/a?", "https://h/a"},
       {"", "https://h/a?&&x=1&", "https://h/a?x=1"},
       {"", "https://h/a?UTM_Campaign=q", "https://h/a"},
@@ -183,7 +190,8 @@ TEST(ResolveUrlTest, NormalizeIsIdempotent) {
                         "https://h/a b/c?x=y z",
                         "http://[::1]:8080/x",
                         "https://ПРЕЗИДЕНТ.рф/",
-                        "https://h/a;jd;phpsessid=://h;phpsessid=://h/a"};
+                        "https://h/a;jd;phpsessid=://h;phpsessid=://h/a",
+                        "http://2/%2E%2e"};
   for (const char* u : urls) {
     std::string once = NormalizeUrl(u);
     EXPECT_FALSE(once.empty()) << u;
