@@ -47,18 +47,20 @@ thread stacks and malloc arenas have reached their size):
   report prints the smallest per-request leak the rule would catch
   ("detectable_leak_bytes_per_request").
 - file descriptors: each sample reads /proc/PID/fd five times 20 ms apart
-  and keeps the lowest and the highest count. In-flight requests make the
-  count jump (every request opens the index tables, the catalogue, a WARC),
+  and keeps the lowest and the highest count, not counting fds on the files
+  of an index generation that still exists: serve's pool of open searchers
+  holds those, up to twice the hardware threads of searchers, opened as
+  concurrent requests need them (docs/web.md); an fd on a deleted file (a
+  generation a reindex removed) counts. In-flight requests make the
+  count jump (every request opens the catalogue, a WARC),
   so the rule looks at the floor: the lowest count of the last third may
   exceed the lowest count of the middle third by at most 2; and once the
   load and the jobs have stopped and kept-alive connections have timed out,
   serve's fd count must be back to within 2 of its idle count before the
-  load began, plus what the pool of open searchers may hold: serve keeps up
-  to twice the hardware threads of them open (docs/web.md), opened as
-  concurrent requests need them, so the allowance is (pool size - 1) times
-  the fds the first searcher took (measured before the load: idle count
-  after the first requests minus before any). One fd kept per request, or
-  per reindex, trips one of them.
+  load began, plus an allowance for the searcher pool: (pool size - 1)
+  times what the first searcher took beyond the index files (measured
+  before the load: idle count after the first requests minus before any;
+  usually 0). One fd kept per request, or per reindex, trips one of them.
 
 At the end: serve is still running and stops on SIGTERM with exit 0; the
 live index (DATA/index/current's generation) is `xapian-check` clean; no
@@ -175,9 +177,30 @@ def duplicates(ids):
 
 # --- serve's process ------------------------------------------------------------------
 
-def proc_sample(pid, reads=5, gap=0.02):
+def count_fds(pid, index_dir=None):
+    """Open fds of a process; with `index_dir`, not counting those on the files of
+    an index generation that still exists (serve's searcher pool keeps up to twice
+    the hardware threads of searchers open, each on the index's tables, and opens
+    them as concurrent requests need them). An fd on a deleted file (a generation
+    a reindex removed) still counts, so a searcher kept past its generation does."""
+    names = os.listdir(f"/proc/{pid}/fd")
+    if not index_dir:
+        return len(names)
+    n = 0
+    for name in names:
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{name}")
+        except OSError:
+            continue  # closed meanwhile
+        if target.startswith(index_dir) and not target.endswith(" (deleted)"):
+            continue
+        n += 1
+    return n
+
+
+def proc_sample(pid, reads=5, gap=0.02, index_dir=None):
     """(VmRSS in KiB, highest and lowest count of open fds over `reads` reads `gap`
-    seconds apart) of a running process, or None when it is gone."""
+    seconds apart; see count_fds) of a running process, or None when it is gone."""
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as f:
             rss = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
@@ -185,7 +208,7 @@ def proc_sample(pid, reads=5, gap=0.02):
         for i in range(reads):
             if i:
                 time.sleep(gap)
-            counts.append(len(os.listdir(f"/proc/{pid}/fd")))
+            counts.append(count_fds(pid, index_dir))
         return rss, max(counts), min(counts)
     except (OSError, StopIteration, ValueError):
         return None
@@ -284,10 +307,13 @@ class Soak:
         per_searcher = max(0, (self.idle_fds_before or 0) - (idle_unused or 0))
         self.pool_fds = (2 * (os.cpu_count() or 1) - 1) * per_searcher
 
+    def index_dir(self):
+        return os.path.realpath(os.path.join(self.data, "index")) + os.sep
+
     def idle_fds(self):
         counts = []
         for _ in range(5):
-            s = proc_sample(self.serve.pid, reads=1)
+            s = proc_sample(self.serve.pid, reads=1, index_dir=self.index_dir())
             if s:
                 counts.append(s[2])
             time.sleep(0.2)
@@ -445,7 +471,7 @@ class Soak:
     def sampler(self):
         period = self.interval(10.0, 15)
         while True:
-            s = proc_sample(self.serve.pid)
+            s = proc_sample(self.serve.pid, index_dir=self.index_dir())
             if s is None or self.serve.poll() is not None:
                 self.fail(f"serve is gone (exit {self.serve.poll()})")
                 self.stop.set()
@@ -459,7 +485,7 @@ class Soak:
                       f"RSS {s[0] // 1024} MiB  fds {s[2]}-{s[1]}  jobs {jobs}",
                       file=sys.stderr, flush=True)
             if self.stop.wait(period):
-                s = proc_sample(self.serve.pid)
+                s = proc_sample(self.serve.pid, index_dir=self.index_dir())
                 if s:
                     with self.lock:
                         self.samples.append((self.elapsed(), *s))
