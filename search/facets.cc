@@ -92,6 +92,28 @@ std::vector<FacetValue> Months(const Xapian::ValueCountMatchSpy& days, double sc
   return out;
 }
 
+// What the spies saw of the matches: all of them (exact), or a sample whose
+// counts are multiplied by `scale` (the matcher's estimate / matches seen).
+struct Sample {
+  bool exact = true;
+  double scale = 1.0;
+  Facets& Mark(Facets& f) const {
+    f.approximate = !exact;
+    f.scale = static_cast<std::uint64_t>(std::max<long long>(1, std::llround(scale)));
+    return f;
+  }
+};
+
+Sample SampleOf(const Xapian::MSet& m, Xapian::doccount seen) {
+  Sample s;
+  s.exact = m.get_matches_lower_bound() == m.get_matches_upper_bound() &&
+            m.get_matches_upper_bound() <= seen;
+  if (!s.exact && seen != 0) {
+    s.scale = static_cast<double>(m.get_matches_estimated()) / static_cast<double>(seen);
+  }
+  return s;
+}
+
 // The matches of `query` counted by the spies: every one when `check` is
 // 0, else the first `check` (or more) the matcher reads, scaled to its
 // estimate of all of them.
@@ -109,17 +131,10 @@ Facets Count(const Xapian::Database& db, const Xapian::Query& query, Xapian::doc
   enquire.add_matchspy(&days);
   enquire.add_matchspy(&statuses);
   const Xapian::MSet m = enquire.get_mset(0, 0, check == 0 ? db.get_doccount() : check);
-  const Xapian::doccount seen = sources.get_total();
-  const bool exact = m.get_matches_lower_bound() == m.get_matches_upper_bound() &&
-                     m.get_matches_upper_bound() <= seen;
-  const double scale = exact || seen == 0 ? 1.0
-                                          : static_cast<double>(m.get_matches_estimated()) /
-                                                static_cast<double>(seen);
-  Facets f{Values(sources, scale), Values(languages, scale), Values(years, scale),
-           Months(days, scale), Values(statuses, scale)};
-  f.approximate = !exact;
-  f.scale = static_cast<std::uint64_t>(std::max<long long>(1, std::llround(scale)));
-  return f;
+  const Sample sample = SampleOf(m, sources.get_total());
+  Facets f{Values(sources, sample.scale), Values(languages, sample.scale),
+           Values(years, sample.scale), Months(days, sample.scale), Values(statuses, sample.scale)};
+  return sample.Mark(f);
 }
 
 // Count with one SlotCounts spy (local databases only).
@@ -132,17 +147,11 @@ Facets CountLocal(const Xapian::Database& db, const Xapian::Query& query, Xapian
   enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
   enquire.add_matchspy(&spy);
   const Xapian::MSet m = enquire.get_mset(0, 0, check == 0 ? db.get_doccount() : check);
-  const Xapian::doccount seen = spy.total();
-  const bool exact = m.get_matches_lower_bound() == m.get_matches_upper_bound() &&
-                     m.get_matches_upper_bound() <= seen;
-  const double scale = exact || seen == 0 ? 1.0
-                                          : static_cast<double>(m.get_matches_estimated()) /
-                                                static_cast<double>(seen);
-  Facets f{Values(spy.Sorted(0), scale), Values(spy.Sorted(1), scale), Values(spy.Sorted(2), scale),
-           Months(spy.Sorted(3), scale), Values(spy.Sorted(4), scale)};
-  f.approximate = !exact;
-  f.scale = static_cast<std::uint64_t>(std::max<long long>(1, std::llround(scale)));
-  return f;
+  const Sample sample = SampleOf(m, spy.total());
+  Facets f{Values(spy.Sorted(0), sample.scale), Values(spy.Sorted(1), sample.scale),
+           Values(spy.Sorted(2), sample.scale), Months(spy.Sorted(3), sample.scale),
+           Values(spy.Sorted(4), sample.scale)};
+  return sample.Mark(f);
 }
 
 }  // namespace
