@@ -43,30 +43,33 @@ class SlotCounts : public Xapian::MatchSpy {
   Xapian::doccount total_ = 0;
 };
 
+// One slot's values and their counts, in value order.
+using SlotValues = std::vector<std::pair<std::string, Xapian::doccount>>;
+
+// What a ValueCountMatchSpy counted, as SlotValues (it lists values in order).
+SlotValues ValuesOf(const Xapian::ValueCountMatchSpy& spy) {
+  SlotValues out;
+  for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+    out.emplace_back(*it, it.get_termfreq());
+  }
+  return out;
+}
+
 // A count of the sample scaled to all matches (`scale` = matches / sampled).
 std::uint64_t Scaled(Xapian::doccount count, double scale) {
   return static_cast<std::uint64_t>(std::llround(static_cast<double>(count) * scale));
 }
 
-std::vector<FacetValue> Values(const Xapian::ValueCountMatchSpy& spy, double scale) {
+std::vector<FacetValue> Values(const SlotValues& counts, double scale) {
   std::vector<FacetValue> out;
-  for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
-    if ((*it).empty()) continue;
-    out.push_back(FacetValue{*it, Scaled(it.get_termfreq(), scale)});
+  for (const auto& [value, count] : counts) {
+    if (!value.empty()) out.push_back(FacetValue{value, Scaled(count, scale)});
   }
   return out;  // in value order
 }
 
-std::vector<FacetValue> Values(const std::vector<std::pair<std::string, Xapian::doccount>>& counts,
-                               double scale) {
-  std::vector<FacetValue> out;
-  for (const auto& [value, count] : counts) out.push_back(FacetValue{value, Scaled(count, scale)});
-  return out;  // in value order
-}
-
 // Day counts ("YYYYMMDD") summed by month ("YYYY-MM"), in month order.
-std::vector<FacetValue> Months(const std::vector<std::pair<std::string, Xapian::doccount>>& days,
-                               double scale) {
+std::vector<FacetValue> Months(const SlotValues& days, double scale) {
   std::vector<FacetValue> out;
   for (const auto& [day, count] : days) {
     if (day.size() != 8) continue;
@@ -78,80 +81,53 @@ std::vector<FacetValue> Months(const std::vector<std::pair<std::string, Xapian::
   return out;
 }
 
-// Day counts ("YYYYMMDD") summed by month ("YYYY-MM"), in month order.
-std::vector<FacetValue> Months(const Xapian::ValueCountMatchSpy& days, double scale) {
-  std::vector<FacetValue> out;
-  for (auto it = days.values_begin(); it != days.values_end(); ++it) {
-    const std::string day = *it;
-    if (day.size() != 8) continue;
-    std::string month = day.substr(0, 4) + "-" + day.substr(4, 2);
-    if (out.empty() || out.back().value != month) out.push_back(FacetValue{month, 0});
-    out.back().count += it.get_termfreq();
-  }
-  for (auto& m : out) m.count = Scaled(static_cast<Xapian::doccount>(m.count), scale);
-  return out;
+// The facets from the counts of the source, language, year, day and status
+// slots, over the `seen` matches the spies saw of the matcher's `m`: all of
+// them (exact), or a sample scaled to the matcher's estimate of all.
+Facets FacetsOf(const Xapian::MSet& m, Xapian::doccount seen, const SlotValues& sources,
+                const SlotValues& languages, const SlotValues& years, const SlotValues& days,
+                const SlotValues& statuses) {
+  const bool exact = m.get_matches_lower_bound() == m.get_matches_upper_bound() &&
+                     m.get_matches_upper_bound() <= seen;
+  const double scale = exact || seen == 0 ? 1.0
+                                          : static_cast<double>(m.get_matches_estimated()) /
+                                                static_cast<double>(seen);
+  Facets f{Values(sources, scale), Values(languages, scale), Values(years, scale),
+           Months(days, scale), Values(statuses, scale)};
+  f.approximate = !exact;
+  f.scale = static_cast<std::uint64_t>(std::max<long long>(1, std::llround(scale)));
+  return f;
 }
 
-// What the spies saw of the matches: all of them (exact), or a sample whose
-// counts are multiplied by `scale` (the matcher's estimate / matches seen).
-struct Sample {
-  bool exact = true;
-  double scale = 1.0;
-  Facets& Mark(Facets& f) const {
-    f.approximate = !exact;
-    f.scale = static_cast<std::uint64_t>(std::max<long long>(1, std::llround(scale)));
-    return f;
-  }
-};
-
-Sample SampleOf(const Xapian::MSet& m, Xapian::doccount seen) {
-  Sample s;
-  s.exact = m.get_matches_lower_bound() == m.get_matches_upper_bound() &&
-            m.get_matches_upper_bound() <= seen;
-  if (!s.exact && seen != 0) {
-    s.scale = static_cast<double>(m.get_matches_estimated()) / static_cast<double>(seen);
-  }
-  return s;
-}
-
-// The matches of `query` counted by the spies: every one when `check` is
-// 0, else the first `check` (or more) the matcher reads, scaled to its
-// estimate of all of them.
-Facets Count(const Xapian::Database& db, const Xapian::Query& query, Xapian::doccount check) {
-  // A remote shard runs only Xapian's built-in spies.
-  Xapian::ValueCountMatchSpy sources(schema::kSlotSource), languages(schema::kSlotLanguage),
-      years(schema::kSlotYear), days(schema::kSlotDate), statuses(schema::kSlotStatus);
+// The matches of `query` counted by `spies`: every one when `check` is 0,
+// else the first `check` (or more) the matcher reads.
+Xapian::MSet CountMatches(const Xapian::Database& db, const Xapian::Query& query,
+                          Xapian::doccount check, const std::vector<Xapian::MatchSpy*>& spies) {
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
   enquire.set_weighting_scheme(Xapian::BoolWeight());
   enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
-  enquire.add_matchspy(&sources);
-  enquire.add_matchspy(&languages);
-  enquire.add_matchspy(&years);
-  enquire.add_matchspy(&days);
-  enquire.add_matchspy(&statuses);
-  const Xapian::MSet m = enquire.get_mset(0, 0, check == 0 ? db.get_doccount() : check);
-  const Sample sample = SampleOf(m, sources.get_total());
-  Facets f{Values(sources, sample.scale), Values(languages, sample.scale),
-           Values(years, sample.scale), Months(days, sample.scale), Values(statuses, sample.scale)};
-  return sample.Mark(f);
+  for (Xapian::MatchSpy* spy : spies) enquire.add_matchspy(spy);
+  return enquire.get_mset(0, 0, check == 0 ? db.get_doccount() : check);
 }
 
-// Count with one SlotCounts spy (local databases only).
+// Counted by Xapian's built-in spies, the only ones a remote shard runs.
+Facets Count(const Xapian::Database& db, const Xapian::Query& query, Xapian::doccount check) {
+  Xapian::ValueCountMatchSpy sources(schema::kSlotSource), languages(schema::kSlotLanguage),
+      years(schema::kSlotYear), days(schema::kSlotDate), statuses(schema::kSlotStatus);
+  const Xapian::MSet m =
+      CountMatches(db, query, check, {&sources, &languages, &years, &days, &statuses});
+  return FacetsOf(m, sources.get_total(), ValuesOf(sources), ValuesOf(languages), ValuesOf(years),
+                  ValuesOf(days), ValuesOf(statuses));
+}
+
+// Counted by one SlotCounts spy (local databases only).
 Facets CountLocal(const Xapian::Database& db, const Xapian::Query& query, Xapian::doccount check) {
   SlotCounts spy({schema::kSlotSource, schema::kSlotLanguage, schema::kSlotYear, schema::kSlotDate,
                   schema::kSlotStatus});
-  Xapian::Enquire enquire(db);
-  enquire.set_query(query);
-  enquire.set_weighting_scheme(Xapian::BoolWeight());
-  enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
-  enquire.add_matchspy(&spy);
-  const Xapian::MSet m = enquire.get_mset(0, 0, check == 0 ? db.get_doccount() : check);
-  const Sample sample = SampleOf(m, spy.total());
-  Facets f{Values(spy.Sorted(0), sample.scale), Values(spy.Sorted(1), sample.scale),
-           Values(spy.Sorted(2), sample.scale), Months(spy.Sorted(3), sample.scale),
-           Values(spy.Sorted(4), sample.scale)};
-  return sample.Mark(f);
+  const Xapian::MSet m = CountMatches(db, query, check, {&spy});
+  return FacetsOf(m, spy.total(), spy.Sorted(0), spy.Sorted(1), spy.Sorted(2), spy.Sorted(3),
+                  spy.Sorted(4));
 }
 
 }  // namespace
