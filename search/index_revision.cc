@@ -10,6 +10,7 @@
 
 #include "indexer/indexer.h"
 #include "search/search.h"
+#include "search/shards.h"
 
 namespace pressarc::search {
 
@@ -68,16 +69,12 @@ std::optional<std::string> StubRevision(const std::string& stub) {
   return key;
 }
 
-// A directory shard, opened as IndexSet opens it: DATA/index/current, else
-// the path itself as a database.
+// A directory shard, by the database IndexSet opens for it (ShardDbPath).
 std::optional<std::string> DirectoryShardRevision(const std::string& path) {
-  const std::string stub = IndexPaths::Stub(path);
-  auto stub_id = FileIdentity(stub);
-  if (!stub_id) return std::nullopt;
-  if (*stub_id != "-") return StubRevision(stub);
   auto dir_id = FileIdentity(path);
   if (dir_id && *dir_id == "-") return dir_id;  // missing: left out, until it appears
-  return GlassRevision(path);
+  const std::string db = internal::ShardDbPath(path);
+  return db == path ? GlassRevision(path) : StubRevision(db);
 }
 
 }  // namespace

@@ -10,13 +10,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The database a directory shard names: DATA/index/current, else the path.
-std::string ShardDbPath(const std::string& path) {
-  std::error_code ec;
-  const std::string stub = IndexPaths::Stub(path);
-  return fs::exists(stub, ec) ? stub : path;
-}
-
 std::string OneLine(std::string text) {
   for (char& c : text) {
     if (c == '\n' || c == '\r') c = ' ';
@@ -25,6 +18,12 @@ std::string OneLine(std::string text) {
 }
 
 }  // namespace
+
+std::string ShardDbPath(const std::string& path) {
+  std::error_code ec;
+  const std::string stub = IndexPaths::Stub(path);
+  return fs::exists(stub, ec) ? stub : path;
+}
 
 IndexSet::IndexSet(std::string data_dir, OpenOptions options)
     : data_dir_(std::move(data_dir)), options_(std::move(options)) {

@@ -26,6 +26,10 @@
 
 namespace pressarc::search::internal {
 
+// The database a directory shard names: its DATA/index/current stub when
+// it has one, else the path itself (a plain Xapian database).
+std::string ShardDbPath(const std::string& path);
+
 class IndexSet {
  public:
   IndexSet(std::string data_dir, OpenOptions options);
