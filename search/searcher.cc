@@ -552,15 +552,18 @@ class XapianSearcher : public Searcher {
     std::string key = doc.get_value(schema::kSlotTranslation);
     if (key.empty()) return out;
     std::set<std::string> seen = {self_doc.canonical_url};
-    const auto known = groups != nullptr
-                           ? groups->find(key)
-                           : std::map<std::string, std::vector<Xapian::docid>>::const_iterator();
-    const std::vector<Xapian::docid> group =
-        groups != nullptr && known != groups->end()
-            ? known->second
-            : Group(BooleanTerm(schema::kPrefixTranslation, key), schema::kSlotTranslation, key,
-                    TranslationCap(cap));
-    for (Xapian::docid did : group) {
+    const std::vector<Xapian::docid>* group = nullptr;
+    if (groups != nullptr) {
+      auto known = groups->find(key);
+      if (known != groups->end()) group = &known->second;
+    }
+    std::vector<Xapian::docid> read;  // the key's documents, when `groups` lacks them
+    if (group == nullptr) {
+      read = Group(BooleanTerm(schema::kPrefixTranslation, key), schema::kSlotTranslation, key,
+                   TranslationCap(cap));
+      group = &read;
+    }
+    for (Xapian::docid did : *group) {
       if (did == self) continue;
       Xapian::Document other_doc = db_.get_document(did);
       StoredArticle other =

@@ -499,8 +499,7 @@ class SqliteWatchStore : public WatchStore {
         now.digest = digest.value_or("");
         now.seq = seq;
       }
-      const std::string was = old.status.empty() ? std::string(schema::kStatusLive) : old.status;
-      const bool status_changed = found && was != status;
+      const bool status_changed = found && StatusOf(old.status) != status;
       if (status_changed) now.status_seq = seq;
       now.status = status;
       if (!content_changed && now.status == old.status) return false;
