@@ -665,8 +665,6 @@ const std::vector<std::string>& KnownNotices() {
   return *list;
 }
 
-// Paragraphs that are boilerplate when they stand alone (compared lower-cased,
-// without trailing punctuation).
 // The valid UTF-8 code points of `s` other than ':', ' ' and '!', counted
 // up to `limit`.
 std::size_t CountKeptCodePoints(std::string_view s, std::size_t limit) {
@@ -682,6 +680,8 @@ std::size_t CountKeptCodePoints(std::string_view s, std::size_t limit) {
   return count;
 }
 
+// Paragraphs that are boilerplate when they stand alone (compared lower-cased,
+// without trailing punctuation).
 bool IsBoilerplateLine(const std::string& para) {
   static const auto* set = new std::unordered_set<std::string>{"paylaş",
                                                                "paylas",
