@@ -627,10 +627,17 @@ class XapianSearcher : public Searcher {
     response.query = options.query;
     Page page;
     bool windowed = false;
-    if (auto window = DateWindow(*built, options)) {
+    // A window expected to hold twice the page, else one expected to hold
+    // sixteen times it, else the whole index.
+    for (double margin : {2.0, 16.0}) {
+      auto window = DateWindow(*built, options, margin);
+      if (!window) break;
       page = FoldedPage(run, window->query, options, /*exact_total=*/false);
       windowed = page.shown.size() == options.limit;
-      if (windowed) response.total = page.Scaled(window->total);
+      if (windowed) {
+        response.total = page.Scaled(window->total);
+        break;
+      }
     }
     if (!windowed) {
       page = FoldedPage(run, built->query, options, /*exact_total=*/true);
@@ -963,6 +970,7 @@ class XapianSearcher : public Searcher {
                   bool exact_total) {
     Page page;
     constexpr std::uint64_t kMaxFetch = 1u << 30;
+    constexpr std::uint64_t kMaxTieRead = 4096;
     const std::uint64_t wanted = std::uint64_t{options.offset} + options.limit;
     auto fetch = static_cast<Xapian::doccount>(
         std::min(kMaxFetch, options.fold_copies ? wanted + wanted / 2 + 10 : wanted + 1));
@@ -986,7 +994,11 @@ class XapianSearcher : public Searcher {
             wanted == 0 || kept.empty() ? 0 : kept[std::min<std::size_t>(wanted, kept.size()) - 1];
         if (!page.complete && more && !m.items.empty() &&
             Tied(m.items[last_shown], m.items.back(), options.sort)) {
-          fetch = static_cast<Xapian::doccount>(std::min<std::uint64_t>(kMaxFetch, 2ull * fetch));
+          // Each read sorts every match again: when the matches are few
+          // (as in a date window whose documents share a day), all of them.
+          std::uint64_t next = 2ull * fetch;
+          if (m.upper < kMaxTieRead) next = std::max<std::uint64_t>(next, m.upper + 1);
+          fetch = static_cast<Xapian::doccount>(std::min<std::uint64_t>(kMaxFetch, next));
           continue;
         }
         page.groups = kept.size();
@@ -1042,21 +1054,24 @@ class XapianSearcher : public Searcher {
   }
 
   struct Window {
-    Xapian::Query query;  // the query restricted to the window's months
+    Xapian::Query query;  // the query restricted to the window's months and days
     std::uint64_t total;  // the whole query's estimated matches (copies included)
   };
 
   // Results in date order (newest or oldest first, or a query whose every
   // weight is 0, as filters alone) come from the newest (oldest) months
   // first: the sort would otherwise read the date of every match. The
-  // window is the fewest months, from that end, expected to hold twice the
-  // results asked for (offset + limit), judged by the share of the index
-  // the query matches; every document inside sorts before every one
-  // outside (the M term and the sort value are the same publication date),
-  // so when the window fills the page, the page is exact. nullopt: search
-  // the whole index (few matches, no month terms, relevance order).
-  std::optional<Window> DateWindow(const internal::BuiltQuery& built,
-                                   const SearchOptions& options) {
+  // window is the fewest months, from that end, expected to hold `margin`
+  // times the results asked for (offset + limit), judged by the share of the index
+  // the query matches, its last month cut to the days needed (MonthDays):
+  // the sort reads the date of every match in the window, a month of a
+  // large index is thousands of documents, and a page's ties in date are
+  // read again (FoldedPage). Every document inside sorts before every one
+  // outside (the M and D terms and the sort value are the same publication
+  // date), so when the window fills the page, the page is exact. nullopt:
+  // search the whole index (few matches, no month terms, relevance order).
+  std::optional<Window> DateWindow(const internal::BuiltQuery& built, const SearchOptions& options,
+                                   double margin) {
     if (options.limit == 0) return std::nullopt;
     // Relevance order is date order (newest first) when every weight is 0.
     if (options.sort == SortOrder::kRelevance && !Weightless(built.query)) return std::nullopt;
@@ -1079,16 +1094,49 @@ class XapianSearcher : public Searcher {
     }
     if (newest_first) std::reverse(months.begin(), months.end());
     const double share = static_cast<double>(total) / docs;
+    const double goal = margin * static_cast<double>(wanted);
     std::vector<Xapian::Query> window;
+    std::size_t whole_months = 0;
     double expected = 0;
     for (const auto& [term, freq] : months) {
-      if (expected >= 2.0 * static_cast<double>(wanted)) break;
+      if (expected >= goal) break;
+      if (expected + share * freq > goal) {
+        // The last month: as many of its days as needed, from the same end.
+        auto days = MonthDays(term, freq);
+        if (!newest_first) std::reverse(days.begin(), days.end());
+        for (const auto& [day, day_freq] : days) {
+          if (expected >= goal) break;
+          window.emplace_back(day);
+          expected += share * day_freq;
+        }
+        if (!days.empty()) break;
+      }
       window.emplace_back(term);
+      ++whole_months;
       expected += share * freq;
     }
-    if (window.empty() || window.size() == months.size()) return std::nullopt;
+    if (window.empty() || whole_months == months.size()) return std::nullopt;
     Xapian::Query in_months(Xapian::Query::OP_OR, window.begin(), window.end());
     return Window{Xapian::Query(Xapian::Query::OP_FILTER, built.query, in_months), total};
+  }
+
+  // The D terms of the month whose M term is `month` (of `freq`
+  // documents), newest first; none when they do not hold its every
+  // document (an index written without them).
+  std::vector<std::pair<std::string, Xapian::doccount>> MonthDays(const std::string& month,
+                                                                  Xapian::doccount freq) {
+    std::vector<std::pair<std::string, Xapian::doccount>> days;
+    const std::string prefix =
+        std::string(schema::kPrefixDay) + month.substr(schema::kPrefixMonth.size());
+    std::uint64_t held = 0;
+    for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) {
+      if ((*t).size() != prefix.size() + 2) continue;
+      days.emplace_back(*t, t.get_termfreq());
+      held += t.get_termfreq();
+    }
+    if (held != freq) return {};
+    std::reverse(days.begin(), days.end());
+    return days;
   }
 
   // Counts of the matches (copies included, as match spies see documents

@@ -639,6 +639,54 @@ TEST(SearcherDateOrder, PagesInDateOrderAreExactAcrossYears) {
   }
 }
 
+// A date window is cut to days within its last month, and a day's releases
+// share one publication time: a page in date order (or of filters alone)
+// is still the one a full sort gives, ties broken by canonical URL.
+TEST(SearcherDateOrder, PagesAreExactWhenManyReleasesShareADay) {
+  std::vector<testing::Doc> docs;
+  std::vector<std::pair<std::string, std::string>> all;  // (published, URL)
+  for (int i = 0; i < 600; ++i) {
+    char published[32];
+    // Three months; most releases on a few days, at midnight.
+    std::snprintf(published, sizeof published, "2024-%02d-%02dT00:00:00", 10 + i % 3,
+                  i % 5 == 0 ? 1 + i % 28 : 20 + i % 4);
+    testing::Doc d;
+    d.url = "https://mfa.example/az/" + std::to_string(1000 + (i * 7919) % 600);
+    d.title = "Xəbər " + std::to_string(i);
+    d.published = published;
+    d.language = "az";
+    d.source = "mfa";
+    d.text = "Nazir görüşü " + std::to_string(i) + " barədə məlumat.";
+    all.emplace_back(d.published, d.url);
+    docs.push_back(d);
+  }
+  TempIndex index(docs);
+  auto searcher = Searcher::Open(index.dir());
+  ASSERT_TRUE(searcher.ok()) << searcher.status().message();
+  for (SortOrder sort : {SortOrder::kRelevance, SortOrder::kNewest, SortOrder::kOldest}) {
+    std::vector<std::pair<std::string, std::string>> want = all;
+    std::sort(want.begin(), want.end(), [&](const auto& a, const auto& b) {
+      if (a.first != b.first)
+        return sort == SortOrder::kOldest ? a.first < b.first : a.first > b.first;
+      return a.second < b.second;
+    });
+    for (std::uint32_t offset : {0u, 40u, 230u}) {
+      SearchOptions o;
+      o.query = "source:mfa";
+      o.sort = sort;
+      o.offset = offset;
+      o.limit = 10;
+      auto r = (*searcher)->Search(o);
+      ASSERT_TRUE(r.ok()) << r.status().message();
+      std::vector<std::string> got, expected;
+      for (const auto& h : r->hits) got.push_back(h.url);
+      for (std::size_t k = offset; k < offset + 10; ++k) expected.push_back(want[k].second);
+      EXPECT_EQ(got, expected) << "sort " << static_cast<int>(sort) << " offset " << offset;
+      EXPECT_NEAR(static_cast<double>(r->total), 600.0, 60.0);
+    }
+  }
+}
+
 TEST(SearcherOpen, MissingOrEmptyDataDirectoryMeansNoIndexYet) {
   auto missing = Searcher::Open("/nonexistent/pressarc-data");
   ASSERT_FALSE(missing.ok());
