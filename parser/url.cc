@@ -360,6 +360,9 @@ std::string Resolve(std::string_view base_in, std::string_view href_in) {
     std::string q = CleanQuery(t.query);
     if (!q.empty()) out += "?" + q;
   }
+  // Percent-encoding can triple the bytes: a result longer than an input
+  // may be is refused too, so that normalising what this returns accepts it.
+  if (out.size() > kMaxUrlBytes) return "";
   return out;
 }
 

@@ -184,6 +184,18 @@ TEST(ResolveUrlTest, HugeInputIsRejectedQuickly) {
   EXPECT_EQ(NormalizeUrl(dots), "https://h/");
 }
 
+// Percent-encoding triples a byte: an input under the limit whose
+// normalised form would be over it is refused, not returned (normalising
+// that would give ""). Found by url_fuzz.
+TEST(ResolveUrlTest, ResultOverTheLimitIsRefused) {
+  const std::string over = "https://h/a?" + std::string(3000, '\xff');  // 9,012 bytes encoded
+  EXPECT_EQ(NormalizeUrl(over), "");
+  const std::string under = "https://h/a?" + std::string(2000, '\xff');  // 6,012 bytes encoded
+  const std::string once = NormalizeUrl(under);
+  EXPECT_EQ(once.size(), 6012u);
+  EXPECT_EQ(NormalizeUrl(once), once);
+}
+
 TEST(ResolveUrlTest, NormalizeIsIdempotent) {
   const char* urls[] = {"HTTPS://Mfa.Gov.Az:443/az/../en/news?utm_source=a&page=2#x",
                         "http://h/a%2fb?q=%e2%80%99",
