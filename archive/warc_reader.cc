@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -103,10 +104,11 @@ class ByteStream {
       in_.erase(in_.begin(), in_.begin() + static_cast<long>(in_pos_));
       in_pos_ = 0;
     }
-    std::size_t old = in_.size();
-    in_.resize(old + kReadChunk);
-    std::size_t n = std::fread(in_.data() + old, 1, kReadChunk, f_);
-    in_.resize(old + n);
+    // Read into scratch and appended: growing in_ by the chunk would zero
+    // it first, for every file opened (ReadWarcRecordAt opens one a record).
+    if (!raw_) raw_ = std::make_unique_for_overwrite<unsigned char[]>(kReadChunk);
+    std::size_t n = std::fread(raw_.get(), 1, kReadChunk, f_);
+    in_.insert(in_.end(), raw_.get(), raw_.get() + n);
     file_pos_ += n;
     if (n == 0) raw_eof_ = true;
     return n > 0;
@@ -193,16 +195,16 @@ class ByteStream {
 
   bool InflateSome() {
     std::size_t old = buf_.size();
-    // Inflated into a buffer of its own and appended: growing buf_ by the
-    // chunk would zero 256 KiB for every record (a member each).
-    if (out_.empty()) out_.resize(kInflateChunk);
+    // Inflated into a buffer of its own (not zeroed) and appended: growing
+    // buf_ by the chunk would zero 256 KiB for every record (a member each).
+    if (!out_) out_ = std::make_unique_for_overwrite<char[]>(kInflateChunk);
     zs_.next_in = in_.data() + in_pos_;
     zs_.avail_in = static_cast<uInt>(InAvail());
-    zs_.next_out = reinterpret_cast<Bytef*>(out_.data());
+    zs_.next_out = reinterpret_cast<Bytef*>(out_.get());
     zs_.avail_out = static_cast<uInt>(kInflateChunk);
     int rc = inflate(&zs_, Z_NO_FLUSH);
     in_pos_ = in_.size() - zs_.avail_in;
-    buf_.append(out_.data(), kInflateChunk - zs_.avail_out);
+    buf_.append(out_.get(), kInflateChunk - zs_.avail_out);
     if (rc == Z_STREAM_END) {
       EndMember(false);
     } else if (rc == Z_BUF_ERROR) {
@@ -224,11 +226,12 @@ class ByteStream {
   bool gzip_;
   std::uint64_t plain_origin_ = 0;
   std::string buf_;
-  std::vector<char> out_;   // inflate's output, kInflateChunk bytes
+  std::unique_ptr<char[]> out_;  // inflate's output, kInflateChunk bytes
   std::uint64_t base_ = 0;  // stream position of buf_[0]
   bool eof_ = false;
   // gzip layer
   std::vector<unsigned char> in_;
+  std::unique_ptr<unsigned char[]> raw_;  // fread's scratch, kReadChunk bytes
   std::size_t in_pos_ = 0;
   std::uint64_t file_pos_;
   bool raw_eof_ = false;
