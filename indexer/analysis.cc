@@ -1001,8 +1001,11 @@ std::unordered_map<std::string, double> TermFreqs(const Xapian::Database& db,
 // reads fewer postings: filters pushed down to the leaves that differ, or
 // the node's alternatives filtered whole. The cost of a query is the sum of
 // its terms' frequencies (each leaf reads its posting list) plus a constant
-// per leaf; a filter adds what it skips through, at most the smaller of
-// the query's cost and the filter's postings.
+// per leaf; a filter adds FilterCost: a check for each match of what it
+// filters, and the postings of the filter those checks skip through.
+// Matches, not cost: words ANDed match far fewer documents than their
+// posting lists hold (a filter on each of two common words is checked for
+// every posting of each; one on their AND, only for its matches).
 class BranchMerger {
  public:
   // `known`: term frequencies already read from `db` (not read again).
@@ -1024,8 +1027,7 @@ class BranchMerger {
     std::vector<Xapian::Query> parts;
     for (const auto& a : alts) {
       parts.push_back(RestrictBranch(a, langs_, other_));
-      double c = Cost(a.query);
-      whole.cost += c + std::min(c, FilterPostings(a)) + kPerLeaf;
+      whole.cost += Cost(a.query) + FilterCost(a) + kPerLeaf;
     }
     whole.query = Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
 
@@ -1098,7 +1100,7 @@ class BranchMerger {
         united.cost += c;
       } else {
         parts.push_back(RestrictBranch(k, langs_, other_));
-        united.cost += c + std::min(c, FilterPostings(k)) + kPerLeaf;
+        united.cost += c + FilterCost(k) + kPerLeaf;
       }
     }
     united.query = Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
@@ -1137,6 +1139,46 @@ class BranchMerger {
     double c = 0;
     for (auto t = q.get_terms_begin(); t != q.get_terms_end(); ++t) c += TermFreq(*t) + kPerLeaf;
     return c;
+  }
+
+  // The documents `q` is expected to match, its terms taken as
+  // independent: an AND (FILTER, phrase, NEAR) matches the product of its
+  // parts' shares of the index, an AND_NOT its left side, anything else
+  // (OR and the rest) at most the sum of its parts.
+  double Matches(const Xapian::Query& q) {
+    const double docs = db_ == nullptr ? 0 : static_cast<double>(db_->get_doccount());
+    const std::size_t n = q.get_num_subqueries();
+    if (n == 0 || docs == 0) return Cost(q);
+    switch (q.get_type()) {
+      case Xapian::Query::OP_AND:
+      case Xapian::Query::OP_FILTER:
+      case Xapian::Query::OP_PHRASE:
+      case Xapian::Query::OP_NEAR: {
+        double share = 1;
+        for (std::size_t i = 0; i < n; ++i) share *= Matches(q.get_subquery(i)) / docs;
+        return share * docs;
+      }
+      case Xapian::Query::OP_AND_NOT:
+      case Xapian::Query::OP_AND_MAYBE:
+        return Matches(q.get_subquery(0));
+      default: {
+        double sum = 0;
+        for (std::size_t i = 0; i < n; ++i) sum += Matches(q.get_subquery(i));
+        return std::min(sum, docs);
+      }
+    }
+  }
+
+  // What the language filter RestrictBranch puts on `a` costs, in
+  // postings read: kCheck for each match of `a`, and the postings of the
+  // filter the checks skip through, as a check decodes about half a chunk
+  // of its posting list (kSkipped) and matches spread over the index soon
+  // reach every chunk: at most all of them.
+  static constexpr double kCheck = 2;
+  static constexpr double kSkipped = 500;
+  double FilterCost(const QueryBranch& a) {
+    const double checks = Matches(a.query);
+    return kCheck * checks + std::min(FilterPostings(a), kSkipped * checks);
   }
 
   // Postings of the language filter RestrictBranch puts on `a`.
