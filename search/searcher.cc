@@ -244,8 +244,34 @@ struct CopyRank {
   }
 };
 
-CopyRank RankOf(const Xapian::Database& db, Xapian::docid did) {
-  Xapian::Document doc = db.get_document(did);
+// The documents one search reads, each read once. Through a remote shard
+// every document read is a request and its replies, one at a time: Xapian
+// 1.4's remote backend has no batched or pipelined read (MSet::fetch() is
+// a no-op there: RemoteDatabase does not implement request_document). A
+// search reads some documents twice or more: again when a page is read
+// again with more matches (FoldedPage), and a copy's document for its rank
+// (Representative) and for the copies listed.
+// REQUIRES: the Database is not reopened while a DocReader of it is used.
+class DocReader {
+ public:
+  explicit DocReader(Xapian::Database db) : db_(std::move(db)) {}
+  Xapian::Document Get(Xapian::docid did) {
+    auto it = docs_.find(did);
+    if (it != docs_.end()) return it->second;
+    // Lazily, as an MSet's get_document() opens it: the docid comes from
+    // a match or a posting list of this database.
+    Xapian::Document doc = db_.get_document(did, Xapian::DOC_ASSUME_VALID);
+    docs_.emplace(did, doc);
+    return doc;
+  }
+
+ private:
+  Xapian::Database db_;
+  std::unordered_map<Xapian::docid, Xapian::Document> docs_;
+};
+
+CopyRank RankOf(DocReader& docs, Xapian::docid did) {
+  Xapian::Document doc = docs.Get(did);
   std::string published = doc.get_value(schema::kSlotPublished);
   std::string archived = doc.get_value(schema::kSlotArchived);
   return CopyRank{published.empty(), published,
@@ -545,8 +571,8 @@ class XapianSearcher : public Searcher {
   // just the cheap fields.
   // `groups`: the documents of translation keys, read before (Groups()).
   std::vector<LinkedDocument> Translations(
-      Xapian::docid self, const StoredArticle& self_doc, const Xapian::Document& doc,
-      std::size_t cap, bool full = false,
+      DocReader& docs, Xapian::docid self, const StoredArticle& self_doc,
+      const Xapian::Document& doc, std::size_t cap, bool full = false,
       const std::map<std::string, std::vector<Xapian::docid>>* groups = nullptr) {
     std::vector<LinkedDocument> out;
     std::string key = doc.get_value(schema::kSlotTranslation);
@@ -565,7 +591,7 @@ class XapianSearcher : public Searcher {
     }
     for (Xapian::docid did : *group) {
       if (did == self) continue;
-      Xapian::Document other_doc = db_.get_document(did);
+      Xapian::Document other_doc = docs.Get(did);
       StoredArticle other =
           full ? internal::ReadStoredDoc(other_doc) : internal::ReadLinkedDoc(other_doc);
       if (other.source != self_doc.source || other.language == self_doc.language) continue;
@@ -587,12 +613,12 @@ class XapianSearcher : public Searcher {
   // them as collapsed (a copy republished a year later, sorted newest
   // first, hid its matching original), and a date window (DateWindow) does
   // not see copies outside it.
-  Xapian::docid Representative(const Match& it, const Xapian::Query& query,
+  Xapian::docid Representative(DocReader& docs, const Match& it, const Xapian::Query& query,
                                const std::vector<Xapian::docid>& group, bool complete) {
     if (group.size() < 2) return it.did;
-    CopyRank best = RankOf(db_, it.did);
+    CopyRank best = RankOf(docs, it.did);
     if (complete && std::none_of(group.begin(), group.end(),
-                                 [&](Xapian::docid did) { return RankOf(db_, did) < best; })) {
+                                 [&](Xapian::docid did) { return RankOf(docs, did) < best; })) {
       return it.did;  // no copy ranks before this one, matching or not
     }
     const std::string& key = it.dup_key;
@@ -605,7 +631,7 @@ class XapianSearcher : public Searcher {
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     Xapian::MSet matching = enquire.get_mset(0, static_cast<Xapian::doccount>(group.size()));
     for (auto m = matching.begin(); m != matching.end(); ++m) {
-      CopyRank r = RankOf(db_, *m);
+      CopyRank r = RankOf(docs, *m);
       if (r < best) best = r;
     }
     return best.docid;
@@ -619,8 +645,9 @@ class XapianSearcher : public Searcher {
     // reading document lengths: the same ranking as BM25 on raw wdfs.
     const bool normalised =
         db_.get_metadata(std::string(schema::kMetadataWdf)) == schema::kWdfNormalised;
+    DocReader docs(db_);
     auto run = [&](const Xapian::Query& query, Xapian::doccount maxitems, Xapian::MatchSpy* spy) {
-      return Fetch(query, maxitems, options.sort, normalised, spy);
+      return Fetch(docs, query, maxitems, options.sort, normalised, spy);
     };
 
     SearchResponse response;
@@ -669,9 +696,9 @@ class XapianSearcher : public Searcher {
       std::vector<Xapian::docid> group;
       if (!it.dup_key.empty()) group = std::move(copies[it.dup_key]);
       Xapian::docid did = options.fold_copies
-                              ? Representative(it, built->query, group, group.size() < cap)
+                              ? Representative(docs, it, built->query, group, group.size() < cap)
                               : it.did;
-      Xapian::Document doc = did == it.did ? it.doc : db_.get_document(did);
+      Xapian::Document doc = did == it.did ? it.doc : docs.Get(did);
       StoredArticle stored = internal::ReadStoredDoc(doc);
       shown_docs.push_back(Shown{did, std::move(doc), std::move(stored), std::move(group)});
     }
@@ -729,10 +756,11 @@ class XapianSearcher : public Searcher {
       hit.snippet = CleanSnippet(snippet, on, off);
       for (Xapian::docid did : group) {
         if (did == shown || hit.copies.size() >= options.max_linked) continue;
-        hit.copies.push_back(Linked(internal::ReadLinkedDoc(db_.get_document(did))));
+        hit.copies.push_back(Linked(internal::ReadLinkedDoc(docs.Get(did))));
       }
       SortLinked(&hit.copies);
-      hit.translations = Translations(shown, stored, doc, options.max_linked, false, &translated);
+      hit.translations =
+          Translations(docs, shown, stored, doc, options.max_linked, false, &translated);
       response.hits.push_back(std::move(hit));
     }
     for (auto& [lang, stemmer] : stemmers_) stemmer.second->SetStemHeads(nullptr);
@@ -884,8 +912,8 @@ class XapianSearcher : public Searcher {
   // remote shard can run (it cannot run a KeyMaker). Oldest first reads
   // the dated matches, then the undated ones (a value sort ascending would
   // put them first).
-  Fetched Fetch(const Xapian::Query& query, Xapian::doccount maxitems, SortOrder sort,
-                bool normalised, Xapian::MatchSpy* spy) {
+  Fetched Fetch(DocReader& docs, const Xapian::Query& query, Xapian::doccount maxitems,
+                SortOrder sort, bool normalised, Xapian::MatchSpy* spy) {
     auto get = [&](const Xapian::Query& q, Xapian::doccount n, SortOrder order) {
       Xapian::Enquire enquire = WeighedEnquire(q, normalised);
       if (spy != nullptr) enquire.add_matchspy(spy);
@@ -909,7 +937,7 @@ class XapianSearcher : public Searcher {
         x.did = *it;
         x.weight = it.get_weight();
         x.percent = it.get_percent();
-        x.doc = it.get_document();
+        x.doc = docs.Get(x.did);
         x.published = x.doc.get_value(schema::kSlotPublished);
         x.linked = x.doc.get_value(schema::kSlotLinked);
         x.dup_key = x.doc.get_value(schema::kSlotDupKey);
@@ -1238,7 +1266,8 @@ class XapianSearcher : public Searcher {
     a.archive_offset = s.archive_offset;
     if (doc.get_value(schema::kSlotStatus) == schema::kStatusRemoved) a.status = "removed";
     AddHistory(&a);
-    a.translations = Translations(*did, s, doc, 100, true);
+    DocReader docs(db_);
+    a.translations = Translations(docs, *did, s, doc, 100, true);
     for (Xapian::docid copy : Copies(doc, 101)) {
       if (copy != *did) a.copies.push_back(Linked(internal::ReadStoredDoc(db_.get_document(copy))));
     }
