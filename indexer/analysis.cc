@@ -459,6 +459,14 @@ std::string_view LanguageBucket(std::string_view lang) {
   return "";
 }
 
+}  // namespace internal
+
+std::string_view LanguageBucket(std::string_view lang) {
+  return internal::LanguageBucket(lang);
+}
+
+namespace internal {
+
 namespace {
 
 int BucketIndex(std::string_view bucket) {

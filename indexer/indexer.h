@@ -142,8 +142,14 @@ std::string DocumentId(std::string_view canonical_url);
 // (docs/index-schema.md). "" for a text without words.
 std::string NearDuplicateKey(std::string_view text);
 // A term: prefix + value, hashed like omindex when longer than 240 bytes
-// (first bytes + ":" + 16 hex of SHA-1), so any URL fits.
+// (first bytes + ":" + 16 hex of SHA-1), so any URL fits. A value that
+// starts with an upper-case letter or ':' follows a ':' (Omega's rule).
 std::string BooleanTerm(std::string_view prefix, std::string_view value);
+// The language bucket whose analysis a document of language `lang` gets:
+// "az", "en" or "ru" for those and their regional forms ("en-GB" is "en"),
+// "" for any other. A document's L terms are its language's and, when it
+// differs, its bucket's.
+std::string_view LanguageBucket(std::string_view lang);
 
 // ---- the index ------------------------------------------------------------
 

@@ -4,7 +4,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <optional>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "archive/archive.h"
 #include "config/disk_usage.h"
@@ -20,10 +24,62 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Counts by source, language and year from the value slots of every document.
+// The documents of each value of the boolean terms with `prefix` (their
+// term frequencies: no document is read), by value; nullopt when a value
+// may have been hashed into its term (BooleanTerm: too long to keep whole).
+std::optional<std::vector<FacetValue>> TermCounts(const Xapian::Database& db,
+                                                  std::string_view prefix) {
+  constexpr std::size_t kHashedFrom = 200;  // terms of 240 bytes and more may be hashed
+  std::vector<FacetValue> out;
+  const std::string p(prefix);
+  for (auto t = db.allterms_begin(p); t != db.allterms_end(p); ++t) {
+    const std::string term = *t;
+    if (term.size() >= kHashedFrom) return std::nullopt;
+    std::string_view value = std::string_view(term).substr(p.size());
+    if (value.starts_with(':')) value.remove_prefix(1);  // BooleanTerm's ':' before A-Z or ':'
+    if (value.empty()) continue;
+    out.push_back({std::string(value), t.get_termfreq()});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const FacetValue& a, const FacetValue& b) { return a.value < b.value; });
+  return out;
+}
+
+// Languages from the L terms: a document of a regional form ("en-GB") also
+// has its bucket's term ("en"), so the bucket's count loses them.
+std::optional<std::vector<FacetValue>> LanguageCounts(const Xapian::Database& db) {
+  auto terms = TermCounts(db, schema::kPrefixLanguage);
+  if (!terms) return std::nullopt;
+  std::map<std::string, std::int64_t> counts;
+  for (const auto& f : *terms) counts[f.value] += static_cast<std::int64_t>(f.count);
+  for (const auto& f : *terms) {
+    const std::string_view bucket = LanguageBucket(f.value);
+    if (!bucket.empty() && bucket != f.value) counts[std::string(bucket)] -= f.count;
+  }
+  std::vector<FacetValue> out;
+  for (const auto& [value, count] : counts) {
+    if (count < 0) return std::nullopt;  // not terms this indexer wrote
+    if (count > 0) out.push_back({value, static_cast<std::uint64_t>(count)});
+  }
+  return out;
+}
+
+// Counts by source, language and year from the frequencies of their
+// boolean terms (XSOURCE, L, Y: the same values as the slots facets read,
+// written together), in constant time; from the value slots of every
+// document when a term cannot be read back.
 void CountIndex(const Xapian::Database& db, IndexStats* stats) {
-  Facets counts = internal::CountFacets(db, Xapian::Query::MatchAll, {.exact_up_to = 0});
   stats->documents = db.get_doccount();
+  auto sources = TermCounts(db, schema::kPrefixSource);
+  auto languages = LanguageCounts(db);
+  auto years = TermCounts(db, schema::kPrefixYear);
+  if (sources && languages && years) {
+    stats->sources = std::move(*sources);
+    stats->languages = std::move(*languages);
+    stats->years = std::move(*years);
+    return;
+  }
+  Facets counts = internal::CountFacets(db, Xapian::Query::MatchAll, {.exact_up_to = 0});
   stats->sources = std::move(counts.sources);
   stats->languages = std::move(counts.languages);
   stats->years = std::move(counts.years);

@@ -2,6 +2,7 @@
 // ranges, sorting, folding of copies, translations, suggestions, show and
 // stats, and malformed queries.
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -12,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "indexer/indexer.h"
+#include "search/facets.h"
 #include "search/search.h"
 #include "tests/search/test_index.h"
 
@@ -485,6 +488,47 @@ TEST_F(SearcherTest, StatsCountDocumentsBySourceLanguageAndYear) {
   EXPECT_EQ(s->archive_bytes, 150u);
   EXPECT_FALSE(s->last_crawl.has_value());
   std::filesystem::remove_all(archive);
+}
+
+// stats counts from the boolean terms' frequencies (no document read):
+// the same counts as from every document's value slots, with regional
+// languages (whose documents also have their bucket's L term), names that
+// BooleanTerm writes after a ':', undated and unsourced documents.
+TEST(SearcherStats, TermCountsEqualSlotCounts) {
+  const std::vector<std::pair<std::string, std::string>> kinds = {
+      {"az", "mfa"},      {"en", "Upper"}, {"en-GB", ":colon"}, {"tr", "mfa"},
+      {"ru-RU", "src-x"}, {"ru", ""},      {"", "mfa"},         {"en-GB", "mfa"}};
+  std::vector<testing::Doc> docs;
+  for (int i = 0; i < 40; ++i) {
+    const auto& [lang, source] = kinds[static_cast<std::size_t>(i) % kinds.size()];
+    testing::Doc d;
+    d.url = "https://example.org/" + std::to_string(i);
+    d.title = "Title " + std::to_string(i);
+    if (i % 5 != 0) d.published = std::to_string(2015 + i % 7) + "-03-04T10:00:00";
+    d.language = lang;
+    d.source = source;
+    d.text = "Some words of release number " + std::to_string(i) + ".";
+    docs.push_back(d);
+  }
+  TempIndex index(docs);
+  auto stats = CollectStats(index.dir());
+  ASSERT_TRUE(stats.ok()) << stats.status().message();
+  Xapian::Database db(IndexPaths::Stub(index.dir()));
+  const Facets slots = internal::CountFacets(db, Xapian::Query::MatchAll, {.exact_up_to = 0});
+  auto as_map = [](const std::vector<FacetValue>& v) {
+    std::map<std::string, std::uint64_t> m;
+    for (const auto& f : v) m[f.value] = f.count;
+    return m;
+  };
+  EXPECT_EQ(stats->documents, 40u);
+  EXPECT_EQ(as_map(stats->sources), as_map(slots.sources));
+  EXPECT_EQ(as_map(stats->languages), as_map(slots.languages));
+  EXPECT_EQ(as_map(stats->years), as_map(slots.years));
+  EXPECT_EQ(as_map(stats->languages)["en"], 5u);
+  EXPECT_EQ(as_map(stats->languages)["en-gb"], 10u);  // codes are written in lower case
+  EXPECT_EQ(as_map(stats->languages)["ru"], 5u);
+  EXPECT_EQ(as_map(stats->sources)["Upper"], 5u);
+  EXPECT_EQ(as_map(stats->sources)[":colon"], 5u);
 }
 
 // Date-ordered searches read the newest (oldest) years first and stop when
