@@ -52,8 +52,10 @@ std::string_view Trim(std::string_view s) {
 
 // ---- dates ----
 
+// The number written by the `n` digits at `pos`; -1 when they are not
+// all digits, or too many for an int (no field of a date has ten).
 int Digits(std::string_view s, std::size_t pos, std::size_t n) {
-  if (pos + n > s.size()) return -1;
+  if (pos + n > s.size() || n > 9) return -1;
   int v = 0;
   for (std::size_t i = pos; i < pos + n; ++i) {
     if (s[i] < '0' || s[i] > '9') return -1;

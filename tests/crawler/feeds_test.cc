@@ -123,12 +123,16 @@ TEST(FeedsTest, Rss2BadDatesAreEmptyAndUndatedItemsKeepDocumentOrder) {
   <item><link>https://g.example/b</link></item>
   <item><link>https://g.example/c</link><pubDate>32 Foo 2024 10:00:00 GMT</pubDate></item>
   <item><link>https://g.example/d</link><pubDate>Wed, 01 May 2024 10:00:00 GMT</pubDate></item>
+  <item><link>https://g.example/e</link><pubDate>10 Jun 33333333333 04:00 GMT</pubDate></item>
 </channel></rss>)";
   FeedDocument doc = ParseFeed(rss, "https://g.example/rss");
   ASSERT_EQ(Urls(doc), (std::vector<std::string>{"https://g.example/d", "https://g.example/a",
-                                                 "https://g.example/b", "https://g.example/c"}));
+                                                 "https://g.example/b", "https://g.example/c",
+                                                 "https://g.example/e"}));
   EXPECT_EQ(doc.entries[1].modified, "");
   EXPECT_EQ(doc.entries[3].modified, "");
+  // A year of eleven digits is no date (and no int overflow: feeds_fuzz).
+  EXPECT_EQ(doc.entries[4].modified, "");
 }
 
 TEST(FeedsTest, AtomEntriesUseTheAlternateLinkAndPublishedOrUpdated) {
