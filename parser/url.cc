@@ -205,13 +205,16 @@ std::string CleanQuery(std::string_view query) {
   while (i <= query.size()) {
     std::size_t j = query.find('&', i);
     if (j == std::string_view::npos) j = query.size();
-    std::string_view pair = query.substr(i, j - i);
+    std::string_view raw = query.substr(i, j - i);
     i = j + 1;
-    if (pair.empty()) continue;
-    std::string_view name = pair.substr(0, pair.find('='));
+    if (raw.empty()) continue;
+    // The name as normalised: "utm%5Fsource" is utm_source (judged before,
+    // it was kept, and dropped when the result was normalised again).
+    const std::string pair = NormalizeEncoding(raw, "!$&'()*+,;=:@/?[]|^`{}");
+    std::string_view name = std::string_view(pair).substr(0, pair.find('='));
     if (IsTrackingParam(name)) continue;
     if (!out.empty()) out += '&';
-    out += NormalizeEncoding(pair, "!$&'()*+,;=:@/?[]|^`{}");
+    out += pair;
   }
   return out;
 }
