@@ -1111,14 +1111,15 @@ class XapianSearcher : public Searcher {
   // weight is 0, as filters alone) come from the newest (oldest) months
   // first: the sort would otherwise read the date of every match. The
   // window is the fewest months, from that end, expected to hold `margin`
-  // times the results asked for (offset + limit), judged by the share of the index
-  // the query matches, its last month cut to the days needed (MonthDays):
-  // the sort reads the date of every match in the window, a month of a
-  // large index is thousands of documents, and a page's ties in date are
-  // read again (FoldedPage). Every document inside sorts before every one
-  // outside (the M and D terms and the sort value are the same publication
-  // date), so when the window fills the page, the page is exact. nullopt:
-  // search the whole index (few matches, no month terms, relevance order).
+  // times the results asked for (offset + limit), judged by the share of
+  // the index the query matches, its last month cut to the days needed
+  // (MonthDays): the sort reads the date of every match in the window, a
+  // month of a large index is thousands of documents, and a page's ties in
+  // date are read again (FoldedPage). Every document inside sorts before
+  // every one outside (the M and D terms and the sort value are the same
+  // publication date), so when the window fills the page, the page is
+  // exact. nullopt: search the whole index (few matches, no month terms,
+  // relevance order).
   std::optional<Window> DateWindow(const internal::BuiltQuery& built, const SearchOptions& options,
                                    double margin) {
     if (options.limit == 0) return std::nullopt;
@@ -1152,7 +1153,7 @@ class XapianSearcher : public Searcher {
       if (expected + share * freq > goal) {
         // The last month: as many of its days as needed, from the same end.
         auto days = MonthDays(term, freq);
-        if (!newest_first) std::reverse(days.begin(), days.end());
+        if (newest_first) std::reverse(days.begin(), days.end());
         for (const auto& [day, day_freq] : days) {
           if (expected >= goal) break;
           window.emplace_back(day);
@@ -1170,8 +1171,8 @@ class XapianSearcher : public Searcher {
   }
 
   // The D terms of the month whose M term is `month` (of `freq`
-  // documents), newest first; none when they do not hold its every
-  // document (an index written without them).
+  // documents), oldest first as the M terms are read; none when they do
+  // not hold its every document (an index written without them).
   std::vector<std::pair<std::string, Xapian::doccount>> MonthDays(const std::string& month,
                                                                   Xapian::doccount freq) {
     std::vector<std::pair<std::string, Xapian::doccount>> days;
@@ -1184,7 +1185,6 @@ class XapianSearcher : public Searcher {
       held += t.get_termfreq();
     }
     if (held != freq) return {};
-    std::reverse(days.begin(), days.end());
     return days;
   }
 
