@@ -1,10 +1,12 @@
 // BulkIndexer: parse + analyse on a thread pool, write on a thread per shard.
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <exception>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "config/log.h"
@@ -54,7 +56,7 @@ class BoundedQueue {
 
 struct BulkIndexer::Impl {
   IndexWriter* writer;
-  BoundedQueue<Task> tasks;
+  BoundedQueue<std::pair<std::uint64_t, Task>> tasks;  // (order, task)
   std::vector<std::unique_ptr<BoundedQueue<PreparedDocument>>> prepared;  // one per shard
   std::vector<std::thread> workers;
   std::vector<std::thread> writer_threads;
@@ -71,15 +73,15 @@ struct BulkIndexer::Impl {
   }
 
   void Work() {
-    Task task;
+    std::pair<std::uint64_t, Task> task;
     while (tasks.Pop(&task)) {
       std::optional<IndexedArticle> article;
       try {
-        article = task();
+        article = task.second();
       } catch (const std::exception& e) {
         log::Warn("indexer", std::string("a record could not be parsed: ") + e.what());
       }
-      task = nullptr;
+      task.second = nullptr;
       if (!article) continue;
       {
         std::lock_guard<std::mutex> lock(mu);
@@ -92,6 +94,7 @@ struct BulkIndexer::Impl {
         ++stats.errors;
         continue;
       }
+      doc->order = task.first;
       unsigned shard = writer->ShardOf(doc.value());
       prepared[shard < prepared.size() ? shard : 0]->Push(std::move(doc.value()));
     }
@@ -132,11 +135,12 @@ BulkIndexer::~BulkIndexer() {
 }
 
 void BulkIndexer::Push(Task task) {
+  std::uint64_t order;
   {
     std::lock_guard<std::mutex> lock(impl_->mu);
-    ++impl_->stats.tasks;
+    order = ++impl_->stats.tasks;
   }
-  impl_->tasks.Push(std::move(task));
+  impl_->tasks.Push({order, std::move(task)});
 }
 
 Status BulkIndexer::Finish() {

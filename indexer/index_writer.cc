@@ -176,7 +176,24 @@ struct Seen {
   std::string hash;
   std::string archived;
   bool removed = false;  // kSlotStatus
+  std::uint64_t order = 0;  // PreparedDocument::order; 0 when read from the database
 };
+
+// Both versions come from one BulkIndexer run (Seen::order).
+bool InOneRun(const PreparedDocument& doc, const Seen& old) {
+  return doc.order != 0 && old.order != 0;
+}
+
+// Whether `doc` is to replace the indexed version `old` of its URL: it was
+// not fetched before it; of two fetched in the same second in one bulk run,
+// the later in the run wins (its threads finish in any order); otherwise, as
+// one writer adds them, the one added last.
+bool Supersedes(const PreparedDocument& doc, const Seen& old) {
+  if (!old.fetched.empty() && !doc.fetched_at.empty() && old.fetched != doc.fetched_at) {
+    return doc.fetched_at > old.fetched;
+  }
+  return !InOneRun(doc, old) || doc.order > old.order;
+}
 
 bool IsRemovedValue(const Xapian::Document& d) {
   return d.get_value(schema::kSlotStatus) == schema::kStatusRemoved;
@@ -304,11 +321,14 @@ class XapianIndexWriter : public IndexWriter {
     try {
       Seen old;
       bool exists = Lookup(shard, doc.unique_term, &old);
+      bool same = false;
       if (exists) {
-        if (!old.fetched.empty() && !doc.fetched_at.empty() && old.fetched > doc.fetched_at) {
-          return false;  // a newer version is indexed
-        }
-        if (old.hash == doc.content_hash && old.removed == doc.removed) return false;
+        if (!Supersedes(doc, old)) return false;  // a newer version is indexed
+        same = old.hash == doc.content_hash && old.removed == doc.removed;
+        // Unchanged. In one bulk run the later record still replaces it (its
+        // URL and fetch time), so that the outcome does not depend on which
+        // thread finished first; it counts as unchanged all the same.
+        if (same && !InOneRun(doc, old)) return false;
         // Keep the first-archived time of the URL.
         std::string archived = doc.document.get_value(schema::kSlotArchived);
         if (!old.archived.empty() && (archived.empty() || old.archived < archived)) {
@@ -316,7 +336,7 @@ class XapianIndexWriter : public IndexWriter {
         }
       }
       Seen now{doc.fetched_at, doc.content_hash, doc.document.get_value(schema::kSlotArchived),
-               doc.removed};
+               doc.removed, doc.order};
       if (is_new_ && !exists) {
         shard.db.add_document(doc.document);  // nothing to replace: skip the unique term's lookup
       } else {
@@ -333,7 +353,7 @@ class XapianIndexWriter : public IndexWriter {
         shard.pending = 0;
         shard.pending_bytes = 0;
       }
-      return true;
+      return !same;
     } catch (const Xapian::Error& e) {
       return XapianFailure(e, shard.path, "writing the index: " + e.get_description());
     }

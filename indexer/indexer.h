@@ -176,6 +176,11 @@ struct PreparedDocument {
   std::string content_hash;                 // over the stored data and terms' inputs
   bool removed = false;                     // IndexedArticle::removed
   std::vector<std::string> spelling_words;  // case-folded words for add_spelling
+  // The position among the documents of one BulkIndexer run (1, 2, ...), in
+  // the order they were pushed; 0 for a document added alone. Of two
+  // versions of a URL in one run fetched in the same second, the later one
+  // in the run is kept, whichever of the threads finished it first.
+  std::uint64_t order = 0;
 };
 
 struct PrepareOptions {

@@ -4,12 +4,14 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "indexer/indexer.h"
@@ -354,6 +356,62 @@ TEST_F(IndexWriterTest, BulkIndexerKeepsTheNewestVersionWhateverTheOrder) {
 
 TEST_F(IndexWriterTest, ShardedGenerationKeepsTheNewestVersionAndIsMergedOnPublish) {
   BulkIndexNewestWins(dir_, options_, 3);
+}
+
+// Two records of one canonical URL fetched in the same second (a page under
+// `/x` and `/x/`, or one page archived twice), through a BulkIndexer of two threads: the one later in
+// the run is indexed whichever thread finishes first (`slow` is the record
+// held back), with equal or different content alike.
+void LaterRecordOfTheSameSecondWins(const std::string& dir, IndexWriterOptions options,
+                                    bool same_text, int slow) {
+  options.shards = 2;
+  auto gen = IndexWriter::CreateGeneration(dir, options);
+  ASSERT_TRUE(gen.ok());
+  BulkIndexStats stats;
+  {
+    BulkIndexer bulk(gen->get(), 2);
+    for (int k = 0; k < 2; ++k) {
+      bulk.Push([k, same_text, slow]() -> std::optional<IndexedArticle> {
+        if (k == slow) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        const char* text = same_text ? "Eyni mətn." : k == 0 ? "Birinci." : "İkinci.";
+        auto a = IndexWriterTest::Article("https://x.az/page", text);
+        // Told apart by where they are archived (same text) or their URLs.
+        a.archive.offset = 100 + k;
+        if (!same_text) a.article.url = k == 0 ? "https://x.az/page" : "https://x.az/page/";
+        return a;
+      });
+    }
+    ASSERT_TRUE(bulk.Finish().ok());
+    stats = bulk.stats();
+  }
+  ASSERT_TRUE((*gen)->Publish().ok());
+  Xapian::Database db(IndexPaths::Stub(dir));
+  ASSERT_EQ(db.get_doccount(), 1u);
+  const std::string data = db.get_document(*db.postlist_begin("")).get_data();
+  const std::string later = same_text ? R"("offset":101)" : R"("url":"https://x.az/page/")";
+  EXPECT_NE(data.find(later), std::string::npos) << "slow record " << slow << ": " << data;
+  // Counted the same either way: one indexed, and the other unchanged (same
+  // text) or indexed too (the earlier one first) or not (the later first).
+  EXPECT_EQ(stats.indexed + stats.unchanged, 2u);
+  if (same_text) {
+    EXPECT_EQ(stats.indexed, 1u);
+  }
+}
+
+TEST_F(IndexWriterTest, BulkRunKeepsTheLaterRecordOfASecondWhateverThreadFinishesFirst) {
+  for (int slow : {0, 1}) {
+    TearDown();
+    SetUp();
+    LaterRecordOfTheSameSecondWins(dir_, options_, false, slow);
+  }
+}
+
+TEST_F(IndexWriterTest, BulkRunKeepsTheLaterRecordOfASecondAlsoWhenTheTextIsTheSame) {
+  for (int slow : {0, 1}) {
+    TearDown();
+    SetUp();
+    LaterRecordOfTheSameSecondWins(dir_, options_, true, slow);
+  }
 }
 
 TEST_F(IndexWriterTest, UnpublishedShardedGenerationIsRemoved) {
