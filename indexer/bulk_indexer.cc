@@ -56,7 +56,7 @@ class BoundedQueue {
 
 struct BulkIndexer::Impl {
   IndexWriter* writer;
-  BoundedQueue<std::pair<std::uint64_t, Task>> tasks;  // (order, task)
+  BoundedQueue<std::pair<std::uint64_t, Task>> tasks;                     // (order, task)
   std::vector<std::unique_ptr<BoundedQueue<PreparedDocument>>> prepared;  // one per shard
   std::vector<std::thread> workers;
   std::vector<std::thread> writer_threads;

@@ -175,7 +175,7 @@ struct Seen {
   std::string fetched;
   std::string hash;
   std::string archived;
-  bool removed = false;  // kSlotStatus
+  bool removed = false;     // kSlotStatus
   std::uint64_t order = 0;  // PreparedDocument::order; 0 when read from the database
 };
 

@@ -359,9 +359,9 @@ TEST_F(IndexWriterTest, ShardedGenerationKeepsTheNewestVersionAndIsMergedOnPubli
 }
 
 // Two records of one canonical URL fetched in the same second (a page under
-// `/x` and `/x/`, or one page archived twice), through a BulkIndexer of two threads: the one later in
-// the run is indexed whichever thread finishes first (`slow` is the record
-// held back), with equal or different content alike.
+// `/x` and `/x/`, or one page archived twice), through a BulkIndexer of two threads: the one later
+// in the run is indexed whichever thread finishes first (`slow` is the record held back), with
+// equal or different content alike.
 void LaterRecordOfTheSameSecondWins(const std::string& dir, IndexWriterOptions options,
                                     bool same_text, int slow) {
   options.shards = 2;
