@@ -8,11 +8,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <exception>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
 #include <string_view>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -254,7 +256,10 @@ struct CopyRank {
 // REQUIRES: the Database is not reopened while a DocReader of it is used.
 class DocReader {
  public:
-  explicit DocReader(Xapian::Database db) : db_(std::move(db)) {}
+  // `parts`: db's parts (IndexSet::Parts()), for Prefetch; may be null.
+  explicit DocReader(Xapian::Database db,
+                     const std::vector<internal::IndexSet::Part>* parts = nullptr)
+      : db_(std::move(db)), parts_(parts) {}
   Xapian::Document Get(Xapian::docid did) {
     auto it = docs_.find(did);
     if (it != docs_.end()) return it->second;
@@ -265,10 +270,68 @@ class DocReader {
     return doc;
   }
 
+  // Reads the documents of `dids` that are on remote shards and not read
+  // yet, a thread per shard, each on its shard's own connection: their
+  // round trips overlap instead of following one another (a document is
+  // one round trip of the remote protocol). Nothing when fewer than two
+  // shards hold any of them (Get reads them when asked). A shard's error
+  // (Xapian::NetworkError) is thrown here, as Get would throw it.
+  void Prefetch(const std::vector<Xapian::docid>& dids) {
+    if (parts_ == nullptr || parts_->size() < 2 || db_.size() != parts_->size()) return;
+    const std::size_t n = parts_->size();
+    std::vector<std::vector<Xapian::docid>> wanted(n);
+    std::unordered_set<Xapian::docid> listed;
+    for (Xapian::docid did : dids) {
+      if (did == 0 || docs_.count(did) != 0 || !listed.insert(did).second) continue;
+      const std::size_t k = (did - 1) % n;
+      if ((*parts_)[k].remote) wanted[k].push_back(did);
+    }
+    std::vector<std::size_t> busy;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (!wanted[k].empty()) busy.push_back(k);
+    }
+    if (busy.size() < 2) return;
+    std::vector<std::vector<Xapian::Document>> read(n);
+    std::vector<std::exception_ptr> errors(n);
+    // Each thread touches its own part only (Xapian's objects are not
+    // thread safe, distinct databases are independent).
+    auto work = [&](std::size_t k) {
+      try {
+        const Xapian::Database& part = (*parts_)[k].db;
+        for (Xapian::docid did : wanted[k]) {
+          read[k].push_back(part.get_document(static_cast<Xapian::docid>((did - 1) / n + 1),
+                                              Xapian::DOC_ASSUME_VALID));
+        }
+      } catch (...) {
+        errors[k] = std::current_exception();
+      }
+    };
+    std::vector<std::thread> threads;
+    for (std::size_t i = 1; i < busy.size(); ++i) threads.emplace_back(work, busy[i]);
+    work(busy[0]);
+    for (auto& t : threads) t.join();
+    for (std::size_t k : busy) {
+      if (errors[k]) std::rethrow_exception(errors[k]);
+    }
+    for (std::size_t k : busy) {
+      for (std::size_t j = 0; j < read[k].size(); ++j) {
+        docs_.emplace(wanted[k][j], std::move(read[k][j]));
+      }
+    }
+  }
+
  private:
   Xapian::Database db_;
+  const std::vector<internal::IndexSet::Part>* parts_;
   std::unordered_map<Xapian::docid, Xapian::Document> docs_;
 };
+
+// Every docid of Groups()'s lists.
+std::vector<Xapian::docid> AllOf(const std::map<std::string, std::vector<Xapian::docid>>& groups) {
+  std::vector<Xapian::docid> out;
+  for (const auto& [key, dids] : groups) out.insert(out.end(), dids.begin(), dids.end());
+  return out;
+}
 
 CopyRank RankOf(DocReader& docs, Xapian::docid did) {
   Xapian::Document doc = docs.Get(did);
@@ -645,7 +708,7 @@ class XapianSearcher : public Searcher {
     // reading document lengths: the same ranking as BM25 on raw wdfs.
     const bool normalised =
         db_.get_metadata(std::string(schema::kMetadataWdf)) == schema::kWdfNormalised;
-    DocReader docs(db_);
+    DocReader docs(db_, &index_.Parts());
     auto run = [&](const Xapian::Query& query, Xapian::doccount maxitems, Xapian::MatchSpy* spy) {
       return Fetch(docs, query, maxitems, options.sort, normalised, spy);
     };
@@ -692,6 +755,7 @@ class XapianSearcher : public Searcher {
       if (!it.dup_key.empty()) dup_keys.insert(it.dup_key);
     }
     auto copies = Groups(schema::kPrefixDupKey, false, schema::kSlotDupKey, dup_keys, cap);
+    docs.Prefetch(AllOf(copies));  // the copies' ranks (Representative) and the copies listed
     for (const Match& it : page.shown) {
       std::vector<Xapian::docid> group;
       if (!it.dup_key.empty()) group = std::move(copies[it.dup_key]);
@@ -709,6 +773,7 @@ class XapianSearcher : public Searcher {
     }
     const auto translated = Groups(schema::kPrefixTranslation, true, schema::kSlotTranslation,
                                    translation_keys, TranslationCap(options.max_linked));
+    docs.Prefetch(AllOf(translated));
     const bool snippets = built->has_words && needles.has_terms();
     const Xapian::MSet mset = snippets ? SnippetMSet(built->query, shown_docs) : Xapian::MSet();
     // Percentages are relative to the best match of the whole query: in
@@ -951,6 +1016,9 @@ class XapianSearcher : public Searcher {
     };
     Fetched f;
     auto add = [&](const Xapian::MSet& m) {
+      std::vector<Xapian::docid> dids;
+      for (auto it = m.begin(); it != m.end(); ++it) dids.push_back(*it);
+      docs.Prefetch(dids);
       for (auto it = m.begin(); it != m.end(); ++it) {
         Match x;
         x.did = *it;

@@ -69,11 +69,13 @@ Status IndexSet::Open() {
   const std::string stub = IndexPaths::Stub(data_dir_);
   db_ = Xapian::Database();
   spelling_ = Xapian::Database();
+  parts_.clear();
   has_local_ = fs::exists(stub, ec);
   if (has_local_) {
     Xapian::Database local(stub);  // throws: the caller's to handle
     db_.add_database(local);
     spelling_.add_database(local);
+    parts_.push_back({local, false});
   }
   bool any = has_local_;
   for (auto& shard : shards_) {
@@ -81,6 +83,7 @@ Status IndexSet::Open() {
     try {
       Xapian::Database one = OpenShard(shard);
       db_.add_database(one);
+      parts_.push_back({one, shard.path.empty()});
       if (!shard.path.empty()) spelling_.add_database(one);
       any = true;
     } catch (const Xapian::Error& e) {
@@ -90,6 +93,9 @@ Status IndexSet::Open() {
       }
       shard.error = OneLine(why);
     }
+  }
+  if (std::any_of(parts_.begin(), parts_.end(), [](const Part& p) { return p.db.size() != 1; })) {
+    parts_.clear();  // a stub naming several databases: no docid mapping
   }
   if (!any) {
     std::string why = "no index answered";

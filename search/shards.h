@@ -52,6 +52,15 @@ class IndexSet {
   // The names of the shards left out.
   std::vector<std::string> down() const;
 
+  // The databases Db() is made of, in its order: Db()'s docid D is docid
+  // (D - 1) / N + 1 of part (D - 1) % N, N = Parts().size(). Empty when a
+  // part is itself several databases (no such mapping then).
+  struct Part {
+    Xapian::Database db;  // shares Db()'s connection to a remote shard
+    bool remote = false;
+  };
+  const std::vector<Part>& Parts() const { return parts_; }
+
  private:
   struct Shard {
     std::string name;  // as configured
@@ -67,6 +76,7 @@ class IndexSet {
   std::vector<Shard> shards_;
   Xapian::Database db_;
   Xapian::Database spelling_;
+  std::vector<Part> parts_;
   bool has_local_ = false;
 };
 
