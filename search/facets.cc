@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -111,14 +112,36 @@ Xapian::MSet CountMatches(const Xapian::Database& db, const Xapian::Query& query
   return enquire.get_mset(0, 0, check == 0 ? db.get_doccount() : check);
 }
 
-// Counted by Xapian's built-in spies, the only ones a remote shard runs.
-Facets Count(const Xapian::Database& db, const Xapian::Query& query, Xapian::doccount check) {
+// Counted by Xapian's built-in spies, the only ones a remote shard runs,
+// over the first `check` matches of each database (0: all). With `many`:
+// the facets only when the matches are surely more than `many`, else
+// nullopt.
+std::optional<Facets> CountEach(const Xapian::Database& db, const Xapian::Query& query,
+                                Xapian::doccount check, Xapian::doccount many = 0) {
   Xapian::ValueCountMatchSpy sources(schema::kSlotSource), languages(schema::kSlotLanguage),
       years(schema::kSlotYear), days(schema::kSlotDate), statuses(schema::kSlotStatus);
   const Xapian::MSet m =
       CountMatches(db, query, check, {&sources, &languages, &years, &days, &statuses});
+  if (many > 0 && m.get_matches_lower_bound() <= many && m.get_matches_estimated() <= 2 * many) {
+    return std::nullopt;
+  }
   return FacetsOf(m, sources.get_total(), ValuesOf(sources), ValuesOf(languages), ValuesOf(years),
                   ValuesOf(days), ValuesOf(statuses));
+}
+
+// Through N shards (or several databases) every shard's matcher counts
+// `check` of its own matches: N times one index's work when the matches are
+// many. A first count takes `check` / N from each; when the matches are
+// surely more than `check` (its lower bound says so, or its estimate is
+// over twice `check`), one index would give a sample too, and this one of
+// about `check` matches in all is kept. Else they are counted again with
+// `check` each: exact wherever one index is exact.
+Facets Count(const Xapian::Database& db, const Xapian::Query& query, Xapian::doccount check) {
+  const auto parts = static_cast<Xapian::doccount>(db.size());
+  if (check > 0 && parts > 1) {
+    if (auto sampled = CountEach(db, query, (check + parts - 1) / parts, check)) return *sampled;
+  }
+  return *CountEach(db, query, check);
 }
 
 // Counted by one SlotCounts spy (local databases only).

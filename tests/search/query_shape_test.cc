@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <cstdlib>
 #include <optional>
 #include <set>
 #include <string>
@@ -148,6 +149,34 @@ TEST_F(QueryShapeTest, FacetsAreExactUpToTheirLimitAndScaledSamplesAboveIt) {
   EXPECT_GE(sampled.scale, 2u);
   EXPECT_NEAR(static_cast<double>(Sum(sampled.languages)), static_cast<double>(docs), 1.0);
   EXPECT_LE(sampled.languages.size(), exact.languages.size());
+}
+
+// Through remote shards (here the index twice, each served by
+// xapian-progsrv on a pipe) with Xapian's built-in spies: counts exact where
+// one index's are; above the limit, each shard samples its share of it, not
+// the whole limit each.
+TEST_F(QueryShapeTest, FacetsThroughShardsSampleTheLimitInAllNotOnEachShard) {
+  if (std::system("command -v xapian-progsrv >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "needs xapian-progsrv (xapian-tools)";
+  }
+  Xapian::Database twice;
+  for (int k = 0; k < 2; ++k) {
+    twice.add_database(Xapian::Remote::open("xapian-progsrv", IndexPaths::Stub(index_->dir())));
+  }
+  const Xapian::Query all = Xapian::Query::MatchAll;
+  const std::uint64_t docs = twice.get_doccount();
+  ASSERT_GE(docs, 12u);
+  const Facets exact = internal::CountFacets(twice, all, {.exact_up_to = 1000});
+  EXPECT_FALSE(exact.approximate);
+  EXPECT_EQ(Sum(exact.languages), docs);
+  EXPECT_EQ(Sum(exact.sources),
+            2 * Sum(internal::CountFacets(db_, all, {.exact_up_to = 0}).sources));
+  const Facets sampled = internal::CountFacets(twice, all, {.exact_up_to = 2});
+  EXPECT_TRUE(sampled.approximate);
+  // One match seen on each part: each stands for docs / 2 (two on each
+  // part, as before, would each stand for docs / 4).
+  EXPECT_EQ(sampled.scale, docs / 2) << docs;
+  EXPECT_NEAR(static_cast<double>(Sum(sampled.languages)), static_cast<double>(docs), 1.0);
 }
 
 TEST_F(QueryShapeTest, OurLocalSpyCountsWhatXapiansBuiltInSpyCounts) {
