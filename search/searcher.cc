@@ -520,7 +520,7 @@ class XapianSearcher : public Searcher {
         last = e.get_description();
         try {
           if (Status s = index_.Open(); !s.ok()) return s;
-          db_ = index_.Db();
+          UseDb();
         } catch (const Xapian::Error& oe) {
           last = oe.get_msg();
         }
@@ -539,7 +539,7 @@ class XapianSearcher : public Searcher {
       // re-read it; a remote shard's server reads its stub per connection).
       try {
         if (Status s = index_.Open(); !s.ok()) return s;
-        db_ = index_.Db();
+        UseDb();
       } catch (const Xapian::Error& e) {
         last = e.get_msg();
       }
@@ -1188,6 +1188,22 @@ class XapianSearcher : public Searcher {
   // publication date), so when the window fills the page, the page is
   // exact. nullopt: search the whole index (few matches, no month terms,
   // relevance order).
+  // The M terms with their frequencies, oldest first. Read once per
+  // opening of the databases (UseDb), as the D terms of a month are
+  // (MonthDays): they are the same for every query, and through a remote
+  // shard a walk of the terms is a message per term.
+  const std::vector<std::pair<std::string, Xapian::doccount>>& MonthTerms() {
+    if (!month_terms_) {
+      std::vector<std::pair<std::string, Xapian::doccount>> months;
+      const std::string prefix(schema::kPrefixMonth);
+      for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) {
+        if ((*t).size() == prefix.size() + 6) months.emplace_back(*t, t.get_termfreq());
+      }
+      month_terms_ = std::move(months);
+    }
+    return *month_terms_;
+  }
+
   std::optional<Window> DateWindow(const internal::BuiltQuery& built, const SearchOptions& options,
                                    double margin) {
     if (options.limit == 0) return std::nullopt;
@@ -1205,11 +1221,7 @@ class XapianSearcher : public Searcher {
     const double docs = db_.get_doccount();
     if (total < 4 * wanted + kMinChecked || docs == 0) return std::nullopt;
 
-    std::vector<std::pair<std::string, Xapian::doccount>> months;  // oldest first
-    const std::string prefix(schema::kPrefixMonth);
-    for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) {
-      if ((*t).size() == prefix.size() + 6) months.emplace_back(*t, t.get_termfreq());
-    }
+    std::vector<std::pair<std::string, Xapian::doccount>> months = MonthTerms();  // oldest first
     if (newest_first) std::reverse(months.begin(), months.end());
     const double share = static_cast<double>(total) / docs;
     const double goal = margin * static_cast<double>(wanted);
@@ -1243,6 +1255,15 @@ class XapianSearcher : public Searcher {
   // not hold its every document (an index written without them).
   std::vector<std::pair<std::string, Xapian::doccount>> MonthDays(const std::string& month,
                                                                   Xapian::doccount freq) {
+    auto cached = month_days_.find(month);
+    if (cached != month_days_.end()) return cached->second;
+    std::vector<std::pair<std::string, Xapian::doccount>> days = ReadMonthDays(month, freq);
+    month_days_.emplace(month, days);
+    return days;
+  }
+
+  std::vector<std::pair<std::string, Xapian::doccount>> ReadMonthDays(const std::string& month,
+                                                                      Xapian::doccount freq) {
     std::vector<std::pair<std::string, Xapian::doccount>> days;
     const std::string prefix =
         std::string(schema::kPrefixDay) + month.substr(schema::kPrefixMonth.size());
@@ -1417,8 +1438,19 @@ class XapianSearcher : public Searcher {
   std::string data_dir_;
   std::unique_ptr<Catalogue> catalogue_;
   bool catalogue_tried_ = false;
+  // After index_.Open(): the databases it opened, and no term counts read
+  // from the ones before.
+  void UseDb() {
+    db_ = index_.Db();
+    month_terms_.reset();
+    month_days_.clear();
+  }
+
   internal::IndexSet index_;
   Xapian::Database db_;  // index_.Db(): the local index and the shards that answer
+  // Read from db_ (MonthTerms, MonthDays); cleared by UseDb.
+  std::optional<std::vector<std::pair<std::string, Xapian::doccount>>> month_terms_;
+  std::map<std::string, std::vector<std::pair<std::string, Xapian::doccount>>> month_days_;
   // By document language; the MemoStem is owned by its Xapian::Stem.
   std::map<std::string, std::pair<Xapian::Stem, MemoStem*>> stemmers_;
 };
