@@ -1175,19 +1175,6 @@ class XapianSearcher : public Searcher {
     std::uint64_t total;  // the whole query's estimated matches (copies included)
   };
 
-  // Results in date order (newest or oldest first, or a query whose every
-  // weight is 0, as filters alone) come from the newest (oldest) months
-  // first: the sort would otherwise read the date of every match. The
-  // window is the fewest months, from that end, expected to hold `margin`
-  // times the results asked for (offset + limit), judged by the share of
-  // the index the query matches, its last month cut to the days needed
-  // (MonthDays): the sort reads the date of every match in the window, a
-  // month of a large index is thousands of documents, and a page's ties in
-  // date are read again (FoldedPage). Every document inside sorts before
-  // every one outside (the M and D terms and the sort value are the same
-  // publication date), so when the window fills the page, the page is
-  // exact. nullopt: search the whole index (few matches, no month terms,
-  // relevance order).
   // The M terms with their frequencies, oldest first. Read once per
   // opening of the databases (UseDb), as the D terms of a month are
   // (MonthDays): they are the same for every query, and through a remote
@@ -1204,6 +1191,19 @@ class XapianSearcher : public Searcher {
     return *month_terms_;
   }
 
+  // Results in date order (newest or oldest first, or a query whose every
+  // weight is 0, as filters alone) come from the newest (oldest) months
+  // first: the sort would otherwise read the date of every match. The
+  // window is the fewest months, from that end, expected to hold `margin`
+  // times the results asked for (offset + limit), judged by the share of
+  // the index the query matches, its last month cut to the days needed
+  // (MonthDays): the sort reads the date of every match in the window, a
+  // month of a large index is thousands of documents, and a page's ties in
+  // date are read again (FoldedPage). Every document inside sorts before
+  // every one outside (the M and D terms and the sort value are the same
+  // publication date), so when the window fills the page, the page is
+  // exact. nullopt: search the whole index (few matches, no month terms,
+  // relevance order).
   std::optional<Window> DateWindow(const internal::BuiltQuery& built, const SearchOptions& options,
                                    double margin) {
     if (options.limit == 0) return std::nullopt;
