@@ -986,12 +986,14 @@ std::vector<QueryBranch> GroupBranches(const std::vector<QueryBranch>& alts) {
   return out;
 }
 
-// The frequencies of `terms` in `db`, read together when `db` has several
-// sub-databases (remote shards: one match, its statistics only, costs one
-// round trip per shard instead of one per term and shard).
+// The frequencies of `terms` (repeats allowed) in `db`, read together when
+// `db` has several sub-databases (remote shards: one match, its statistics
+// only, costs one round trip per shard instead of one per term and shard).
 std::unordered_map<std::string, double> TermFreqs(const Xapian::Database& db,
-                                                  const std::vector<std::string>& terms) {
+                                                  std::vector<std::string> terms) {
   std::unordered_map<std::string, double> out;
+  std::sort(terms.begin(), terms.end());
+  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
   if (terms.empty()) return out;
   if (db.size() < 2) {
     for (const auto& t : terms) out.emplace(t, db.get_termfreq(t));
@@ -1129,10 +1131,8 @@ class BranchMerger {
         terms.push_back(*t);
       }
     }
-    std::sort(terms.begin(), terms.end());
-    terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
     std::erase_if(terms, [&](const std::string& t) { return freq_.count(t) != 0; });
-    freq_.merge(TermFreqs(*db_, terms));
+    freq_.merge(TermFreqs(*db_, std::move(terms)));
   }
 
   double TermFreq(const std::string& term) {
@@ -1237,9 +1237,7 @@ Result<Xapian::Query> ParseUserQuery(Xapian::QueryParser& parser, std::string_vi
         terms.push_back(std::string(schema::kPrefixLanguage) + l);
         for (auto t = q.get_terms_begin(); t != q.get_terms_end(); ++t) terms.push_back(*t);
       }
-      std::sort(terms.begin(), terms.end());
-      terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
-      freqs = TermFreqs(*db, terms);
+      freqs = TermFreqs(*db, std::move(terms));
     }
     // The languages that have documents (all, without an index to ask).
     std::vector<std::string> langs;

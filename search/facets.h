@@ -13,9 +13,9 @@
 // own first matches: exact counts are the same as one index's; when the
 // matches are surely more than exact_up_to, each of N shards samples
 // exact_up_to / N of its own (about as many in all as one index samples),
-// so estimates are close, not equal. With a remote shard only Xapian's built-in match spy
-// runs, which its server (xapian-tcpsrv) can run. stats asks for exact counts
-// (exact_up_to 0).
+// so estimates are close, not equal. With a remote shard only Xapian's
+// built-in match spy runs, which its server (xapian-tcpsrv) can run. stats
+// asks for exact counts (exact_up_to 0).
 #pragma once
 
 #include <xapian.h>

@@ -326,6 +326,9 @@ class DocReader {
   std::unordered_map<Xapian::docid, Xapian::Document> docs_;
 };
 
+// Terms with their frequencies (term, documents), in term order.
+using TermFreqList = std::vector<std::pair<std::string, Xapian::doccount>>;
+
 // Every docid of Groups()'s lists.
 std::vector<Xapian::docid> AllOf(const std::map<std::string, std::vector<Xapian::docid>>& groups) {
   std::vector<Xapian::docid> out;
@@ -1179,16 +1182,19 @@ class XapianSearcher : public Searcher {
   // opening of the databases (UseDb), as the D terms of a month are
   // (MonthDays): they are the same for every query, and through a remote
   // shard a walk of the terms is a message per term.
-  const std::vector<std::pair<std::string, Xapian::doccount>>& MonthTerms() {
-    if (!month_terms_) {
-      std::vector<std::pair<std::string, Xapian::doccount>> months;
-      const std::string prefix(schema::kPrefixMonth);
-      for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) {
-        if ((*t).size() == prefix.size() + 6) months.emplace_back(*t, t.get_termfreq());
-      }
-      month_terms_ = std::move(months);
-    }
+  const TermFreqList& MonthTerms() {
+    if (!month_terms_) month_terms_ = PrefixTerms(std::string(schema::kPrefixMonth), 6);
     return *month_terms_;
+  }
+
+  // The terms of `prefix` followed by `rest` more bytes, with their
+  // frequencies, in term order.
+  TermFreqList PrefixTerms(const std::string& prefix, std::size_t rest) const {
+    TermFreqList out;
+    for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) {
+      if ((*t).size() == prefix.size() + rest) out.emplace_back(*t, t.get_termfreq());
+    }
+    return out;
   }
 
   // Results in date order (newest or oldest first, or a query whose every
@@ -1221,7 +1227,7 @@ class XapianSearcher : public Searcher {
     const double docs = db_.get_doccount();
     if (total < 4 * wanted + kMinChecked || docs == 0) return std::nullopt;
 
-    std::vector<std::pair<std::string, Xapian::doccount>> months = MonthTerms();  // oldest first
+    TermFreqList months = MonthTerms();  // oldest first
     if (newest_first) std::reverse(months.begin(), months.end());
     const double share = static_cast<double>(total) / docs;
     const double goal = margin * static_cast<double>(wanted);
@@ -1253,26 +1259,19 @@ class XapianSearcher : public Searcher {
   // The D terms of the month whose M term is `month` (of `freq`
   // documents), oldest first as the M terms are read; none when they do
   // not hold its every document (an index written without them).
-  std::vector<std::pair<std::string, Xapian::doccount>> MonthDays(const std::string& month,
-                                                                  Xapian::doccount freq) {
+  TermFreqList MonthDays(const std::string& month, Xapian::doccount freq) {
     auto cached = month_days_.find(month);
     if (cached != month_days_.end()) return cached->second;
-    std::vector<std::pair<std::string, Xapian::doccount>> days = ReadMonthDays(month, freq);
+    TermFreqList days = ReadMonthDays(month, freq);
     month_days_.emplace(month, days);
     return days;
   }
 
-  std::vector<std::pair<std::string, Xapian::doccount>> ReadMonthDays(const std::string& month,
-                                                                      Xapian::doccount freq) {
-    std::vector<std::pair<std::string, Xapian::doccount>> days;
-    const std::string prefix =
-        std::string(schema::kPrefixDay) + month.substr(schema::kPrefixMonth.size());
+  TermFreqList ReadMonthDays(const std::string& month, Xapian::doccount freq) const {
+    TermFreqList days =
+        PrefixTerms(std::string(schema::kPrefixDay) + month.substr(schema::kPrefixMonth.size()), 2);
     std::uint64_t held = 0;
-    for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) {
-      if ((*t).size() != prefix.size() + 2) continue;
-      days.emplace_back(*t, t.get_termfreq());
-      held += t.get_termfreq();
-    }
+    for (const auto& [day, day_freq] : days) held += day_freq;
     if (held != freq) return {};
     return days;
   }
@@ -1449,8 +1448,8 @@ class XapianSearcher : public Searcher {
   internal::IndexSet index_;
   Xapian::Database db_;  // index_.Db(): the local index and the shards that answer
   // Read from db_ (MonthTerms, MonthDays); cleared by UseDb.
-  std::optional<std::vector<std::pair<std::string, Xapian::doccount>>> month_terms_;
-  std::map<std::string, std::vector<std::pair<std::string, Xapian::doccount>>> month_days_;
+  std::optional<TermFreqList> month_terms_;
+  std::map<std::string, TermFreqList> month_days_;
   // By document language; the MemoStem is owned by its Xapian::Stem.
   std::map<std::string, std::pair<Xapian::Stem, MemoStem*>> stemmers_;
 };
