@@ -24,6 +24,7 @@
 #include "indexer/schema.h"
 #include "parser/parser.h"
 #include "search/facets.h"
+#include "search/filter_cache.h"
 #include "search/query_builder.h"
 #include "search/search.h"
 #include "search/shards.h"
@@ -483,6 +484,7 @@ class XapianSearcher : public Searcher {
 
   Result<SearchResponse> Search(const SearchOptions& options) override {
     if (Status s = ValidateSearchOptions(options); !s.ok()) return s;
+    filters_.NewSearch();
     auto r = WithRetry<SearchResponse>([&] { return DoSearch(options); });
     if (r.ok()) r->warnings = index_.warnings();
     return r;
@@ -944,7 +946,7 @@ class XapianSearcher : public Searcher {
   // document lengths, the same ranking as BM25 on raw wdfs.
   Xapian::Enquire WeighedEnquire(const Xapian::Query& query, bool normalised) {
     Xapian::Enquire enquire(db_);
-    enquire.set_query(query);
+    enquire.set_query(Filtered(query));
     if (normalised) {
       enquire.set_weighting_scheme(
           Xapian::BM25Weight(schema::kBm25K1 * schema::kWdfScale, 0, 1, 0, 0.5));
@@ -1283,7 +1285,7 @@ class XapianSearcher : public Searcher {
   Facets CountFacets(const Xapian::Query& query) {
     internal::FacetOptions options;
     options.local_only = !index_.has_remote();
-    Facets f = internal::CountFacets(db_, query, options);
+    Facets f = internal::CountFacets(db_, Filtered(query), options);
     SortFacet(&f.sources, false);
     SortFacet(&f.languages, false);
     SortFacet(&f.years, true);
@@ -1445,8 +1447,16 @@ class XapianSearcher : public Searcher {
     month_days_.clear();
   }
 
+  // `query` with its dense filters read from bitmaps (search/filter_cache.h):
+  // the same matches, weights and estimates. Only on one local database.
+  Xapian::Query Filtered(const Xapian::Query& query) {
+    if (index_.has_remote() || db_.size() != 1) return query;
+    return filters_.Apply(db_, query);
+  }
+
   internal::IndexSet index_;
   Xapian::Database db_;  // index_.Db(): the local index and the shards that answer
+  internal::FilterCache filters_;
   // Read from db_ (MonthTerms, MonthDays); cleared by UseDb.
   std::optional<TermFreqList> month_terms_;
   std::map<std::string, TermFreqList> month_days_;

@@ -226,6 +226,34 @@ TEST_F(SearcherTest, PhrasesWildcardsAndNegation) {
   EXPECT_FALSE(UrlSet(r).count(kUndated));
 }
 
+// From a filter's second search on, a searcher reads dense filters from
+// bitmaps (search/filter_cache.h): every answer stays the same.
+TEST_F(SearcherTest, RepeatedSearchesGiveTheSameAnswers) {
+  std::vector<SearchOptions> searches;
+  for (const char* q : {"Azerbaycan", "Lavrov", "embassy -Paris", "vaccine", "lang:en embassy",
+                        "\"public holiday\"", "statement 2023", "source:mfa-az"}) {
+    SearchOptions o;
+    o.query = q;
+    searches.push_back(o);
+    o.languages = {"en", "ru"};
+    searches.push_back(o);
+    o.languages = {};
+    o.facets = true;
+    searches.push_back(o);
+  }
+  std::vector<std::string> first;
+  for (int round = 0; round < 3; ++round) {
+    for (std::size_t i = 0; i < searches.size(); ++i) {
+      const std::string json = FormatSearch(Run(searches[i]), OutputFormat::kJson);
+      if (round == 0) {
+        first.push_back(json);
+      } else {
+        EXPECT_EQ(json, first[i]) << searches[i].query << " round " << round;
+      }
+    }
+  }
+}
+
 TEST_F(SearcherTest, ResultsCarryTheContractFields) {
   auto r = Run("vaccine");
   ASSERT_EQ(r.hits.size(), 1u);
