@@ -1377,10 +1377,21 @@ class XapianSearcher : public Searcher {
     a.archive_offset = s.archive_offset;
     if (doc.get_value(schema::kSlotStatus) == schema::kStatusRemoved) a.status = "removed";
     AddHistory(&a);
-    DocReader docs(db_);
-    a.translations = Translations(docs, *did, s, doc, 100, true);
-    for (Xapian::docid copy : Copies(doc, 101)) {
-      if (copy != *did) a.copies.push_back(Linked(internal::ReadStoredDoc(db_.get_document(copy))));
+    // The translations' and copies' documents read before use: through
+    // remote shards, a thread per shard (DocReader::Prefetch).
+    DocReader docs(db_, &index_.Parts());
+    std::map<std::string, std::vector<Xapian::docid>> translated;
+    if (std::string tkey = doc.get_value(schema::kSlotTranslation); !tkey.empty()) {
+      translated[tkey] = Group(BooleanTerm(schema::kPrefixTranslation, tkey),
+                               schema::kSlotTranslation, tkey, TranslationCap(100));
+    }
+    const std::vector<Xapian::docid> copies = Copies(doc, 101);
+    std::vector<Xapian::docid> wanted = AllOf(translated);
+    wanted.insert(wanted.end(), copies.begin(), copies.end());
+    docs.Prefetch(wanted);
+    a.translations = Translations(docs, *did, s, doc, 100, true, &translated);
+    for (Xapian::docid copy : copies) {
+      if (copy != *did) a.copies.push_back(Linked(internal::ReadStoredDoc(docs.Get(copy))));
     }
     SortLinked(&a.copies);
     return a;
