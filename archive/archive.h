@@ -583,7 +583,9 @@ struct ReplayRow {
 
 class Catalogue {
  public:
-  static Result<std::unique_ptr<Catalogue>> Open(const std::string& path);
+  // `busy_ms`: how long a write waits for another connection's transaction
+  // (SQLite's busy timeout) before it fails with "database is locked".
+  static Result<std::unique_ptr<Catalogue>> Open(const std::string& path, int busy_ms = 5000);
   // Read-only, for readers that run beside a job (show, history, changes):
   // creates nothing; kRuntime when the file does not exist. Queries of a
   // table an older catalogue lacks give nothing.

@@ -167,7 +167,7 @@ struct Catalogue::StmtCache {
 
 Catalogue::Catalogue(sqlite3* db) : db_(db), cache_(std::make_unique<StmtCache>()) {}
 
-Result<std::unique_ptr<Catalogue>> Catalogue::Open(const std::string& path) {
+Result<std::unique_ptr<Catalogue>> Catalogue::Open(const std::string& path, int busy_ms) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   if (rc != SQLITE_OK) {
@@ -176,7 +176,7 @@ Result<std::unique_ptr<Catalogue>> Catalogue::Open(const std::string& path) {
     return Status::Runtime("cannot open state database " + path + ": " + msg);
   }
   std::unique_ptr<Catalogue> state(new Catalogue(db));
-  sqlite3_busy_timeout(db, 5000);
+  sqlite3_busy_timeout(db, busy_ms);
   for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", kSchema}) {
     Status st = state->Exec(sql);
     if (!st.ok()) return st.disk_full() ? st : Status::Runtime(st.message() + " (" + path + ")");

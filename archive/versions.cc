@@ -151,7 +151,16 @@ std::optional<NormalisedArticle> LoadArchivedArticle(const RecordConverter& conv
 
 Result<std::unique_ptr<VersionLog>> VersionLog::Open(const std::string& data_dir,
                                                      const RecordConverter* converter) {
-  auto catalogue = Catalogue::Open(data_dir + "/state.sqlite");
+  // The crawl writes versions from its index worker thread, on this
+  // connection, while its main thread's transactions (state.sqlite's rows
+  // of the pages just fetched) hold the write lock: each is committed within
+  // a pass of the crawl loop, but a pass that parses a large page takes
+  // seconds (more under a sanitizer). 5 s was seen to run out: the article
+  // was left unindexed until the next run. A minute is longer than any
+  // pass; the main thread never waits for the worker while it holds a
+  // transaction, so this wait always ends.
+  constexpr int kBusyMs = 60'000;
+  auto catalogue = Catalogue::Open(data_dir + "/state.sqlite", kBusyMs);
   if (!catalogue.ok()) return catalogue.status();
   return std::unique_ptr<VersionLog>(
       new VersionLog(std::move(catalogue.value()), converter, data_dir + "/archive"));

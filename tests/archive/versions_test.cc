@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "archive/archive.h"
@@ -91,6 +92,30 @@ class VersionLogTest : public ::testing::Test {
   std::unique_ptr<VersionLog> log_;
   std::vector<VersionObservation> observed_;
 };
+
+// The crawl records versions from its index worker while its main thread's
+// transaction on state.sqlite may be open for seconds (a large page being
+// parsed). The version waits for it: it was once lost after SQLite's 5 s.
+TEST_F(VersionLogTest, AVersionWaitsForAnotherConnectionsLongTransaction) {
+  auto crawl = Catalogue::Open(dir_.path() + "/state.sqlite");
+  ASSERT_TRUE(crawl.ok());
+  ASSERT_TRUE((*crawl)->Begin().ok());
+  ArticleVersion other;  // written in the transaction: it takes the write lock
+  other.url = "https://mfa.gov.az/en/news/other";
+  other.version = 1;
+  ASSERT_TRUE((*crawl)->InsertVersion(other).ok());
+  std::thread main_thread([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5500));
+    EXPECT_TRUE((*crawl)->Commit().ok());
+  });
+  const auto start = std::chrono::steady_clock::now();
+  auto r = Fetch(Page("Consultations held", kBody, "a"), "2024-05-01T10:00:00Z");
+  const auto waited = std::chrono::steady_clock::now() - start;
+  main_thread.join();
+  EXPECT_TRUE(r.new_version);
+  EXPECT_EQ(Versions().size(), 1u);
+  EXPECT_GE(waited, std::chrono::milliseconds(5000));
+}
 
 TEST_F(VersionLogTest, FirstFetchIsVersionOne) {
   auto r = Fetch(Page("Consultations held", kBody, "a"), "2024-05-01T10:00:00Z");
