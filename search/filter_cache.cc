@@ -210,10 +210,12 @@ Xapian::Query FilterCache::Apply(const Xapian::Database& db, const Xapian::Query
     stats_.bytes = 0;
     db_key_ = std::move(key);
   }
-  return Rewrite(db, query);
+  std::optional<Xapian::Query> rewritten = Rewrite(db, query);
+  return rewritten ? std::move(*rewritten) : query;
 }
 
-Xapian::Query FilterCache::Rewrite(const Xapian::Database& db, const Xapian::Query& query) {
+std::optional<Xapian::Query> FilterCache::Rewrite(const Xapian::Database& db,
+                                                  const Xapian::Query& query) {
   const auto op = query.get_type();
   switch (op) {
     case Xapian::Query::OP_OR:
@@ -221,21 +223,24 @@ Xapian::Query FilterCache::Rewrite(const Xapian::Database& db, const Xapian::Que
     case Xapian::Query::OP_AND_MAYBE:
     case Xapian::Query::OP_XOR:
     case Xapian::Query::OP_MAX: {
-      std::vector<Xapian::Query> subs;
+      std::vector<Xapian::Query> subs = Subqueries(query, 0);
       bool changed = false;
-      for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
-        subs.push_back(Rewrite(db, query.get_subquery(i)));
-        changed =
-            changed || subs.back().get_description() != query.get_subquery(i).get_description();
+      for (Xapian::Query& sub : subs) {
+        if (std::optional<Xapian::Query> rewritten = Rewrite(db, sub)) {
+          sub = std::move(*rewritten);
+          changed = true;
+        }
       }
-      return changed ? Xapian::Query(op, subs.begin(), subs.end()) : query;
+      if (!changed) return std::nullopt;
+      return Xapian::Query(op, subs.begin(), subs.end());
     }
     case Xapian::Query::OP_FILTER: {
       // left FILTER (r1 AND r2 ...): each dense ri at least as common as
       // the left side becomes left AND_NOT (documents ri does not match);
       // the others stay filters of terms (one of them may lead the AND).
-      Xapian::Query left = Rewrite(db, query.get_subquery(0));
-      bool changed = left.get_description() != query.get_subquery(0).get_description();
+      std::optional<Xapian::Query> rewritten = Rewrite(db, query.get_subquery(0));
+      const bool changed = rewritten.has_value();
+      Xapian::Query left = changed ? std::move(*rewritten) : query.get_subquery(0);
       std::vector<Xapian::Query> kept{left}, excluded;
       const LeftMax left_max(db, query.get_subquery(0));
       for (const Xapian::Query& r : FilterParts(query)) {
@@ -247,7 +252,7 @@ Xapian::Query FilterCache::Rewrite(const Xapian::Database& db, const Xapian::Que
           kept.push_back(r);
         }
       }
-      if (excluded.empty() && !changed) return query;
+      if (excluded.empty() && !changed) return std::nullopt;
       if (kept.size() > 1) {
         left = Xapian::Query(Xapian::Query::OP_FILTER, kept.begin(), kept.end());
       }
@@ -256,9 +261,9 @@ Xapian::Query FilterCache::Rewrite(const Xapian::Database& db, const Xapian::Que
       return Xapian::Query(Xapian::Query::OP_AND_NOT, excluded.begin(), excluded.end());
     }
     case Xapian::Query::OP_AND_NOT: {
-      Xapian::Query left = Rewrite(db, query.get_subquery(0));
-      std::vector<Xapian::Query> subs{left};
-      bool changed = left.get_description() != query.get_subquery(0).get_description();
+      std::optional<Xapian::Query> rewritten = Rewrite(db, query.get_subquery(0));
+      bool changed = rewritten.has_value();
+      std::vector<Xapian::Query> subs{changed ? std::move(*rewritten) : query.get_subquery(0)};
       const LeftMax left_max(db, query.get_subquery(0));
       for (const Xapian::Query& r : Subqueries(query, 1)) {
         std::shared_ptr<const Bitmap> bitmap;
@@ -266,10 +271,11 @@ Xapian::Query FilterCache::Rewrite(const Xapian::Database& db, const Xapian::Que
         changed = changed || bitmap != nullptr;
         subs.push_back(bitmap ? SourceOf(std::move(bitmap)) : r);
       }
-      return changed ? Xapian::Query(Xapian::Query::OP_AND_NOT, subs.begin(), subs.end()) : query;
+      if (!changed) return std::nullopt;
+      return Xapian::Query(Xapian::Query::OP_AND_NOT, subs.begin(), subs.end());
     }
     default:
-      return query;
+      return std::nullopt;
   }
 }
 

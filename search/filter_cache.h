@@ -106,7 +106,8 @@ class FilterCache {
     Xapian::Query left_;
     mutable std::optional<Xapian::doccount> max_;
   };
-  Xapian::Query Rewrite(const Xapian::Database& db, const Xapian::Query& query);
+  // `query` rewritten (Apply), or nullopt when nothing in it changed.
+  std::optional<Xapian::Query> Rewrite(const Xapian::Database& db, const Xapian::Query& query);
   // The bitmap of `filter` (or of the documents it does not match: the
   // complement, for OP_FILTER), when built or worth building now.
   std::shared_ptr<const Bitmap> Lookup(const Xapian::Database& db, const Xapian::Query& filter,
