@@ -656,6 +656,7 @@ class XapianSearcher : public Searcher {
       read = Group(BooleanTerm(schema::kPrefixTranslation, key), schema::kSlotTranslation, key,
                    TranslationCap(cap));
       group = &read;
+      docs.Prefetch(read);  // `groups` were read ahead by the caller
     }
     for (Xapian::docid did : *group) {
       if (did == self) continue;
@@ -1377,19 +1378,12 @@ class XapianSearcher : public Searcher {
     a.archive_offset = s.archive_offset;
     if (doc.get_value(schema::kSlotStatus) == schema::kStatusRemoved) a.status = "removed";
     AddHistory(&a);
-    // The translations' and copies' documents read before use: through
+    // The translations' and copies' documents are read before use: through
     // remote shards, a thread per shard (DocReader::Prefetch).
     DocReader docs(db_, &index_.Parts());
-    std::map<std::string, std::vector<Xapian::docid>> translated;
-    if (std::string tkey = doc.get_value(schema::kSlotTranslation); !tkey.empty()) {
-      translated[tkey] = Group(BooleanTerm(schema::kPrefixTranslation, tkey),
-                               schema::kSlotTranslation, tkey, TranslationCap(100));
-    }
+    a.translations = Translations(docs, *did, s, doc, 100, true);
     const std::vector<Xapian::docid> copies = Copies(doc, 101);
-    std::vector<Xapian::docid> wanted = AllOf(translated);
-    wanted.insert(wanted.end(), copies.begin(), copies.end());
-    docs.Prefetch(wanted);
-    a.translations = Translations(docs, *did, s, doc, 100, true, &translated);
+    docs.Prefetch(copies);
     for (Xapian::docid copy : copies) {
       if (copy != *did) a.copies.push_back(Linked(internal::ReadStoredDoc(docs.Get(copy))));
     }
