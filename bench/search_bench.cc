@@ -10,7 +10,7 @@
 //
 //   search_bench [--data DIR] [--docs N] [--part K/N] [--build-only] [--rounds R]
 //                [--queries-out FILE] [--direct] [--dense-vocabulary] [--only TEXT]
-//                [--search-via SHARD]... [--compare [--server-pid PID]...]
+//                [--search-via SHARD]... [--compare [--server-pid PID]...] [--totals]
 //
 // DIR (default /work/bench-data/zipf) keeps the index between runs; keep it
 // out of the repository (a million documents take several GiB).
@@ -27,6 +27,10 @@
 // timed on both, alternating, with per-kind p50/p99 and the ratios
 // (bench/shard_bench.sh runs it over three xapian-tcpsrv on loopback);
 // --server-pid PID (each server's) adds the servers' CPU time to the shards'.
+// --totals prints, instead of timings, each query's total as search reports
+// it against the exact count (every match read, copies folded by Xapian's
+// collapse) and Xapian's own estimate (search/match_sample.h says why they
+// differ).
 //
 // Words follow Zipf's law, as in real text: each language has a lexicon of
 // 60,000 words whose frequency falls with rank as rank^-0.9 (fitted on the
@@ -75,6 +79,7 @@
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
 #include "parser/parser.h"
+#include "search/query_builder.h"
 #include "search/search.h"
 
 namespace {
@@ -642,12 +647,13 @@ struct BenchArgs {
   // --server-pid PID (repeatable, with --compare): the process ids of the
   // shards' servers (xapian-tcpsrv), whose CPU time is measured too.
   std::vector<int> server_pids;
+  bool totals = false;  // --totals: reported against exact totals, no timing
 };
 
 constexpr const char* kUsage =
     "usage: search_bench [--data DIR] [--docs N] [--part K/N] [--build-only] [--rounds R] "
     "[--queries-out F] [--direct] [--dense-vocabulary] [--only TEXT] [--search-via SHARD]... "
-    "[--compare [--server-pid PID]...]\n";
+    "[--compare [--server-pid PID]...] [--totals]\n";
 
 // "K/N" with 0 <= K < N.
 std::optional<CorpusPart> ParsePart(const std::string& text) {
@@ -701,6 +707,8 @@ std::optional<BenchArgs> ParseArgs(int argc, char** argv) {
       args.compare = true;
     } else if (a == "--server-pid") {
       args.server_pids.push_back(std::atoi(next().c_str()));
+    } else if (a == "--totals") {
+      args.totals = true;
     } else {
       std::fputs(kUsage, stderr);
       return std::nullopt;
@@ -1167,6 +1175,38 @@ int RunComparison(const BenchArgs& args, const std::vector<BenchQuery>& queries)
   return 0;
 }
 
+// --totals: each query's total as reported, the exact one, and Xapian's
+// estimate (BoolWeight, 200 matches checked, copies included).
+int PrintTotals(const BenchArgs& args, const std::vector<BenchQuery>& queries) {
+  auto searcher = pressarc::search::Searcher::Open(args.dir);
+  if (!searcher.ok()) {
+    std::fprintf(stderr, "search_bench: %s\n", searcher.status().message().c_str());
+    return 1;
+  }
+  const Xapian::Database db(args.dir + "/index/current");
+  std::printf("%-46s %-28s %10s %10s %7s %10s %10s\n", "options", "query", "reported", "exact",
+              "error", "xapian", "matches");
+  for (const auto& q : queries) {
+    if (q.options.limit == 0) continue;
+    auto r = searcher->get()->Search(q.options);
+    auto built = pressarc::search::internal::BuildQuery(db, q.options);
+    if (!r.ok() || !built.ok()) continue;
+    Xapian::Enquire all(db);
+    all.set_query(built->query);
+    all.set_weighting_scheme(Xapian::BoolWeight());
+    const Xapian::doccount n = db.get_doccount();
+    const Xapian::doccount matches = all.get_mset(0, 0, n).get_matches_estimated();
+    const Xapian::doccount xapian = all.get_mset(0, 0, 200).get_matches_estimated();
+    all.set_collapse_key(pressarc::schema::kSlotDupKey, 1);
+    const auto exact = static_cast<double>(all.get_mset(0, n, n).size());
+    const auto reported = static_cast<double>(r->total);
+    std::printf("%-46s %-28s %10.0f %10.0f %+6.1f%% %10u %10u\n", q.label.c_str(),
+                q.options.query.c_str(), reported, exact,
+                exact == 0 ? 0.0 : 100.0 * (reported - exact) / exact, xapian, matches);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -1176,6 +1216,7 @@ int main(int argc, char** argv) {
   if (args->build_only) return 0;
   const std::vector<BenchQuery> queries = SelectedQueries(*args);
   if (args->compare) return RunComparison(*args, queries);
+  if (args->totals) return PrintTotals(*args, queries);
   auto searcher =
       args->via.empty() ? pressarc::search::Searcher::Open(args->dir) : OpenShards(*args);
   if (!searcher.ok()) {

@@ -2,20 +2,26 @@
 // year, month and status (stats, search --facets), with bounded cost.
 //
 // Exact counts read a value slot of every match (ValueCountMatchSpy): a cost
-// linear in the matches (~0.4 us each on this machine). So, as Omega does,
-// the spies see the first FacetOptions::exact_up_to matches the matcher
-// reads (Enquire's check_at_least) and no more: when those are all the
-// matches, the counts are exact; else each count is scaled by the matcher's
-// estimate of the matches over the matches seen, and Facets::approximate is
-// set. The sample is the first matches in index order (docid order): where
-// that order follows time or source (an index built crawl by crawl), the
-// estimates lean the same way. Across shards the spies of each shard see its
-// own first matches: exact counts are the same as one index's; when the
-// matches are surely more than exact_up_to, each of N shards samples
-// exact_up_to / N of its own (about as many in all as one index samples),
-// so estimates are close, not equal. With a remote shard only Xapian's
-// built-in match spy runs, which its server (xapian-tcpsrv) can run. stats
-// asks for exact counts (exact_up_to 0).
+// linear in the matches (~0.4 us each on this machine). So the spies see
+// about FacetOptions::exact_up_to matches and no more: when those are all
+// the matches, the counts are exact; else they are scaled to all, and
+// Facets::approximate is set.
+//
+// On local databases (local_only) the sample is spread over the whole index
+// (search/match_sample.h: every few runs of docids, in 256 runs), sized by
+// a first count of the matches in a smaller sample, and scaled by the share
+// of docids it holds. Matches that may be more than exact_up_to but turn
+// out fewer are all counted.
+//
+// With a remote shard only Xapian's built-in match spy runs, which its
+// server (xapian-tcpsrv) can run, and only on the first matches in index
+// order (Enquire's check_at_least): where that order follows time or source
+// (an index built crawl by crawl), the estimates lean the same way, and
+// they are scaled by Xapian's estimate of the matches. Across shards the
+// spies of each shard see its own first matches: exact counts are the same
+// as one index's; when the matches are surely more than exact_up_to, each of
+// N shards samples exact_up_to / N of its own, so estimates are close, not
+// equal. stats asks for exact counts (exact_up_to 0).
 #pragma once
 
 #include <xapian.h>

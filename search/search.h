@@ -185,16 +185,20 @@ struct Facets {
   // "live", "removed" (kSlotStatus), most frequent first; an index written
   // before the slot counts nothing here until reindexed.
   std::vector<FacetValue> statuses;
-  // The counts are estimates: the counts of a sample of the matches (the
-  // first 10,000 in index order) scaled to all of them (search/facets.h).
+  // The counts are estimates: the counts of a sample of the matches (about
+  // 10,000, spread over the index; through remote shards each shard's first
+  // ones) scaled to all of them (search/facets.h).
   bool approximate = false;
   std::uint64_t scale = 1;  // about this many matches per match counted (1 = exact)
 };
 
 struct SearchResponse {
   std::string query;  // the query as given
-  // The matches, copies folded: exact up to 200, above that Xapian's
-  // estimate less the share of copies among the results read.
+  // The matches, copies folded: exact up to 200, above that an estimate
+  // less the share of copies among the results read. The estimate is
+  // Xapian's where its bounds agree (one word), else counted in a sample of
+  // about 250 matches spread over the index (search/match_sample.h);
+  // through remote shards, Xapian's.
   std::uint64_t total = 0;
   std::vector<SearchHit> hits;
   std::optional<std::string> suggestion;  // "did you mean", when the query finds little

@@ -194,7 +194,10 @@ TEST_F(QueryShapeTest, OurLocalSpyCountsWhatXapiansBuiltInSpyCounts) {
   auto lavrov = internal::BuildQuery(db_, o);
   ASSERT_TRUE(lavrov.ok()) << lavrov.status().message();
   for (const Xapian::Query& q : {Xapian::Query(Xapian::Query::MatchAll), lavrov->query}) {
-    for (Xapian::doccount limit : {0u, 3u, 1000u}) {
+    // Exact counts only: past the limit the local spy counts a sample spread
+    // over the index (tests/search/match_sample_test.cc), the built-in one the
+    // first matches.
+    for (Xapian::doccount limit : {0u, 1000u}) {
       const Facets builtin = internal::CountFacets(db_, q, {.exact_up_to = limit});
       const Facets local =
           internal::CountFacets(db_, q, {.exact_up_to = limit, .local_only = true});
