@@ -89,6 +89,7 @@ std::string SearchText(const SearchResponse& r, const FormatOptions& options) {
   if (r.total == 0) {
     out += "No results for \"" + r.query + "\".\n";
   } else {
+    if (r.total_estimated) out += "about ";
     out += std::to_string(r.total) + (r.total == 1 ? " result" : " results");
     if (!r.query.empty()) out += " for \"" + r.query + "\"";
     if (!r.hits.empty()) {

@@ -200,6 +200,9 @@ struct SearchResponse {
   // about 250 matches spread over the index (search/match_sample.h);
   // through remote shards, Xapian's.
   std::uint64_t total = 0;
+  // `total` is an estimate: the text and the web page say "about N
+  // results". (Not in the JSON, whose "total" is documented as one.)
+  bool total_estimated = false;
   std::vector<SearchHit> hits;
   std::optional<std::string> suggestion;  // "did you mean", when the query finds little
   std::optional<Facets> facets;           // with SearchOptions::facets

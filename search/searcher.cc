@@ -733,14 +733,18 @@ class XapianSearcher : public Searcher {
       windowed = page.shown.size() == options.limit;
       if (windowed) {
         response.total = page.Scaled(window->total);
+        response.total_estimated = options.fold_copies || !window->exact;
         break;
       }
     }
     if (!windowed) {
       page = FoldedPage(run, built->query, options, /*exact_total=*/true);
-      response.total =
-          page.Total(page.complete ? page.estimated
-                                   : Matches(built->query, page.estimated, page.lower, page.upper));
+      const Count matches = page.complete
+                                ? Count{page.estimated, true}
+                                : Matches(built->query, page.estimated, page.lower, page.upper);
+      response.total = page.Total(matches.n);
+      // Past the matches read, copies are folded by the share among those read.
+      response.total_estimated = !page.complete && (options.fold_copies || !matches.exact);
     }
     const std::vector<std::string> stem_heads = StemHeads(built->query);
     const SnippetNeedles needles(built->query);
@@ -1185,6 +1189,7 @@ class XapianSearcher : public Searcher {
   struct Window {
     Xapian::Query query;  // the query restricted to the window's months and days
     std::uint64_t total;  // the whole query's estimated matches (copies included)
+    bool exact;           // total is exact
   };
 
   // The M terms with their frequencies, oldest first. Read once per
@@ -1233,9 +1238,10 @@ class XapianSearcher : public Searcher {
     const Xapian::doccount check = std::max<Xapian::doccount>(
         kMinChecked, static_cast<Xapian::doccount>(std::min<std::uint64_t>(wanted, 1u << 30)));
     const Xapian::MSet counted = count.get_mset(0, 0, check);
-    const std::uint64_t total =
+    const Count matches =
         Matches(built.query, counted.get_matches_estimated(), counted.get_matches_lower_bound(),
                 counted.get_matches_upper_bound());
+    const std::uint64_t total = matches.n;
     const double docs = db_.get_doccount();
     if (total < 4 * wanted + kMinChecked || docs == 0) return std::nullopt;
 
@@ -1265,7 +1271,8 @@ class XapianSearcher : public Searcher {
     }
     if (window.empty() || whole_months == months.size()) return std::nullopt;
     Xapian::Query in_months(Xapian::Query::OP_OR, window.begin(), window.end());
-    return Window{Xapian::Query(Xapian::Query::OP_FILTER, built.query, in_months), total};
+    return Window{Xapian::Query(Xapian::Query::OP_FILTER, built.query, in_months), total,
+                  matches.exact};
   }
 
   // The D terms of the month whose M term is `month` (of `freq`
@@ -1295,10 +1302,16 @@ class XapianSearcher : public Searcher {
   // by 7x for two words of one language at a million documents. Through a
   // remote shard (which cannot run the sample's PostingSource), the
   // matcher's estimate.
-  std::uint64_t Matches(const Xapian::Query& query, std::uint64_t estimated, std::uint64_t lower,
-                        std::uint64_t upper) {
-    if (lower == upper || index_.has_remote()) return estimated;
-    return internal::CountMatches(db_, Filtered(query), lower, upper).estimate;
+  struct Count {
+    std::uint64_t n = 0;
+    bool exact = false;
+  };
+  Count Matches(const Xapian::Query& query, std::uint64_t estimated, std::uint64_t lower,
+                std::uint64_t upper) {
+    if (lower == upper) return {estimated, true};
+    if (index_.has_remote()) return {estimated, false};
+    const internal::MatchCount c = internal::CountMatches(db_, Filtered(query), lower, upper);
+    return {c.estimate, c.exact};
   }
 
   // Counts of the matches (copies included, as match spies see documents

@@ -413,8 +413,8 @@ std::string SearchPage(const search::SearchOptions& asked, const search::SearchR
   }
   body += ActiveFilters(asked);
   body += "<div class=\"layout\"><section aria-label=\"Results\">";
-  body +=
-      "<p class=\"summary\">" + std::to_string(r.total) + (r.total == 1 ? " result" : " results");
+  body += "<p class=\"summary\">" + std::string(r.total_estimated ? "about " : "") +
+          std::to_string(r.total) + (r.total == 1 ? " result" : " results");
   if (!r.hits.empty()) {
     body += ", " + std::to_string(r.hits.front().rank) + "–" + std::to_string(r.hits.back().rank);
   }

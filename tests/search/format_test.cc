@@ -194,6 +194,19 @@ TEST(SearchText, ListsResultsWithCopiesTranslationsAndNoAnsiWithoutColor) {
             std::string::npos);
 }
 
+TEST(SearchText, AnEstimatedTotalSaysAbout) {
+  SearchResponse r;
+  r.query = "Azerbaycan prezident";
+  r.total = 70737;
+  EXPECT_EQ(FormatSearch(r, OutputFormat::kText).rfind("70737 results for", 0), 0u);
+  r.total_estimated = true;
+  EXPECT_EQ(FormatSearch(r, OutputFormat::kText).rfind("about 70737 results for", 0), 0u);
+  // The JSON's total is documented as an estimate: no new field.
+  const std::string json = FormatSearch(r, OutputFormat::kJson);
+  EXPECT_NE(json.find("\"total\":70737"), std::string::npos);
+  EXPECT_EQ(json.find("estimated"), std::string::npos);
+}
+
 TEST(SearchText, NoResultsSaysSoAndShowsTheSuggestion) {
   SearchResponse r;
   r.query = "vacine";
