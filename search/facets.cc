@@ -84,8 +84,19 @@ std::vector<FacetValue> Months(const SlotValues& days, double scale) {
 }
 
 // The facets from the counts of the source, language, year, day and status
-// slots, over the `seen` matches the spies saw of the matcher's `m`: all of
-// them (exact), or a sample scaled to the matcher's estimate of all.
+// slots, each count multiplied by `scale` (1: exact counts).
+Facets ScaledFacets(double scale, bool approximate, const SlotValues& sources,
+                    const SlotValues& languages, const SlotValues& years, const SlotValues& days,
+                    const SlotValues& statuses) {
+  Facets f{Values(sources, scale), Values(languages, scale), Values(years, scale),
+           Months(days, scale), Values(statuses, scale)};
+  f.approximate = approximate;
+  f.scale = static_cast<std::uint64_t>(std::max<long long>(1, std::llround(scale)));
+  return f;
+}
+
+// The facets over the `seen` matches the spies saw of the matcher's `m`:
+// all of them (exact), or a sample scaled to the matcher's estimate of all.
 Facets FacetsOf(const Xapian::MSet& m, Xapian::doccount seen, const SlotValues& sources,
                 const SlotValues& languages, const SlotValues& years, const SlotValues& days,
                 const SlotValues& statuses) {
@@ -94,25 +105,18 @@ Facets FacetsOf(const Xapian::MSet& m, Xapian::doccount seen, const SlotValues& 
   const double scale = exact || seen == 0 ? 1.0
                                           : static_cast<double>(m.get_matches_estimated()) /
                                                 static_cast<double>(seen);
-  Facets f{Values(sources, scale), Values(languages, scale), Values(years, scale),
-           Months(days, scale), Values(statuses, scale)};
-  f.approximate = !exact;
-  f.scale = static_cast<std::uint64_t>(std::max<long long>(1, std::llround(scale)));
-  return f;
+  return ScaledFacets(scale, !exact, sources, languages, years, days, statuses);
 }
 
 // The matches of `query` counted by `spies`: every one when `check` is 0,
 // else the first `check` (or more) the matcher reads.
-// With `bounds_only`, no match is read: Xapian's estimate and bounds alone.
 Xapian::MSet CountMatches(const Xapian::Database& db, const Xapian::Query& query,
-                          Xapian::doccount check, const std::vector<Xapian::MatchSpy*>& spies,
-                          bool bounds_only = false) {
+                          Xapian::doccount check, const std::vector<Xapian::MatchSpy*>& spies) {
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
   enquire.set_weighting_scheme(Xapian::BoolWeight());
   enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
   for (Xapian::MatchSpy* spy : spies) enquire.add_matchspy(spy);
-  if (bounds_only) return enquire.get_mset(0, 0, Xapian::doccount{0});
   return enquire.get_mset(0, 0, check == 0 ? db.get_doccount() : check);
 }
 
@@ -164,19 +168,13 @@ Facets CountLocal(const Xapian::Database& db, const Xapian::Query& query, Xapian
   SlotCounts spy({schema::kSlotSource, schema::kSlotLanguage, schema::kSlotYear, schema::kSlotDate,
                   schema::kSlotStatus});
   auto facets = [&](double scale, bool approximate) {
-    Facets f{Values(spy.Sorted(0), scale), Values(spy.Sorted(1), scale),
-             Values(spy.Sorted(2), scale), Months(spy.Sorted(3), scale),
-             Values(spy.Sorted(4), scale)};
-    f.approximate = approximate;
-    f.scale = static_cast<std::uint64_t>(std::max<long long>(1, std::llround(scale)));
-    return f;
+    return ScaledFacets(scale, approximate, spy.Sorted(0), spy.Sorted(1), spy.Sorted(2),
+                        spy.Sorted(3), spy.Sorted(4));
   };
   if (check > 0) {
-    // Xapian's bounds, before any posting is read.
-    const Xapian::MSet bounds = CountMatches(db, query, 0, {}, /*bounds_only=*/true);
-    if (bounds.get_matches_upper_bound() > check) {
-      const MatchCount matches = internal::CountMatches(db, query, bounds.get_matches_lower_bound(),
-                                                        bounds.get_matches_upper_bound());
+    const MatchBounds bounds = BoundsOf(db, query);
+    if (bounds.upper > check) {
+      const MatchCount matches = internal::CountMatches(db, query, bounds.lower, bounds.upper);
       SampleOptions options;
       options.target = check;
       options.blocks = kFacetSampleRuns;

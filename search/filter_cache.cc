@@ -6,6 +6,8 @@
 #include <optional>
 #include <utility>
 
+#include "search/match_sample.h"
+
 namespace pressarc::search::internal {
 namespace {
 
@@ -151,19 +153,6 @@ Words Evaluate(const Xapian::Database& db, const Xapian::Query& q, std::size_t n
   }
 }
 
-// Xapian's estimates of how many documents `q` matches, from its posting
-// lists' frequencies (no posting is read).
-struct Estimate {
-  Xapian::doccount min = 0, est = 0, max = 0;
-};
-Estimate EstimateOf(const Xapian::Database& db, const Xapian::Query& q) {
-  Xapian::Enquire enquire(db);
-  enquire.set_query(q);
-  enquire.set_weighting_scheme(Xapian::BoolWeight());
-  const Xapian::MSet m = enquire.get_mset(0, 0, Xapian::doccount{0});
-  return {m.get_matches_lower_bound(), m.get_matches_estimated(), m.get_matches_upper_bound()};
-}
-
 std::vector<Xapian::Query> Subqueries(const Xapian::Query& q, std::size_t from) {
   std::vector<Xapian::Query> subs;
   for (std::size_t i = from; i < q.get_num_subqueries(); ++i) subs.push_back(q.get_subquery(i));
@@ -197,7 +186,7 @@ Xapian::Query SourceOf(std::shared_ptr<const Bitmap> bitmap) {
 FilterCache::FilterCache(FilterCacheOptions options) : options_(options) {}
 
 Xapian::doccount FilterCache::LeftMax::get() const {
-  if (!max_) max_ = EstimateOf(db_, left_).max;
+  if (!max_) max_ = BoundsOf(db_, left_).upper;
   return *max_;
 }
 
@@ -307,13 +296,13 @@ std::shared_ptr<const FilterCache::Bitmap> FilterCache::Lookup(const Xapian::Dat
     ++stats_.used;
     return entry.bitmap;
   }
-  const Estimate e = EstimateOf(db, filter);
+  const MatchBounds e = BoundsOf(db, filter);
   const Xapian::doccount n = db.get_doccount();
-  if (static_cast<double>(e.est) < options_.min_share * static_cast<double>(n)) {
+  if (static_cast<double>(e.estimated) < options_.min_share * static_cast<double>(n)) {
     entry.sparse = true;
     return nullptr;
   }
-  if (e.est < at_least) return nullptr;
+  if (e.estimated < at_least) return nullptr;
   const std::size_t nwords = db.get_lastdocid() / 64 + 1;
   if (nwords * sizeof(std::uint64_t) > options_.max_bytes) return nullptr;
   auto bitmap = std::make_shared<Bitmap>();
@@ -331,13 +320,13 @@ std::shared_ptr<const FilterCache::Bitmap> FilterCache::Lookup(const Xapian::Dat
   if (complement) {
     for (std::uint64_t& w : bitmap->words) w = ~w;
     bitmap->words[0] &= ~std::uint64_t{1};  // docid 0 is none
-    bitmap->min = n - e.max;
-    bitmap->est = n - e.est;
-    bitmap->max = n - e.min;
+    bitmap->min = n - e.upper;
+    bitmap->est = n - e.estimated;
+    bitmap->max = n - e.lower;
   } else {
-    bitmap->min = e.min;
-    bitmap->est = e.est;
-    bitmap->max = e.max;
+    bitmap->min = e.lower;
+    bitmap->est = e.estimated;
+    bitmap->max = e.upper;
   }
   ++stats_.built;
   ++stats_.used;

@@ -135,6 +135,14 @@ double SampledShare(const Xapian::Database& db, SampleShape shape) {
          static_cast<double>(last);
 }
 
+MatchBounds BoundsOf(const Xapian::Database& db, const Xapian::Query& query) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  const Xapian::MSet m = enquire.get_mset(0, 0, Xapian::doccount{0});
+  return {m.get_matches_lower_bound(), m.get_matches_estimated(), m.get_matches_upper_bound()};
+}
+
 Xapian::Query Sampled(const Xapian::Query& query, const Xapian::Query& sample) {
   using Q = Xapian::Query;
   std::vector<Q> subs;

@@ -88,6 +88,13 @@ struct SampleShape {
   Xapian::docid block = 1;
 };
 
+// Xapian's estimate of how many documents `query` matches, and its bounds,
+// from posting list frequencies alone (no posting is read).
+struct MatchBounds {
+  Xapian::doccount lower = 0, estimated = 0, upper = 0;
+};
+MatchBounds BoundsOf(const Xapian::Database& db, const Xapian::Query& query);
+
 struct MatchCount {
   std::uint64_t estimate = 0;  // within [lower, upper] of Xapian's bounds
   bool exact = false;

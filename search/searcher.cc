@@ -1308,8 +1308,7 @@ class XapianSearcher : public Searcher {
   };
   Count Matches(const Xapian::Query& query, std::uint64_t estimated, std::uint64_t lower,
                 std::uint64_t upper) {
-    if (lower == upper) return {estimated, true};
-    if (index_.has_remote()) return {estimated, false};
+    if (index_.has_remote()) return {estimated, lower == upper};
     const internal::MatchCount c = internal::CountMatches(db_, Filtered(query), lower, upper);
     return {c.estimate, c.exact};
   }
