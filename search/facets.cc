@@ -161,10 +161,11 @@ Facets Count(const Xapian::Database& db, const Xapian::Query& query, Xapian::doc
 constexpr Xapian::docid kFacetSampleRuns = 32;
 
 // Counted by one SlotCounts spy (local databases only). Past `check`
-// matches (as a first sample counts them), from a sample of about `check`
-// matches spread over the whole index, scaled by the share of docids it
-// holds; else every match.
-Facets CountLocal(const Xapian::Database& db, const Xapian::Query& query, Xapian::doccount check) {
+// matches (`known`, else counted as a search's total is), from a sample of
+// about `check` matches spread over the whole index, scaled by the share of
+// docids it holds; else every match.
+Facets CountLocal(const Xapian::Database& db, const Xapian::Query& query, Xapian::doccount check,
+                  std::optional<std::uint64_t> known) {
   SlotCounts spy({schema::kSlotSource, schema::kSlotLanguage, schema::kSlotYear, schema::kSlotDate,
                   schema::kSlotStatus});
   auto facets = [&](double scale, bool approximate) {
@@ -172,32 +173,36 @@ Facets CountLocal(const Xapian::Database& db, const Xapian::Query& query, Xapian
                         spy.Sorted(3), spy.Sorted(4));
   };
   if (check > 0) {
-    const MatchBounds bounds = BoundsOf(db, query);
-    if (bounds.upper > check) {
-      const MatchCount matches = internal::CountMatches(db, query, bounds.lower, bounds.upper);
-      SampleOptions options;
-      options.target = check;
-      options.blocks = kFacetSampleRuns;
-      options.max_seeks = 0;  // the spy's reads cost more than the seeks
-      options.min_stride = 1;
-      const SampleShape shape = ShapeFor(matches.estimate, LastPerDatabase(db), options);
-      if (shape.stride > 1) {
-        const Xapian::Query sample((new DocidSample(shape.stride, shape.block))->release());
-        CountMatches(db, Sampled(query, sample), 0, {&spy});
-        return facets(1.0 / SampledShare(db, shape), true);
-      }
+    std::uint64_t matches = 0;
+    if (known) {
+      matches = *known;
+    } else {
+      const MatchBounds bounds = BoundsOf(db, query);
+      matches = bounds.upper <= check
+                    ? bounds.upper
+                    : internal::CountMatches(db, query, bounds.lower, bounds.upper).estimate;
     }
-    check = 0;  // few enough to count them all
+    SampleOptions sample;
+    sample.target = check;
+    sample.blocks = kFacetSampleRuns;
+    sample.max_seeks = 0;  // the spy's reads cost more than the seeks
+    sample.min_stride = 1;
+    const SampleShape shape = ShapeFor(matches, LastPerDatabase(db), sample);
+    if (shape.stride > 1) {
+      const Xapian::Query runs((new DocidSample(shape.stride, shape.block))->release());
+      CountMatches(db, Sampled(query, runs), 0, {&spy});
+      return facets(1.0 / SampledShare(db, shape), true);
+    }
   }
-  CountMatches(db, query, check, {&spy});
+  CountMatches(db, query, 0, {&spy});  // few enough to count them all
   return facets(1.0, false);
 }
 
 }  // namespace
 
 Facets CountFacets(const Xapian::Database& db, const Xapian::Query& query,
-                   const FacetOptions& options) {
-  if (options.local_only) return CountLocal(db, query, options.exact_up_to);
+                   const FacetOptions& options, std::optional<std::uint64_t> matches) {
+  if (options.local_only) return CountLocal(db, query, options.exact_up_to, matches);
   return Count(db, query, options.exact_up_to);
 }
 

@@ -26,6 +26,9 @@
 
 #include <xapian.h>
 
+#include <cstdint>
+#include <optional>
+
 #include "search/search.h"
 
 namespace pressarc::search::internal {
@@ -44,7 +47,11 @@ struct FacetOptions {
 // language, year, month (from the publication day, kSlotDate) and status
 // (live, removed; kSlotStatus), without weights. Each list is in value order; empty values are left
 // out.
+// `matches`: how many documents the query matches (copies included), when
+// the caller has counted them (search/match_sample.h), so that a local count
+// does not count them again to size its sample.
 Facets CountFacets(const Xapian::Database& db, const Xapian::Query& query,
-                   const FacetOptions& options = {});
+                   const FacetOptions& options = {},
+                   std::optional<std::uint64_t> matches = std::nullopt);
 
 }  // namespace pressarc::search::internal

@@ -724,10 +724,13 @@ class XapianSearcher : public Searcher {
     response.query = options.query;
     Page page;
     bool windowed = false;
+    // The query's matches (copies included), counted once for the date
+    // window, the total and the facets.
+    std::optional<Count> whole;
     // A window expected to hold twice the page, else one expected to hold
     // sixteen times it, else the whole index.
     for (double margin : {2.0, 16.0}) {
-      auto window = DateWindow(*built, options, margin);
+      auto window = DateWindow(*built, options, margin, &whole);
       if (!window) break;
       page = FoldedPage(run, window->query, options, /*exact_total=*/false);
       windowed = page.shown.size() == options.limit;
@@ -739,12 +742,14 @@ class XapianSearcher : public Searcher {
     }
     if (!windowed) {
       page = FoldedPage(run, built->query, options, /*exact_total=*/true);
-      const Count matches = page.complete
-                                ? Count{page.estimated, true}
-                                : Matches(built->query, page.estimated, page.lower, page.upper);
-      response.total = page.Total(matches.n);
+      if (!whole) {
+        // Complete: the matcher returned every match, so its count is exact.
+        whole = page.complete ? Count{page.estimated, true}
+                              : Matches(built->query, page.estimated, page.lower, page.upper);
+      }
+      response.total = page.Total(whole->n);
       // Past the matches read, copies are folded by the share among those read.
-      response.total_estimated = !page.complete && (options.fold_copies || !matches.exact);
+      response.total_estimated = !page.complete && (options.fold_copies || !whole->exact);
     }
     const std::vector<std::string> stem_heads = StemHeads(built->query);
     const SnippetNeedles needles(built->query);
@@ -844,7 +849,7 @@ class XapianSearcher : public Searcher {
     for (auto& [lang, stemmer] : stemmers_) stemmer.second->SetStemHeads(nullptr);
     AddVersionCounts(&response.hits);
 
-    if (options.facets) response.facets = CountFacets(built->query);
+    if (options.facets) response.facets = CountFacets(built->query, whole);
     if (response.total < kFewResults && built->has_words) {
       response.suggestion = Suggest(options, response.total);
     }
@@ -1186,6 +1191,12 @@ class XapianSearcher : public Searcher {
     return folded.size() < n ? folded.size() : matches;
   }
 
+  // How many documents a query matches (Matches).
+  struct Count {
+    std::uint64_t n = 0;
+    bool exact = false;
+  };
+
   struct Window {
     Xapian::Query query;  // the query restricted to the window's months and days
     std::uint64_t total;  // the whole query's estimated matches (copies included)
@@ -1224,23 +1235,26 @@ class XapianSearcher : public Searcher {
   // publication date), so when the window fills the page, the page is
   // exact. nullopt: search the whole index (few matches, no month terms,
   // relevance order).
+  // `*whole`: the whole query's matches, counted here unless already.
   std::optional<Window> DateWindow(const internal::BuiltQuery& built, const SearchOptions& options,
-                                   double margin) {
+                                   double margin, std::optional<Count>* whole) {
     if (options.limit == 0) return std::nullopt;
     // Relevance order is date order (newest first) when every weight is 0.
     if (options.sort == SortOrder::kRelevance && !Weightless(built.query)) return std::nullopt;
     const bool newest_first = options.sort != SortOrder::kOldest;
     const std::uint64_t wanted = std::uint64_t{options.offset} + options.limit;
     // The total, as the whole search would estimate it (copies included).
-    Xapian::Enquire count(db_);
-    count.set_query(built.query);
-    count.set_weighting_scheme(Xapian::BoolWeight());
-    const Xapian::doccount check = std::max<Xapian::doccount>(
-        kMinChecked, static_cast<Xapian::doccount>(std::min<std::uint64_t>(wanted, 1u << 30)));
-    const Xapian::MSet counted = count.get_mset(0, 0, check);
-    const Count matches =
-        Matches(built.query, counted.get_matches_estimated(), counted.get_matches_lower_bound(),
-                counted.get_matches_upper_bound());
+    if (!*whole) {
+      Xapian::Enquire count(db_);
+      count.set_query(built.query);
+      count.set_weighting_scheme(Xapian::BoolWeight());
+      const Xapian::doccount check = std::max<Xapian::doccount>(
+          kMinChecked, static_cast<Xapian::doccount>(std::min<std::uint64_t>(wanted, 1u << 30)));
+      const Xapian::MSet counted = count.get_mset(0, 0, check);
+      *whole = Matches(built.query, counted.get_matches_estimated(),
+                       counted.get_matches_lower_bound(), counted.get_matches_upper_bound());
+    }
+    const Count matches = **whole;
     const std::uint64_t total = matches.n;
     const double docs = db_.get_doccount();
     if (total < 4 * wanted + kMinChecked || docs == 0) return std::nullopt;
@@ -1302,10 +1316,6 @@ class XapianSearcher : public Searcher {
   // by 7x for two words of one language at a million documents. Through a
   // remote shard (which cannot run the sample's PostingSource), the
   // matcher's estimate.
-  struct Count {
-    std::uint64_t n = 0;
-    bool exact = false;
-  };
   Count Matches(const Xapian::Query& query, std::uint64_t estimated, std::uint64_t lower,
                 std::uint64_t upper) {
     if (index_.has_remote()) return {estimated, lower == upper};
@@ -1317,10 +1327,12 @@ class XapianSearcher : public Searcher {
   // before collapsing) by source, language, year, month and status: exact up to
   // 10,000 matches, above that estimated from a sample (search/facets.h). A
   // pass of its own: no weights, no sort key, no collapse key to read.
-  Facets CountFacets(const Xapian::Query& query) {
+  // `whole`: the query's matches, when the search counted them.
+  Facets CountFacets(const Xapian::Query& query, const std::optional<Count>& whole) {
     internal::FacetOptions options;
     options.local_only = !index_.has_remote();
-    Facets f = internal::CountFacets(db_, Filtered(query), options);
+    Facets f = internal::CountFacets(db_, Filtered(query), options,
+                                     whole ? std::optional<std::uint64_t>(whole->n) : std::nullopt);
     SortFacet(&f.sources, false);
     SortFacet(&f.languages, false);
     SortFacet(&f.years, true);
