@@ -189,8 +189,7 @@ Facets CountLocal(const Xapian::Database& db, const Xapian::Query& query, Xapian
     sample.min_stride = 1;
     const SampleShape shape = ShapeFor(matches, LastPerDatabase(db), sample);
     if (shape.stride > 1) {
-      const Xapian::Query runs((new DocidSample(shape.stride, shape.block))->release());
-      CountMatches(db, Sampled(query, runs), 0, {&spy});
+      CountSampled(db, query, shape, {&spy});
       return facets(1.0 / SampledShare(db, shape), true);
     }
   }

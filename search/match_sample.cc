@@ -175,11 +175,8 @@ Xapian::Query Sampled(const Xapian::Query& query, const Xapian::Query& sample) {
   }
 }
 
-namespace {
-
-// Every match of `query` in the sample `shape`.
 std::uint64_t CountSampled(const Xapian::Database& db, const Xapian::Query& query,
-                           SampleShape shape) {
+                           SampleShape shape, const std::vector<Xapian::MatchSpy*>& spies) {
   Xapian::Enquire enquire(db);
   if (shape.stride <= 1) {
     enquire.set_query(query);
@@ -189,11 +186,10 @@ std::uint64_t CountSampled(const Xapian::Database& db, const Xapian::Query& quer
   }
   enquire.set_weighting_scheme(Xapian::BoolWeight());
   enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
+  for (Xapian::MatchSpy* spy : spies) enquire.add_matchspy(spy);
   return enquire.get_mset(0, 0, std::max<Xapian::doccount>(1, db.get_doccount()))
       .get_matches_estimated();
 }
-
-}  // namespace
 
 MatchCount CountMatches(const Xapian::Database& db, const Xapian::Query& query, std::uint64_t lower,
                         std::uint64_t upper, const SampleOptions& options) {

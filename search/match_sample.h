@@ -29,6 +29,7 @@
 #include <xapian.h>
 
 #include <cstdint>
+#include <vector>
 
 namespace pressarc::search::internal {
 
@@ -122,6 +123,11 @@ SampleShape ShapeFor(std::uint64_t expected, Xapian::docid last, const SampleOpt
 // FILTER its language); one of them, with few matches, was walked whole
 // (12 ms) by a sample holding 30 docids.
 Xapian::Query Sampled(const Xapian::Query& query, const Xapian::Query& sample);
+
+// Every match of `query` in the sample `shape` (stride 1: every match),
+// each shown to `spies`.
+std::uint64_t CountSampled(const Xapian::Database& db, const Xapian::Query& query,
+                           SampleShape shape, const std::vector<Xapian::MatchSpy*>& spies = {});
 
 // The share of the docids 1..db.get_lastdocid() `shape` holds (1 for
 // stride 1). With several databases, each taken as holding an equal part.
