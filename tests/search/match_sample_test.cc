@@ -34,13 +34,6 @@ std::vector<Xapian::docid> Matches(const Xapian::Database& db, const Q& q) {
   return out;
 }
 
-Xapian::MSet Bounds(const Xapian::Database& db, const Q& q) {
-  Xapian::Enquire enquire(db);
-  enquire.set_query(q);
-  enquire.set_weighting_scheme(Xapian::BoolWeight());
-  return enquire.get_mset(0, 0, Xapian::doccount{0});
-}
-
 // 20,000 documents, built the way a crawl builds an index: the first half
 // is the 2015 archive, the second half 2024's releases. Half of each half
 // is Azerbaijani; an Azerbaijani document holds "alpha" and "beta" with
@@ -146,14 +139,13 @@ TEST_F(MatchSampleTest, TheSamplePutIntoEveryAndMatchesTheQueryFilteredByIt) {
 TEST_F(MatchSampleTest, AnAndOfWordsThatGoTogetherIsCountedNotMultiplied) {
   const Q both(Q::OP_AND, Q("alpha"), Q("beta"));
   const double truth = static_cast<double>(Matches(db_, both).size());
-  const Xapian::MSet bounds = Bounds(db_, both);
+  const MatchBounds bounds = BoundsOf(db_, both);
   // Xapian's own estimate is off by about half: what this test is about.
-  ASSERT_LT(static_cast<double>(bounds.get_matches_estimated()), 0.7 * truth);
+  ASSERT_LT(static_cast<double>(bounds.estimated), 0.7 * truth);
   SampleOptions options;  // about 1,000 matches in a sample of 1 in 2 docids or fewer
   options.target = 1000;
   options.min_stride = 2;
-  const MatchCount counted = CountMatches(db_, both, bounds.get_matches_lower_bound(),
-                                          bounds.get_matches_upper_bound(), options);
+  const MatchCount counted = CountMatches(db_, both, bounds.lower, bounds.upper, options);
   EXPECT_FALSE(counted.exact);
   EXPECT_GT(counted.shape.stride, 1u);
   EXPECT_NEAR(static_cast<double>(counted.estimate), truth, 0.1 * truth);
@@ -161,18 +153,16 @@ TEST_F(MatchSampleTest, AnAndOfWordsThatGoTogetherIsCountedNotMultiplied) {
 
 TEST_F(MatchSampleTest, CountsAreExactWhenTheBoundsAgreeOrTheMatchesAreFew) {
   // One term: Xapian knows its frequency.
-  const Xapian::MSet alpha = Bounds(db_, Q("alpha"));
-  const MatchCount one = CountMatches(db_, Q("alpha"), alpha.get_matches_lower_bound(),
-                                      alpha.get_matches_upper_bound());
+  const MatchBounds alpha = BoundsOf(db_, Q("alpha"));
+  const MatchCount one = CountMatches(db_, Q("alpha"), alpha.lower, alpha.upper);
   EXPECT_TRUE(one.exact);
   EXPECT_EQ(one.estimate, db_.get_termfreq("alpha"));
   // Bounds that differ but allow no more than the target: every match read.
   const Q both(Q::OP_AND, Q("alpha"), Q("beta"));
   SampleOptions options;
   options.target = 50000;
-  const Xapian::MSet bounds = Bounds(db_, both);
-  const MatchCount all = CountMatches(db_, both, bounds.get_matches_lower_bound(),
-                                      bounds.get_matches_upper_bound(), options);
+  const MatchBounds bounds = BoundsOf(db_, both);
+  const MatchCount all = CountMatches(db_, both, bounds.lower, bounds.upper, options);
   EXPECT_TRUE(all.exact);
   EXPECT_EQ(all.estimate, Matches(db_, both).size());
 }
@@ -180,12 +170,11 @@ TEST_F(MatchSampleTest, CountsAreExactWhenTheBoundsAgreeOrTheMatchesAreFew) {
 TEST_F(MatchSampleTest, ARareMatchIsReadAgainDenserNotCountedWhole) {
   // alpha AND beta AND NOT common: nothing; its bounds allow thousands.
   const Q none(Q::OP_AND_NOT, Q(Q::OP_AND, Q("alpha"), Q("beta")), Q("common"));
-  const Xapian::MSet bounds = Bounds(db_, none);
-  ASSERT_GT(bounds.get_matches_upper_bound(), 2000u);
+  const MatchBounds bounds = BoundsOf(db_, none);
+  ASSERT_GT(bounds.upper, 2000u);
   SampleOptions options;
   options.target = 10;
-  const MatchCount counted = CountMatches(db_, none, bounds.get_matches_lower_bound(),
-                                          bounds.get_matches_upper_bound(), options);
+  const MatchCount counted = CountMatches(db_, none, bounds.lower, bounds.upper, options);
   EXPECT_EQ(counted.estimate, 0u);
   EXPECT_GT(counted.shape.stride, 1u);  // at most 32 times denser, never the whole index
 }
