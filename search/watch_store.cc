@@ -14,7 +14,6 @@
 #include <set>
 #include <sstream>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "config/digest.h"
 #include "config/iso_time.h"
@@ -683,11 +682,28 @@ class SqliteWatchStore : public WatchStore {
     std::string status;  // StatusOf(kSlotStatus)
   };
 
+  // Which of two new copies a watch reports: the earliest published
+  // (undated last), then the first by URL (canonical when known), then by
+  // id. As `search` folds copies, but without its "first archived" step and
+  // never by docid: both depend on the order pages were fetched and
+  // indexed, and a job rerun (after a full disk, a kill -9) must report
+  // the copy the uninterrupted job would have.
+  struct CopyOrder {
+    bool undated;
+    std::string published;
+    std::string url;
+    std::string id;
+    bool operator<(const CopyOrder& o) const {
+      return std::tie(undated, published, url, id) < std::tie(o.undated, o.published, o.url, o.id);
+    }
+  };
+
   // Matches not reported to the watch before (nor, without `all`, copies of
-  // what it reported), newest published first.
+  // what it reported; of new copies, the first by CopyOrder), newest
+  // published first.
   Result<std::vector<Fresh>> NewMatches(const Watch& w, const std::vector<Xapian::docid>& docids) {
     std::vector<Fresh> out;
-    std::unordered_set<std::string> keys;
+    std::unordered_map<std::string, std::pair<CopyOrder, std::size_t>> keys;  // key -> out[i]
     SqlStmt seen(*db_, "SELECT 1 FROM reported WHERE watch = ? AND id = ?");
     SqlStmt copy(*db_, "SELECT 1 FROM reported WHERE watch = ? AND dup_key = ?");
     try {
@@ -702,7 +718,16 @@ class SqliteWatchStore : public WatchStore {
         if (!w.query.all && !f.dup_key.empty()) {
           copy.Reset();
           if (copy.Bind(1, w.name).Bind(2, f.dup_key).Step()) continue;
-          if (!keys.insert(f.dup_key).second) continue;
+          CopyOrder order{f.doc.published.empty(), f.doc.published,
+                          f.doc.canonical_url.empty() ? f.doc.url : f.doc.canonical_url, f.doc.id};
+          auto [at, added] = keys.try_emplace(f.dup_key, order, out.size());
+          if (!added) {
+            if (!(order < at->second.first)) continue;
+            at->second.first = std::move(order);
+            f.digest = ContentDigest(f.doc);
+            out[at->second.second] = std::move(f);
+            continue;
+          }
         }
         f.digest = ContentDigest(f.doc);
         out.push_back(std::move(f));
