@@ -1,5 +1,8 @@
 #include "web/searcher_pool.h"
 
+#include <algorithm>
+#include <iterator>
+
 namespace pressarc::web::internal {
 
 SearcherPool::SearcherPool(std::string data_dir, search::OpenOptions open, std::size_t size)
@@ -41,6 +44,7 @@ Result<SearcherPool::Lease> SearcherPool::Checkout(const std::optional<std::stri
   Slot slot = Take();
   if (slot.searcher && revision && slot.revision == revision) return Lease(this, std::move(slot));
   slot.searcher.reset();  // closed before the new one opens: bounded descriptors
+  CloseStale(revision);
   auto opened = search::Searcher::Open(data_dir_, open_);
   if (!opened.ok()) {
     Return(Slot{});
@@ -53,6 +57,24 @@ Result<SearcherPool::Lease> SearcherPool::Checkout(const std::optional<std::stri
   slot.searcher = std::move(*opened);
   slot.revision = revision;
   return Lease(this, std::move(slot));
+}
+
+void SearcherPool::CloseStale(const std::optional<std::string>& revision) {
+  std::vector<Slot> stale;
+  {
+    std::lock_guard lock(mu_);
+    auto first_stale = std::stable_partition(idle_.begin(), idle_.end(), [&](const Slot& s) {
+      return revision && s.revision == revision;
+    });
+    std::move(first_stale, idle_.end(), std::back_inserter(stale));
+    idle_.erase(first_stale, idle_.end());
+  }
+  // Closed outside the lock: other checkouts need not wait for it.
+}
+
+std::size_t SearcherPool::idle() const {
+  std::lock_guard lock(mu_);
+  return idle_.size();
 }
 
 std::uint64_t SearcherPool::opened() const {

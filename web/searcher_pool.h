@@ -9,7 +9,8 @@
 // otherwise (a `reindex` swap, a commit by `crawl` or `import`, or no
 // reliable revision: remote shards) it is replaced by a freshly opened
 // one, so a request always reads the index as it was committed when the
-// request began, or newer.
+// request began, or newer, and the other idle ones of an older revision
+// are closed.
 //
 // Thread safety: Checkout may be called from any number of threads; a
 // Lease is used by one thread and returns its Searcher when destroyed.
@@ -65,12 +66,20 @@ class SearcherPool {
   // cannot be opened.
   Result<Lease> Checkout(const std::optional<std::string>& revision);
 
-  // How many Searchers were opened so far (for tests).
+  // How many Searchers were opened so far, and are open and not checked
+  // out now (for tests).
   std::uint64_t opened() const;
+  std::size_t idle() const;
 
  private:
   Slot Take();
   void Return(Slot slot);
+  // Closes the idle Searchers opened at another revision than `revision`
+  // (all of them for nullopt): once a request has seen the index change,
+  // they would be reopened before use anyway, and meanwhile they hold the
+  // files of a generation a `reindex` deleted (its disk space, and
+  // descriptors) for as long as they wait at the bottom of the pool.
+  void CloseStale(const std::optional<std::string>& revision);
 
   const std::string data_dir_;
   const search::OpenOptions open_;

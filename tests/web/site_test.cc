@@ -220,6 +220,39 @@ TEST(SearcherPool, ACheckoutWaitsWhileAllSearchersAreOut) {
   EXPECT_EQ(pool.opened(), 1u);  // the same Searcher, handed on
 }
 
+// After a reindex, the Searchers waiting in the pool hold the deleted
+// generation's files: the first request that sees the new revision closes
+// them, not only the one it is handed.
+TEST(SearcherPool, ANewRevisionClosesTheIdleSearchersOfTheOldOne) {
+  search::testing::TempIndex index;
+  SearcherPool pool(index.dir(), {}, 3);
+  {
+    auto a = pool.Checkout(std::string("r1"));
+    auto b = pool.Checkout(std::string("r1"));
+    auto c = pool.Checkout(std::string("r1"));
+    ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  }
+  EXPECT_EQ(pool.idle(), 3u);
+  {
+    auto lease = pool.Checkout(std::string("r1"));  // the same revision: reused
+    ASSERT_TRUE(lease.ok());
+    EXPECT_EQ(pool.opened(), 3u);
+    EXPECT_EQ(pool.idle(), 2u);
+  }
+  {
+    auto lease = pool.Checkout(std::string("r2"));
+    ASSERT_TRUE(lease.ok());
+    EXPECT_EQ(pool.opened(), 4u);
+    EXPECT_EQ(pool.idle(), 0u);
+  }
+  EXPECT_EQ(pool.idle(), 1u);
+  {
+    auto lease = pool.Checkout(std::nullopt);  // no revision: nothing is reused
+    ASSERT_TRUE(lease.ok());
+    EXPECT_EQ(pool.idle(), 0u);
+  }
+}
+
 TEST(SearcherPool, NoIndexIsAnErrorThatFreesItsSlot) {
   const std::string dir = ::testing::TempDir() + "/pressarc-pool-no-index";
   SearcherPool pool(dir, {}, 1);
