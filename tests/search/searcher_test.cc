@@ -821,5 +821,142 @@ TEST_F(SearcherTest, FacetsCountMatchesPerMonth) {
                      [](const FacetValue& a, const FacetValue& b) { return a.value < b.value; }));
 }
 
+// In relevance order, matches of equal weight come newest first (undated
+// last), then by canonical URL, at any offset, whatever order they were
+// indexed in: a word's weights take few values (here: the word once, twice
+// or three times in texts of one length), and the page is read from the
+// matcher in relevance order alone, its last weight's matches again from
+// the newest months.
+TEST(SearcherRelevanceOrder, TiesInWeightAreNewestFirstAtAnyOffset) {
+  std::mt19937 rng(11);
+  auto word = [&] {
+    std::string w;
+    for (int i = 0; i < 7; ++i) w += static_cast<char>('a' + rng() % 26);
+    return w;
+  };
+  struct Want {
+    int count;
+    std::string published, url;
+  };
+  std::vector<testing::Doc> docs;
+  std::vector<Want> all;
+  for (int i = 0; i < 1000; ++i) {
+    const int count = i % 20 == 7 ? 3 : i % 4 == 1 ? 2 : 1;
+    char published[32] = "";
+    if (i % 83 != 4) {  // a few undated
+      // Dates shuffled against the indexing order; every ninth shares the
+      // previous one's publication time.
+      const int k = i % 9 == 0 && i > 0 ? i - 1 : i;
+      const unsigned h = static_cast<unsigned>(k) * 2654435761u;
+      std::snprintf(published, sizeof published, "%04u-%02u-%02uT%02u:00:00", 2015 + h % 10,
+                    1 + (h >> 8) % 12, 1 + (h >> 12) % 28, (h >> 16) % 24);
+    }
+    std::string text;
+    for (int k = 0; k < 40 - count; ++k) text += word() + (k % 10 == 9 ? ".\n\n" : " ");
+    for (int k = 0; k < count; ++k) text += " nazir";
+    testing::Doc d;
+    d.url = "https://mfa.example/az/" + std::to_string((i * 7919) % 1000);
+    d.title = "Xəbər";
+    d.published = published;
+    d.language = "az";
+    d.source = "mfa";
+    d.text = text + ".";
+    all.push_back({count, published, d.url});
+    docs.push_back(d);
+  }
+  TempIndex index(docs);
+  auto searcher = Searcher::Open(index.dir());
+  ASSERT_TRUE(searcher.ok()) << searcher.status().message();
+  // The same documents in three directory shards (docids interleaved).
+  std::vector<std::vector<testing::Doc>> parts(3);
+  for (std::size_t i = 0; i < docs.size(); ++i) parts[i % 3].push_back(docs[i]);
+  std::vector<std::unique_ptr<TempIndex>> shards;
+  OpenOptions through;
+  for (const auto& part : parts) {
+    shards.push_back(std::make_unique<TempIndex>(part));
+    through.shards.push_back(shards.back()->dir());
+  }
+  auto sharded = Searcher::Open(::testing::TempDir() + "/pressarc-no-local-index", through);
+  ASSERT_TRUE(sharded.ok()) << sharded.status().message();
+  std::stable_sort(all.begin(), all.end(), [](const Want& a, const Want& b) {
+    if (a.count != b.count) return a.count > b.count;
+    if (a.published.empty() != b.published.empty()) return b.published.empty();
+    if (a.published != b.published) return a.published > b.published;
+    return a.url < b.url;
+  });
+  for (std::uint32_t offset : {0u, 3u, 45u, 48u, 300u, 700u, 985u}) {
+    SearchOptions o;
+    o.query = "nazir";
+    o.fold_copies = false;
+    o.offset = offset;
+    o.limit = 10;
+    std::vector<std::string> want;
+    for (std::size_t k = offset; k < std::min<std::size_t>(all.size(), offset + 10); ++k) {
+      want.push_back(all[k].url);
+    }
+    for (Searcher* s : {searcher->get(), sharded->get()}) {
+      auto r = s->Search(o);
+      ASSERT_TRUE(r.ok()) << r.status().message();
+      std::vector<std::string> got;
+      for (const auto& h : r->hits) got.push_back(h.url);
+      EXPECT_EQ(got, want) << "offset " << offset << (s == searcher->get() ? "" : ", 3 shards");
+    }
+  }
+}
+
+// An exact total (at most 200 matches) counts copies once, also through
+// directory shards: there the matcher's spies see each shard's own docids,
+// so the matches past the page are read again rather than taken from a spy.
+TEST(SearcherShards, ExactTotalsFoldCopiesThroughDirectoryShards) {
+  std::mt19937 rng(5);
+  auto word = [&] {
+    std::string w;
+    for (int i = 0; i < 7; ++i) w += static_cast<char>('a' + rng() % 26);
+    return w;
+  };
+  std::vector<testing::Doc> docs;
+  std::size_t groups = 0;
+  for (int i = 0; i < 150; ++i) {
+    std::string text;
+    for (int k = 0; k < 60; ++k) text += word() + (k % 12 == 11 ? ".\n\n" : " ");
+    testing::Doc d;
+    d.url = "https://mfa.example/az/" + std::to_string(i);
+    d.title = "Xəbər " + std::to_string(i);
+    d.published = "2024-03-" + std::to_string(10 + i % 18);
+    d.language = "az";
+    d.source = "mfa";
+    d.text = text + " nazir görüşü.";
+    docs.push_back(d);
+    ++groups;
+    if (i % 4 == 0) {  // a copy, republished elsewhere
+      testing::Doc copy = d;
+      copy.url = "https://news.example/" + std::to_string(i);
+      copy.source = "news";
+      docs.push_back(copy);
+    }
+  }
+  TempIndex index(docs);
+  std::vector<std::vector<testing::Doc>> parts(3);
+  for (std::size_t i = 0; i < docs.size(); ++i) parts[i % 3].push_back(docs[i]);
+  std::vector<std::unique_ptr<TempIndex>> shards;
+  OpenOptions through;
+  for (const auto& part : parts) {
+    shards.push_back(std::make_unique<TempIndex>(part));
+    through.shards.push_back(shards.back()->dir());
+  }
+  auto one = Searcher::Open(index.dir());
+  auto sharded = Searcher::Open(::testing::TempDir() + "/pressarc-no-local-index", through);
+  ASSERT_TRUE(one.ok() && sharded.ok());
+  SearchOptions o;
+  o.query = "nazir";
+  o.limit = 10;
+  for (Searcher* s : {one->get(), sharded->get()}) {
+    auto r = s->Search(o);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->total, groups) << (s == one->get() ? "one index" : "3 shards");
+    EXPECT_EQ(r->hits.size(), 10u);
+  }
+}
+
 }  // namespace
 }  // namespace pressarc::search
