@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <random>
 #include <set>
 #include <string>
@@ -559,6 +560,32 @@ TEST(SearcherStats, TermCountsEqualSlotCounts) {
   EXPECT_EQ(as_map(stats->sources)[":colon"], 5u);
 }
 
+// A word of seven random letters (filler text of a test corpus).
+std::string RandomWord(std::mt19937& rng) {
+  std::string w;
+  for (int i = 0; i < 7; ++i) w += static_cast<char>('a' + rng() % 26);
+  return w;
+}
+
+// `docs` split into three directory shards (document i in shard i % 3),
+// and a Searcher of them with no local index.
+struct ThreeShards {
+  explicit ThreeShards(const std::vector<testing::Doc>& docs) {
+    std::vector<std::vector<testing::Doc>> parts(3);
+    for (std::size_t i = 0; i < docs.size(); ++i) parts[i % 3].push_back(docs[i]);
+    OpenOptions through;
+    for (const auto& part : parts) {
+      shards.push_back(std::make_unique<TempIndex>(part));
+      through.shards.push_back(shards.back()->dir());
+    }
+    auto opened = Searcher::Open(::testing::TempDir() + "/pressarc-no-local-index", through);
+    EXPECT_TRUE(opened.ok()) << opened.status().message();
+    if (opened.ok()) searcher = std::move(opened.value());
+  }
+  std::vector<std::unique_ptr<TempIndex>> shards;
+  std::unique_ptr<Searcher> searcher;
+};
+
 // Date-ordered searches read the newest (oldest) years first and stop when
 // they fill the page: over ten years of releases with undated ones and
 // copies republished a year later, every page must be the one a full sort
@@ -566,11 +593,7 @@ TEST(SearcherStats, TermCountsEqualSlotCounts) {
 TEST(SearcherDateOrder, PagesInDateOrderAreExactAcrossYears) {
   std::vector<testing::Doc> docs;
   std::mt19937 rng(7);
-  auto word = [&] {
-    std::string w;
-    for (int i = 0; i < 7; ++i) w += static_cast<char>('a' + rng() % 26);
-    return w;
-  };
+  auto word = [&] { return RandomWord(rng); };
   struct Member {
     std::string url, published;
     bool matches;
@@ -823,17 +846,13 @@ TEST_F(SearcherTest, FacetsCountMatchesPerMonth) {
 
 // In relevance order, matches of equal weight come newest first (undated
 // last), then by canonical URL, at any offset, whatever order they were
-// indexed in: a word's weights take few values (here: the word once, twice
-// or three times in texts of one length), and the page is read from the
-// matcher in relevance order alone, its last weight's matches again from
-// the newest months.
+// indexed in, through one index or three directory shards: a word's
+// weights take few values (here: the word once, twice or three times in
+// texts of one length), and the matches of the page's last weight are put
+// in date order after the matcher ranked them by weight alone.
 TEST(SearcherRelevanceOrder, TiesInWeightAreNewestFirstAtAnyOffset) {
   std::mt19937 rng(11);
-  auto word = [&] {
-    std::string w;
-    for (int i = 0; i < 7; ++i) w += static_cast<char>('a' + rng() % 26);
-    return w;
-  };
+  auto word = [&] { return RandomWord(rng); };
   struct Want {
     int count;
     std::string published, url;
@@ -867,17 +886,8 @@ TEST(SearcherRelevanceOrder, TiesInWeightAreNewestFirstAtAnyOffset) {
   TempIndex index(docs);
   auto searcher = Searcher::Open(index.dir());
   ASSERT_TRUE(searcher.ok()) << searcher.status().message();
-  // The same documents in three directory shards (docids interleaved).
-  std::vector<std::vector<testing::Doc>> parts(3);
-  for (std::size_t i = 0; i < docs.size(); ++i) parts[i % 3].push_back(docs[i]);
-  std::vector<std::unique_ptr<TempIndex>> shards;
-  OpenOptions through;
-  for (const auto& part : parts) {
-    shards.push_back(std::make_unique<TempIndex>(part));
-    through.shards.push_back(shards.back()->dir());
-  }
-  auto sharded = Searcher::Open(::testing::TempDir() + "/pressarc-no-local-index", through);
-  ASSERT_TRUE(sharded.ok()) << sharded.status().message();
+  ThreeShards sharded(docs);  // the same documents, docids interleaved
+  ASSERT_TRUE(sharded.searcher);
   std::stable_sort(all.begin(), all.end(), [](const Want& a, const Want& b) {
     if (a.count != b.count) return a.count > b.count;
     if (a.published.empty() != b.published.empty()) return b.published.empty();
@@ -894,7 +904,7 @@ TEST(SearcherRelevanceOrder, TiesInWeightAreNewestFirstAtAnyOffset) {
     for (std::size_t k = offset; k < std::min<std::size_t>(all.size(), offset + 10); ++k) {
       want.push_back(all[k].url);
     }
-    for (Searcher* s : {searcher->get(), sharded->get()}) {
+    for (Searcher* s : {searcher->get(), sharded.searcher.get()}) {
       auto r = s->Search(o);
       ASSERT_TRUE(r.ok()) << r.status().message();
       std::vector<std::string> got;
@@ -909,11 +919,7 @@ TEST(SearcherRelevanceOrder, TiesInWeightAreNewestFirstAtAnyOffset) {
 // so the matches past the page are read again rather than taken from a spy.
 TEST(SearcherShards, ExactTotalsFoldCopiesThroughDirectoryShards) {
   std::mt19937 rng(5);
-  auto word = [&] {
-    std::string w;
-    for (int i = 0; i < 7; ++i) w += static_cast<char>('a' + rng() % 26);
-    return w;
-  };
+  auto word = [&] { return RandomWord(rng); };
   std::vector<testing::Doc> docs;
   std::size_t groups = 0;
   for (int i = 0; i < 150; ++i) {
@@ -936,21 +942,13 @@ TEST(SearcherShards, ExactTotalsFoldCopiesThroughDirectoryShards) {
     }
   }
   TempIndex index(docs);
-  std::vector<std::vector<testing::Doc>> parts(3);
-  for (std::size_t i = 0; i < docs.size(); ++i) parts[i % 3].push_back(docs[i]);
-  std::vector<std::unique_ptr<TempIndex>> shards;
-  OpenOptions through;
-  for (const auto& part : parts) {
-    shards.push_back(std::make_unique<TempIndex>(part));
-    through.shards.push_back(shards.back()->dir());
-  }
+  ThreeShards sharded(docs);
   auto one = Searcher::Open(index.dir());
-  auto sharded = Searcher::Open(::testing::TempDir() + "/pressarc-no-local-index", through);
-  ASSERT_TRUE(one.ok() && sharded.ok());
+  ASSERT_TRUE(one.ok() && sharded.searcher);
   SearchOptions o;
   o.query = "nazir";
   o.limit = 10;
-  for (Searcher* s : {one->get(), sharded->get()}) {
+  for (Searcher* s : {one->get(), sharded.searcher.get()}) {
     auto r = s->Search(o);
     ASSERT_TRUE(r.ok()) << r.status().message();
     EXPECT_EQ(r->total, groups) << (s == one->get() ? "one index" : "3 shards");
