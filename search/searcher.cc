@@ -1086,21 +1086,22 @@ class XapianSearcher : public Searcher {
       if (first.hits.size() > n) first.hits.resize(n);
       return first;
     }
-    if (heaviest.overflow()) {
+    const double edge = first.hits[n - 1].weight;
+    std::size_t above = 0;
+    while (first.hits[above].weight > edge) ++above;
+    const std::vector<Xapian::docid> tied = heaviest.Of(edge);
+    // The matcher gave n - above + 1 of them: the spy must hold as many.
+    if (heaviest.overflow() || tied.size() <= n - above) {
       enquire.clear_matchspies();  // `spy` saw this query's matches once
       enquire.set_sort_by_relevance_then_value(schema::kSlotPublished, true);
       Ranked all = RankedOf(enquire.get_mset(0, n));
       all.estimated = first.estimated, all.lower = first.lower, all.upper = first.upper;
       return all;
     }
-    const double edge = first.hits[n - 1].weight;
-    std::size_t above = 0;
-    while (first.hits[above].weight > edge) ++above;
-    const Hit tied_hit = first.hits[n - 1];
+    const int percent = first.hits[n - 1].percent;
     first.hits.resize(above);
-    for (Xapian::docid did : NewestOf(heaviest.Of(edge), n - above)) {
-      first.hits.push_back(Hit{did, edge, tied_hit.percent});
-    }
+    for (Xapian::docid did : NewestOf(tied, n - above))
+      first.hits.push_back(Hit{did, edge, percent});
     return first;
   }
 
