@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Checks that two builds of pressarc give the same search results on one
+index: for a change to the matcher that must not change what is found.
+
+    bench/search_equivalence.py OLD_BINARY NEW_BINARY DATA [QUERIES_FILE]
+
+Runs `search --json` with each binary on DATA (e.g. the million of
+search_bench, /work/bench-data/zipf-1m-c) for every query, at four pages:
+the top 10, the top 50, 10 from offset 37, and 20 with copies unfolded
+(--all). Compares the results in order (id, URL, score to 1e-6, snippet,
+copies) and prints each page whose results differ, with the first rank
+where they do; totals and facets that differ are printed but are not
+failures (above 200 matches they are estimates). QUERIES_FILE: one query a
+line, options and query text separated by a tab (as search_bench
+--queries-out writes them); default: search_bench's set and more words.
+Exits 1 when a page differs.
+"""
+import json
+import shlex
+import subprocess
+import sys
+
+DEFAULT_QUERIES = [
+    ("", "nazirlik"), ("", "Lavrov"), ("", "Azerbaycan prezident"), ("", '"foreign affairs"'),
+    ("", "министерство иностранных"), ("", "security AND cooperation"),
+    ("", "Bakı OR Gəncə OR Şuşa"), ("", "nazir*"), ("", "peace -talks"), ("", "title:summit"),
+    ("", "source:mid-ru"), ("", "transport 2020..2021"), ("", "2023-05.."),
+    ("--sort newest", "Bayramov"), ("--sort oldest", "энергетика"),
+    ("--lang en --from 2019-01-01 --to 2019-12-31", "visit"), ("--lang ru --sort newest", ""),
+    ("--source mfa-az", "görüş"), ("--any", "embassy consular"), ("--facets", "sammit"),
+    ("--facets", "nazirlik"), ("--sort newest", "nazirlik"), ("--lang en --facets", ""),
+    ("", "prezident"), ("", "visit"), ("", "görüş"), ("", "Bayramov"), ("", "energy security"),
+    ("", "министерство"), ("", "sammit"), ("--lang az", "nazir"), ("", "embassy"),
+    ("", "cooperation"), ("", "Лавров"), ("--source mid-ru", "встреча"),
+]
+PAGES = [["--limit", "10"], ["--limit", "50"], ["--offset", "37", "--limit", "10"],
+         ["--all", "--limit", "20"]]
+
+
+def read_queries(path):
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            opts, _, text = line.rstrip("\n").partition("\t")
+            out.append((opts, text))
+    return out
+
+
+def run(binary, argv):
+    """(results, (total, facets)) of one search, or ("error", stderr)."""
+    p = subprocess.run([binary, *argv], capture_output=True, text=True)
+    if p.returncode != 0:
+        return ("error", p.stderr.strip()), None
+    j = json.loads(p.stdout)
+    results = [(r.get("id"), r.get("url"), round(r.get("score", 0), 6), r.get("snippet"),
+                json.dumps(r.get("copies", []), sort_keys=True)) for r in j.get("results", [])]
+    return results, (j.get("total"), json.dumps(j.get("facets"), sort_keys=True))
+
+
+def main():
+    if len(sys.argv) not in (4, 5):
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    old, new, data = sys.argv[1:4]
+    queries = read_queries(sys.argv[4]) if len(sys.argv) == 5 else DEFAULT_QUERIES
+    same = differ = 0
+    for opts, text in queries:
+        for page in PAGES:
+            argv = ["search", "--data", data, "--json", *shlex.split(opts), *page]
+            argv += [text] if text else []
+            (a, a_counts), (b, b_counts) = run(old, argv), run(new, argv)
+            label = " ".join(shlex.quote(x) for x in argv[3:])
+            if a != b:
+                differ += 1
+                print(f"differ: {label}")
+                if isinstance(a, list) and isinstance(b, list):
+                    rank = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y),
+                                min(len(a), len(b)))
+                    print(f"  first at rank {rank + 1}; {len(a)} and {len(b)} results")
+                else:
+                    print(f"  {a} / {b}")
+                continue
+            same += 1
+            if a_counts != b_counts:
+                print(f"counts differ (not a failure): {label}: total {a_counts[0]} / {b_counts[0]}")
+    print(f"{same} pages the same, {differ} differ")
+    return 1 if differ else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
