@@ -52,6 +52,12 @@ class SoakRules(unittest.TestCase):
         # The searcher pool may hold more searchers when idle than at the start, within its bound.
         self.assertIsNone(soak.fd_growth_problem(wobble, self.D, 4, 20, pool_fds=18))
         self.assertIn("fds kept", soak.fd_growth_problem(wobble, self.D, 4, 25, pool_fds=18))
+        # The pool filling late in the run (a catalogue connection per searcher)
+        # raises the floor within its allowance; more than that trips.
+        filling = series(self.D, 10, lambda t: 9 if t < 1200 else 13)
+        self.assertIn("fds grew", soak.fd_growth_problem(filling, self.D, 9, 9))
+        self.assertIsNone(soak.fd_growth_problem(filling, self.D, 9, 9, pool_fds=6))
+        self.assertIn("fds grew", soak.fd_growth_problem(filling, self.D, 9, 9, pool_fds=1))
 
     def test_only_0_and_75_with_the_lock_message_are_accepted(self):
         self.assertIsNone(soak.job_exit_problem(0, ""))
