@@ -1110,12 +1110,8 @@ class XapianSearcher : public Searcher {
   std::vector<Xapian::docid> NewestOf(const std::vector<Xapian::docid>& docids, std::size_t t) {
     std::vector<std::pair<std::string, Xapian::docid>> dated;
     dated.reserve(docids.size());
-    Xapian::ValueIterator v = db_.valuestream_begin(schema::kSlotPublished);
-    const Xapian::ValueIterator end = db_.valuestream_end(schema::kSlotPublished);
-    for (Xapian::docid did : docids) {
-      if (v != end && v.get_docid() < did) v.skip_to(did);
-      dated.emplace_back(v != end && v.get_docid() == did ? *v : std::string(), did);
-    }
+    internal::ValueCursor published(db_, schema::kSlotPublished);
+    for (Xapian::docid did : docids) dated.emplace_back(published.At(did), did);
     const std::size_t keep = std::min(t, dated.size());
     std::partial_sort(dated.begin(), dated.begin() + static_cast<std::ptrdiff_t>(keep), dated.end(),
                       [](const auto& a, const auto& b) {

@@ -209,24 +209,6 @@ DocidList Union(const std::vector<Xapian::docid>& a, const std::vector<Xapian::d
   return out;
 }
 
-// The kSlotStatus values of an index in docid order, read alongside the
-// content-hash stream (both are sorted by docid).
-class StatusCursor {
- public:
-  explicit StatusCursor(const Xapian::Database& db)
-      : it_(db.valuestream_begin(schema::kSlotStatus)),
-        end_(db.valuestream_end(schema::kSlotStatus)) {}
-  // The status of `did`; REQUIRES: docids asked in increasing order.
-  std::string At(Xapian::docid did) {
-    if (it_ != end_ && it_.get_docid() < did) it_.skip_to(did);
-    return StatusOf(it_ != end_ && it_.get_docid() == did ? *it_ : std::string());
-  }
-
- private:
-  Xapian::ValueIterator it_;
-  Xapian::ValueIterator end_;
-};
-
 class SqliteWatchStore : public WatchStore {
  public:
   SqliteWatchStore(std::string data_dir, std::unique_ptr<SqlDb> db)
@@ -538,11 +520,12 @@ class SqliteWatchStore : public WatchStore {
     SqlStmt put_slot(*db_,
                      "INSERT OR REPLACE INTO slots(docid, hash, id, status) VALUES(?, ?, ?, ?)");
     DocsTable docs(*db_);
-    StatusCursor statuses(db);
+    // Read alongside the content-hash stream (both are in docid order).
+    internal::ValueCursor statuses(db, schema::kSlotStatus);
     const unsigned slot = schema::kSlotContentHash;
     for (auto v = db.valuestream_begin(slot); v != db.valuestream_end(slot); ++v) {
       const Xapian::docid did = v.get_docid();
-      Slot now{*v, "", statuses.At(did)};
+      Slot now{*v, "", StatusOf(statuses.At(did))};
       auto it = slots.find(did);
       const bool same_content =
           it != slots.end() && it->second.hash == now.hash && !it->second.id.empty();
@@ -710,6 +693,7 @@ class SqliteWatchStore : public WatchStore {
       for (Xapian::docid did : docids) {
         Xapian::Document doc = db_index_.get_document(did);
         Fresh f;
+        std::optional<std::size_t> replaces;  // a later copy's place in `out`
         f.doc = internal::ReadStoredDoc(doc);
         seen.Reset();
         if (seen.Bind(1, w.name).Bind(2, f.doc.id).Step()) continue;
@@ -724,13 +708,15 @@ class SqliteWatchStore : public WatchStore {
           if (!added) {
             if (!(order < at->second.first)) continue;
             at->second.first = std::move(order);
-            f.digest = ContentDigest(f.doc);
-            out[at->second.second] = std::move(f);
-            continue;
+            replaces = at->second.second;
           }
         }
         f.digest = ContentDigest(f.doc);
-        out.push_back(std::move(f));
+        if (replaces) {
+          out[*replaces] = std::move(f);
+        } else {
+          out.push_back(std::move(f));
+        }
       }
     } catch (const Xapian::Error& e) {
       return Status::Runtime("watches: reading a match: " + e.get_description());
