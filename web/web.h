@@ -54,11 +54,11 @@
 // bounds how many searches run at once. Each request first computes the
 // index's revision (search::IndexRevision: the stub and the glass version
 // files); a pooled Searcher opened at another revision is replaced by a
-// fresh one (and the idle ones of that revision are closed, so none keeps
-// a deleted generation's files open), so the server keeps serving across
-// `reindex` (the new
+// fresh one, so the server keeps serving across `reindex` (the new
 // generation from the first request after the swap) and sees what `crawl`
-// and `import` commit from the first request after the commit. With remote
+// and `import` commit from the first request after the commit; the other
+// idle Searchers of older revisions are closed then, so none keeps a
+// deleted generation's files open. With remote
 // (tcp://) shards there is no reliable revision: every request opens its
 // Searcher afresh, as the CLI does.
 //
