@@ -16,7 +16,10 @@
 // out of the repository (a million documents take several GiB).
 // --part K/N builds (or reuses) in DIR only the documents of the N-document
 // corpus whose number i has i % N == K, each the same as in the full build
-// (DIR/corpus says which part). --build-only stops there.
+// (DIR/corpus says which part). --build-only stops there. --rebuild builds
+// the index in DIR again as a new generation over the one there, as a
+// second `reindex` does (the pair words, schema::kMetadataPairWords, come
+// from the index replaced: a first build has none).
 // --search-via SHARD (repeatable) searches through those shards together
 // (tcp://HOST:PORT of a xapian-tcpsrv, or a data directory), with no local
 // index, instead of DIR. With --compare, DIR (the whole corpus) and the
@@ -571,6 +574,8 @@ std::vector<BenchQuery> QuerySet() {
   add("", q("Lavrov"));
   add("", q("Azerbaycan prezident"));
   add("", q("\"foreign affairs\""));
+  add("", q("\"the ministry\""));
+  add("", q("\"министерство иностранных\""));
   add("", q("министерство иностранных"));
   add("", q("security AND cooperation"));
   add("", q("Bakı OR Gəncə OR Şuşa"));
@@ -648,12 +653,16 @@ struct BenchArgs {
   // shards' servers (xapian-tcpsrv), whose CPU time is measured too.
   std::vector<int> server_pids;
   bool totals = false;  // --totals: reported against exact totals, no timing
+  // --rebuild: build the index in DIR again as a new generation over the one
+  // there (as a second reindex does: its pair words come from the index it
+  // replaces), instead of reusing it.
+  bool rebuild = false;
 };
 
 constexpr const char* kUsage =
     "usage: search_bench [--data DIR] [--docs N] [--part K/N] [--build-only] [--rounds R] "
     "[--queries-out F] [--direct] [--dense-vocabulary] [--only TEXT] [--search-via SHARD]... "
-    "[--compare [--server-pid PID]...] [--totals]\n";
+    "[--compare [--server-pid PID]...] [--totals] [--rebuild]\n";
 
 // "K/N" with 0 <= K < N.
 std::optional<CorpusPart> ParsePart(const std::string& text) {
@@ -709,6 +718,8 @@ std::optional<BenchArgs> ParseArgs(int argc, char** argv) {
       args.server_pids.push_back(std::atoi(next().c_str()));
     } else if (a == "--totals") {
       args.totals = true;
+    } else if (a == "--rebuild") {
+      args.rebuild = true;
     } else {
       std::fputs(kUsage, stderr);
       return std::nullopt;
@@ -721,6 +732,20 @@ std::optional<BenchArgs> ParseArgs(int argc, char** argv) {
   return args;
 }
 
+// How many pair words the index in DIR has (schema::kMetadataPairWords).
+int PrintPairWords(const std::string& dir) {
+  try {
+    Xapian::Database db(pressarc::IndexPaths::Stub(dir));
+    const auto words = pressarc::PairWords::Parse(
+        db.get_metadata(std::string(pressarc::schema::kMetadataPairWords)));
+    std::fprintf(stderr, "pair words: %zu\n", words.size());
+  } catch (const Xapian::Error& e) {
+    std::fprintf(stderr, "search_bench: %s\n", e.get_description().c_str());
+    return 1;
+  }
+  return 0;
+}
+
 // Builds the index in DIR, or reuses it when it was built the same way
 // (DIR/corpus: the kind of corpus, the way of building, the documents and
 // the part) and holds as many documents.
@@ -731,18 +756,24 @@ int EnsureIndex(const BenchArgs& args) {
   const std::size_t count = args.part.Count(args.docs);
   std::string built;
   std::getline(std::ifstream(args.dir + "/corpus"), built);
-  auto existing = pressarc::search::Searcher::Open(args.dir);
-  if (existing.ok() && (*existing)->DocumentCount() == count && built == corpus) {
-    std::fprintf(stderr, "reusing the index in %s (%zu documents)\n", args.dir.c_str(), count);
-    return 0;
+  bool same = false;
+  {
+    auto existing = pressarc::search::Searcher::Open(args.dir);
+    same = existing.ok() && (*existing)->DocumentCount() == count && built == corpus;
   }
-  std::filesystem::remove_all(args.dir);
-  std::filesystem::create_directories(args.dir);
+  if (same && !args.rebuild) {
+    std::fprintf(stderr, "reusing the index in %s (%zu documents)\n", args.dir.c_str(), count);
+    return PrintPairWords(args.dir);
+  }
+  if (!same || args.direct) {
+    std::filesystem::remove_all(args.dir);
+    std::filesystem::create_directories(args.dir);
+  }
   int rc = args.direct ? BuildIndexDirect(args.dir, args.docs, args.part)
                        : BuildIndex(args.dir, args.docs, args.part);
   if (rc != 0) return rc;
   std::ofstream(args.dir + "/corpus") << corpus << '\n';
-  return 0;
+  return PrintPairWords(args.dir);
 }
 
 // Wall and this thread's CPU ms of every timed search, per query of the set

@@ -3,9 +3,12 @@
 index: for a change to the matcher that must not change what is found.
 
     bench/search_equivalence.py OLD_BINARY NEW_BINARY DATA [QUERIES_FILE]
+    bench/search_equivalence.py OLD_BINARY NEW_BINARY OLD_DATA:NEW_DATA [QUERIES_FILE]
 
 Runs `search --json` with each binary on DATA (e.g. the million of
-search_bench, /work/bench-data/zipf-1m-c) for every query, at four pages:
+search_bench, /work/bench-data/zipf-1m-c), or the old binary on OLD_DATA and
+the new one on NEW_DATA (two indexes of the same documents written
+differently, e.g. without and with pair terms), for every query, at four pages:
 the top 10, the top 50, 10 from offset 37, and 20 with copies unfolded
 (--all). Compares the results in order (id, URL, score to 1e-6, snippet,
 copies) and prints each page whose results differ, with the first rank
@@ -32,6 +35,11 @@ DEFAULT_QUERIES = [
     ("", "prezident"), ("", "visit"), ("", "görüş"), ("", "Bayramov"), ("", "energy security"),
     ("", "министерство"), ("", "sammit"), ("--lang az", "nazir"), ("", "embassy"),
     ("", "cooperation"), ("", "Лавров"), ("--source mid-ru", "встреча"),
+    ("", '"ministry of foreign affairs"'), ("", '"the ministry"'), ("", '"xarici işlər"'),
+    ("", '"Xarici Isler Nazirliyi"'), ("", '"министерство иностранных дел"'),
+    ("", '"Sergey Lavrov"'), ("", '"peace talks" security'), ("", "foreign ADJ/3 affairs"),
+    ("", "foreign NEAR affairs"), ("", 'title:"foreign affairs"'), ("--sort newest", '"foreign affairs"'),
+    ("--facets", '"foreign affairs"'), ("", '"foreign affairs" OR embassy'),
 ]
 PAGES = [["--limit", "10"], ["--limit", "50"], ["--offset", "37", "--limit", "10"],
          ["--all", "--limit", "20"]]
@@ -62,14 +70,16 @@ def main():
         print(__doc__.strip(), file=sys.stderr)
         return 2
     old, new, data = sys.argv[1:4]
+    old_data, _, new_data = data.partition(":")
+    new_data = new_data or old_data
     queries = read_queries(sys.argv[4]) if len(sys.argv) == 5 else DEFAULT_QUERIES
     same = differ = 0
     for opts, text in queries:
         for page in PAGES:
-            argv = ["search", "--data", data, "--json", *shlex.split(opts), *page]
-            argv += [text] if text else []
-            (a, a_counts), (b, b_counts) = run(old, argv), run(new, argv)
-            label = " ".join(shlex.quote(x) for x in argv[3:])
+            argv = ["--json", *shlex.split(opts), *page] + ([text] if text else [])
+            (a, a_counts) = run(old, ["search", "--data", old_data, *argv])
+            (b, b_counts) = run(new, ["search", "--data", new_data, *argv])
+            label = " ".join(shlex.quote(x) for x in argv[1:])
             if a != b:
                 differ += 1
                 print(f"differ: {label}")

@@ -131,6 +131,9 @@ void RegisterReindex(CLI::App& app, CommandContext& ctx, CommandRun* run) {
       "Source names: a page's source is the name recorded with it in the archive (by the crawl "
       "or import that archived it), else the configured source whose URLs cover it, else its "
       "host; so a reindex without the config, or with another, keeps the names.\n"
+      "Phrases: when the index replaced has 5,000 documents or more, the new one also holds the "
+      "pairs of adjacent words that are both in 5% of them, so that phrases of frequent words "
+      "read positions only where the pairs are (same results; docs/index-schema.md).\n"
       "Exit codes: 0 success; 1 runtime failure; 2 usage or config error; 75 another job holds "
       "the lock.");
   sub->callback(

@@ -567,7 +567,7 @@ internal::WdfUnits internal::NormalisedWdfUnits(std::size_t words) {
 
 void internal::IndexFoldedText(Xapian::TermGenerator& generator, std::string_view folded,
                                std::string_view lang, std::string_view prefix, const WordSet* names,
-                               WdfUnits units) {
+                               WdfUnits units, const PairWords* pairs) {
   Xapian::Document doc = generator.get_document();  // a handle sharing the generator's document
   Xapian::termpos pos = generator.get_termpos();
   const std::string p(prefix);
@@ -577,37 +577,50 @@ void internal::IndexFoldedText(Xapian::TermGenerator& generator, std::string_vie
   auto stem_term = [&](const std::string& stem) -> const std::string& {
     return zterm.assign(z).append(stem);
   };
+  // The positional forms of the word before and of this one that are pair
+  // words (at most three each: folded, Latin, alternative Latin).
+  if (!prefix.empty() || (pairs != nullptr && pairs->empty())) pairs = nullptr;
+  // Copies: FormsFor's cache may not keep the word before's forms.
+  std::vector<std::string> before;
+  std::vector<std::string> now;
+  // The positional form `form` (prefixed), at this word's position.
+  auto positional = [&](std::string_view form, Xapian::termcount wdf) {
+    term.assign(p).append(form);
+    doc.add_posting(term, pos, wdf);
+    if (pairs != nullptr && pairs->Has(term)) now.push_back(term);
+  };
   internal::ForEachWord(folded, [&](std::string_view word) {
     ++pos;
     const internal::WordForms& f = internal::FormsFor(word, lang);
-    term.assign(p).append(word);
+    now.clear();
     // Positions are for phrases (and NEAR), which match the diacritic-folded
     // forms (AppendTextChunk): the exact form keeps none when a folded one
     // carries them.
     if (f.folded.empty()) {
-      doc.add_posting(term, pos, units.exact);
+      positional(word, units.exact);
     } else {
-      doc.add_term(term, units.exact);
+      doc.add_term(term.assign(p).append(word), units.exact);
+      positional(f.folded, units.other);
     }
     doc.add_term(stem_term(f.stem), units.exact);
-    if (!f.folded.empty()) {
-      term.assign(p).append(f.folded);
-      doc.add_posting(term, pos, units.other);
-      if (!f.stem_folded.empty()) doc.add_term(stem_term(f.stem_folded), units.other);
+    if (!f.folded.empty() && !f.stem_folded.empty()) {
+      doc.add_term(stem_term(f.stem_folded), units.other);
     }
     if (!f.latin.empty() && (names == nullptr || names->count(word) != 0)) {
       // With positions: a phrase of English spellings ("Jeyhun Bayramov")
       // matches the az text, and Xapian takes a term without positions as
       // standing before the first word, which made phrases match falsely.
-      term.assign(p).append(f.latin);
-      doc.add_posting(term, pos, units.other);
+      positional(f.latin, units.other);
       if (!f.latin_alt.empty()) {
-        term.assign(p).append(f.latin_alt);
-        doc.add_posting(term, pos, units.other);
+        positional(f.latin_alt, units.other);
         doc.add_term(stem_term(f.stem_latin_alt), units.other);
       }
       doc.add_term(stem_term(f.stem_latin), units.other);
     }
+    for (const std::string& a : before) {
+      for (const std::string& b : now) doc.add_boolean_term(schema::PairTerm(a, b));
+    }
+    before.swap(now);
   });
   generator.set_termpos(pos);
 }
@@ -1208,10 +1221,44 @@ class BranchMerger {
 
 }  // namespace
 
+// An exact phrase is OP_PHRASE with a window of as many positions as terms
+// (ADJ/N has a wider one: its terms need not be adjacent). The filter adds
+// no weight and drops only documents the phrase does not match.
+Xapian::Query FilterPhrasesByPairs(const Xapian::Query& q, const PairWords& pairs) {
+  const Xapian::Query::op op = q.get_type();
+  const std::size_t n = q.get_num_subqueries();
+  if (op == Xapian::Query::OP_PHRASE) {
+    std::vector<Xapian::Query> kids;
+    std::vector<std::string> terms;
+    for (std::size_t i = 0; i < n; ++i) {
+      kids.push_back(q.get_subquery(i));
+      if (kids.back().get_type() != Xapian::Query::LEAF_TERM) return q;
+      terms.push_back(*kids.back().get_terms_begin());
+    }
+    const Xapian::Query exact(Xapian::Query::OP_PHRASE, kids.begin(), kids.end(),
+                              static_cast<Xapian::termcount>(n));
+    if (exact.serialise() != q.serialise()) return q;
+    std::vector<Xapian::Query> filters;
+    for (std::size_t i = 0; i + 1 < n; ++i) {
+      if (pairs.Has(terms[i]) && pairs.Has(terms[i + 1])) {
+        filters.emplace_back(schema::PairTerm(terms[i], terms[i + 1]));
+      }
+    }
+    if (filters.empty()) return q;
+    return Xapian::Query(Xapian::Query::OP_FILTER, q,
+                         Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+  }
+  if (!IsMergeable(op) || n == 0) return q;
+  std::vector<Xapian::Query> kids;
+  for (std::size_t i = 0; i < n; ++i)
+    kids.push_back(FilterPhrasesByPairs(q.get_subquery(i), pairs));
+  return Xapian::Query(op, kids.begin(), kids.end());
+}
+
 Result<Xapian::Query> ParseUserQuery(Xapian::QueryParser& parser, std::string_view query,
                                      std::string_view lang, unsigned flags,
                                      const std::vector<std::string>& free_text_prefixes,
-                                     const Xapian::Database* db) {
+                                     const Xapian::Database* db, const PairWords* pair_words) {
   bool blank = true;
   for (char ch : query) {
     if (!std::isspace(static_cast<unsigned char>(ch))) blank = false;
@@ -1222,7 +1269,9 @@ Result<Xapian::Query> ParseUserQuery(Xapian::QueryParser& parser, std::string_vi
       std::string text = PrepareQueryText(query, l, free_text_prefixes);
       parser.set_stemmer(internal::ThreadStemmer(l));
       parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-      return FoldRepeatedTerms(parser.parse_query(text, flags));
+      Xapian::Query q = FoldRepeatedTerms(parser.parse_query(text, flags));
+      return pair_words == nullptr || pair_words->empty() ? q
+                                                          : FilterPhrasesByPairs(q, *pair_words);
     };
     if (!lang.empty()) return branch(lang);
     // One parse per language, and the frequencies of the languages and of
@@ -1344,6 +1393,62 @@ std::string SuggestSpelling(const Xapian::Database& db, std::string_view query,
   }
   (void)in_quotes;
   return changed ? out : "";
+}
+
+}  // namespace pressarc
+
+// ---- pair words --------------------------------------------------------------
+
+namespace pressarc {
+
+PairWords::PairWords(std::vector<std::string> words) : words_(std::move(words)) {
+  std::sort(words_.begin(), words_.end());
+  words_.erase(std::unique(words_.begin(), words_.end()), words_.end());
+  if (!words_.empty() && words_.front().empty()) words_.erase(words_.begin());
+}
+
+PairWords PairWords::Parse(std::string_view metadata) {
+  std::vector<std::string> words;
+  while (!metadata.empty()) {
+    const std::size_t end = metadata.find('\n');
+    words.emplace_back(metadata.substr(0, end));
+    if (end == std::string_view::npos) break;
+    metadata.remove_prefix(end + 1);
+  }
+  return PairWords(std::move(words));
+}
+
+PairWords PairWords::Frequent(const Xapian::Database& db, double share, std::uint64_t min_docs) {
+  const std::uint64_t documents = db.get_doccount();
+  if (documents == 0 || documents < min_docs) return PairWords();
+  const double least =
+      std::max(static_cast<double>(min_docs), share * static_cast<double>(documents));
+  std::vector<std::string> words;
+  // Prefixed terms (upper-case ASCII first: Q, U, XID... one per document)
+  // are skipped over, not read.
+  for (auto t = db.allterms_begin(); t != db.allterms_end();) {
+    const std::string& term = *t;
+    if (!term.empty() && term[0] >= 'A' && term[0] <= 'Z') {
+      t.skip_to("[");  // the byte after 'Z'
+      continue;
+    }
+    if (!term.empty() && static_cast<double>(t.get_termfreq()) >= least) words.push_back(term);
+    ++t;
+  }
+  return PairWords(std::move(words));
+}
+
+std::string PairWords::Serialise() const {
+  std::string out;
+  for (const auto& w : words_) {
+    if (!out.empty()) out += '\n';
+    out += w;
+  }
+  return out;
+}
+
+bool PairWords::Has(std::string_view word) const {
+  return std::binary_search(words_.begin(), words_.end(), word, std::less<>());
 }
 
 }  // namespace pressarc

@@ -11,6 +11,10 @@
 #include <unordered_set>
 #include <vector>
 
+namespace pressarc {
+class PairWords;
+}
+
 namespace pressarc::internal {
 
 // Decodes one UTF-8 code point at s[*i] and advances *i (input is valid
@@ -81,9 +85,11 @@ struct WdfUnits {
 // The units of a document of `words` words, length-normalised as
 // schema.h describes.
 WdfUnits NormalisedWdfUnits(std::size_t words);
+// `pairs`, for the body space (prefix ""): adjacent words whose positional
+// forms are both pair words get the XPAIR term of those forms.
 void IndexFoldedText(Xapian::TermGenerator& generator, std::string_view folded,
                      std::string_view lang, std::string_view prefix, const WordSet* names = nullptr,
-                     WdfUnits units = {});
+                     WdfUnits units = {}, const PairWords* pairs = nullptr);
 // NearDuplicateKey (indexer.h) of a text already case-folded by FoldCase in
 // any language: the key folds diacritics too, which makes the Turkic and the
 // plain case folding of I and İ the same (ı → i, a dot above dropped), so a

@@ -512,13 +512,14 @@ Result<PreparedDocument> PrepareDocument(const IndexedArticle& doc, const Prepar
     gen.set_document(d);
     internal::IndexFoldedText(gen, title, lang, schema::kPrefixTitle, &names, units);
     gen.set_termpos(0);
-    internal::IndexFoldedText(gen, title, lang, "", &names, units);
+    const PairWords* pairs = options.pair_words.get();
+    internal::IndexFoldedText(gen, title, lang, "", &names, units, pairs);
     gen.increase_termpos(100);
     if (!description.empty()) {
-      internal::IndexFoldedText(gen, description, lang, "", &names, units);
+      internal::IndexFoldedText(gen, description, lang, "", &names, units, pairs);
       gen.increase_termpos(100);
     }
-    internal::IndexFoldedText(gen, text, lang, "", &names, units);
+    internal::IndexFoldedText(gen, text, lang, "", &names, units, pairs);
 
     // Boolean terms.
     d.add_boolean_term(out.unique_term);

@@ -281,6 +281,15 @@ class XapianIndexWriter : public IndexWriter {
             normalised_wdf_ = false;
           }
         }
+        // The pair words: a new generation's are set once, here (or by
+        // CopyFrom); the live one keeps those it was created with.
+        if (is_new_) {
+          shard->db.set_metadata(std::string(schema::kMetadataPairWords),
+                                 pair_words_ ? pair_words_->Serialise() : "");
+        } else if (k == 0) {
+          pair_words_ = std::make_shared<const PairWords>(
+              PairWords::Parse(shard->db.get_metadata(std::string(schema::kMetadataPairWords))));
+        }
         shards_.push_back(std::move(shard));
       }
       open_ = true;
@@ -305,7 +314,14 @@ class XapianIndexWriter : public IndexWriter {
 
   unsigned Shards() const override { return static_cast<unsigned>(shards_.size()); }
 
-  PrepareOptions Preparation() const override { return PrepareOptions{normalised_wdf_}; }
+  PrepareOptions Preparation() const override {
+    return PrepareOptions{normalised_wdf_, pair_words_};
+  }
+
+  // Before Open, for a new generation: the pair words it is written with.
+  void SetPairWords(PairWords words) {
+    pair_words_ = std::make_shared<const PairWords>(std::move(words));
+  }
 
   unsigned ShardOf(const PreparedDocument& doc) const override {
     // By URL: every version of a URL meets the others in one shard, where
@@ -494,6 +510,13 @@ class XapianIndexWriter : public IndexWriter {
   Status CopyFrom(const Xapian::Database& source) override {
     if (!is_new_ || !open_) return Status::Runtime("CopyFrom needs a new, open generation");
     try {
+      // The copied documents have the source's pairs: so will the added ones.
+      const std::string words = source.get_metadata(std::string(schema::kMetadataPairWords));
+      pair_words_ = std::make_shared<const PairWords>(PairWords::Parse(words));
+      for (auto& shard : shards_) {
+        std::lock_guard<std::mutex> lock(shard->mu);
+        shard->db.set_metadata(std::string(schema::kMetadataPairWords), words);
+      }
       for (auto it = source.postlist_begin(""); it != source.postlist_end(""); ++it) {
         PreparedDocument doc = Copied(source.get_document(*it));
         if (doc.unique_term.empty()) {
@@ -590,6 +613,7 @@ class XapianIndexWriter : public IndexWriter {
   }
 
   bool normalised_wdf_ = true;
+  std::shared_ptr<const PairWords> pair_words_;  // PrepareOptions::pair_words
   std::string data_dir_;
   std::string gen_;
   bool is_new_;
@@ -638,6 +662,23 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::OpenLive(const std::string& da
   return std::unique_ptr<IndexWriter>(std::move(writer));
 }
 
+namespace {
+
+// The pair words of a new generation: the frequent words of the live one
+// (none when there is none, or it cannot be read: OpenLive names that).
+PairWords FrequentWordsOf(const std::string& dir, const std::string& live,
+                          const IndexWriterOptions& options) {
+  if (live.empty() || !fs::exists(dir + "/" + live)) return PairWords();
+  try {
+    return PairWords::Frequent(Xapian::Database(dir + "/" + live), options.pair_word_share,
+                               options.pair_word_min_docs);
+  } catch (const Xapian::Error&) {
+    return PairWords();
+  }
+}
+
+}  // namespace
+
 Result<std::unique_ptr<IndexWriter>> IndexWriter::CreateGeneration(
     const std::string& data_dir, const IndexWriterOptions& options) {
   std::string dir = IndexPaths::Dir(data_dir);
@@ -648,6 +689,7 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::CreateGeneration(
   RemoveOtherGenerations(dir, live);  // leftovers of a crashed reindex
   std::string gen = GenName(std::max(MaxGeneration(dir), GenNumber(live)) + 1);
   auto writer = std::make_unique<XapianIndexWriter>(data_dir, gen, true, options);
+  writer->SetPairWords(FrequentWordsOf(dir, live, options));
   if (Status s = writer->Open(); !s.ok()) return s;
   return std::unique_ptr<IndexWriter>(std::move(writer));
 }

@@ -40,6 +40,11 @@
 // (reindex: CreateGeneration + Publish). Readers must open
 // DATA/index/current afresh (Database::reopen() does not re-read a stub).
 //
+// Pair terms: a new generation of a large index also holds XPAIR terms for
+// adjacent body words that are both frequent in the generation it replaces
+// (PairWords, in its metadata); ParseUserQuery filters exact phrases by
+// them when given the searched index's PairWords. Same matches and weights.
+//
 // Thread safety: the analysis functions and PrepareDocument are reentrant
 // (each thread uses its own stemmers and ICU objects). An IndexWriter is
 // used by one thread; readers open their own Xapian::Database. One writer
@@ -100,6 +105,28 @@ std::string StemAzerbaijani(std::string_view word);
 std::string PrepareQueryText(std::string_view query, std::string_view lang,
                              const std::vector<std::string>& free_text_prefixes = {"title"});
 
+// The frequent words of an index whose adjacent pairs are indexed
+// (schema::kPrefixPair, kMetadataPairWords): a phrase of two of them is
+// checked only in the documents that have its pair term. Immutable.
+class PairWords {
+ public:
+  PairWords() = default;
+  explicit PairWords(std::vector<std::string> words);
+  // From the metadata value (one word per line); "" gives none.
+  static PairWords Parse(std::string_view metadata);
+  // The words of `db` (any term without an upper-case prefix) in at least
+  // max(share × documents, min_docs) documents; none when `db` has fewer
+  // than min_docs documents. Reads the term list once.
+  static PairWords Frequent(const Xapian::Database& db, double share, std::uint64_t min_docs);
+  std::string Serialise() const;
+  bool Has(std::string_view word) const;
+  bool empty() const { return words_.empty(); }
+  std::size_t size() const { return words_.size(); }
+
+ private:
+  std::vector<std::string> words_;  // sorted, unique
+};
+
 // The whole query for a user's query string. `parser` must be configured by
 // the caller (default operator, prefixes via add_prefix/add_boolean_prefix,
 // range processors, set_database for spelling/wildcards); this sets its
@@ -113,13 +140,23 @@ std::string PrepareQueryText(std::string_view query, std::string_view lang,
 // `free_text_prefixes` are the field names given to add_prefix() (title).
 // `db`, when given, is the index searched: branches for languages it has
 // no documents of are left out (the matches are the same, found cheaper).
+// `pair_words`, when given, are the pair words of every document of the
+// index searched: an exact phrase (OP_PHRASE of as many positions as
+// terms) is filtered by the XPAIR terms of its adjacent words that are both
+// among them (the same matches and weights, fewer documents checked).
 // Errors: a Xapian::QueryParserError is returned as Status::Usage
 // ("bad query: ..."). An empty query gives Xapian::Query() (match nothing;
 // the caller decides what a filter-only query means).
 Result<Xapian::Query> ParseUserQuery(Xapian::QueryParser& parser, std::string_view query,
                                      std::string_view lang, unsigned flags,
                                      const std::vector<std::string>& free_text_prefixes = {"title"},
-                                     const Xapian::Database* db = nullptr);
+                                     const Xapian::Database* db = nullptr,
+                                     const PairWords* pair_words = nullptr);
+
+// `q` with each exact phrase of plain terms filtered by the XPAIR terms of
+// its adjacent terms that are both in `pairs` (as ParseUserQuery does): the
+// same matches and weights. For queries parsed without ParseUserQuery.
+Xapian::Query FilterPhrasesByPairs(const Xapian::Query& q, const PairWords& pairs);
 
 // "Did you mean": the query with each plain word that has no match in `db`
 // replaced by the index's spelling suggestion; "" when nothing changed.
@@ -188,6 +225,9 @@ struct PrepareOptions {
   // says so (every index a writer creates); false for documents added to an
   // older index, whose other documents have raw wdfs.
   bool normalise_wdf = true;
+  // The index's pair words: adjacent body words both among them get an
+  // XPAIR term. nullptr: none.
+  std::shared_ptr<const PairWords> pair_words;
 };
 
 // Analyses the article into a document (terms, values, data). Reentrant.
@@ -204,6 +244,13 @@ struct IndexWriterOptions {
   unsigned batch_size = 1000;
   // Keep the spelling table ("did you mean") up to date.
   bool spelling = true;
+  // CreateGeneration only: the new generation's pair words are the words of
+  // the generation it replaces (PairWords::Frequent) in at least this share
+  // of its documents and at least pair_word_min_docs of them; a smaller
+  // index gets none (its phrases are cheap). CopyFrom takes the source's
+  // words instead; OpenLive keeps the live generation's.
+  double pair_word_share = 0.05;
+  std::uint64_t pair_word_min_docs = 5000;
   // CreateGeneration only: databases the new generation is written as, so
   // that as many threads can write at once (AddPrepared on different
   // shards; a URL always goes to the same one, see ShardOf). Publish merges

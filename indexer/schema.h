@@ -34,6 +34,18 @@ inline constexpr std::string_view kPrefixStatus = "XSTATUS";
 inline constexpr std::string_view kStatusLive = "live";
 inline constexpr std::string_view kStatusRemoved = "removed";
 
+// XPAIR + word + " " + word: two positional (diacritic-folded) body words at
+// adjacent positions, both among the index's pair words
+// (kMetadataPairWords). A filter for phrases of frequent words: the phrase
+// "foreign affairs" is checked only in the documents that have the pair
+// term, not in every document that has both words. Boolean (no weight).
+inline constexpr std::string_view kPrefixPair = "XPAIR";
+inline std::string PairTerm(std::string_view first, std::string_view second) {
+  std::string t(kPrefixPair);
+  t.append(first).append(1, ' ').append(second);
+  return t;
+}
+
 // Free-text prefixes. Stemmed terms are "Z" + prefix + stem (Xapian's
 // convention: "Z" body, "ZS" title). Body terms also hold the title words.
 inline constexpr std::string_view kPrefixTitle = "S";  // title words
@@ -94,6 +106,13 @@ inline constexpr double kWdfB = 0.5;
 inline constexpr double kWdfReferenceWords = 400;
 inline constexpr double kWdfMinNormLength = 0.5;
 inline constexpr double kBm25K1 = 1;  // Xapian's default
+
+// The words whose adjacent pairs the index holds as XPAIR terms, in the
+// user metadata: sorted, one per line ("" or absent: none). Set when a
+// generation is created (from the term frequencies of the generation it
+// replaces, or copied with its documents) and never changed after, so that
+// every document of a generation has the pairs of one list.
+inline constexpr std::string_view kMetadataPairWords = "pressarc.pair-words";
 
 // The kSlotLinked value.
 inline std::string LinkedValue(std::string_view language, std::string_view source,

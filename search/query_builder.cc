@@ -477,14 +477,16 @@ namespace {
 
 // Exact words: one parse, no stemmer, the words case-folded only.
 Result<Xapian::Query> ParseExact(Xapian::QueryParser& qp, std::string_view query,
-                                 std::string_view lang, unsigned flags) {
+                                 std::string_view lang, unsigned flags,
+                                 const PairWords* pair_words) {
   if (std::all_of(query.begin(), query.end(),
                   [](char c) { return std::isspace(static_cast<unsigned char>(c)); })) {
     return Xapian::Query();
   }
   try {
     qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
-    return qp.parse_query(ExactQueryText(query, lang), flags);
+    Xapian::Query q = qp.parse_query(ExactQueryText(query, lang), flags);
+    return pair_words == nullptr ? q : FilterPhrasesByPairs(q, *pair_words);
   } catch (const Xapian::QueryParserError& e) {
     return Status::Usage("bad query: " + e.get_msg(),
                          "see 'pressarc search --help' for the query syntax");
@@ -495,7 +497,8 @@ Result<Xapian::Query> ParseExact(Xapian::QueryParser& qp, std::string_view query
 
 }  // namespace
 
-Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& options) {
+Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& options,
+                              const PairWords* pair_words) {
   if (Status s = ValidateSearchOptions(options); !s.ok()) return s;
   const std::string lang = QueryLanguage(options);
 
@@ -507,8 +510,9 @@ Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& o
   ConfigureParser(qp, db, options, &days, &status_error);
   const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
                          Xapian::QueryParser::FLAG_PURE_NOT;
-  auto parsed = options.exact ? ParseExact(qp, options.query, lang, flags)
-                              : ParseUserQuery(qp, options.query, lang, flags, {"title"}, &db);
+  auto parsed = options.exact
+                    ? ParseExact(qp, options.query, lang, flags, pair_words)
+                    : ParseUserQuery(qp, options.query, lang, flags, {"title"}, &db, pair_words);
   if (!parsed.ok()) {
     if (parsed.status().message().find("Unknown range operation") != std::string::npos) {
       return Status::Usage(

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "config/status.h"
+#include "indexer/indexer.h"
 #include "search/search.h"
 
 namespace pressarc::search::internal {
@@ -65,7 +66,9 @@ struct BuiltQuery {
 
 // Builds the whole query. kUsage for malformed queries and options.
 // REQUIRES: db is open (used for wildcards, spelling and site: expansion).
-Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& options);
+// `pair_words`: those of every document of `db` (ParseUserQuery), or nullptr.
+Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& options,
+                              const PairWords* pair_words = nullptr);
 
 // The user's query with misspelt words replaced from the index's spelling
 // data ("" when nothing was corrected; the indexer's SuggestSpelling).

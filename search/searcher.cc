@@ -709,7 +709,7 @@ class XapianSearcher : public Searcher {
   }
 
   Result<SearchResponse> DoSearch(const SearchOptions& options) {
-    auto built = internal::BuildQuery(db_, options);
+    auto built = internal::BuildQuery(db_, options, Pairs());
     if (!built.ok()) return built.status();
 
     // An index with length-normalised wdfs (schema.h) is weighed without
@@ -1486,7 +1486,7 @@ class XapianSearcher : public Searcher {
     if (corrected.empty() || corrected == options.query) return std::nullopt;
     SearchOptions other = options;
     other.query = corrected;
-    auto built = internal::BuildQuery(db_, other);
+    auto built = internal::BuildQuery(db_, other, Pairs());
     if (!built.ok()) return std::nullopt;
     Xapian::Enquire enquire(db_);
     enquire.set_query(built->query);
@@ -1633,6 +1633,21 @@ class XapianSearcher : public Searcher {
     db_ = index_.Db();
     month_terms_.reset();
     month_days_.clear();
+    pair_words_.reset();
+  }
+
+  // The pair words every searched document was indexed with
+  // (ParseUserQuery): the local index's, read once per generation opened.
+  // None through shards: each shard's generation has its own, which changes
+  // with the shard's reindex, unseen by a searcher already open.
+  const PairWords* Pairs() {
+    if (!pair_words_) {
+      pair_words_ =
+          index_.has_remote() || db_.size() != 1
+              ? PairWords()
+              : PairWords::Parse(db_.get_metadata(std::string(schema::kMetadataPairWords)));
+    }
+    return &*pair_words_;
   }
 
   // `query` with its dense filters read from bitmaps (search/filter_cache.h):
@@ -1648,6 +1663,7 @@ class XapianSearcher : public Searcher {
   // Read from db_ (MonthTerms, MonthDays); cleared by UseDb.
   std::optional<TermFreqList> month_terms_;
   std::map<std::string, TermFreqList> month_days_;
+  std::optional<PairWords> pair_words_;  // Pairs(); cleared by UseDb
   // By document language; the MemoStem is owned by its Xapian::Stem.
   std::map<std::string, std::pair<Xapian::Stem, MemoStem*>> stemmers_;
 };

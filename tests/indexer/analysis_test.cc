@@ -417,6 +417,46 @@ TEST(LatinFormsTest, OnlyWordsCapitalisedInTheDocumentGetThem) {
   for (const char* word : {"khalg", "shahari", "gorushdu"}) EXPECT_FALSE(terms.count(word)) << word;
 }
 
+// Pair words add the XPAIR terms of adjacent body words whose positional
+// forms (folded, Latin) are both pair words, and change no other term, wdf
+// or position: the title's S terms and the body's are as without them.
+TEST(PairTermsTest, OnlyPairTermsAreAddedForAdjacentPairWords) {
+  IndexedArticle a;
+  a.article.url = "https://a.example/ru/2";
+  a.article.canonical_url = a.article.url;
+  a.article.language = "ru";
+  a.article.title = "Министр Сергей Лавров";
+  a.article.text = "Министр иностранных дел Сергей Лавров. Лавров и министр.";
+  a.article.kind = PageKind::kArticle;
+  a.fetched_at = "2024-01-01T00:00:00Z";
+  PrepareOptions with;
+  with.pair_words = std::make_shared<const PairWords>(
+      std::vector<std::string>{"министр", "сергей", "sergey", "lavrov", "иностранных"});
+  auto plain = PrepareDocument(a);
+  auto paired = PrepareDocument(a, with);
+  ASSERT_TRUE(plain.ok() && paired.ok());
+  // term -> (wdf, positions)
+  auto terms = [](const Xapian::Document& d, bool pairs) {
+    std::map<std::string, std::pair<Xapian::termcount, std::vector<Xapian::termpos>>> out;
+    for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) {
+      if ((*t).starts_with(schema::kPrefixPair) != pairs) continue;
+      out[*t] = {t.get_wdf(), {t.positionlist_begin(), t.positionlist_end()}};
+    }
+    return out;
+  };
+  EXPECT_EQ(terms(plain->document, false), terms(paired->document, false));
+  EXPECT_TRUE(terms(plain->document, true).empty());
+  std::set<std::string> pairs;
+  for (const auto& [t, v] : terms(paired->document, true)) pairs.insert(t);
+  const std::set<std::string> expected = {
+      schema::PairTerm("министр", "сергей"), schema::PairTerm("министр", "sergey"),
+      schema::PairTerm("министр", "иностранных"), schema::PairTerm("сергей", "lavrov"),
+      schema::PairTerm("sergey", "lavrov"),
+      // adjacent positions across a full stop, as phrases see them
+      schema::PairTerm("lavrov", "lavrov")};
+  EXPECT_EQ(pairs, expected);  // not "lavrov и", nor across the title and the text
+}
+
 // Phrases and NEAR match the diacritic-folded forms, typed with or without
 // the letters; the exact form of a word that has a folded one keeps no
 // positions (the folded form carries them).

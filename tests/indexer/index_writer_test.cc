@@ -531,6 +531,64 @@ TEST_F(IndexWriterTest, BulkAddDroppedBeforePublishLeavesTheLiveIndex) {
   EXPECT_FALSE(fs::exists(IndexPaths::Dir(dir_) + "/gen-000002.build"));
 }
 
+// A new generation's pair words are the frequent words of the one it
+// replaces (a first index has none); its documents get the XPAIR terms of
+// adjacent pair words, in the title and the text alike, not of words apart;
+// documents added later to the live index, and a bulk add that copies the
+// live index into a new generation, keep the same words, so that every
+// document of a generation has the pairs of one list.
+TEST_F(IndexWriterTest, PairWordsComeFromTheIndexReplacedAndStayWithItsDocuments) {
+  IndexWriterOptions options = options_;
+  options.shards = 2;
+  options.pair_word_share = 0.5;
+  options.pair_word_min_docs = 2;
+  const std::vector<IndexedArticle> articles = {
+      Article("https://x.az/1", "Xarici işlər naziri gəldi."),
+      Article("https://x.az/2", "Xarici işlər nazirliyi bəyanat yayıb."),
+      Article("https://x.az/3", "Nazir bildirib ki, xarici siyasət və daxili işlər."),
+      Article("https://x.az/4", "Başqa mətn."),
+  };
+  const std::string pair = schema::PairTerm("xarici", "isler");
+  for (int generation = 1; generation <= 2; ++generation) {
+    auto gen = IndexWriter::CreateGeneration(dir_, options);
+    ASSERT_TRUE(gen.ok()) << gen.status().message();
+    const auto words = (*gen)->Preparation().pair_words;
+    ASSERT_NE(words, nullptr);
+    EXPECT_EQ(words->empty(), generation == 1);
+    for (const auto& a : articles) ASSERT_TRUE((*gen)->Add(a).ok());
+    ASSERT_TRUE((*gen)->Publish().ok());
+  }
+  Xapian::Database db = Live();
+  const auto words = PairWords::Parse(db.get_metadata(std::string(schema::kMetadataPairWords)));
+  // In at least 2 of the 4: the positional (folded) forms, the title's words.
+  EXPECT_TRUE(words.Has("xarici") && words.Has("isler") && words.Has("title"));
+  EXPECT_FALSE(words.Has("naziri"));
+  EXPECT_EQ(db.get_termfreq(pair), 2u);  // not in 3, where the words are apart
+  EXPECT_EQ(db.get_termfreq(schema::PairTerm("title", "of")), 4u);
+
+  {  // added to the live index: the same words
+    auto live = IndexWriter::OpenLive(dir_, options_);
+    ASSERT_TRUE(live.ok());
+    ASSERT_NE((*live)->Preparation().pair_words, nullptr);
+    EXPECT_EQ((*live)->Preparation().pair_words->Serialise(), words.Serialise());
+    ASSERT_TRUE((*live)->Add(Article("https://x.az/5", "Xarici işlər.")).ok());
+    ASSERT_TRUE((*live)->Commit().ok());
+  }
+  EXPECT_EQ(Live().get_termfreq(pair), 3u);
+
+  {  // a bulk add copying the live index: the words copied with the documents
+    auto bulk = OpenForBulkAdd(dir_, 100 * kInputBytesPerLiveDocument, options);
+    ASSERT_TRUE(bulk.ok()) << bulk.status().message();
+    ASSERT_TRUE(bulk->new_generation);
+    EXPECT_EQ(bulk->writer->Preparation().pair_words->Serialise(), words.Serialise());
+    ASSERT_TRUE(bulk->writer->Add(Article("https://x.az/6", "Yenə xarici işlər.")).ok());
+    ASSERT_TRUE(bulk->writer->Publish().ok());
+  }
+  db = Live();
+  EXPECT_EQ(db.get_metadata(std::string(schema::kMetadataPairWords)), words.Serialise());
+  EXPECT_EQ(db.get_termfreq(pair), 4u);
+}
+
 // BM25's length normalisation is applied at index time (schema.h): one
 // mention weighs more in a short release than in a long one, in the wdf
 // itself, and the index says so in its metadata; a sharded generation keeps

@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "indexer/indexer.h"
+#include "indexer/schema.h"
 #include "search/facets.h"
+#include "search/query_builder.h"
 #include "search/search.h"
 #include "tests/search/test_index.h"
 
@@ -954,6 +956,115 @@ TEST(SearcherShards, ExactTotalsFoldCopiesThroughDirectoryShards) {
     EXPECT_EQ(r->total, groups) << (s == one->get() ? "one index" : "3 shards");
     EXPECT_EQ(r->hits.size(), 10u);
   }
+}
+
+// Phrases of frequent words are filtered by pair terms (schema::kPrefixPair)
+// in an index written with pair words: the same results, scores and totals
+// as the index without them, for exact phrases of any length, names in
+// either script, ADJ/N and NEAR (wider windows: not filtered), title:
+// phrases, and phrases inside OR and NOT, with and without --exact.
+TEST(SearcherPhrasePairs, PhrasesFindTheSameWithPairTermsAsWithout) {
+  std::mt19937 rng(19);
+  const std::vector<std::string> vocabulary = {"foreign",  "affairs", "ministry", "of",    "the",
+                                               "minister", "and",     "security", "talks", "peace",
+                                               "domestic", "visit",   "xarici",   "işlər"};
+  // Zipf-like: word k is drawn about 1/(k+1) as often as the first.
+  std::vector<double> weights;
+  for (std::size_t k = 0; k < vocabulary.size(); ++k) weights.push_back(1.0 / (k + 1));
+  std::discrete_distribution<std::size_t> pick(weights.begin(), weights.end());
+  auto words = [&](int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += (i ? " " : "") + vocabulary[pick(rng)];
+    return out;
+  };
+  std::vector<testing::Doc> docs = testing::StandardDocs();
+  for (int i = 0; i < 300; ++i) {
+    testing::Doc d;
+    d.url = "https://example.gov/en/" + std::to_string(i);
+    d.title = words(3 + static_cast<int>(rng() % 3));
+    d.published = "2023-01-" + std::to_string(10 + i % 18);
+    d.language = i % 5 == 0 ? "az" : "en";
+    d.source = "example";
+    d.text = words(10 + static_cast<int>(rng() % 40)) + ".\n\n" + words(5);
+    if (i % 7 == 0) d.text += " foreign and domestic affairs";  // ADJ/3, not a phrase
+    if (i % 6 == 0) {  // names, whose Latin spellings have positions too
+      d.language = "ru";
+      d.text += " Сергей Лавров встретился с министром. Министр Сергей Лавров";
+    }
+    docs.push_back(d);
+  }
+  TempIndex plain(docs);
+  TempIndex paired(docs, 0.05);
+  {
+    Xapian::Database with(IndexPaths::Stub(paired.dir()));
+    Xapian::Database without(IndexPaths::Stub(plain.dir()));
+    ASSERT_GT(with.get_termfreq(schema::PairTerm("foreign", "affairs")), 0u);
+    ASSERT_GT(with.get_termfreq(schema::PairTerm("xarici", "isler")), 0u);
+    ASSERT_GT(with.get_termfreq(schema::PairTerm("sergey", "lavrov")), 0u);
+    EXPECT_EQ(without.get_termfreq(schema::PairTerm("foreign", "affairs")), 0u);
+    const auto pair_words =
+        PairWords::Parse(with.get_metadata(std::string(schema::kMetadataPairWords)));
+    EXPECT_TRUE(pair_words.Has("foreign") && pair_words.Has("affairs"));
+    SearchOptions phrase;
+    phrase.query = "\"foreign affairs\"";
+    auto built = internal::BuildQuery(with, phrase, &pair_words);
+    ASSERT_TRUE(built.ok());
+    EXPECT_NE(built->query.get_description().find("XPAIRforeign affairs"), std::string::npos)
+        << built->query.get_description();
+    phrase.exact = true;
+    built = internal::BuildQuery(with, phrase, &pair_words);
+    ASSERT_TRUE(built.ok());
+    EXPECT_NE(built->query.get_description().find("XPAIRforeign affairs"), std::string::npos)
+        << built->query.get_description();
+    phrase.exact = false;
+    phrase.query = "foreign ADJ/3 affairs";
+    built = internal::BuildQuery(with, phrase, &pair_words);
+    ASSERT_TRUE(built.ok());
+    EXPECT_EQ(built->query.get_description().find("XPAIR"), std::string::npos)
+        << built->query.get_description();
+  }
+  std::vector<std::string> queries = {"\"foreign affairs\"",
+                                      "\"Ministry of Foreign Affairs\"",
+                                      "\"xarici işlər naziri\"",
+                                      "\"Xarici Isler\"",
+                                      "\"Sergey Lavrov\"",
+                                      "\"Сергеем Лавровым\"",
+                                      "\"foreign and domestic\"",
+                                      "foreign ADJ/3 affairs",
+                                      "foreign NEAR affairs",
+                                      "title:\"foreign affairs\"",
+                                      "\"foreign affairs\" OR visit",
+                                      "ministry -\"foreign affairs\"",
+                                      "\"the the\"",
+                                      "\"peace talks\" security",
+                                      "\"affairs foreign\"",
+                                      "\"Сергей Лавров\"",
+                                      "\"minister Sergey Lavrov\"",
+                                      "\"Лавров встретился\"",
+                                      "\"lavrov vstretilsya\""};
+  for (int i = 0; i < 40; ++i) queries.push_back("\"" + words(2 + i % 3) + "\"");
+  auto with = Searcher::Open(paired.dir());
+  auto without = Searcher::Open(plain.dir());
+  ASSERT_TRUE(with.ok() && without.ok());
+  int matched = 0;
+  for (std::size_t i = 0; i < 2 * queries.size(); ++i) {
+    const std::string& q = queries[i / 2];
+    SearchOptions o;
+    o.query = q;
+    o.limit = 50;
+    o.exact = i % 2 == 1;  // --exact: its own parse, the same phrases
+    auto a = (*without)->Search(o);
+    auto b = (*with)->Search(o);
+    ASSERT_TRUE(a.ok() && b.ok()) << q;
+    EXPECT_EQ(a->total, b->total) << q;
+    ASSERT_EQ(a->hits.size(), b->hits.size()) << q;
+    for (std::size_t k = 0; k < a->hits.size(); ++k) {
+      EXPECT_EQ(a->hits[k].url, b->hits[k].url) << q << " #" << k;
+      EXPECT_DOUBLE_EQ(a->hits[k].score, b->hits[k].score) << q << " #" << k;
+    }
+    if (!a->hits.empty()) ++matched;
+  }
+  EXPECT_GT(matched, 60);  // the phrases are not all empty
 }
 
 }  // namespace

@@ -77,10 +77,45 @@ inline std::vector<Doc> StandardDocs() {
   };
 }
 
+// The article IndexWriter takes for `d`, archived at `offset`.
+inline IndexedArticle ArticleOf(const Doc& d, std::uint64_t offset) {
+  IndexedArticle a;
+  a.article.url = d.fetched_url.empty() ? d.url : d.fetched_url;
+  a.article.canonical_url = d.url;
+  a.article.title = d.title;
+  a.article.published = d.published;
+  a.article.language = d.language;
+  a.article.source = d.source;
+  a.article.translation_key = d.translation_key;
+  a.article.text = d.text;
+  a.article.kind = PageKind::kArticle;
+  a.archive.file = "pressarc-00001.warc.gz";
+  a.archive.offset = offset;
+  a.fetched_at = d.fetched_at;
+  return a;
+}
+
+// Adds `docs` through `writer` and commits (Publish for a new generation).
+inline void WriteDocs(IndexWriter& writer, const std::vector<Doc>& docs, bool publish) {
+  std::uint64_t offset = 0;
+  for (const auto& d : docs) {
+    auto added = writer.Add(ArticleOf(d, offset));
+    EXPECT_TRUE(added.ok()) << added.status().message();
+    offset += 1000;
+  }
+  Status s = publish ? writer.Publish() : writer.Commit();
+  EXPECT_TRUE(s.ok()) << s.message();
+}
+
 // Owns a temporary data directory holding an index of `docs`.
 class TempIndex {
  public:
-  explicit TempIndex(const std::vector<Doc>& docs = StandardDocs()) {
+  // The live index, written in place (as the crawl does): no pair words.
+  explicit TempIndex(const std::vector<Doc>& docs = StandardDocs()) : TempIndex(docs, 0) {}
+  // pair_word_share > 0: written as a second reindex writes it, a new
+  // generation over one of the same documents, whose pair words are the
+  // words of at least that share of them (IndexWriterOptions::pair_word_share).
+  TempIndex(const std::vector<Doc>& docs, double pair_word_share) {
     dir_ =
         (std::filesystem::temp_directory_path() /
          ("pressarc-search-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++)))
@@ -90,30 +125,20 @@ class TempIndex {
     if (docs.empty()) return;
     IndexWriterOptions options;
     options.batch_size = 1000;
-    auto writer = IndexWriter::OpenLive(dir_, options);
-    EXPECT_TRUE(writer.ok()) << writer.status().message();
-    if (!writer.ok()) return;
-    std::uint64_t offset = 0;
-    for (const auto& d : docs) {
-      IndexedArticle a;
-      a.article.url = d.fetched_url.empty() ? d.url : d.fetched_url;
-      a.article.canonical_url = d.url;
-      a.article.title = d.title;
-      a.article.published = d.published;
-      a.article.language = d.language;
-      a.article.source = d.source;
-      a.article.translation_key = d.translation_key;
-      a.article.text = d.text;
-      a.article.kind = PageKind::kArticle;
-      a.archive.file = "pressarc-00001.warc.gz";
-      a.archive.offset = offset;
-      offset += 1000;
-      a.fetched_at = d.fetched_at;
-      auto added = (*writer)->Add(a);
-      EXPECT_TRUE(added.ok()) << added.status().message();
+    options.old_generation_grace_s = 0;
+    if (pair_word_share <= 0) {
+      auto writer = IndexWriter::OpenLive(dir_, options);
+      EXPECT_TRUE(writer.ok()) << writer.status().message();
+      if (writer.ok()) WriteDocs(**writer, docs, false);
+      return;
     }
-    Status s = (*writer)->Commit();
-    EXPECT_TRUE(s.ok()) << s.message();
+    options.pair_word_share = pair_word_share;
+    options.pair_word_min_docs = 1;
+    for (int generation = 0; generation < 2; ++generation) {
+      auto writer = IndexWriter::CreateGeneration(dir_, options);
+      EXPECT_TRUE(writer.ok()) << writer.status().message();
+      if (writer.ok()) WriteDocs(**writer, docs, true);
+    }
   }
   ~TempIndex() {
     std::error_code ec;
