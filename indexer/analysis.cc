@@ -1255,6 +1255,34 @@ Xapian::Query FilterPhrasesByPairs(const Xapian::Query& q, const PairWords& pair
   return Xapian::Query(op, kids.begin(), kids.end());
 }
 
+Xapian::Query WithoutPairedPositions(const Xapian::Query& q) {
+  const Xapian::Query::op op = q.get_type();
+  const std::size_t n = q.get_num_subqueries();
+  if (!IsMergeable(op) || n == 0) return q;
+  if (op == Xapian::Query::OP_FILTER && n == 2) {
+    const Xapian::Query phrase = q.get_subquery(0);
+    const Xapian::Query pair = q.get_subquery(1);
+    if (phrase.get_type() == Xapian::Query::OP_PHRASE && phrase.get_num_subqueries() == 2 &&
+        pair.get_type() == Xapian::Query::LEAF_TERM) {
+      const Xapian::Query a = phrase.get_subquery(0);
+      const Xapian::Query b = phrase.get_subquery(1);
+      const std::vector<Xapian::Query> words = {a, b};
+      // Only what FilterPhrasesByPairs made: an exact two-word phrase and its pair.
+      if (a.get_type() == Xapian::Query::LEAF_TERM && b.get_type() == Xapian::Query::LEAF_TERM &&
+          *pair.get_terms_begin() == schema::PairTerm(*a.get_terms_begin(), *b.get_terms_begin()) &&
+          Xapian::Query(Xapian::Query::OP_PHRASE, words.begin(), words.end(), 2).serialise() ==
+              phrase.serialise()) {
+        return Xapian::Query(Xapian::Query::OP_FILTER,
+                             Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()),
+                             pair);
+      }
+    }
+  }
+  std::vector<Xapian::Query> kids;
+  for (std::size_t i = 0; i < n; ++i) kids.push_back(WithoutPairedPositions(q.get_subquery(i)));
+  return Xapian::Query(op, kids.begin(), kids.end());
+}
+
 Result<Xapian::Query> ParseUserQuery(Xapian::QueryParser& parser, std::string_view query,
                                      std::string_view lang, unsigned flags,
                                      const std::vector<std::string>& free_text_prefixes,

@@ -158,6 +158,13 @@ Result<Xapian::Query> ParseUserQuery(Xapian::QueryParser& parser, std::string_vi
 // same matches and weights. For queries parsed without ParseUserQuery.
 Xapian::Query FilterPhrasesByPairs(const Xapian::Query& q, const PairWords& pairs);
 
+// `q` with each two-word phrase that FilterPhrasesByPairs filtered by its
+// pair term matched by the words and the pair term alone: a document has
+// the pair term exactly when the two stand side by side, so the matches
+// are the same and no position is read. For counting: the weights are the
+// phrase's, but Xapian's snippets differ (they look for the phrase).
+Xapian::Query WithoutPairedPositions(const Xapian::Query& q);
+
 // "Did you mean": the query with each plain word that has no match in `db`
 // replaced by the index's spelling suggestion; "" when nothing changed.
 // (Spelling data is added by the writer from the case-folded words.)

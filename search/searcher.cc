@@ -1456,7 +1456,8 @@ class XapianSearcher : public Searcher {
   Count Matches(const Xapian::Query& query, std::uint64_t estimated, std::uint64_t lower,
                 std::uint64_t upper) {
     if (index_.has_remote()) return {estimated, lower == upper};
-    const internal::MatchCount c = internal::CountMatches(db_, Filtered(query), lower, upper);
+    const internal::MatchCount c =
+        internal::CountMatches(db_, Filtered(WithoutPairedPositions(query)), lower, upper);
     return {c.estimate, c.exact};
   }
 
@@ -1468,7 +1469,7 @@ class XapianSearcher : public Searcher {
   Facets CountFacets(const Xapian::Query& query, const std::optional<Count>& whole) {
     internal::FacetOptions options;
     options.local_only = !index_.has_remote();
-    Facets f = internal::CountFacets(db_, Filtered(query), options,
+    Facets f = internal::CountFacets(db_, Filtered(WithoutPairedPositions(query)), options,
                                      whole ? std::optional<std::uint64_t>(whole->n) : std::nullopt);
     SortFacet(&f.sources, false);
     SortFacet(&f.languages, false);

@@ -1017,11 +1017,21 @@ TEST(SearcherPhrasePairs, PhrasesFindTheSameWithPairTermsAsWithout) {
     EXPECT_NE(built->query.get_description().find("XPAIRforeign affairs"), std::string::npos)
         << built->query.get_description();
     phrase.exact = false;
+    // counted without positions: two words with their pair; not three
+    EXPECT_EQ(WithoutPairedPositions(built->query).get_description().find("PHRASE"),
+              std::string::npos);
+    phrase.query = "\"ministry of foreign\"";
+    built = internal::BuildQuery(with, phrase, &pair_words);
+    ASSERT_TRUE(built.ok());
+    EXPECT_NE(WithoutPairedPositions(built->query).get_description().find("PHRASE"),
+              std::string::npos);
     phrase.query = "foreign ADJ/3 affairs";
     built = internal::BuildQuery(with, phrase, &pair_words);
     ASSERT_TRUE(built.ok());
     EXPECT_EQ(built->query.get_description().find("XPAIR"), std::string::npos)
         << built->query.get_description();
+    EXPECT_NE(WithoutPairedPositions(built->query).get_description().find("PHRASE"),
+              std::string::npos);
   }
   std::vector<std::string> queries = {"\"foreign affairs\"",
                                       "\"Ministry of Foreign Affairs\"",
@@ -1053,14 +1063,28 @@ TEST(SearcherPhrasePairs, PhrasesFindTheSameWithPairTermsAsWithout) {
     o.query = q;
     o.limit = 50;
     o.exact = i % 2 == 1;  // --exact: its own parse, the same phrases
+    o.facets = i % 4 < 2;  // counted without positions (WithoutPairedPositions)
     auto a = (*without)->Search(o);
     auto b = (*with)->Search(o);
     ASSERT_TRUE(a.ok() && b.ok()) << q;
     EXPECT_EQ(a->total, b->total) << q;
+    auto counts = [](const std::vector<FacetValue>& f) {
+      std::map<std::string, std::uint64_t> out;
+      for (const auto& v : f) out[v.value] = v.count;
+      return out;
+    };
+    ASSERT_EQ(a->facets.has_value(), o.facets) << q;
+    ASSERT_EQ(b->facets.has_value(), o.facets) << q;
+    if (o.facets) {
+      EXPECT_EQ(counts(a->facets->years), counts(b->facets->years)) << q;
+      EXPECT_EQ(counts(a->facets->languages), counts(b->facets->languages)) << q;
+    }
     ASSERT_EQ(a->hits.size(), b->hits.size()) << q;
     for (std::size_t k = 0; k < a->hits.size(); ++k) {
       EXPECT_EQ(a->hits[k].url, b->hits[k].url) << q << " #" << k;
       EXPECT_DOUBLE_EQ(a->hits[k].score, b->hits[k].score) << q << " #" << k;
+      EXPECT_EQ(a->hits[k].percent, b->hits[k].percent) << q << " #" << k;
+      EXPECT_EQ(a->hits[k].snippet, b->hits[k].snippet) << q << " #" << k;
     }
     if (!a->hits.empty()) ++matched;
   }
