@@ -28,18 +28,7 @@ class StatusTest : public ::testing::Test {
     auto writer = IndexWriter::OpenLive(index_->dir());
     ASSERT_TRUE(writer.ok());
     for (const Doc& d : testing::StandardDocs()) {
-      IndexedArticle a;
-      a.article.url = d.fetched_url.empty() ? d.url : d.fetched_url;
-      a.article.canonical_url = d.url;
-      a.article.title = d.title;
-      a.article.published = d.published;
-      a.article.language = d.language;
-      a.article.source = d.source;
-      a.article.translation_key = d.translation_key;
-      a.article.text = d.text;
-      a.article.kind = PageKind::kArticle;
-      a.archive.file = "pressarc-00001.warc.gz";
-      a.fetched_at = d.fetched_at;
+      IndexedArticle a = testing::ArticleOf(d, 0);
       a.removed = d.url == kGone;
       ASSERT_TRUE((*writer)->Add(a).ok());
     }
