@@ -1221,66 +1221,72 @@ class BranchMerger {
 
 }  // namespace
 
-// An exact phrase is OP_PHRASE with a window of as many positions as terms
-// (ADJ/N has a wider one: its terms need not be adjacent). The filter adds
-// no weight and drops only documents the phrase does not match.
-Xapian::Query FilterPhrasesByPairs(const Xapian::Query& q, const PairWords& pairs) {
-  const Xapian::Query::op op = q.get_type();
+namespace {
+
+// The terms of `q` when it is an exact phrase of plain terms: OP_PHRASE of
+// LEAF_TERMs with a window of as many positions as terms (ADJ/N has a wider
+// one: its terms need not be adjacent); empty otherwise.
+std::vector<std::string> ExactPhraseTerms(const Xapian::Query& q) {
+  if (q.get_type() != Xapian::Query::OP_PHRASE) return {};
   const std::size_t n = q.get_num_subqueries();
-  if (op == Xapian::Query::OP_PHRASE) {
-    std::vector<Xapian::Query> kids;
-    std::vector<std::string> terms;
-    for (std::size_t i = 0; i < n; ++i) {
-      kids.push_back(q.get_subquery(i));
-      if (kids.back().get_type() != Xapian::Query::LEAF_TERM) return q;
-      terms.push_back(*kids.back().get_terms_begin());
-    }
-    const Xapian::Query exact(Xapian::Query::OP_PHRASE, kids.begin(), kids.end(),
-                              static_cast<Xapian::termcount>(n));
-    if (exact.serialise() != q.serialise()) return q;
-    std::vector<Xapian::Query> filters;
-    for (std::size_t i = 0; i + 1 < n; ++i) {
-      if (pairs.Has(terms[i]) && pairs.Has(terms[i + 1])) {
-        filters.emplace_back(schema::PairTerm(terms[i], terms[i + 1]));
-      }
-    }
-    if (filters.empty()) return q;
-    return Xapian::Query(Xapian::Query::OP_FILTER, q,
-                         Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
-  }
-  if (!IsMergeable(op) || n == 0) return q;
   std::vector<Xapian::Query> kids;
-  for (std::size_t i = 0; i < n; ++i)
-    kids.push_back(FilterPhrasesByPairs(q.get_subquery(i), pairs));
-  return Xapian::Query(op, kids.begin(), kids.end());
+  std::vector<std::string> terms;
+  for (std::size_t i = 0; i < n; ++i) {
+    kids.push_back(q.get_subquery(i));
+    if (kids.back().get_type() != Xapian::Query::LEAF_TERM) return {};
+    terms.push_back(*kids.back().get_terms_begin());
+  }
+  const Xapian::Query exact(Xapian::Query::OP_PHRASE, kids.begin(), kids.end(),
+                            static_cast<Xapian::termcount>(n));
+  if (exact.serialise() != q.serialise()) return {};
+  return terms;
+}
+
+// `q` with `rewrite` applied to each subquery of its mergeable operators
+// (IsMergeable: no parameter to keep), the operators rebuilt around them.
+template <typename Rewrite>
+Xapian::Query RewriteMergeable(const Xapian::Query& q, const Rewrite& rewrite) {
+  const std::size_t n = q.get_num_subqueries();
+  if (!IsMergeable(q.get_type()) || n == 0) return q;
+  std::vector<Xapian::Query> kids;
+  for (std::size_t i = 0; i < n; ++i) kids.push_back(rewrite(q.get_subquery(i)));
+  return Xapian::Query(q.get_type(), kids.begin(), kids.end());
+}
+
+}  // namespace
+
+// The filter adds no weight and drops only documents the phrase does not match.
+Xapian::Query FilterPhrasesByPairs(const Xapian::Query& q, const PairWords& pairs) {
+  if (q.get_type() != Xapian::Query::OP_PHRASE) {
+    return RewriteMergeable(
+        q, [&](const Xapian::Query& kid) { return FilterPhrasesByPairs(kid, pairs); });
+  }
+  const std::vector<std::string> terms = ExactPhraseTerms(q);
+  std::vector<Xapian::Query> filters;
+  for (std::size_t i = 0; i + 1 < terms.size(); ++i) {
+    if (pairs.Has(terms[i]) && pairs.Has(terms[i + 1])) {
+      filters.emplace_back(schema::PairTerm(terms[i], terms[i + 1]));
+    }
+  }
+  if (filters.empty()) return q;
+  return Xapian::Query(Xapian::Query::OP_FILTER, q,
+                       Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
 }
 
 Xapian::Query WithoutPairedPositions(const Xapian::Query& q) {
-  const Xapian::Query::op op = q.get_type();
-  const std::size_t n = q.get_num_subqueries();
-  if (!IsMergeable(op) || n == 0) return q;
-  if (op == Xapian::Query::OP_FILTER && n == 2) {
-    const Xapian::Query phrase = q.get_subquery(0);
+  // Only what FilterPhrasesByPairs made: an exact two-word phrase FILTER its pair.
+  if (q.get_type() == Xapian::Query::OP_FILTER && q.get_num_subqueries() == 2) {
     const Xapian::Query pair = q.get_subquery(1);
-    if (phrase.get_type() == Xapian::Query::OP_PHRASE && phrase.get_num_subqueries() == 2 &&
-        pair.get_type() == Xapian::Query::LEAF_TERM) {
-      const Xapian::Query a = phrase.get_subquery(0);
-      const Xapian::Query b = phrase.get_subquery(1);
-      const std::vector<Xapian::Query> words = {a, b};
-      // Only what FilterPhrasesByPairs made: an exact two-word phrase and its pair.
-      if (a.get_type() == Xapian::Query::LEAF_TERM && b.get_type() == Xapian::Query::LEAF_TERM &&
-          *pair.get_terms_begin() == schema::PairTerm(*a.get_terms_begin(), *b.get_terms_begin()) &&
-          Xapian::Query(Xapian::Query::OP_PHRASE, words.begin(), words.end(), 2).serialise() ==
-              phrase.serialise()) {
-        return Xapian::Query(Xapian::Query::OP_FILTER,
-                             Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()),
-                             pair);
-      }
+    const std::vector<std::string> words = ExactPhraseTerms(q.get_subquery(0));
+    if (words.size() == 2 && pair.get_type() == Xapian::Query::LEAF_TERM &&
+        *pair.get_terms_begin() == schema::PairTerm(words[0], words[1])) {
+      const Xapian::Query phrase = q.get_subquery(0);
+      const std::vector<Xapian::Query> both = {phrase.get_subquery(0), phrase.get_subquery(1)};
+      return Xapian::Query(Xapian::Query::OP_FILTER,
+                           Xapian::Query(Xapian::Query::OP_AND, both.begin(), both.end()), pair);
     }
   }
-  std::vector<Xapian::Query> kids;
-  for (std::size_t i = 0; i < n; ++i) kids.push_back(WithoutPairedPositions(q.get_subquery(i)));
-  return Xapian::Query(op, kids.begin(), kids.end());
+  return RewriteMergeable(q, WithoutPairedPositions);
 }
 
 Result<Xapian::Query> ParseUserQuery(Xapian::QueryParser& parser, std::string_view query,
