@@ -883,7 +883,7 @@ class XapianSearcher : public Searcher {
   // A remote server runs no spy of ours; over several databases (directory
   // shards) a spy is shown each sub-database's own docid, not the one the
   // matcher returns.
-  bool SpiesSeeDocids() const { return !index_.has_remote() && db_.size() == 1; }
+  bool SpiesSeeDocids() const { return OneLocalDatabase(); }
 
   // Records the documents the matcher finds, up to `cap` (a match spy sees
   // every match the matcher counts). SpiesSeeDocids() only.
@@ -1628,6 +1628,10 @@ class XapianSearcher : public Searcher {
   std::string data_dir_;
   std::unique_ptr<Catalogue> catalogue_;
   bool catalogue_tried_ = false;
+  // The searched database is one local index, not shards: its docids are
+  // the matcher's (for spies and bitmaps) and its metadata is every document's.
+  bool OneLocalDatabase() const { return !index_.has_remote() && db_.size() == 1; }
+
   // After index_.Open(): the databases it opened, and no term counts read
   // from the ones before.
   void UseDb() {
@@ -1644,9 +1648,9 @@ class XapianSearcher : public Searcher {
   const PairWords* Pairs() {
     if (!pair_words_) {
       pair_words_ =
-          index_.has_remote() || db_.size() != 1
-              ? PairWords()
-              : PairWords::Parse(db_.get_metadata(std::string(schema::kMetadataPairWords)));
+          OneLocalDatabase()
+              ? PairWords::Parse(db_.get_metadata(std::string(schema::kMetadataPairWords)))
+              : PairWords();
     }
     return &*pair_words_;
   }
@@ -1654,7 +1658,7 @@ class XapianSearcher : public Searcher {
   // `query` with its dense filters read from bitmaps (search/filter_cache.h):
   // the same matches, weights and estimates. Only on one local database.
   Xapian::Query Filtered(const Xapian::Query& query) {
-    if (index_.has_remote() || db_.size() != 1) return query;
+    if (!OneLocalDatabase()) return query;
     return filters_.Apply(db_, query);
   }
 
