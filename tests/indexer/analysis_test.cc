@@ -152,6 +152,20 @@ TEST(PrepareQueryTextTest, NeverCrashesOnOddInput) {
   }
 }
 
+// An article of `lang` at `url` (also its canonical URL), as the tests index it.
+IndexedArticle ArticleOf(const std::string& url, const std::string& lang, const std::string& title,
+                         const std::string& text) {
+  IndexedArticle a;
+  a.article.url = url;
+  a.article.canonical_url = url;
+  a.article.language = lang;
+  a.article.title = title;
+  a.article.text = text;
+  a.article.kind = PageKind::kArticle;
+  a.fetched_at = "2024-01-01T00:00:00Z";
+  return a;
+}
+
 // A small index of az/ru/en articles, searched the way `pressarc search` does.
 class RetrievalTest : public ::testing::Test {
  protected:
@@ -177,15 +191,7 @@ class RetrievalTest : public ::testing::Test {
 
   void Add(const std::string& url, const std::string& lang, const std::string& title,
            const std::string& text) {
-    IndexedArticle a;
-    a.article.url = url;
-    a.article.canonical_url = url;
-    a.article.language = lang;
-    a.article.title = title;
-    a.article.text = text;
-    a.article.kind = PageKind::kArticle;
-    a.fetched_at = "2024-01-01T00:00:00Z";
-    auto p = PrepareDocument(a);
+    auto p = PrepareDocument(ArticleOf(url, lang, title, text));
     ASSERT_TRUE(p.ok()) << p.status().message();
     db_.replace_document(p->unique_term, p->document);
   }
@@ -421,14 +427,8 @@ TEST(LatinFormsTest, OnlyWordsCapitalisedInTheDocumentGetThem) {
 // forms (folded, Latin) are both pair words, and change no other term, wdf
 // or position: the title's S terms and the body's are as without them.
 TEST(PairTermsTest, OnlyPairTermsAreAddedForAdjacentPairWords) {
-  IndexedArticle a;
-  a.article.url = "https://a.example/ru/2";
-  a.article.canonical_url = a.article.url;
-  a.article.language = "ru";
-  a.article.title = "Министр Сергей Лавров";
-  a.article.text = "Министр иностранных дел Сергей Лавров. Лавров и министр.";
-  a.article.kind = PageKind::kArticle;
-  a.fetched_at = "2024-01-01T00:00:00Z";
+  const IndexedArticle a = ArticleOf("https://a.example/ru/2", "ru", "Министр Сергей Лавров",
+                                     "Министр иностранных дел Сергей Лавров. Лавров и министр.");
   PrepareOptions with;
   with.pair_words = std::make_shared<const PairWords>(
       std::vector<std::string>{"министр", "сергей", "sergey", "lavrov", "иностранных"});
