@@ -19,7 +19,10 @@
 // (DIR/corpus says which part). --build-only stops there. --rebuild builds
 // the index in DIR again as a new generation over the one there, as a
 // second `reindex` does (the pair words, schema::kMetadataPairWords, come
-// from the index replaced: a first build has none).
+// from the index replaced: a first build has none). --pair-words-of DIR2
+// gives a build the pair words of the index in DIR2 instead (the parts of
+// bench/shard_bench.sh take the whole index's, as shards reindexed twice
+// have their own).
 // --search-via SHARD (repeatable) searches through those shards together
 // (tcp://HOST:PORT of a xapian-tcpsrv, or a data directory), with no local
 // index, instead of DIR. With --compare, DIR (the whole corpus) and the
@@ -482,7 +485,24 @@ void ReportBuild(const std::string& dir, std::size_t count, double secs) {
       static_cast<double>(usage.ru_maxrss) / 1024.0);
 }
 
-int BuildIndex(const std::string& dir, std::size_t count, const CorpusPart& part) {
+// The pair words (schema::kMetadataPairWords) of the index in DIR, or
+// nullopt after saying why not.
+std::optional<std::string> PairWordsOf(const std::string& dir) {
+  try {
+    return Xapian::Database(pressarc::IndexPaths::Stub(dir))
+        .get_metadata(std::string(pressarc::schema::kMetadataPairWords));
+  } catch (const Xapian::Error& e) {
+    std::fprintf(stderr, "search_bench: %s: %s\n", dir.c_str(), e.get_description().c_str());
+    return std::nullopt;
+  }
+}
+
+// `pair_words_of` (--pair-words-of): the new generation takes that index's
+// pair words, through CopyFrom of an empty database carrying them (as an
+// import into an empty index takes the live one's); else those of the
+// generation it replaces, as reindex does.
+int BuildIndex(const std::string& dir, std::size_t count, const CorpusPart& part,
+               const std::string& pair_words_of) {
   auto start = std::chrono::steady_clock::now();
   ArticleStream stream;
   // As reindex (cli/cmd_reindex.cc): a new generation written in as many
@@ -496,6 +516,16 @@ int BuildIndex(const std::string& dir, std::size_t count, const CorpusPart& part
   if (!writer.ok()) {
     std::fprintf(stderr, "search_bench: %s\n", writer.status().message().c_str());
     return 1;
+  }
+  if (!pair_words_of.empty()) {
+    const auto words = PairWordsOf(pair_words_of);
+    if (!words) return 1;
+    Xapian::WritableDatabase carrier(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    carrier.set_metadata(std::string(pressarc::schema::kMetadataPairWords), *words);
+    if (pressarc::Status s = (*writer)->CopyFrom(carrier); !s.ok()) {
+      std::fprintf(stderr, "search_bench: %s\n", s.message().c_str());
+      return 1;
+    }
   }
   {
     pressarc::BulkIndexer bulk(writer->get(), threads);
@@ -657,12 +687,15 @@ struct BenchArgs {
   // there (as a second reindex does: its pair words come from the index it
   // replaces), instead of reusing it.
   bool rebuild = false;
+  // --pair-words-of DIR: a build takes the pair words of the index in DIR
+  // (e.g. the parts of a shard bench, those of the whole index).
+  std::string pair_words_of;
 };
 
 constexpr const char* kUsage =
     "usage: search_bench [--data DIR] [--docs N] [--part K/N] [--build-only] [--rounds R] "
     "[--queries-out F] [--direct] [--dense-vocabulary] [--only TEXT] [--search-via SHARD]... "
-    "[--compare [--server-pid PID]...] [--totals] [--rebuild]\n";
+    "[--compare [--server-pid PID]...] [--totals] [--rebuild] [--pair-words-of DIR]\n";
 
 // "K/N" with 0 <= K < N.
 std::optional<CorpusPart> ParsePart(const std::string& text) {
@@ -720,6 +753,8 @@ std::optional<BenchArgs> ParseArgs(int argc, char** argv) {
       args.totals = true;
     } else if (a == "--rebuild") {
       args.rebuild = true;
+    } else if (a == "--pair-words-of") {
+      args.pair_words_of = next();
     } else {
       std::fputs(kUsage, stderr);
       return std::nullopt;
@@ -770,7 +805,7 @@ int EnsureIndex(const BenchArgs& args) {
     std::filesystem::create_directories(args.dir);
   }
   int rc = args.direct ? BuildIndexDirect(args.dir, args.docs, args.part)
-                       : BuildIndex(args.dir, args.docs, args.part);
+                       : BuildIndex(args.dir, args.docs, args.part, args.pair_words_of);
   if (rc != 0) return rc;
   std::ofstream(args.dir + "/corpus") << corpus << '\n';
   return PrintPairWords(args.dir);

@@ -10,6 +10,7 @@
 #include <cctype>
 #include <cmath>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -1479,6 +1480,13 @@ std::string PairWords::Serialise() const {
     out += w;
   }
   return out;
+}
+
+PairWords PairWords::Intersect(const PairWords& other) const {
+  std::vector<std::string> both;
+  std::set_intersection(words_.begin(), words_.end(), other.words_.begin(), other.words_.end(),
+                        std::back_inserter(both));
+  return PairWords(std::move(both));
 }
 
 bool PairWords::Has(std::string_view word) const {

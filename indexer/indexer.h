@@ -119,6 +119,9 @@ class PairWords {
   // than min_docs documents. Reads the term list once.
   static PairWords Frequent(const Xapian::Database& db, double share, std::uint64_t min_docs);
   std::string Serialise() const;
+  // The words in both lists: those of documents indexed with either (a
+  // pair of them has its term in every such document).
+  PairWords Intersect(const PairWords& other) const;
   bool Has(std::string_view word) const;
   bool empty() const { return words_.empty(); }
   std::size_t size() const { return words_.size(); }

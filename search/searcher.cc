@@ -1642,15 +1642,26 @@ class XapianSearcher : public Searcher {
   }
 
   // The pair words every searched document was indexed with
-  // (ParseUserQuery): the local index's, read once per generation opened.
-  // None through shards: each shard's generation has its own, which changes
-  // with the shard's reindex, unseen by a searcher already open.
+  // (ParseUserQuery): the words in the lists of every database searched,
+  // the local index and each shard, read once per opening (UseDb). Each
+  // list is read through the connection that searches its database, so it
+  // is that of the generation searched: a shard's reindex writes a new
+  // list into a new generation, which a searcher sees when it opens the
+  // databases again. None when a part is itself several databases.
   const PairWords* Pairs() {
     if (!pair_words_) {
-      pair_words_ =
-          OneLocalDatabase()
-              ? PairWords::Parse(db_.get_metadata(std::string(schema::kMetadataPairWords)))
-              : PairWords();
+      const std::string key(schema::kMetadataPairWords);
+      std::optional<PairWords> common;
+      if (OneLocalDatabase()) {
+        common = PairWords::Parse(db_.get_metadata(key));
+      } else if (!index_.Parts().empty() && index_.Parts().size() == db_.size()) {
+        for (const auto& part : index_.Parts()) {
+          PairWords words = PairWords::Parse(part.db.get_metadata(key));
+          common = common ? common->Intersect(words) : std::move(words);
+          if (common->empty()) break;
+        }
+      }
+      pair_words_ = common ? std::move(*common) : PairWords();
     }
     return &*pair_words_;
   }

@@ -570,16 +570,23 @@ std::string RandomWord(std::mt19937& rng) {
 }
 
 // `docs` split into three directory shards (document i in shard i % 3),
-// and a Searcher of them with no local index.
+// and a Searcher of them with no local index. `pair_word_shares[k]` > 0:
+// shard k is written with pair words (TempIndex).
 struct ThreeShards {
-  explicit ThreeShards(const std::vector<testing::Doc>& docs) {
+  explicit ThreeShards(const std::vector<testing::Doc>& docs,
+                       const std::vector<double>& pair_word_shares = {0, 0, 0}) {
     std::vector<std::vector<testing::Doc>> parts(3);
     for (std::size_t i = 0; i < docs.size(); ++i) parts[i % 3].push_back(docs[i]);
-    OpenOptions through;
-    for (const auto& part : parts) {
-      shards.push_back(std::make_unique<TempIndex>(part));
-      through.shards.push_back(shards.back()->dir());
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+      shards.push_back(std::make_unique<TempIndex>(parts[k], pair_word_shares.at(k)));
     }
+    Reopen();
+  }
+  // A new Searcher of the shards.
+  void Reopen() {
+    OpenOptions through;
+    for (const auto& shard : shards) through.shards.push_back(shard->dir());
+    searcher.reset();
     auto opened = Searcher::Open(::testing::TempDir() + "/pressarc-no-local-index", through);
     EXPECT_TRUE(opened.ok()) << opened.status().message();
     if (opened.ok()) searcher = std::move(opened.value());
@@ -958,43 +965,113 @@ TEST(SearcherShards, ExactTotalsFoldCopiesThroughDirectoryShards) {
   }
 }
 
+// A corpus of frequent words (Zipf-like: word k drawn about 1/(k+1) as
+// often as the first) with phrases of them: names in either script, words
+// one apart (ADJ/3), and the phrase queries to search it with.
+struct PhraseCorpus {
+  PhraseCorpus() {
+    std::mt19937 rng(19);
+    const std::vector<std::string> vocabulary = {
+        "foreign",  "affairs", "ministry", "of",       "the",   "minister", "and",
+        "security", "talks",   "peace",    "domestic", "visit", "xarici",   "işlər"};
+    std::vector<double> weights;
+    for (std::size_t k = 0; k < vocabulary.size(); ++k) weights.push_back(1.0 / (k + 1));
+    std::discrete_distribution<std::size_t> pick(weights.begin(), weights.end());
+    auto words = [&](int n) {
+      std::string out;
+      for (int i = 0; i < n; ++i) out += (i ? " " : "") + vocabulary[pick(rng)];
+      return out;
+    };
+    docs = testing::StandardDocs();
+    for (int i = 0; i < 300; ++i) {
+      testing::Doc d;
+      d.url = "https://example.gov/en/" + std::to_string(i);
+      d.title = words(3 + static_cast<int>(rng() % 3));
+      d.published = "2023-01-" + std::to_string(10 + i % 18);
+      d.language = i % 5 == 0 ? "az" : "en";
+      d.source = "example";
+      d.text = words(10 + static_cast<int>(rng() % 40)) + ".\n\n" + words(5);
+      if (i % 7 == 0) d.text += " foreign and domestic affairs";  // ADJ/3, not a phrase
+      if (i % 6 == 0) {  // names, whose Latin spellings have positions too
+        d.language = "ru";
+        d.text += " Сергей Лавров встретился с министром. Министр Сергей Лавров";
+      }
+      docs.push_back(d);
+    }
+    queries = {"\"foreign affairs\"",
+               "\"Ministry of Foreign Affairs\"",
+               "\"xarici işlər naziri\"",
+               "\"Xarici Isler\"",
+               "\"Sergey Lavrov\"",
+               "\"Сергеем Лавровым\"",
+               "\"foreign and domestic\"",
+               "foreign ADJ/3 affairs",
+               "foreign NEAR affairs",
+               "title:\"foreign affairs\"",
+               "\"foreign affairs\" OR visit",
+               "ministry -\"foreign affairs\"",
+               "\"the the\"",
+               "\"peace talks\" security",
+               "\"affairs foreign\"",
+               "\"Сергей Лавров\"",
+               "\"minister Sergey Lavrov\"",
+               "\"Лавров встретился\"",
+               "\"lavrov vstretilsya\""};
+    for (int i = 0; i < 40; ++i) queries.push_back("\"" + words(2 + i % 3) + "\"");
+  }
+  std::vector<testing::Doc> docs;
+  std::vector<std::string> queries;
+};
+
+// Every query of `queries` gives the same URLs, scores, percentages,
+// snippets, totals and facets from `a` as from `b`, with and without
+// --exact and --facets. Returns how many searches found something.
+int ExpectSameResults(Searcher& a, Searcher& b, const std::vector<std::string>& queries) {
+  int matched = 0;
+  for (std::size_t i = 0; i < 2 * queries.size(); ++i) {
+    const std::string& q = queries[i / 2];
+    SearchOptions o;
+    o.query = q;
+    o.limit = 50;
+    o.exact = i % 2 == 1;  // --exact: its own parse, the same phrases
+    o.facets = i % 4 < 2;  // counted without positions (WithoutPairedPositions)
+    auto x = a.Search(o);
+    auto y = b.Search(o);
+    EXPECT_TRUE(x.ok() && y.ok()) << q;
+    if (!x.ok() || !y.ok()) continue;
+    EXPECT_EQ(x->total, y->total) << q;
+    auto counts = [](const std::vector<FacetValue>& f) {
+      std::map<std::string, std::uint64_t> out;
+      for (const auto& v : f) out[v.value] = v.count;
+      return out;
+    };
+    EXPECT_EQ(x->facets.has_value(), o.facets) << q;
+    EXPECT_EQ(y->facets.has_value(), o.facets) << q;
+    if (o.facets && x->facets && y->facets) {
+      EXPECT_EQ(counts(x->facets->years), counts(y->facets->years)) << q;
+      EXPECT_EQ(counts(x->facets->languages), counts(y->facets->languages)) << q;
+    }
+    EXPECT_EQ(x->hits.size(), y->hits.size()) << q;
+    for (std::size_t k = 0; k < x->hits.size() && k < y->hits.size(); ++k) {
+      EXPECT_EQ(x->hits[k].url, y->hits[k].url) << q << " #" << k;
+      EXPECT_DOUBLE_EQ(x->hits[k].score, y->hits[k].score) << q << " #" << k;
+      EXPECT_EQ(x->hits[k].percent, y->hits[k].percent) << q << " #" << k;
+      EXPECT_EQ(x->hits[k].snippet, y->hits[k].snippet) << q << " #" << k;
+    }
+    if (!x->hits.empty()) ++matched;
+  }
+  return matched;
+}
+
 // Phrases of frequent words are filtered by pair terms (schema::kPrefixPair)
 // in an index written with pair words: the same results, scores and totals
 // as the index without them, for exact phrases of any length, names in
 // either script, ADJ/N and NEAR (wider windows: not filtered), title:
 // phrases, and phrases inside OR and NOT, with and without --exact.
 TEST(SearcherPhrasePairs, PhrasesFindTheSameWithPairTermsAsWithout) {
-  std::mt19937 rng(19);
-  const std::vector<std::string> vocabulary = {"foreign",  "affairs", "ministry", "of",    "the",
-                                               "minister", "and",     "security", "talks", "peace",
-                                               "domestic", "visit",   "xarici",   "işlər"};
-  // Zipf-like: word k is drawn about 1/(k+1) as often as the first.
-  std::vector<double> weights;
-  for (std::size_t k = 0; k < vocabulary.size(); ++k) weights.push_back(1.0 / (k + 1));
-  std::discrete_distribution<std::size_t> pick(weights.begin(), weights.end());
-  auto words = [&](int n) {
-    std::string out;
-    for (int i = 0; i < n; ++i) out += (i ? " " : "") + vocabulary[pick(rng)];
-    return out;
-  };
-  std::vector<testing::Doc> docs = testing::StandardDocs();
-  for (int i = 0; i < 300; ++i) {
-    testing::Doc d;
-    d.url = "https://example.gov/en/" + std::to_string(i);
-    d.title = words(3 + static_cast<int>(rng() % 3));
-    d.published = "2023-01-" + std::to_string(10 + i % 18);
-    d.language = i % 5 == 0 ? "az" : "en";
-    d.source = "example";
-    d.text = words(10 + static_cast<int>(rng() % 40)) + ".\n\n" + words(5);
-    if (i % 7 == 0) d.text += " foreign and domestic affairs";  // ADJ/3, not a phrase
-    if (i % 6 == 0) {  // names, whose Latin spellings have positions too
-      d.language = "ru";
-      d.text += " Сергей Лавров встретился с министром. Министр Сергей Лавров";
-    }
-    docs.push_back(d);
-  }
-  TempIndex plain(docs);
-  TempIndex paired(docs, 0.05);
+  const PhraseCorpus corpus;
+  TempIndex plain(corpus.docs);
+  TempIndex paired(corpus.docs, 0.05);
   {
     Xapian::Database with(IndexPaths::Stub(paired.dir()));
     Xapian::Database without(IndexPaths::Stub(plain.dir()));
@@ -1033,62 +1110,49 @@ TEST(SearcherPhrasePairs, PhrasesFindTheSameWithPairTermsAsWithout) {
     EXPECT_NE(WithoutPairedPositions(built->query).get_description().find("PHRASE"),
               std::string::npos);
   }
-  std::vector<std::string> queries = {"\"foreign affairs\"",
-                                      "\"Ministry of Foreign Affairs\"",
-                                      "\"xarici işlər naziri\"",
-                                      "\"Xarici Isler\"",
-                                      "\"Sergey Lavrov\"",
-                                      "\"Сергеем Лавровым\"",
-                                      "\"foreign and domestic\"",
-                                      "foreign ADJ/3 affairs",
-                                      "foreign NEAR affairs",
-                                      "title:\"foreign affairs\"",
-                                      "\"foreign affairs\" OR visit",
-                                      "ministry -\"foreign affairs\"",
-                                      "\"the the\"",
-                                      "\"peace talks\" security",
-                                      "\"affairs foreign\"",
-                                      "\"Сергей Лавров\"",
-                                      "\"minister Sergey Lavrov\"",
-                                      "\"Лавров встретился\"",
-                                      "\"lavrov vstretilsya\""};
-  for (int i = 0; i < 40; ++i) queries.push_back("\"" + words(2 + i % 3) + "\"");
   auto with = Searcher::Open(paired.dir());
   auto without = Searcher::Open(plain.dir());
   ASSERT_TRUE(with.ok() && without.ok());
-  int matched = 0;
-  for (std::size_t i = 0; i < 2 * queries.size(); ++i) {
-    const std::string& q = queries[i / 2];
-    SearchOptions o;
-    o.query = q;
-    o.limit = 50;
-    o.exact = i % 2 == 1;  // --exact: its own parse, the same phrases
-    o.facets = i % 4 < 2;  // counted without positions (WithoutPairedPositions)
-    auto a = (*without)->Search(o);
-    auto b = (*with)->Search(o);
-    ASSERT_TRUE(a.ok() && b.ok()) << q;
-    EXPECT_EQ(a->total, b->total) << q;
-    auto counts = [](const std::vector<FacetValue>& f) {
-      std::map<std::string, std::uint64_t> out;
-      for (const auto& v : f) out[v.value] = v.count;
-      return out;
-    };
-    ASSERT_EQ(a->facets.has_value(), o.facets) << q;
-    ASSERT_EQ(b->facets.has_value(), o.facets) << q;
-    if (o.facets) {
-      EXPECT_EQ(counts(a->facets->years), counts(b->facets->years)) << q;
-      EXPECT_EQ(counts(a->facets->languages), counts(b->facets->languages)) << q;
-    }
-    ASSERT_EQ(a->hits.size(), b->hits.size()) << q;
-    for (std::size_t k = 0; k < a->hits.size(); ++k) {
-      EXPECT_EQ(a->hits[k].url, b->hits[k].url) << q << " #" << k;
-      EXPECT_DOUBLE_EQ(a->hits[k].score, b->hits[k].score) << q << " #" << k;
-      EXPECT_EQ(a->hits[k].percent, b->hits[k].percent) << q << " #" << k;
-      EXPECT_EQ(a->hits[k].snippet, b->hits[k].snippet) << q << " #" << k;
-    }
-    if (!a->hits.empty()) ++matched;
+  EXPECT_GT(ExpectSameResults(**without, **with, corpus.queries), 60);  // not all empty
+}
+
+// Through shards, a phrase is filtered by the pairs of the words in every
+// shard's list (each shard's generation has its own): three shards written
+// with pair words find what three without find; when one shard has no list
+// (a first index), nothing is filtered, and that shard's matches are found.
+TEST(SearcherShards, PhrasesThroughShardsUseThePairWordsOfEveryShard) {
+  const PhraseCorpus corpus;
+  ThreeShards plain(corpus.docs);
+  ThreeShards paired(corpus.docs, {0.05, 0.05, 0.05});
+  ThreeShards mixed(corpus.docs, {0.05, 0.05, 0});
+  ASSERT_TRUE(plain.searcher && paired.searcher && mixed.searcher);
+  EXPECT_GT(ExpectSameResults(*plain.searcher, *paired.searcher, corpus.queries), 60);
+  EXPECT_GT(ExpectSameResults(*plain.searcher, *mixed.searcher, corpus.queries), 60);
+}
+
+// The pair words are taken from the lists as written: a list naming words
+// whose pairs the documents lack (pressarc never writes one) loses their
+// phrases, in one index and through shards alike: the filter runs on every
+// shard.
+TEST(SearcherShards, PairFiltersRunOnEveryShard) {
+  const PhraseCorpus corpus;
+  ThreeShards shards(corpus.docs);
+  ASSERT_TRUE(shards.searcher);
+  SearchOptions o;
+  o.query = "\"foreign affairs\"";
+  auto before = shards.searcher->Search(o);
+  ASSERT_TRUE(before.ok());
+  ASSERT_GT(before->total, 0u);
+  for (const auto& shard : shards.shards) {
+    Xapian::WritableDatabase db(IndexPaths::Stub(shard->dir()));
+    db.set_metadata(std::string(schema::kMetadataPairWords), "affairs\nforeign");
+    db.commit();
   }
-  EXPECT_GT(matched, 60);  // the phrases are not all empty
+  shards.Reopen();
+  ASSERT_TRUE(shards.searcher);
+  auto after = shards.searcher->Search(o);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->total, 0u);
 }
 
 }  // namespace
