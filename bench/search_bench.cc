@@ -11,6 +11,7 @@
 //   search_bench [--data DIR] [--docs N] [--part K/N] [--build-only] [--rounds R]
 //                [--queries-out FILE] [--direct] [--dense-vocabulary] [--only TEXT]
 //                [--search-via SHARD]... [--compare [--server-pid PID]...] [--totals]
+//                [--rebuild] [--pair-words-of DIR2] [--no-pair-words]
 //
 // DIR (default /work/bench-data/zipf) keeps the index between runs; keep it
 // out of the repository (a million documents take several GiB).
@@ -19,10 +20,10 @@
 // (DIR/corpus says which part). --build-only stops there. --rebuild builds
 // the index in DIR again as a new generation over the one there, as a
 // second `reindex` does (the pair words, schema::kMetadataPairWords, come
-// from the index replaced: a first build has none). --pair-words-of DIR2
-// gives a build the pair words of the index in DIR2 instead (the parts of
-// bench/shard_bench.sh take the whole index's, as shards reindexed twice
-// have their own).
+// from the index replaced). A fresh build takes the pair words of a sample
+// of the corpus (SamplePairWords: as a deployed index has them after its
+// second reindex); --no-pair-words builds without (as a first reindex
+// leaves an index), --pair-words-of DIR2 with those of the index in DIR2.
 // --search-via SHARD (repeatable) searches through those shards together
 // (tcp://HOST:PORT of a xapian-tcpsrv, or a data directory), with no local
 // index, instead of DIR. With --compare, DIR (the whole corpus) and the
@@ -497,12 +498,13 @@ std::optional<std::string> PairWordsOf(const std::string& dir) {
   }
 }
 
-// `pair_words_of` (--pair-words-of): the new generation takes that index's
-// pair words, through CopyFrom of an empty database carrying them (as an
-// import into an empty index takes the live one's); else those of the
-// generation it replaces, as reindex does.
+// `pair_words` (one per line, schema::kMetadataPairWords), when given, are
+// the new generation's, set through CopyFrom of an empty database carrying
+// them (as an import into an empty index takes the live one's); else those
+// of the generation it replaces, as reindex does (none in an empty DIR).
+// `quiet`: no progress, no build report.
 int BuildIndex(const std::string& dir, std::size_t count, const CorpusPart& part,
-               const std::string& pair_words_of) {
+               const std::optional<std::string>& pair_words, bool quiet = false) {
   auto start = std::chrono::steady_clock::now();
   ArticleStream stream;
   // As reindex (cli/cmd_reindex.cc): a new generation written in as many
@@ -517,11 +519,9 @@ int BuildIndex(const std::string& dir, std::size_t count, const CorpusPart& part
     std::fprintf(stderr, "search_bench: %s\n", writer.status().message().c_str());
     return 1;
   }
-  if (!pair_words_of.empty()) {
-    const auto words = PairWordsOf(pair_words_of);
-    if (!words) return 1;
+  if (pair_words) {
     Xapian::WritableDatabase carrier(std::string(), Xapian::DB_BACKEND_INMEMORY);
-    carrier.set_metadata(std::string(pressarc::schema::kMetadataPairWords), *words);
+    carrier.set_metadata(std::string(pressarc::schema::kMetadataPairWords), *pair_words);
     if (pressarc::Status s = (*writer)->CopyFrom(carrier); !s.ok()) {
       std::fprintf(stderr, "search_bench: %s\n", s.message().c_str());
       return 1;
@@ -534,7 +534,7 @@ int BuildIndex(const std::string& dir, std::size_t count, const CorpusPart& part
       if (!part.Has(i)) continue;
       auto article = std::make_shared<IndexedArticle>(std::move(next));
       bulk.Push([article]() -> std::optional<IndexedArticle> { return std::move(*article); });
-      if ((i + 1) % 2000 == 0 || i + 1 == count)
+      if (!quiet && ((i + 1) % 2000 == 0 || i + 1 == count))
         std::fprintf(stderr, "\rindexed %zu/%zu", i + 1, count);
     }
     pressarc::Status finished = bulk.Finish();
@@ -548,12 +548,13 @@ int BuildIndex(const std::string& dir, std::size_t count, const CorpusPart& part
       return 1;
     }
   }
-  std::fprintf(stderr, "\ncompacting and checking\n");
+  if (!quiet) std::fprintf(stderr, "\ncompacting and checking\n");
   pressarc::Status s = (*writer)->Publish();
   if (!s.ok()) {
     std::fprintf(stderr, "search_bench: %s\n", s.message().c_str());
     return 1;
   }
+  if (quiet) return 0;
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::fprintf(stderr, "\nbuilt %zu documents in %.1f s\n", part.Count(count), secs);
   ReportBuild(dir, part.Count(count), secs);
@@ -690,12 +691,16 @@ struct BenchArgs {
   // --pair-words-of DIR: a build takes the pair words of the index in DIR
   // (e.g. the parts of a shard bench, those of the whole index).
   std::string pair_words_of;
+  // --no-pair-words: a fresh build without pair words, as a first reindex
+  // leaves an index (by default a fresh build takes a sample's words).
+  bool no_pair_words = false;
 };
 
 constexpr const char* kUsage =
     "usage: search_bench [--data DIR] [--docs N] [--part K/N] [--build-only] [--rounds R] "
     "[--queries-out F] [--direct] [--dense-vocabulary] [--only TEXT] [--search-via SHARD]... "
-    "[--compare [--server-pid PID]...] [--totals] [--rebuild] [--pair-words-of DIR]\n";
+    "[--compare [--server-pid PID]...] [--totals] [--rebuild] [--pair-words-of DIR] "
+    "[--no-pair-words]\n";
 
 // "K/N" with 0 <= K < N.
 std::optional<CorpusPart> ParsePart(const std::string& text) {
@@ -755,6 +760,8 @@ std::optional<BenchArgs> ParseArgs(int argc, char** argv) {
       args.rebuild = true;
     } else if (a == "--pair-words-of") {
       args.pair_words_of = next();
+    } else if (a == "--no-pair-words") {
+      args.no_pair_words = true;
     } else {
       std::fputs(kUsage, stderr);
       return std::nullopt;
@@ -765,6 +772,46 @@ std::optional<BenchArgs> ParseArgs(int argc, char** argv) {
     return std::nullopt;
   }
   return args;
+}
+
+// The pair words a second reindex would give the index of `docs`
+// documents (of `part`): the words in 5% of the documents of a sample, the
+// part's documents among the corpus's first kSample x N, indexed into a
+// scratch index under DIR (the generator's vocabulary is the same from the
+// first document to the last). A fresh build takes them, so that it is
+// searched as a deployed index is after its second reindex (the first has
+// no pair words; --no-pair-words builds that). None below 5,000 documents,
+// as reindex gives none.
+std::optional<std::string> SamplePairWords(const std::string& dir, std::size_t docs,
+                                           const CorpusPart& part) {
+  constexpr std::size_t kSample = 20000;
+  const pressarc::IndexWriterOptions defaults;
+  const std::size_t count = part.Count(docs);
+  if (count < defaults.pair_word_min_docs) return std::string();
+  const std::size_t sampled = std::min(docs, kSample * part.n);
+  const std::string scratch = dir + "/pair-word-sample";
+  std::filesystem::remove_all(scratch);
+  if (BuildIndex(scratch, sampled, part, std::nullopt, /*quiet=*/true) != 0) return std::nullopt;
+  std::optional<std::string> words;
+  try {
+    Xapian::Database db(pressarc::IndexPaths::Stub(scratch));
+    // At least pair_word_min_docs of the whole index's documents: that
+    // share of the sample.
+    const auto least = static_cast<std::uint64_t>(static_cast<double>(defaults.pair_word_min_docs) *
+                                                  static_cast<double>(db.get_doccount()) /
+                                                  static_cast<double>(count));
+    words = pressarc::PairWords::Frequent(db, defaults.pair_word_share,
+                                          std::max<std::uint64_t>(1, least))
+                .Serialise();
+  } catch (const Xapian::Error& e) {
+    std::fprintf(stderr, "search_bench: %s\n", e.get_description().c_str());
+  }
+  std::filesystem::remove_all(scratch);
+  if (words) {
+    std::fprintf(stderr, "pair words from a sample of %zu documents: %zu\n", part.Count(sampled),
+                 pressarc::PairWords::Parse(*words).size());
+  }
+  return words;
 }
 
 // How many pair words the index in DIR has (schema::kMetadataPairWords).
@@ -804,8 +851,23 @@ int EnsureIndex(const BenchArgs& args) {
     std::filesystem::remove_all(args.dir);
     std::filesystem::create_directories(args.dir);
   }
-  int rc = args.direct ? BuildIndexDirect(args.dir, args.docs, args.part)
-                       : BuildIndex(args.dir, args.docs, args.part, args.pair_words_of);
+  int rc = 0;
+  if (args.direct) {
+    rc = BuildIndexDirect(args.dir, args.docs, args.part);
+  } else {
+    // The pair words: another index's (--pair-words-of), the replaced
+    // generation's (--rebuild, as reindex), none (--no-pair-words, as a
+    // first index), or by default a sample's (SamplePairWords).
+    std::optional<std::string> words;
+    if (!args.pair_words_of.empty()) {
+      words = PairWordsOf(args.pair_words_of);
+      if (!words) return 1;
+    } else if (!args.rebuild && !args.no_pair_words) {
+      words = SamplePairWords(args.dir, args.docs, args.part);
+      if (!words) return 1;
+    }
+    rc = BuildIndex(args.dir, args.docs, args.part, words);
+  }
   if (rc != 0) return rc;
   std::ofstream(args.dir + "/corpus") << corpus << '\n';
   return PrintPairWords(args.dir);
