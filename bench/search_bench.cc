@@ -12,6 +12,7 @@
 //                [--queries-out FILE] [--direct] [--dense-vocabulary] [--only TEXT]
 //                [--search-via SHARD]... [--compare [--server-pid PID]...] [--totals]
 //                [--rebuild] [--pair-words-of DIR2] [--no-pair-words]
+//   search_bench --data PREFIX --docs N --parts P --build-only
 //
 // DIR (default /work/bench-data/zipf) keeps the index between runs; keep it
 // out of the repository (a million documents take several GiB).
@@ -24,6 +25,8 @@
 // of the corpus (SamplePairWords: as a deployed index has them after its
 // second reindex); --no-pair-words builds without (as a first reindex
 // leaves an index), --pair-words-of DIR2 with those of the index in DIR2.
+// --parts P builds the P parts (PREFIX-part0ofP ...) together, generating
+// each document once (P separate --part builds generate the corpus P times).
 // --search-via SHARD (repeatable) searches through those shards together
 // (tcp://HOST:PORT of a xapian-tcpsrv, or a data directory), with no local
 // index, instead of DIR. With --compare, DIR (the whole corpus) and the
@@ -465,7 +468,10 @@ int BuildIndexDirect(const std::string& dir, std::size_t count, const CorpusPart
 
 // Build time, documents per second, index size per document and the
 // process's peak RSS, on stdout (docs/performance.md).
-void ReportBuild(const std::string& dir, std::size_t count, double secs) {
+// `built`: the documents the process built in all (several parts at once:
+// the CPU time is theirs); 0: `count`.
+void ReportBuild(const std::string& dir, std::size_t count, double secs, std::size_t built = 0) {
+  if (built == 0) built = count;
   std::uintmax_t bytes = 0;
   std::error_code ec;
   for (const auto& e : std::filesystem::recursive_directory_iterator(dir + "/index", ec)) {
@@ -481,7 +487,7 @@ void ReportBuild(const std::string& dir, std::size_t count, double secs) {
       "build: %zu documents in %.1f s (%.0f docs/s), CPU %.1f s (%.2f ms/document, %.2f cores "
       "busy); index %.1f MiB, %.0f bytes/document; peak RSS %.0f MiB\n",
       count, secs, static_cast<double>(count) / secs, cpu,
-      1000.0 * cpu / static_cast<double>(count), cpu / secs, static_cast<double>(bytes) / 1048576.0,
+      1000.0 * cpu / static_cast<double>(built), cpu / secs, static_cast<double>(bytes) / 1048576.0,
       static_cast<double>(bytes) / static_cast<double>(count),
       static_cast<double>(usage.ru_maxrss) / 1024.0);
 }
@@ -498,67 +504,98 @@ std::optional<std::string> PairWordsOf(const std::string& dir) {
   }
 }
 
+// An index to build from the corpus: the documents of `part` into DIR.
 // `pair_words` (one per line, schema::kMetadataPairWords), when given, are
 // the new generation's, set through CopyFrom of an empty database carrying
 // them (as an import into an empty index takes the live one's); else those
 // of the generation it replaces, as reindex does (none in an empty DIR).
-// `quiet`: no progress, no build report.
-int BuildIndex(const std::string& dir, std::size_t count, const CorpusPart& part,
-               const std::optional<std::string>& pair_words, bool quiet = false) {
+struct BuildTarget {
+  std::string dir;
+  CorpusPart part;
+  std::optional<std::string> pair_words;
+};
+
+// Builds every target from one pass over the first `count` documents of
+// the corpus (the generator is sequential: several parts built at once
+// generate each document once). `quiet`: no progress, no build report.
+int BuildIndexes(const std::vector<BuildTarget>& targets, std::size_t count, bool quiet = false) {
   auto start = std::chrono::steady_clock::now();
   ArticleStream stream;
   // As reindex (cli/cmd_reindex.cc): a new generation written in as many
   // shards as threads, each shard by a thread of its own, while analysis runs
   // on as many more (BulkIndexer); then compacted, checked and swapped in by
   // Publish. The articles are generated on this thread.
-  const unsigned threads = std::max(1u, std::min(std::thread::hardware_concurrency(), 8u));
+  const unsigned cores = std::max(1u, std::min(std::thread::hardware_concurrency(), 8u));
+  const auto threads = std::max<unsigned>(1, cores / static_cast<unsigned>(targets.size()));
   pressarc::IndexWriterOptions options;
   options.shards = threads;
-  auto writer = pressarc::IndexWriter::CreateGeneration(dir, options);
-  if (!writer.ok()) {
-    std::fprintf(stderr, "search_bench: %s\n", writer.status().message().c_str());
-    return 1;
+  std::vector<std::unique_ptr<pressarc::IndexWriter>> writers;
+  for (const BuildTarget& target : targets) {
+    auto writer = pressarc::IndexWriter::CreateGeneration(target.dir, options);
+    if (!writer.ok()) {
+      std::fprintf(stderr, "search_bench: %s\n", writer.status().message().c_str());
+      return 1;
+    }
+    if (target.pair_words) {
+      Xapian::WritableDatabase carrier(std::string(), Xapian::DB_BACKEND_INMEMORY);
+      carrier.set_metadata(std::string(pressarc::schema::kMetadataPairWords), *target.pair_words);
+      if (pressarc::Status s = (*writer)->CopyFrom(carrier); !s.ok()) {
+        std::fprintf(stderr, "search_bench: %s\n", s.message().c_str());
+        return 1;
+      }
+    }
+    writers.push_back(std::move(writer.value()));
   }
-  if (pair_words) {
-    Xapian::WritableDatabase carrier(std::string(), Xapian::DB_BACKEND_INMEMORY);
-    carrier.set_metadata(std::string(pressarc::schema::kMetadataPairWords), *pair_words);
-    if (pressarc::Status s = (*writer)->CopyFrom(carrier); !s.ok()) {
+  {
+    std::vector<std::unique_ptr<pressarc::BulkIndexer>> bulks;
+    for (auto& writer : writers) {
+      bulks.push_back(std::make_unique<pressarc::BulkIndexer>(writer.get(), threads));
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+      IndexedArticle next = stream.Next();  // every document: the RNG is sequential
+      for (std::size_t t = 0; t < targets.size(); ++t) {
+        if (!targets[t].part.Has(i)) continue;
+        auto article = std::make_shared<IndexedArticle>(next);
+        bulks[t]->Push(
+            [article]() -> std::optional<IndexedArticle> { return std::move(*article); });
+      }
+      if (!quiet && ((i + 1) % 2000 == 0 || i + 1 == count))
+        std::fprintf(stderr, "\rindexed %zu/%zu", i + 1, count);
+    }
+    for (auto& bulk : bulks) {
+      pressarc::Status finished = bulk->Finish();
+      if (!finished.ok()) {
+        std::fprintf(stderr, "search_bench: %s\n", finished.message().c_str());
+        return 1;
+      }
+      if (bulk->stats().errors != 0) {
+        std::fprintf(stderr, "search_bench: %llu documents could not be indexed\n",
+                     static_cast<unsigned long long>(bulk->stats().errors));
+        return 1;
+      }
+    }
+  }
+  if (!quiet) std::fprintf(stderr, "\ncompacting and checking\n");
+  for (auto& writer : writers) {
+    if (pressarc::Status s = writer->Publish(); !s.ok()) {
       std::fprintf(stderr, "search_bench: %s\n", s.message().c_str());
       return 1;
     }
   }
-  {
-    pressarc::BulkIndexer bulk(writer->get(), threads);
-    for (std::size_t i = 0; i < count; ++i) {
-      IndexedArticle next = stream.Next();  // every document: the RNG is sequential
-      if (!part.Has(i)) continue;
-      auto article = std::make_shared<IndexedArticle>(std::move(next));
-      bulk.Push([article]() -> std::optional<IndexedArticle> { return std::move(*article); });
-      if (!quiet && ((i + 1) % 2000 == 0 || i + 1 == count))
-        std::fprintf(stderr, "\rindexed %zu/%zu", i + 1, count);
-    }
-    pressarc::Status finished = bulk.Finish();
-    if (!finished.ok()) {
-      std::fprintf(stderr, "search_bench: %s\n", finished.message().c_str());
-      return 1;
-    }
-    if (bulk.stats().errors != 0) {
-      std::fprintf(stderr, "search_bench: %llu documents could not be indexed\n",
-                   static_cast<unsigned long long>(bulk.stats().errors));
-      return 1;
-    }
-  }
-  if (!quiet) std::fprintf(stderr, "\ncompacting and checking\n");
-  pressarc::Status s = (*writer)->Publish();
-  if (!s.ok()) {
-    std::fprintf(stderr, "search_bench: %s\n", s.message().c_str());
-    return 1;
-  }
   if (quiet) return 0;
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::fprintf(stderr, "\nbuilt %zu documents in %.1f s\n", part.Count(count), secs);
-  ReportBuild(dir, part.Count(count), secs);
+  std::size_t built = 0;
+  for (const BuildTarget& target : targets) built += target.part.Count(count);
+  for (const BuildTarget& target : targets) {
+    std::fprintf(stderr, "\nbuilt %zu documents in %.1f s\n", target.part.Count(count), secs);
+    ReportBuild(target.dir, target.part.Count(count), secs, built);
+  }
   return 0;
+}
+
+int BuildIndex(const std::string& dir, std::size_t count, const CorpusPart& part,
+               const std::optional<std::string>& pair_words, bool quiet = false) {
+  return BuildIndexes({BuildTarget{dir, part, pair_words}}, count, quiet);
 }
 
 struct BenchQuery {
@@ -694,6 +731,9 @@ struct BenchArgs {
   // --no-pair-words: a fresh build without pair words, as a first reindex
   // leaves an index (by default a fresh build takes a sample's words).
   bool no_pair_words = false;
+  // --parts N (with --build-only): build the N parts of the corpus at once,
+  // in DIR-part0ofN ... DIR-part(N-1)ofN (EnsureParts).
+  std::size_t parts = 0;
 };
 
 constexpr const char* kUsage =
@@ -762,10 +802,19 @@ std::optional<BenchArgs> ParseArgs(int argc, char** argv) {
       args.pair_words_of = next();
     } else if (a == "--no-pair-words") {
       args.no_pair_words = true;
+    } else if (a == "--parts") {
+      args.parts = std::strtoul(next().c_str(), nullptr, 10);
     } else {
       std::fputs(kUsage, stderr);
       return std::nullopt;
     }
+  }
+  if (args.parts != 0 &&
+      (!args.build_only || !args.part.Whole() || args.direct || args.rebuild || args.parts > 64)) {
+    std::fprintf(stderr,
+                 "search_bench: --parts N (at most 64) builds parts only: with --build-only, "
+                 "without --part, --direct or --rebuild\n");
+    return std::nullopt;
   }
   if (args.compare && args.via.empty()) {
     std::fprintf(stderr, "search_bench: --compare needs the shards (--search-via SHARD)\n");
@@ -828,23 +877,46 @@ int PrintPairWords(const std::string& dir) {
   return 0;
 }
 
+// What DIR/corpus says of an index built of `docs` documents of `part`.
+std::string CorpusLine(const BenchArgs& args, const CorpusPart& part) {
+  return std::string(g_zipf ? "zipf-1" : "dense-1") + (args.direct ? " direct " : " indexer ") +
+         std::to_string(args.docs) + part.Label();
+}
+
+// Whether DIR holds the index CorpusLine describes, with all its documents.
+bool Built(const BenchArgs& args, const std::string& dir, const CorpusPart& part) {
+  std::string built;
+  std::getline(std::ifstream(dir + "/corpus"), built);
+  auto existing = pressarc::search::Searcher::Open(dir);
+  return existing.ok() && (*existing)->DocumentCount() == part.Count(args.docs) &&
+         built == CorpusLine(args, part);
+}
+
+// The pair words of a new build of `part` into DIR: another index's
+// (--pair-words-of), the replaced generation's (--rebuild, as reindex),
+// none (--no-pair-words, as a first index), or by default a sample's
+// (SamplePairWords). False after saying why not.
+bool PairWordsFor(const BenchArgs& args, const std::string& dir, const CorpusPart& part,
+                  std::optional<std::string>* words) {
+  if (!args.pair_words_of.empty()) {
+    *words = PairWordsOf(args.pair_words_of);
+    return words->has_value();
+  }
+  if (!args.rebuild && !args.no_pair_words) {
+    *words = SamplePairWords(dir, args.docs, part);
+    return words->has_value();
+  }
+  return true;
+}
+
 // Builds the index in DIR, or reuses it when it was built the same way
 // (DIR/corpus: the kind of corpus, the way of building, the documents and
 // the part) and holds as many documents.
 int EnsureIndex(const BenchArgs& args) {
-  const std::string corpus = std::string(g_zipf ? "zipf-1" : "dense-1") +
-                             (args.direct ? " direct " : " indexer ") + std::to_string(args.docs) +
-                             args.part.Label();
-  const std::size_t count = args.part.Count(args.docs);
-  std::string built;
-  std::getline(std::ifstream(args.dir + "/corpus"), built);
-  bool same = false;
-  {
-    auto existing = pressarc::search::Searcher::Open(args.dir);
-    same = existing.ok() && (*existing)->DocumentCount() == count && built == corpus;
-  }
+  const bool same = Built(args, args.dir, args.part);
   if (same && !args.rebuild) {
-    std::fprintf(stderr, "reusing the index in %s (%zu documents)\n", args.dir.c_str(), count);
+    std::fprintf(stderr, "reusing the index in %s (%zu documents)\n", args.dir.c_str(),
+                 args.part.Count(args.docs));
     return PrintPairWords(args.dir);
   }
   if (!same || args.direct) {
@@ -855,22 +927,47 @@ int EnsureIndex(const BenchArgs& args) {
   if (args.direct) {
     rc = BuildIndexDirect(args.dir, args.docs, args.part);
   } else {
-    // The pair words: another index's (--pair-words-of), the replaced
-    // generation's (--rebuild, as reindex), none (--no-pair-words, as a
-    // first index), or by default a sample's (SamplePairWords).
     std::optional<std::string> words;
-    if (!args.pair_words_of.empty()) {
-      words = PairWordsOf(args.pair_words_of);
-      if (!words) return 1;
-    } else if (!args.rebuild && !args.no_pair_words) {
-      words = SamplePairWords(args.dir, args.docs, args.part);
-      if (!words) return 1;
-    }
+    if (!PairWordsFor(args, args.dir, args.part, &words)) return 1;
     rc = BuildIndex(args.dir, args.docs, args.part, words);
   }
   if (rc != 0) return rc;
-  std::ofstream(args.dir + "/corpus") << corpus << '\n';
+  std::ofstream(args.dir + "/corpus") << CorpusLine(args, args.part) << '\n';
   return PrintPairWords(args.dir);
+}
+
+// --parts N: the N parts of the corpus in DIR-part0ofN ... (the directories
+// bench/shard_bench.sh serves), those not built yet built together in one
+// pass over the corpus.
+int EnsureParts(const BenchArgs& args) {
+  std::vector<BuildTarget> targets;
+  for (std::size_t k = 0; k < args.parts; ++k) {
+    const CorpusPart part{k, args.parts};
+    const std::string dir =
+        args.dir + "-part" + std::to_string(k) + "of" + std::to_string(args.parts);
+    if (Built(args, dir, part)) {
+      std::fprintf(stderr, "reusing the index in %s (%zu documents)\n", dir.c_str(),
+                   part.Count(args.docs));
+      continue;
+    }
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    BuildTarget target{dir, part, std::nullopt};
+    if (!PairWordsFor(args, dir, part, &target.pair_words)) return 1;
+    targets.push_back(std::move(target));
+  }
+  if (!targets.empty()) {
+    if (int rc = BuildIndexes(targets, args.docs); rc != 0) return rc;
+    for (const BuildTarget& target : targets) {
+      std::ofstream(target.dir + "/corpus") << CorpusLine(args, target.part) << '\n';
+    }
+  }
+  for (std::size_t k = 0; k < args.parts; ++k) {
+    const std::string dir =
+        args.dir + "-part" + std::to_string(k) + "of" + std::to_string(args.parts);
+    if (int rc = PrintPairWords(dir); rc != 0) return rc;
+  }
+  return 0;
 }
 
 // Wall and this thread's CPU ms of every timed search, per query of the set
@@ -1340,6 +1437,7 @@ int PrintTotals(const BenchArgs& args, const std::vector<BenchQuery>& queries) {
 int main(int argc, char** argv) {
   auto args = ParseArgs(argc, argv);
   if (!args) return 2;
+  if (args->parts != 0) return EnsureParts(*args);
   if (int rc = EnsureIndex(*args); rc != 0) return rc;
   if (args->build_only) return 0;
   const std::vector<BenchQuery> queries = SelectedQueries(*args);

@@ -20,9 +20,13 @@
 #       100000 documents, zipf-1m for 1000000: the directories search_bench.sh
 #       runs use); PARTS=PREFIX (default DIR) the parts, in PREFIX-part0of3,
 #       PREFIX-part1of3, PREFIX-part2of3. Each is built the first time (through
-#       the indexer, as reindex builds an index) and reused while it has the
-#       same corpus and size: build the single index and the parts with the
-#       same code, or the check compares two versions of the indexer.
+#       the indexer, as reindex builds an index; the parts together, from one
+#       pass over the corpus: search_bench --parts 3) and reused while it has
+#       the same corpus and size: build the single index and the parts with
+#       the same code, or the check compares two versions of the indexer.
+#       Each takes its pair words from its own sample (search_bench), as
+#       each shard's reindex takes its own: phrases through the shards use
+#       the words common to all.
 #       ROUNDS=N timed rounds (default 20); NICE=N niceness of the builds
 #       (default 10: the machine is shared).
 set -euo pipefail
@@ -48,9 +52,8 @@ TCPSRV=$(command -v xapian-tcpsrv) || { echo "shard_bench.sh: xapian-tcpsrv not 
 
 echo "== indexes: $DOCS documents in $DATA, and in $PARTS parts in $PREFIX-part*of$PARTS =="
 nice -n "$NICE" "$BENCH" --data "$DATA" --docs "$DOCS" --build-only
-for ((k = 0; k < PARTS; k++)); do
-  nice -n "$NICE" "$BENCH" --data "$PREFIX-part${k}of$PARTS" --docs "$DOCS" --part "$k/$PARTS" --build-only
-done
+# the parts not built yet, together: the corpus generated once
+nice -n "$NICE" "$BENCH" --data "$PREFIX" --docs "$DOCS" --parts "$PARTS" --build-only
 
 # The servers, stopped on exit whatever happens. Each runs in a session of
 # its own (setsid): on SIGTERM xapian-tcpsrv signals its whole process group,
