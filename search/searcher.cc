@@ -1127,11 +1127,92 @@ class XapianSearcher : public Searcher {
   // their whole order, ties broken as Before() and then by the kSlotLinked
   // value (canonical URL): the relevance order of a query whose every
   // weight is 0 (filters alone: date order, every document of a day tied)
-  // on local databases, sorted by a KeyMaker of both values. Then a page
-  // needs no second read for ties. Not for weighed queries: the KeyMaker
-  // reads both values of nearly every match (+20-60% for a common word).
+  // on local databases, sorted by a KeyMaker of both values; through
+  // remote shards, newest first in any order (NewestThenLinked). Then a
+  // page needs no second read for ties. Not for weighed queries: the
+  // KeyMaker reads both values of nearly every match (+20-60% for a common
+  // word).
   bool MatcherOrdersTies(const Xapian::Query& query, SortOrder sort) const {
-    return sort == SortOrder::kRelevance && !index_.has_remote() && Weightless(query);
+    if (!Weightless(query)) return false;
+    return index_.has_remote() ? sort != SortOrder::kOldest : sort == SortOrder::kRelevance;
+  }
+
+  // Through remote shards, the first `n` matches of a weightless `query`
+  // (filters alone: every weight 0) newest first, ties in publication
+  // broken by the kSlotLinked value, as the KeyMaker of MatcherOrdersTies
+  // orders them on local databases (a remote server runs no KeyMaker). The
+  // matcher's first n by publication; the places from the first match
+  // that shares the n-th's publication are filled with the matches of that
+  // publication sorted by the kSlotLinked value (a value sort, which a
+  // remote server runs). No document is read for it (a day's releases all
+  // tie: reading them all was a round trip each).
+  Ranked NewestThenLinked(const Xapian::Query& query, Xapian::doccount n, bool normalised) {
+    Xapian::Enquire enquire = WeighedEnquire(query, normalised);
+    enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, true);
+    const Xapian::MSet first = enquire.get_mset(0, n, std::max<Xapian::doccount>(kMinChecked, n));
+    Ranked r = RankedOf(first);
+    if (n == 0 || first.size() < n) return r;  // every match: Fetch orders them
+    const std::string edge = first[n - 1].get_sort_key();
+    std::size_t before = 0;
+    for (auto it = first.begin(); it != first.end() && it.get_sort_key() != edge; ++it) ++before;
+    const auto places = static_cast<Xapian::doccount>(n - before);
+    const std::vector<Xapian::docid> group = PublishedAtByLinked(query, edge, places, normalised);
+    const Hit at_edge = r.hits[n - 1];
+    r.hits.resize(before);
+    for (Xapian::docid did : group) r.hits.push_back(Hit{did, at_edge.weight, at_edge.percent});
+    return r;
+  }
+
+  // The first `places` matches of a weightless `query` published at `edge`
+  // (a kSlotPublished value; "": undated), in kSlotLinked order. Dated:
+  // among the matches of the edge's day (its D term), sorted once by
+  // publication to find those at the edge and once by kSlotLinked; a value
+  // range on the publication was read over the whole value stream by each
+  // server (30 ms at a million), a day term's postings are few. A day of
+  // more than kMaxDay matches, or a month whose documents do not all have
+  // their D term (an index written before them): the value range.
+  std::vector<Xapian::docid> PublishedAtByLinked(const Xapian::Query& query,
+                                                 const std::string& edge, Xapian::doccount places,
+                                                 bool normalised) {
+    constexpr Xapian::doccount kMaxDay = 4096;
+    auto by_linked = [&](const Xapian::Query& q, Xapian::doccount count) {
+      Xapian::Enquire enquire = WeighedEnquire(q, normalised);
+      enquire.set_sort_by_value(schema::kSlotLinked, false);
+      return enquire.get_mset(0, count, count);
+    };
+    std::vector<Xapian::docid> out;
+    if (edge.empty()) {  // undated: last in newest-first order
+      const Xapian::Query dated(Xapian::Query::OP_VALUE_GE, schema::kSlotPublished, "0");
+      const Xapian::MSet m =
+          by_linked(Xapian::Query(Xapian::Query::OP_AND_NOT, query, dated), places);
+      for (auto it = m.begin(); it != m.end(); ++it) out.push_back(*it);
+      return out;
+    }
+    std::set<Xapian::docid> at_edge;
+    Xapian::doccount day_matches = kMaxDay;
+    const Xapian::Query that_day(
+        Xapian::Query::OP_FILTER, query,
+        Xapian::Query(std::string(schema::kPrefixDay) + edge.substr(0, 8)));
+    if (DaysHoldTheMonth(edge.substr(0, 6))) {
+      Xapian::Enquire dated = WeighedEnquire(that_day, normalised);
+      dated.set_sort_by_value(schema::kSlotPublished, true);
+      const Xapian::MSet published = dated.get_mset(0, kMaxDay, kMaxDay);
+      day_matches = published.size();
+      for (auto it = published.begin(); it != published.end(); ++it) {
+        if (it.get_sort_key() == edge) at_edge.insert(*it);
+      }
+    }
+    if (day_matches < kMaxDay && !at_edge.empty()) {
+      const Xapian::MSet linked = by_linked(that_day, day_matches);
+      for (auto it = linked.begin(); it != linked.end() && out.size() < places; ++it) {
+        if (at_edge.count(*it) != 0) out.push_back(*it);
+      }
+      return out;
+    }
+    const Xapian::Query range(Xapian::Query::OP_VALUE_RANGE, schema::kSlotPublished, edge, edge);
+    const Xapian::MSet m = by_linked(Xapian::Query(Xapian::Query::OP_FILTER, query, range), places);
+    for (auto it = m.begin(); it != m.end(); ++it) out.push_back(*it);
+    return out;
   }
 
   // The first `maxitems` matches of `query` in the order `sort`, ties
@@ -1151,7 +1232,7 @@ class XapianSearcher : public Searcher {
       if (spy != nullptr) enquire.add_matchspy(spy);
       switch (order) {
         case SortOrder::kRelevance:
-          if (MatcherOrdersTies(q, order)) {
+          if (MatcherOrdersTies(q, order) && !index_.has_remote()) {
             enquire.set_sort_by_relevance_then_key(&newest_then_linked, false);
           } else {
             enquire.set_sort_by_relevance_then_value(schema::kSlotPublished, true);
@@ -1188,6 +1269,8 @@ class XapianSearcher : public Searcher {
     };
     if (sort == SortOrder::kRelevance && SpiesSeeDocids() && !MatcherOrdersTies(query, sort)) {
       add(RelevanceThenNewest(query, maxitems, normalised, spy));
+    } else if (index_.has_remote() && MatcherOrdersTies(query, sort)) {
+      add(NewestThenLinked(query, maxitems, normalised));
     } else if (sort != SortOrder::kOldest) {
       add(RankedOf(get(query, maxitems, sort)));
     } else {
@@ -1424,6 +1507,15 @@ class XapianSearcher : public Searcher {
     Xapian::Query in_months(Xapian::Query::OP_OR, window.begin(), window.end());
     return Window{Xapian::Query(Xapian::Query::OP_FILTER, built.query, in_months), total,
                   matches.exact};
+  }
+
+  // Whether every document of the month YYYYMM has its D term (MonthDays).
+  bool DaysHoldTheMonth(const std::string& yyyymm) {
+    const std::string month = std::string(schema::kPrefixMonth) + yyyymm;
+    for (const auto& [term, freq] : MonthTerms()) {
+      if (term == month) return !MonthDays(term, freq).empty();
+    }
+    return false;
   }
 
   // The D terms of the month whose M term is `month` (of `freq`

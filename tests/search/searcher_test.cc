@@ -1,10 +1,18 @@
 // Searcher over a small az/ru/en index written through IndexWriter: filters,
 // ranges, sorting, folding of copies, translations, suggestions, show and
 // stats, and malformed queries.
+#include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <xapian.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -12,6 +20,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "indexer/indexer.h"
@@ -594,6 +603,140 @@ struct ThreeShards {
   std::vector<std::unique_ptr<TempIndex>> shards;
   std::unique_ptr<Searcher> searcher;
 };
+
+// A xapian-tcpsrv serving the live index of the data directory `dir` on a
+// free loopback port (as docs/operations.md runs a shard), in a session of
+// its own, stopped when destroyed. ok() is false when it did not start.
+class TcpShard {
+ public:
+  explicit TcpShard(const std::string& dir) {
+    const std::string stub = IndexPaths::Stub(dir);
+    for (int attempt = 0; attempt < 5 && !ok(); ++attempt) {
+      port_ = FreePort();
+      const std::string port = std::to_string(port_);
+      pid_ = ::fork();
+      if (pid_ == 0) {
+        ::setsid();  // on SIGTERM it signals its whole process group
+        const int null = ::open("/dev/null", O_WRONLY);
+        ::dup2(null, 1);
+        ::dup2(null, 2);
+        ::execlp("xapian-tcpsrv", "xapian-tcpsrv", "--interface", "127.0.0.1", "--port",
+                 port.c_str(), stub.c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+      }
+      for (int wait = 0; wait < 100 && !Listening(); ++wait) {
+        if (::waitpid(pid_, nullptr, WNOHANG) == pid_) break;  // died: another port
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      listening_ = Listening();
+      if (!listening_) Stop();
+    }
+  }
+  ~TcpShard() { Stop(); }
+  TcpShard(const TcpShard&) = delete;
+  TcpShard& operator=(const TcpShard&) = delete;
+
+  bool ok() const { return listening_; }
+  std::string url() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  static int FreePort() {
+    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    int port = 0;
+    if (::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+        ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
+      port = ntohs(a.sin_port);
+    }
+    ::close(s);
+    return port;
+  }
+  bool Listening() const {
+    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<std::uint16_t>(port_));
+    const bool up = ::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    ::close(s);
+    return up;
+  }
+  void Stop() {
+    if (pid_ <= 0) return;
+    ::kill(-pid_, SIGTERM);
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+    listening_ = false;
+  }
+
+  int port_ = 0;
+  pid_t pid_ = -1;
+  bool listening_ = false;
+};
+
+// Through remote shards, the results of filters alone come newest first
+// with the releases of a day (all published at midnight: they tie) in
+// canonical URL order (NewestThenLinked: the remote servers run no
+// KeyMaker), as one index gives them: every page, at every offset, the
+// same URLs in the same order, undated releases last.
+TEST(SearcherRemoteShards, FiltersAlonePageAsOneIndexWhenADaysReleasesTie) {
+  if (std::system("command -v xapian-tcpsrv >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "needs xapian-tcpsrv (xapian-tools)";
+  }
+  std::mt19937 rng(11);
+  std::vector<testing::Doc> docs;
+  for (int i = 0; i < 150; ++i) {
+    testing::Doc d;
+    // URLs in another order than the documents (and their docids)
+    d.url = "https://mfa.example/" + RandomWord(rng) + "/" + std::to_string(i);
+    d.title = "Release " + std::to_string(i);
+    d.published = "2024-03-" + std::to_string(10 + i % 3);  // ~50 a day, at midnight
+    if (i % 16 == 0) d.published = "";                      // undated: last, tied too
+    d.language = i % 3 == 0 ? "az" : "en";
+    d.source = i % 2 == 0 ? "mfa" : "mid";
+    for (int k = 0; k < 40; ++k) d.text += RandomWord(rng) + (k % 10 == 9 ? ".\n\n" : " ");
+    docs.push_back(d);
+  }
+  std::vector<std::vector<testing::Doc>> parts(2);
+  for (std::size_t i = 0; i < docs.size(); ++i) parts[i % 2].push_back(docs[i]);
+  TempIndex whole(docs);
+  TempIndex first(parts[0]), second(parts[1]);
+  TcpShard a(first.dir()), b(second.dir());
+  ASSERT_TRUE(a.ok() && b.ok()) << "xapian-tcpsrv did not start";
+  OpenOptions through;
+  through.shards = {a.url(), b.url()};
+  auto sharded = Searcher::Open(::testing::TempDir() + "/pressarc-no-local-index", through);
+  auto one = Searcher::Open(whole.dir());
+  ASSERT_TRUE(sharded.ok() && one.ok());
+  int compared = 0;
+  for (const std::string query : {"source:mfa", "2024-03-10..2024-03-12", ""}) {
+    for (SortOrder sort : {SortOrder::kRelevance, SortOrder::kNewest}) {
+      for (std::uint32_t limit : {5u, 10u}) {
+        for (std::uint32_t offset : {0u, 3u, 17u, 40u, 47u, 52u, 60u, 95u, 130u}) {
+          SearchOptions o;
+          o.query = query;
+          if (query.empty()) o.languages = {"en"};
+          o.sort = sort;
+          o.limit = limit;
+          o.offset = offset;
+          auto x = (*one)->Search(o);
+          auto y = (*sharded)->Search(o);
+          ASSERT_TRUE(x.ok() && y.ok()) << query;
+          std::vector<std::string> xs, ys;
+          for (const auto& h : x->hits) xs.push_back(h.url);
+          for (const auto& h : y->hits) ys.push_back(h.url);
+          EXPECT_EQ(xs, ys) << query << " limit " << limit << " offset " << offset;
+          if (!xs.empty()) ++compared;
+        }
+      }
+    }
+  }
+  EXPECT_GT(compared, 60);
+}
 
 // Date-ordered searches read the newest (oldest) years first and stop when
 // they fill the page: over ten years of releases with undated ones and
