@@ -1175,18 +1175,16 @@ class XapianSearcher : public Searcher {
                                                  const std::string& edge, Xapian::doccount places,
                                                  bool normalised) {
     constexpr Xapian::doccount kMaxDay = 4096;
+    // The first `count` matches of `q` in kSlotLinked order.
     auto by_linked = [&](const Xapian::Query& q, Xapian::doccount count) {
       Xapian::Enquire enquire = WeighedEnquire(q, normalised);
       enquire.set_sort_by_value(schema::kSlotLinked, false);
-      return enquire.get_mset(0, count, count);
+      const Xapian::MSet m = enquire.get_mset(0, count, count);
+      return std::vector<Xapian::docid>(m.begin(), m.end());
     };
-    std::vector<Xapian::docid> out;
     if (edge.empty()) {  // undated: last in newest-first order
       const Xapian::Query dated(Xapian::Query::OP_VALUE_GE, schema::kSlotPublished, "0");
-      const Xapian::MSet m =
-          by_linked(Xapian::Query(Xapian::Query::OP_AND_NOT, query, dated), places);
-      for (auto it = m.begin(); it != m.end(); ++it) out.push_back(*it);
-      return out;
+      return by_linked(Xapian::Query(Xapian::Query::OP_AND_NOT, query, dated), places);
     }
     std::set<Xapian::docid> at_edge;
     Xapian::doccount day_matches = kMaxDay;
@@ -1203,16 +1201,15 @@ class XapianSearcher : public Searcher {
       }
     }
     if (day_matches < kMaxDay && !at_edge.empty()) {
-      const Xapian::MSet linked = by_linked(that_day, day_matches);
-      for (auto it = linked.begin(); it != linked.end() && out.size() < places; ++it) {
-        if (at_edge.count(*it) != 0) out.push_back(*it);
+      std::vector<Xapian::docid> out;
+      for (Xapian::docid did : by_linked(that_day, day_matches)) {
+        if (out.size() == places) break;
+        if (at_edge.count(did) != 0) out.push_back(did);
       }
       return out;
     }
     const Xapian::Query range(Xapian::Query::OP_VALUE_RANGE, schema::kSlotPublished, edge, edge);
-    const Xapian::MSet m = by_linked(Xapian::Query(Xapian::Query::OP_FILTER, query, range), places);
-    for (auto it = m.begin(); it != m.end(); ++it) out.push_back(*it);
-    return out;
+    return by_linked(Xapian::Query(Xapian::Query::OP_FILTER, query, range), places);
   }
 
   // The first `maxitems` matches of `query` in the order `sort`, ties
@@ -1742,11 +1739,10 @@ class XapianSearcher : public Searcher {
   // databases again. None when a part is itself several databases.
   const PairWords* Pairs() {
     if (!pair_words_) {
+      // One local index is a single part too.
       const std::string key(schema::kMetadataPairWords);
       std::optional<PairWords> common;
-      if (OneLocalDatabase()) {
-        common = PairWords::Parse(db_.get_metadata(key));
-      } else if (!index_.Parts().empty() && index_.Parts().size() == db_.size()) {
+      if (index_.Parts().size() == db_.size()) {
         for (const auto& part : index_.Parts()) {
           PairWords words = PairWords::Parse(part.db.get_metadata(key));
           common = common ? common->Intersect(words) : std::move(words);
