@@ -553,9 +553,13 @@ int BuildIndexes(const std::vector<BuildTarget>& targets, std::size_t count, boo
     }
     for (std::size_t i = 0; i < count; ++i) {
       IndexedArticle next = stream.Next();  // every document: the RNG is sequential
+      std::vector<std::size_t> to;  // the targets holding it: a copy for each, the last moved
       for (std::size_t t = 0; t < targets.size(); ++t) {
-        if (!targets[t].part.Has(i)) continue;
-        auto article = std::make_shared<IndexedArticle>(next);
+        if (targets[t].part.Has(i)) to.push_back(t);
+      }
+      for (std::size_t t : to) {
+        auto article = t == to.back() ? std::make_shared<IndexedArticle>(std::move(next))
+                                      : std::make_shared<IndexedArticle>(next);
         bulks[t]->Push(
             [article]() -> std::optional<IndexedArticle> { return std::move(*article); });
       }
@@ -740,7 +744,7 @@ constexpr const char* kUsage =
     "usage: search_bench [--data DIR] [--docs N] [--part K/N] [--build-only] [--rounds R] "
     "[--queries-out F] [--direct] [--dense-vocabulary] [--only TEXT] [--search-via SHARD]... "
     "[--compare [--server-pid PID]...] [--totals] [--rebuild] [--pair-words-of DIR] "
-    "[--no-pair-words]\n";
+    "[--no-pair-words] [--parts N --build-only]\n";
 
 // "K/N" with 0 <= K < N.
 std::optional<CorpusPart> ParsePart(const std::string& text) {
@@ -865,16 +869,15 @@ std::optional<std::string> SamplePairWords(const std::string& dir, std::size_t d
 
 // How many pair words the index in DIR has (schema::kMetadataPairWords).
 int PrintPairWords(const std::string& dir) {
-  try {
-    Xapian::Database db(pressarc::IndexPaths::Stub(dir));
-    const auto words = pressarc::PairWords::Parse(
-        db.get_metadata(std::string(pressarc::schema::kMetadataPairWords)));
-    std::fprintf(stderr, "pair words: %zu\n", words.size());
-  } catch (const Xapian::Error& e) {
-    std::fprintf(stderr, "search_bench: %s\n", e.get_description().c_str());
-    return 1;
-  }
+  const std::optional<std::string> words = PairWordsOf(dir);
+  if (!words) return 1;
+  std::fprintf(stderr, "pair words: %zu\n", pressarc::PairWords::Parse(*words).size());
   return 0;
+}
+
+// The directory of part K of N of the corpus: PREFIX-partKofN.
+std::string PartDir(const std::string& prefix, std::size_t k, std::size_t n) {
+  return prefix + "-part" + std::to_string(k) + "of" + std::to_string(n);
 }
 
 // What DIR/corpus says of an index built of `docs` documents of `part`.
@@ -943,8 +946,7 @@ int EnsureParts(const BenchArgs& args) {
   std::vector<BuildTarget> targets;
   for (std::size_t k = 0; k < args.parts; ++k) {
     const CorpusPart part{k, args.parts};
-    const std::string dir =
-        args.dir + "-part" + std::to_string(k) + "of" + std::to_string(args.parts);
+    const std::string dir = PartDir(args.dir, k, args.parts);
     if (Built(args, dir, part)) {
       std::fprintf(stderr, "reusing the index in %s (%zu documents)\n", dir.c_str(),
                    part.Count(args.docs));
@@ -963,9 +965,7 @@ int EnsureParts(const BenchArgs& args) {
     }
   }
   for (std::size_t k = 0; k < args.parts; ++k) {
-    const std::string dir =
-        args.dir + "-part" + std::to_string(k) + "of" + std::to_string(args.parts);
-    if (int rc = PrintPairWords(dir); rc != 0) return rc;
+    if (int rc = PrintPairWords(PartDir(args.dir, k, args.parts)); rc != 0) return rc;
   }
   return 0;
 }
