@@ -1276,15 +1276,21 @@ Xapian::Query FilterPhrasesByPairs(const Xapian::Query& q, const PairWords& pair
 
 Xapian::Query WithoutPairedPositions(const Xapian::Query& q) {
   // Only what FilterPhrasesByPairs made: an exact two-word phrase FILTER its pair.
+  // AND_MAYBE, not the words FILTER the pair: the same matches, and the
+  // matcher's estimate is the pair's count (it takes the terms of an AND as
+  // independent: 600 for the 9,422 documents of "the ministry" at a
+  // million); the FILTER form measured slower in the search ("foreign
+  // affairs" 7.7 ms p50 against 3.8).
   if (q.get_type() == Xapian::Query::OP_FILTER && q.get_num_subqueries() == 2) {
     const Xapian::Query pair = q.get_subquery(1);
     const std::vector<std::string> words = ExactPhraseTerms(q.get_subquery(0));
     if (words.size() == 2 && pair.get_type() == Xapian::Query::LEAF_TERM &&
         *pair.get_terms_begin() == schema::PairTerm(words[0], words[1])) {
       const Xapian::Query phrase = q.get_subquery(0);
-      const std::vector<Xapian::Query> both = {phrase.get_subquery(0), phrase.get_subquery(1)};
-      return Xapian::Query(Xapian::Query::OP_FILTER,
-                           Xapian::Query(Xapian::Query::OP_AND, both.begin(), both.end()), pair);
+      const std::vector<Xapian::Query> led = {
+          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, pair, 0), phrase.get_subquery(0),
+          phrase.get_subquery(1)};
+      return Xapian::Query(Xapian::Query::OP_AND_MAYBE, led.begin(), led.end());
     }
   }
   return RewriteMergeable(q, WithoutPairedPositions);

@@ -162,10 +162,12 @@ Result<Xapian::Query> ParseUserQuery(Xapian::QueryParser& parser, std::string_vi
 Xapian::Query FilterPhrasesByPairs(const Xapian::Query& q, const PairWords& pairs);
 
 // `q` with each two-word phrase that FilterPhrasesByPairs filtered by its
-// pair term matched by the words and the pair term alone: a document has
-// the pair term exactly when the two stand side by side, so the matches
-// are the same and no position is read. For counting: the weights are the
-// phrase's, but Xapian's snippets differ (they look for the phrase).
+// pair term matched by the pair term, the words only weighing
+// (`0 * pair AND_MAYBE first AND_MAYBE second`): a document has the pair
+// term exactly when the two stand side by side, so the matches, weights and
+// percentages are the same and no position is read; the pair term leads
+// the matcher, which counts its matches exactly. For the matcher and for
+// counting, not for snippets (Xapian's look for the phrase).
 Xapian::Query WithoutPairedPositions(const Xapian::Query& q);
 
 // "Did you mean": the query with each plain word that has no match in `db`

@@ -717,8 +717,11 @@ class XapianSearcher : public Searcher {
     const bool normalised =
         db_.get_metadata(std::string(schema::kMetadataWdf)) == schema::kWdfNormalised;
     DocReader docs(db_, &index_.Parts());
+    // The matcher reads two-word phrases of pair words through their pair
+    // terms, no position read (WithoutPairedPositions: the same matches,
+    // weights and percentages); the snippets still look for the phrase.
     auto run = [&](const Xapian::Query& query, Xapian::doccount maxitems, Xapian::MatchSpy* spy) {
-      return Fetch(docs, query, maxitems, options.sort, normalised, spy);
+      return Fetch(docs, WithoutPairedPositions(query), maxitems, options.sort, normalised, spy);
     };
 
     SearchResponse response;
@@ -800,7 +803,7 @@ class XapianSearcher : public Searcher {
     // read, which differs between one index and shards.
     std::optional<Xapian::MSet> best;
     if (options.sort != SortOrder::kRelevance && !page.shown.empty()) {
-      best = WeighedEnquire(built->query, normalised).get_mset(0, 1);
+      best = WeighedEnquire(WithoutPairedPositions(built->query), normalised).get_mset(0, 1);
     }
     std::uint32_t rank = options.offset;
     for (std::size_t k = 0; k < page.shown.size(); ++k) {
