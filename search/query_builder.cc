@@ -178,7 +178,100 @@ Xapian::Query DayRangeProcessor::operator()(const std::string& begin, const std:
     return Xapian::Query::MatchNothing;
   }
   if (!lo && !hi) return Xapian::Query(Xapian::Query::OP_INVALID);
-  return DayRangeQuery(db_, lo, hi);
+  Xapian::Query query = DayRangeQuery(db_, lo, hi);
+  ranges_.push_back(Range{lo, hi, query});
+  return query;
+}
+
+// True when no document can weigh more than 0 under `q`: it is made of
+// boolean terms alone (filters: source:, lang:, site:, date terms; their
+// prefixes are capitals other than the weighted S title and Z stem
+// prefixes), value ranges and match-all. Conservative: false when unsure.
+bool Weightless(const Xapian::Query& q) {
+  switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM: {
+      auto t = q.get_terms_begin();
+      if (t == q.get_terms_end() || (*t).empty()) return false;
+      const char c = (*t)[0];
+      return c >= 'A' && c <= 'Z' && c != 'S' && c != 'Z';
+    }
+    case Xapian::Query::LEAF_MATCH_ALL:
+    case Xapian::Query::LEAF_MATCH_NOTHING:
+    case Xapian::Query::OP_VALUE_RANGE:
+    case Xapian::Query::OP_VALUE_GE:
+    case Xapian::Query::OP_VALUE_LE:
+      return true;
+    case Xapian::Query::OP_WILDCARD:
+    case Xapian::Query::LEAF_POSTING_SOURCE:
+      return false;
+    default:
+      if (q.get_num_subqueries() == 0) return false;
+      for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
+        if (!Weightless(q.get_subquery(i))) return false;
+      }
+      return true;
+  }
+}
+
+namespace {
+
+// `q` under the weight scalings the query parser and DayRangeQuery wrap
+// around a range (a range weighs nothing).
+std::string SerialisedUnscaled(Xapian::Query q) {
+  while (q.get_type() == Xapian::Query::OP_SCALE_WEIGHT && q.get_num_subqueries() == 1) {
+    q = q.get_subquery(0);
+  }
+  return q.serialise();
+}
+
+struct RangeTaker {
+  std::vector<std::pair<std::string, const DayRangeProcessor::Range*>> ranges;
+  DayBounds bounds;
+
+  // `q` without the ranges at its top level; nullopt: `q` was one.
+  std::optional<Xapian::Query> Take(const Xapian::Query& q) {
+    const std::string serialised = SerialisedUnscaled(q);
+    for (const auto& [s, range] : ranges) {
+      if (s != serialised) continue;
+      if (range->lo && (!bounds.first || *range->lo > *bounds.first)) bounds.first = range->lo;
+      if (range->hi && (!bounds.last || *range->hi < *bounds.last)) bounds.last = range->hi;
+      return std::nullopt;
+    }
+    const auto type = q.get_type();
+    if (type == Xapian::Query::OP_SCALE_WEIGHT && Weightless(q)) {
+      // Filters the parser scaled (`0 * (range AND source:x)`): any factor
+      // of no weight is no weight.
+      std::optional<Xapian::Query> inner = Take(q.get_subquery(0));
+      if (!inner) return std::nullopt;
+      return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, *inner, 0.0);
+    }
+    if (type != Xapian::Query::OP_AND && type != Xapian::Query::OP_FILTER) return q;
+    std::vector<Xapian::Query> kept;
+    bool left_taken = false;
+    for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
+      std::optional<Xapian::Query> kid = Take(q.get_subquery(i));
+      if (kid) kept.push_back(std::move(*kid));
+      if (!kid && i == 0) left_taken = true;
+    }
+    if (kept.empty()) return std::nullopt;
+    // A FILTER whose weighed side was a range now weighs nothing.
+    if (type == Xapian::Query::OP_FILTER && left_taken) {
+      return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                           Xapian::Query(Xapian::Query::OP_AND, kept.begin(), kept.end()), 0.0);
+    }
+    return Xapian::Query(type, kept.begin(), kept.end());
+  }
+};
+
+}  // namespace
+
+DayBounds TakeDayRanges(const Xapian::Query& query,
+                        const std::vector<DayRangeProcessor::Range>& ranges) {
+  RangeTaker taker;
+  for (const auto& r : ranges) taker.ranges.emplace_back(SerialisedUnscaled(r.query), &r);
+  std::optional<Xapian::Query> without = taker.Take(query);
+  if (without) taker.bounds.without = std::move(*without);
+  return taker.bounds;
 }
 
 // ---- syntax checks --------------------------------------------------------
@@ -533,8 +626,11 @@ Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& o
   if (!options.sources.empty()) {
     filters.push_back(OrOfTerms(schema::kPrefixSource, options.sources, false));
   }
+  std::vector<DayRangeProcessor::Range> ranges = days.ranges();
   if (!options.from.empty() || !options.to.empty()) {
-    filters.push_back(DayRangeQuery(&db, ParseIsoDay(options.from), ParseIsoDay(options.to)));
+    const std::optional<int> from = ParseIsoDay(options.from), to = ParseIsoDay(options.to);
+    filters.push_back(DayRangeQuery(&db, from, to));
+    ranges.push_back(DayRangeProcessor::Range{from, to, filters.back()});
   }
   const bool filtered = !filters.empty();
   if (!options.ids.empty()) filters.push_back(OrOfTerms(schema::kPrefixId, options.ids, false));
@@ -548,6 +644,7 @@ Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& o
                           Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
   }
   built.query = query;
+  built.days = TakeDayRanges(query, ranges);
   return built;
 }
 

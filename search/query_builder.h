@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/status.h"
 #include "indexer/indexer.h"
@@ -53,15 +54,47 @@ class DayRangeProcessor : public Xapian::RangeProcessor {
   // Set when a bound looked like a date but was impossible.
   const std::string& error() const { return error_; }
 
+  // A range parsed, with the query it gave.
+  struct Range {
+    std::optional<int> lo, hi;  // YYYYMMDD, inclusive; nullopt = open
+    Xapian::Query query;
+  };
+  const std::vector<Range>& ranges() const { return ranges_; }
+
  private:
   const Xapian::Database* db_;
   std::string error_;
+  std::vector<Range> ranges_;
 };
+
+// True when no document can weigh more than 0 under `q`: it is made of
+// boolean terms alone (filters: source:, lang:, site:, date terms; their
+// prefixes are capitals other than the weighted S title and Z stem
+// prefixes), value ranges and match-all. Conservative: false when unsure.
+bool Weightless(const Xapian::Query& q);
+
+// The publication days every match of `query` is in, and `query` without
+// the ranges that say so: each of `ranges` (their queries weigh nothing)
+// found at its top level (the query itself, or inside its ANDs and
+// FILTERs) is taken out, its bounds intersected. Ranges elsewhere (under
+// OR, NOT) bound nothing and stay.
+struct DayBounds {
+  std::optional<int> first, last;  // YYYYMMDD; nullopt = open
+  // The query without them: the query itself when none was taken; empty
+  // (Xapian::Query()) when it was ranges alone.
+  Xapian::Query without;
+};
+DayBounds TakeDayRanges(const Xapian::Query& query,
+                        const std::vector<DayRangeProcessor::Range>& ranges);
 
 struct BuiltQuery {
   Xapian::Query query;     // everything: words and all filters
   Xapian::Stem stemmer;    // StemmerFor(the query's language) (snippets of unknown language)
   bool has_words = false;  // the user's query had something besides filters
+  // The publication days every match is in (--from/--to and the date
+  // ranges at the query's top level), and `query` without those ranges:
+  // for a search restricted to days inside them (TakeDayRanges).
+  DayBounds days;
 };
 
 // Builds the whole query. kUsage for malformed queries and options.

@@ -440,36 +440,6 @@ std::string LeadSnippet(std::string_view text, std::size_t length) {
   return out;
 }
 
-// True when no document can weigh more than 0 under `q`: it is made of
-// boolean terms alone (filters: source:, lang:, site:, date terms; their
-// prefixes are capitals other than the weighted S title and Z stem
-// prefixes), value ranges and match-all. Conservative: false when unsure.
-bool Weightless(const Xapian::Query& q) {
-  switch (q.get_type()) {
-    case Xapian::Query::LEAF_TERM: {
-      auto t = q.get_terms_begin();
-      if (t == q.get_terms_end() || (*t).empty()) return false;
-      const char c = (*t)[0];
-      return c >= 'A' && c <= 'Z' && c != 'S' && c != 'Z';
-    }
-    case Xapian::Query::LEAF_MATCH_ALL:
-    case Xapian::Query::LEAF_MATCH_NOTHING:
-    case Xapian::Query::OP_VALUE_RANGE:
-    case Xapian::Query::OP_VALUE_GE:
-    case Xapian::Query::OP_VALUE_LE:
-      return true;
-    case Xapian::Query::OP_WILDCARD:
-    case Xapian::Query::LEAF_POSTING_SOURCE:
-      return false;
-    default:
-      if (q.get_num_subqueries() == 0) return false;
-      for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
-        if (!Weightless(q.get_subquery(i))) return false;
-      }
-      return true;
-  }
-}
-
 // Most frequent first (ties by value), or by value descending (years).
 void SortFacet(std::vector<FacetValue>* values, bool by_value_desc) {
   std::sort(values->begin(), values->end(), [&](const FacetValue& a, const FacetValue& b) {
@@ -1136,7 +1106,7 @@ class XapianSearcher : public Searcher {
   // KeyMaker reads both values of nearly every match (+20-60% for a common
   // word).
   bool MatcherOrdersTies(const Xapian::Query& query, SortOrder sort) const {
-    if (!Weightless(query)) return false;
+    if (!internal::Weightless(query)) return false;
     return index_.has_remote() ? sort != SortOrder::kOldest : sort == SortOrder::kRelevance;
   }
 
@@ -1453,14 +1423,19 @@ class XapianSearcher : public Searcher {
   // date are read again (FoldedPage). Every document inside sorts before
   // every one outside (the M and D terms and the sort value are the same
   // publication date), so when the window fills the page, the page is
-  // exact. nullopt: search the whole index (few matches, no month terms,
-  // relevance order).
+  // exact. Only the months the query's date ranges reach are read (a range
+  // in the past no longer widens the window to the whole index), a month
+  // they cut by its days inside them; a window inside the ranges is
+  // searched without them (their Y/M/D terms checked for every match cost
+  // a third of `2023-05..`). nullopt: search the whole index (few matches,
+  // no month terms, relevance order).
   // `*whole`: the whole query's matches, counted here unless already.
   std::optional<Window> DateWindow(const internal::BuiltQuery& built, const SearchOptions& options,
                                    double margin, std::optional<Count>* whole) {
     if (options.limit == 0) return std::nullopt;
     // Relevance order is date order (newest first) when every weight is 0.
-    if (options.sort == SortOrder::kRelevance && !Weightless(built.query)) return std::nullopt;
+    if (options.sort == SortOrder::kRelevance && !internal::Weightless(built.query))
+      return std::nullopt;
     const bool newest_first = options.sort != SortOrder::kOldest;
     const std::uint64_t wanted = std::uint64_t{options.offset} + options.limit;
     // The total, as the whole search would estimate it (copies included).
@@ -1476,37 +1451,83 @@ class XapianSearcher : public Searcher {
     }
     const Count matches = **whole;
     const std::uint64_t total = matches.n;
-    const double docs = db_.get_doccount();
-    if (total < 4 * wanted + kMinChecked || docs == 0) return std::nullopt;
+    if (total < 4 * wanted + kMinChecked) return std::nullopt;
 
-    TermFreqList months = MonthTerms();  // oldest first
+    // The months the query's date ranges reach, from the end read first.
+    const std::optional<int> first = built.days.first, last = built.days.last;
+    auto month_of = [](const std::string& term) {
+      return std::stoi(term.substr(schema::kPrefixMonth.size()));  // YYYYMM
+    };
+    TermFreqList months;  // oldest first
+    for (const auto& month : MonthTerms()) {
+      const int yyyymm = month_of(month.first);
+      if ((first && yyyymm * 100 + 31 < *first) || (last && yyyymm * 100 + 1 > *last)) continue;
+      months.push_back(month);
+    }
     if (newest_first) std::reverse(months.begin(), months.end());
-    const double share = static_cast<double>(total) / docs;
+    // A month the ranges cut is read by its days inside them.
+    auto in_range = [&](const std::string& day_term) {
+      const int day = std::stoi(day_term.substr(schema::kPrefixDay.size()));
+      return (!first || day >= *first) && (!last || day <= *last);
+    };
+    auto cut = [&](int yyyymm) {
+      return (first && yyyymm * 100 + 1 < *first) || (last && yyyymm * 100 + 31 > *last);
+    };
+    double docs = 0;  // the documents the ranges hold
+    for (const auto& [term, freq] : months) {
+      const auto days = cut(month_of(term)) ? MonthDays(term, freq) : TermFreqList{};
+      if (days.empty()) docs += freq;
+      for (const auto& [day, day_freq] : days) docs += in_range(day) ? day_freq : 0;
+    }
+    if (docs == 0) return std::nullopt;
+
+    const double share = std::min(1.0, static_cast<double>(total) / docs);
     const double goal = margin * static_cast<double>(wanted);
     std::vector<Xapian::Query> window;
-    std::size_t whole_months = 0;
     double expected = 0;
+    bool short_of_ranges = false;  // part of the ranges is left out
+    bool inside = true;            // every term of the window is inside the ranges
     for (const auto& [term, freq] : months) {
-      if (expected >= goal) break;
-      if (expected + share * freq > goal) {
-        // The last month: as many of its days as needed, from the same end.
-        auto days = MonthDays(term, freq);
-        if (newest_first) std::reverse(days.begin(), days.end());
-        for (const auto& [day, day_freq] : days) {
-          if (expected >= goal) break;
-          window.emplace_back(day);
-          expected += share * day_freq;
-        }
-        if (!days.empty()) break;
+      if (expected >= goal) {
+        short_of_ranges = true;
+        break;
       }
-      window.emplace_back(term);
-      ++whole_months;
-      expected += share * freq;
+      const bool whole_month = !cut(month_of(term));
+      if (whole_month && expected + share * freq <= goal) {
+        window.emplace_back(term);
+        expected += share * freq;
+        continue;
+      }
+      // The last month, or one the ranges cut: its days, from the same end.
+      auto days = MonthDays(term, freq);
+      if (days.empty()) {  // an index written without D terms
+        window.emplace_back(term);
+        expected += share * freq;
+        inside = inside && whole_month;
+        continue;
+      }
+      if (newest_first) std::reverse(days.begin(), days.end());
+      for (const auto& [day, day_freq] : days) {
+        if (!in_range(day)) continue;
+        if (expected >= goal) {
+          short_of_ranges = true;
+          break;
+        }
+        window.emplace_back(day);
+        expected += share * day_freq;
+      }
+      if (short_of_ranges) break;
     }
-    if (window.empty() || whole_months == months.size()) return std::nullopt;
-    Xapian::Query in_months(Xapian::Query::OP_OR, window.begin(), window.end());
-    return Window{Xapian::Query(Xapian::Query::OP_FILTER, built.query, in_months), total,
-                  matches.exact};
+    if (window.empty() || !short_of_ranges) return std::nullopt;
+    Xapian::Query in_window(Xapian::Query::OP_OR, window.begin(), window.end());
+    // Inside the ranges, the window says all they do: they are not read.
+    Xapian::Query query(Xapian::Query::OP_FILTER, built.query, in_window);
+    if (inside && built.days.without.empty()) {  // the query was ranges alone
+      query = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, in_window, 0.0);
+    } else if (inside) {
+      query = Xapian::Query(Xapian::Query::OP_FILTER, built.days.without, in_window);
+    }
+    return Window{query, total, matches.exact};
   }
 
   // Whether every document of the month YYYYMM has its D term (MonthDays).

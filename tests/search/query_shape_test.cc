@@ -75,6 +75,47 @@ TEST_F(QueryShapeTest, DateTermRangesUseWholeYearsAndMonthsWhereTheyCan) {
   EXPECT_EQ(d.find("VALUE_"), std::string::npos) << d;
 }
 
+// The days every match is in: ranges ANDed at the top level (typed or
+// --from/--to) intersect, and the query without them matches, inside
+// those days, what the whole query matches; a range under OR or NOT bounds
+// nothing and stays.
+TEST_F(QueryShapeTest, TopLevelDateRangesBoundTheDaysAndCanBeTakenOut) {
+  struct Case {
+    std::string query, from, to;
+    std::optional<int> first, last;
+    bool taken;  // a range was taken out
+  };
+  const Case cases[] = {
+      {"2023-03..2023-05", "", "", 20230301, 20230531, true},
+      {"Lavrov 2023..", "", "", 20230101, std::nullopt, true},
+      {"Lavrov ..2023-02-28", "2023-01-15", "", 20230115, 20230228, true},
+      {"source:mfa-az 2022..2024", "", "2023-06-30", 20220101, 20230630, true},
+      {"Lavrov", "2023-02-01", "2023-02-28", 20230201, 20230228, true},
+      {"Lavrov OR 2023..", "", "", std::nullopt, std::nullopt, false},
+      {"Lavrov NOT 2023..", "", "", std::nullopt, std::nullopt, false},
+      {"Lavrov", "", "", std::nullopt, std::nullopt, false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.query + " --from " + c.from + " --to " + c.to);
+    SearchOptions o;
+    o.query = c.query;
+    o.from = c.from;
+    o.to = c.to;
+    auto built = internal::BuildQuery(db_, o);
+    ASSERT_TRUE(built.ok()) << built.status().message();
+    EXPECT_EQ(built->days.first, c.first) << built->query.get_description();
+    EXPECT_EQ(built->days.last, c.last) << built->query.get_description();
+    const Xapian::Query& without = built->days.without;
+    EXPECT_EQ(without.serialise() != built->query.serialise(), c.taken)
+        << without.get_description();
+    if (!c.taken) continue;
+    const Xapian::Query days = internal::DayRangeQuery(&db_, c.first, c.last);
+    const Xapian::Query inside =
+        without.empty() ? days : Xapian::Query(Xapian::Query::OP_FILTER, without, days);
+    EXPECT_EQ(Matches(db_, inside), Matches(db_, built->query)) << without.get_description();
+  }
+}
+
 TEST_F(QueryShapeTest, WordsThatParseAlikeInEveryLanguageNeedNoLanguageFilter) {
   SearchOptions o;
   o.query = "\"sergey lavrov\"";  // a phrase: neither stemmed nor case-folded differently

@@ -934,6 +934,99 @@ TEST(SearcherDateOrder, PagesAreExactWhenManyReleasesShareADay) {
   }
 }
 
+// A date window reads only the months the query's date ranges reach, a
+// month they cut by its days inside them, and a window inside the ranges
+// is searched without them: pages of ranges in the past, ranges that cut
+// months at both ends, ranges typed and given as --from/--to, with words
+// or filters alone, in every order, are the ones a full sort gives.
+TEST(SearcherDateOrder, PagesInsideDateRangesAreExact) {
+  struct Release {
+    std::string published, url;
+    bool lavrov;
+  };
+  std::vector<testing::Doc> docs;
+  std::vector<Release> all;
+  for (int i = 0; i < 3000; ++i) {
+    char published[32];
+    // 36 months of 2016-2018; a fifth of a month's releases on its 10th, at midnight.
+    std::snprintf(published, sizeof published, "%d-%02d-%02dT%02d:00:00", 2016 + i % 3,
+                  1 + (i / 3) % 12, i % 5 == 0 ? 10 : 1 + (i * 7) % 28, i % 5 == 0 ? 0 : i % 24);
+    testing::Doc d;
+    d.url = "https://mfa.example/az/" + std::to_string(10000 + (i * 7919) % 3000);
+    d.title = "Xəbər " + std::to_string(i);
+    d.published = published;
+    d.language = "az";
+    d.source = "mfa";
+    const bool lavrov = i % 2 == 0;
+    d.text = std::string(lavrov ? "Lavrov" : "Nazir") + " görüşü " + std::to_string(i) +
+             " barədə məlumat.";
+    all.push_back(Release{d.published, d.url, lavrov});
+    docs.push_back(d);
+  }
+  for (int i = 0; i < 30; ++i) {  // undated: no range holds them
+    testing::Doc d;
+    d.url = "https://mfa.example/az/undated-" + std::to_string(i);
+    d.title = "Xəbər";
+    d.language = "az";
+    d.source = "mfa";
+    d.text = "Lavrov görüşü " + std::to_string(2000 + i) + " barədə məlumat.";
+    docs.push_back(d);
+  }
+  TempIndex index(docs);
+  auto searcher = Searcher::Open(index.dir());
+  ASSERT_TRUE(searcher.ok()) << searcher.status().message();
+  struct Case {
+    std::string query, from, to;
+    std::string first, last;  // the days the expected releases are in
+    bool lavrov;              // only the releases with "Lavrov"
+  };
+  const Case cases[] = {
+      {"..2016", "", "", "0000", "2016-12-31", false},
+      {"source:mfa 2016-03..2016-09", "", "", "2016-03-01", "2016-09-31", false},
+      {"2016-02-15..2018-06-20", "", "", "2016-02-15", "2018-06-20", false},
+      {"source:mfa", "2017-01-11", "2017-11-09", "2017-01-11", "2017-11-09", false},
+      {"Lavrov 2017..", "", "", "2017-01-01", "9999", true},
+      {"Lavrov", "2016-04-10", "2017-08-10", "2016-04-10", "2017-08-10", true},
+  };
+  for (const Case& c : cases) {
+    std::vector<Release> in;
+    for (const Release& r : all) {
+      const std::string day = r.published.substr(0, 10);
+      if (day >= c.first && day <= c.last && (!c.lavrov || r.lavrov)) in.push_back(r);
+    }
+    ASSERT_GT(in.size(), 540u) << c.query;  // a window at each offset
+    for (SortOrder sort : {SortOrder::kRelevance, SortOrder::kNewest, SortOrder::kOldest}) {
+      if (sort == SortOrder::kRelevance && c.lavrov) continue;  // weighed: no window
+      std::vector<Release> want = in;
+      std::sort(want.begin(), want.end(), [&](const Release& a, const Release& b) {
+        if (a.published != b.published) {
+          return sort == SortOrder::kOldest ? a.published < b.published : a.published > b.published;
+        }
+        return a.url < b.url;
+      });
+      for (std::uint32_t offset : {0u, 45u, 70u}) {
+        SearchOptions o;
+        o.query = c.query;
+        o.from = c.from;
+        o.to = c.to;
+        o.sort = sort;
+        o.offset = offset;
+        o.limit = 10;
+        auto r = (*searcher)->Search(o);
+        ASSERT_TRUE(r.ok()) << r.status().message();
+        std::vector<std::string> got, expected;
+        for (const auto& h : r->hits) got.push_back(h.url);
+        for (std::size_t k = offset; k < offset + 10; ++k) expected.push_back(want[k].url);
+        EXPECT_EQ(got, expected) << c.query << " --from " << c.from << " --to " << c.to << " sort "
+                                 << static_cast<int>(sort) << " offset " << offset;
+        EXPECT_NEAR(static_cast<double>(r->total), static_cast<double>(in.size()),
+                    0.1 * static_cast<double>(in.size()))
+            << c.query;
+      }
+    }
+  }
+}
+
 TEST(SearcherOpen, MissingOrEmptyDataDirectoryMeansNoIndexYet) {
   auto missing = Searcher::Open("/nonexistent/pressarc-data");
   ASSERT_FALSE(missing.ok());
