@@ -88,40 +88,22 @@ std::string DayValue(int yyyymmdd) {
 
 namespace {
 
-// The existing terms `prefix` + N, N of `digits` digits starting with
-// `lead`, with lo <= N <= hi.
-std::vector<std::pair<int, std::string>> DateTerms(const Xapian::Database& db,
-                                                   const std::string& prefix,
-                                                   const std::string& lead, std::size_t digits,
-                                                   int lo, int hi) {
-  std::vector<std::pair<int, std::string>> out;
-  const std::string start = prefix + lead;
-  for (auto t = db.allterms_begin(start); t != db.allterms_end(start); ++t) {
-    const std::string term = *t;
-    std::string_view n = std::string_view(term).substr(prefix.size());
-    if (n.size() != digits || !AllDigits(n)) continue;
-    int v = ToInt(n);
-    if (v >= lo && v <= hi) out.emplace_back(v, term);
-  }
-  return out;
-}
-
 // Adds the date terms covering the days [lo, hi] (YYYYMMDD) to *terms:
 // whole years as Y terms, whole months as M terms, the other days as D terms.
-void CoverDays(const Xapian::Database& db, int lo, int hi, std::vector<Xapian::Query>* terms) {
+void CoverDays(DateTermCache& dates, int lo, int hi, std::vector<Xapian::Query>* terms) {
   const std::string year(schema::kPrefixYear), month(schema::kPrefixMonth), day(schema::kPrefixDay);
-  for (const auto& [y, y_term] : DateTerms(db, year, "", 4, lo / 10000, hi / 10000)) {
+  for (const auto& [y, y_term] : dates.Terms(year, "", 4, lo / 10000, hi / 10000)) {
     if (lo <= y * 10000 + 101 && hi >= y * 10000 + 1231) {
       terms->emplace_back(y_term);
       continue;
     }
-    for (const auto& [m, m_term] : DateTerms(db, month, std::to_string(y), 6, lo / 100, hi / 100)) {
+    for (const auto& [m, m_term] : dates.Terms(month, std::to_string(y), 6, lo / 100, hi / 100)) {
       if (m % 100 < 1 || m % 100 > 12) continue;  // not a month: no day of the range
       if (lo <= m * 100 + 1 && hi >= m * 100 + DaysInMonth(y, m % 100)) {
         terms->emplace_back(m_term);
         continue;
       }
-      for (const auto& entry : DateTerms(db, day, std::to_string(m), 8, lo, hi)) {
+      for (const auto& entry : dates.Terms(day, std::to_string(m), 8, lo, hi)) {
         terms->emplace_back(entry.second);
       }
     }
@@ -130,12 +112,37 @@ void CoverDays(const Xapian::Database& db, int lo, int hi, std::vector<Xapian::Q
 
 }  // namespace
 
+std::vector<std::pair<int, std::string>> DateTermCache::Terms(const std::string& prefix,
+                                                              const std::string& lead,
+                                                              std::size_t digits, int lo, int hi) {
+  if (db_ == nullptr) return {};
+  const std::string start = prefix + lead;
+  auto [it, added] = read_.try_emplace(start);
+  if (added) {
+    for (auto t = db_->allterms_begin(start); t != db_->allterms_end(start); ++t) {
+      const std::string term = *t;
+      std::string_view n = std::string_view(term).substr(prefix.size());
+      if (!n.empty() && n.size() <= 8 && AllDigits(n)) it->second.emplace_back(ToInt(n), term);
+    }
+  }
+  std::vector<std::pair<int, std::string>> out;
+  for (const auto& [v, term] : it->second) {
+    if (term.size() == prefix.size() + digits && v >= lo && v <= hi) out.emplace_back(v, term);
+  }
+  return out;
+}
+
 Xapian::Query DayRangeQuery(const Xapian::Database* db, std::optional<int> lo,
                             std::optional<int> hi) {
+  DateTermCache dates(db);
+  return DayRangeQuery(dates, lo, hi);
+}
+
+Xapian::Query DayRangeQuery(DateTermCache& dates, std::optional<int> lo, std::optional<int> hi) {
   const std::string year(schema::kPrefixYear);
   std::vector<Xapian::Query> terms;
-  if (db != nullptr && db->allterms_begin(year) != db->allterms_end(year)) {
-    CoverDays(*db, lo.value_or(0), hi.value_or(99991231), &terms);
+  if (!dates.Terms(year, "", 4, 0, 9999).empty()) {
+    CoverDays(dates, lo.value_or(0), hi.value_or(99991231), &terms);
   }
   if (!terms.empty()) {
     return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
@@ -152,8 +159,8 @@ Xapian::Query DayRangeQuery(const Xapian::Database* db, std::optional<int> lo,
   return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotDay, DayValue(hi.value_or(0)));
 }
 
-DayRangeProcessor::DayRangeProcessor(const Xapian::Database* db)
-    : Xapian::RangeProcessor(schema::kSlotDay), db_(db) {}
+DayRangeProcessor::DayRangeProcessor(DateTermCache* dates)
+    : Xapian::RangeProcessor(schema::kSlotDay), dates_(dates) {}
 
 Xapian::Query DayRangeProcessor::operator()(const std::string& begin, const std::string& end) {
   bool bad_begin = false, bad_end = false;
@@ -178,7 +185,8 @@ Xapian::Query DayRangeProcessor::operator()(const std::string& begin, const std:
     return Xapian::Query::MatchNothing;
   }
   if (!lo && !hi) return Xapian::Query(Xapian::Query::OP_INVALID);
-  Xapian::Query query = DayRangeQuery(db_, lo, hi);
+  DateTermCache none(nullptr);
+  Xapian::Query query = DayRangeQuery(dates_ != nullptr ? *dates_ : none, lo, hi);
   ranges_.push_back(Range{lo, hi, query});
   return query;
 }
@@ -591,14 +599,16 @@ Result<Xapian::Query> ParseExact(Xapian::QueryParser& qp, std::string_view query
 }  // namespace
 
 Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& options,
-                              const PairWords* pair_words) {
+                              const PairWords* pair_words, DateTermCache* dates) {
   if (Status s = ValidateSearchOptions(options); !s.ok()) return s;
   const std::string lang = QueryLanguage(options);
 
   BuiltQuery built;
   built.stemmer = StemmerFor(lang);
   Xapian::QueryParser qp;
-  DayRangeProcessor days(&db);
+  DateTermCache read_here(&db);
+  if (dates == nullptr) dates = &read_here;
+  DayRangeProcessor days(dates);
   std::string status_error;
   ConfigureParser(qp, db, options, &days, &status_error);
   const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
@@ -629,7 +639,7 @@ Result<BuiltQuery> BuildQuery(const Xapian::Database& db, const SearchOptions& o
   std::vector<DayRangeProcessor::Range> ranges = days.ranges();
   if (!options.from.empty() || !options.to.empty()) {
     const std::optional<int> from = ParseIsoDay(options.from), to = ParseIsoDay(options.to);
-    filters.push_back(DayRangeQuery(&db, from, to));
+    filters.push_back(DayRangeQuery(*dates, from, to));
     ranges.push_back(DayRangeProcessor::Range{from, to, filters.back()});
   }
   const bool filtered = !filters.empty();
