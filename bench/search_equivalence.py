@@ -40,6 +40,15 @@ DEFAULT_QUERIES = [
     ("", '"Sergey Lavrov"'), ("", '"peace talks" security'), ("", "foreign ADJ/3 affairs"),
     ("", "foreign NEAR affairs"), ("", 'title:"foreign affairs"'), ("--sort newest", '"foreign affairs"'),
     ("--facets", '"foreign affairs"'), ("", '"foreign affairs" OR embassy'),
+    # date ranges: in the past, cutting months, as options, alone and with words
+    ("", "2016-03..2016-04"), ("", "..2017"), ("", "2019-02-11..2019-03-05"),
+    ("", "source:mid-ru 2016..2017"), ("--sort newest", "nazirlik 2016..2016"),
+    ("--sort oldest", "nazirlik 2022.."), ("--sort newest --to 2017-12-31", "nazirlik"),
+    ("--from 2016-02-10 --sort oldest", "Lavrov"),
+    ("--sort newest --from 2018-03-03 --to 2019-07-07", "Lavrov"),
+    ("--lang ru --sort newest", "2020-01-15..2020-02-20"), ("--sort oldest", "2021.."),
+    ("", "2015-06..2015-07 OR 2024-01"), ("--sort newest", "visit 2019..2020"),
+    ("--source mfa-az", "..2016-05-05"), ("--facets", "2018-02..2018-04"),
 ]
 PAGES = [["--limit", "10"], ["--limit", "50"], ["--offset", "37", "--limit", "10"],
          ["--all", "--limit", "20"]]
