@@ -886,6 +886,54 @@ TEST(SearcherDateOrder, PagesInDateOrderAreExactAcrossYears) {
   }
 }
 
+// Release `i` of a ministry's news in Azerbaijani, its text led by `word`.
+testing::Doc AzRelease(int i, const std::string& url, const std::string& published,
+                       const std::string& word) {
+  testing::Doc d;
+  d.url = url;
+  d.title = "Xəbər " + std::to_string(i);
+  d.published = published;
+  d.language = "az";
+  d.source = "mfa";
+  d.text = word + " görüşü " + std::to_string(i) + " barədə məlumat.";
+  return d;
+}
+
+// (publication, URL) pairs in the order a full sort gives in `sort`:
+// by publication, ties by canonical URL.
+std::vector<std::pair<std::string, std::string>> FullSort(
+    std::vector<std::pair<std::string, std::string>> releases, SortOrder sort) {
+  std::sort(releases.begin(), releases.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first)
+      return sort == SortOrder::kOldest ? a.first < b.first : a.first > b.first;
+    return a.second < b.second;
+  });
+  return releases;
+}
+
+// The URLs of the page of 10 from `offset` in `sort` of the search `o`,
+// and of the same page of `sorted`.
+struct PageUrls {
+  std::vector<std::string> got, expected;
+};
+PageUrls ComparePage(Searcher& searcher, SearchOptions o, SortOrder sort, std::uint32_t offset,
+                     const std::vector<std::pair<std::string, std::string>>& sorted,
+                     std::uint64_t* total) {
+  o.sort = sort;
+  o.offset = offset;
+  o.limit = 10;
+  PageUrls page;
+  auto r = searcher.Search(o);
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  if (!r.ok()) return page;
+  for (const auto& h : r->hits) page.got.push_back(h.url);
+  for (std::size_t k = o.offset; k < o.offset + o.limit && k < sorted.size(); ++k) {
+    page.expected.push_back(sorted[k].second);
+  }
+  *total = r->total;
+  return page;
+}
+
 // A date window is cut to days within its last month, and a day's releases
 // share one publication time: a page in date order (or of filters alone)
 // is still the one a full sort gives, ties broken by canonical URL.
@@ -897,39 +945,23 @@ TEST(SearcherDateOrder, PagesAreExactWhenManyReleasesShareADay) {
     // Three months; most releases on a few days, at midnight.
     std::snprintf(published, sizeof published, "2024-%02d-%02dT00:00:00", 10 + i % 3,
                   i % 5 == 0 ? 1 + i % 28 : 20 + i % 4);
-    testing::Doc d;
-    d.url = "https://mfa.example/az/" + std::to_string(1000 + (i * 7919) % 600);
-    d.title = "Xəbər " + std::to_string(i);
-    d.published = published;
-    d.language = "az";
-    d.source = "mfa";
-    d.text = "Nazir görüşü " + std::to_string(i) + " barədə məlumat.";
-    all.emplace_back(d.published, d.url);
-    docs.push_back(d);
+    docs.push_back(AzRelease(i, "https://mfa.example/az/" + std::to_string(1000 + (i * 7919) % 600),
+                             published, "Nazir"));
+    all.emplace_back(docs.back().published, docs.back().url);
   }
   TempIndex index(docs);
   auto searcher = Searcher::Open(index.dir());
   ASSERT_TRUE(searcher.ok()) << searcher.status().message();
   for (SortOrder sort : {SortOrder::kRelevance, SortOrder::kNewest, SortOrder::kOldest}) {
-    std::vector<std::pair<std::string, std::string>> want = all;
-    std::sort(want.begin(), want.end(), [&](const auto& a, const auto& b) {
-      if (a.first != b.first)
-        return sort == SortOrder::kOldest ? a.first < b.first : a.first > b.first;
-      return a.second < b.second;
-    });
+    const auto want = FullSort(all, sort);
     for (std::uint32_t offset : {0u, 40u, 230u}) {
       SearchOptions o;
       o.query = "source:mfa";
-      o.sort = sort;
-      o.offset = offset;
-      o.limit = 10;
-      auto r = (*searcher)->Search(o);
-      ASSERT_TRUE(r.ok()) << r.status().message();
-      std::vector<std::string> got, expected;
-      for (const auto& h : r->hits) got.push_back(h.url);
-      for (std::size_t k = offset; k < offset + 10; ++k) expected.push_back(want[k].second);
-      EXPECT_EQ(got, expected) << "sort " << static_cast<int>(sort) << " offset " << offset;
-      EXPECT_NEAR(static_cast<double>(r->total), 600.0, 60.0);
+      std::uint64_t total = 0;
+      const PageUrls page = ComparePage(**searcher, o, sort, offset, want, &total);
+      EXPECT_EQ(page.got, page.expected)
+          << "sort " << static_cast<int>(sort) << " offset " << offset;
+      EXPECT_NEAR(static_cast<double>(total), 600.0, 60.0);
     }
   }
 }
@@ -940,37 +972,22 @@ TEST(SearcherDateOrder, PagesAreExactWhenManyReleasesShareADay) {
 // months at both ends, ranges typed and given as --from/--to, with words
 // or filters alone, in every order, are the ones a full sort gives.
 TEST(SearcherDateOrder, PagesInsideDateRangesAreExact) {
-  struct Release {
-    std::string published, url;
-    bool lavrov;
-  };
   std::vector<testing::Doc> docs;
-  std::vector<Release> all;
+  std::vector<std::pair<std::string, std::string>> all, lavrov;  // (published, URL)
   for (int i = 0; i < 3000; ++i) {
     char published[32];
     // 36 months of 2016-2018; a fifth of a month's releases on its 10th, at midnight.
     std::snprintf(published, sizeof published, "%d-%02d-%02dT%02d:00:00", 2016 + i % 3,
                   1 + (i / 3) % 12, i % 5 == 0 ? 10 : 1 + (i * 7) % 28, i % 5 == 0 ? 0 : i % 24);
-    testing::Doc d;
-    d.url = "https://mfa.example/az/" + std::to_string(10000 + (i * 7919) % 3000);
-    d.title = "Xəbər " + std::to_string(i);
-    d.published = published;
-    d.language = "az";
-    d.source = "mfa";
-    const bool lavrov = i % 2 == 0;
-    d.text = std::string(lavrov ? "Lavrov" : "Nazir") + " görüşü " + std::to_string(i) +
-             " barədə məlumat.";
-    all.push_back(Release{d.published, d.url, lavrov});
-    docs.push_back(d);
+    docs.push_back(AzRelease(i,
+                             "https://mfa.example/az/" + std::to_string(10000 + (i * 7919) % 3000),
+                             published, i % 2 == 0 ? "Lavrov" : "Nazir"));
+    all.emplace_back(docs.back().published, docs.back().url);
+    if (i % 2 == 0) lavrov.emplace_back(docs.back().published, docs.back().url);
   }
   for (int i = 0; i < 30; ++i) {  // undated: no range holds them
-    testing::Doc d;
-    d.url = "https://mfa.example/az/undated-" + std::to_string(i);
-    d.title = "Xəbər";
-    d.language = "az";
-    d.source = "mfa";
-    d.text = "Lavrov görüşü " + std::to_string(2000 + i) + " barədə məlumat.";
-    docs.push_back(d);
+    docs.push_back(
+        AzRelease(3000 + i, "https://mfa.example/az/undated-" + std::to_string(i), "", "Lavrov"));
   }
   TempIndex index(docs);
   auto searcher = Searcher::Open(index.dir());
@@ -989,42 +1006,31 @@ TEST(SearcherDateOrder, PagesInsideDateRangesAreExact) {
       {"Lavrov", "2016-04-10", "2017-08-10", "2016-04-10", "2017-08-10", true},
   };
   for (const Case& c : cases) {
-    std::vector<Release> in;
-    for (const Release& r : all) {
-      const std::string day = r.published.substr(0, 10);
-      if (day >= c.first && day <= c.last && (!c.lavrov || r.lavrov)) in.push_back(r);
+    std::vector<std::pair<std::string, std::string>> in;
+    for (const auto& r : c.lavrov ? lavrov : all) {
+      const std::string day = r.first.substr(0, 10);
+      if (day >= c.first && day <= c.last) in.push_back(r);
     }
     ASSERT_GT(in.size(), 540u) << c.query;  // a window at each offset
     for (SortOrder sort : {SortOrder::kRelevance, SortOrder::kNewest, SortOrder::kOldest}) {
       if (sort == SortOrder::kRelevance && c.lavrov) continue;  // weighed: no window
-      std::vector<Release> want = in;
-      std::sort(want.begin(), want.end(), [&](const Release& a, const Release& b) {
-        if (a.published != b.published) {
-          return sort == SortOrder::kOldest ? a.published < b.published : a.published > b.published;
-        }
-        return a.url < b.url;
-      });
+      const auto want = FullSort(in, sort);
       for (std::uint32_t offset : {0u, 45u, 70u}) {
         SearchOptions o;
         o.query = c.query;
         o.from = c.from;
         o.to = c.to;
-        o.sort = sort;
-        o.offset = offset;
-        o.limit = 10;
-        auto r = (*searcher)->Search(o);
-        ASSERT_TRUE(r.ok()) << r.status().message();
-        std::vector<std::string> got, expected;
-        for (const auto& h : r->hits) got.push_back(h.url);
-        for (std::size_t k = offset; k < offset + 10; ++k) expected.push_back(want[k].url);
-        EXPECT_EQ(got, expected) << c.query << " --from " << c.from << " --to " << c.to << " sort "
-                                 << static_cast<int>(sort) << " offset " << offset;
-        EXPECT_NEAR(static_cast<double>(r->total), static_cast<double>(in.size()),
+        std::uint64_t total = 0;
+        const PageUrls page = ComparePage(**searcher, o, sort, offset, want, &total);
+        EXPECT_EQ(page.got, page.expected)
+            << c.query << " --from " << c.from << " --to " << c.to << " sort "
+            << static_cast<int>(sort) << " offset " << offset;
+        EXPECT_NEAR(static_cast<double>(total), static_cast<double>(in.size()),
                     0.1 * static_cast<double>(in.size()))
             << c.query;
         // Date ranges alone are counted by their terms' frequencies: exactly.
         if (c.query.find_first_of("abcdefghijklmnopqrstuvwxyz") == std::string::npos) {
-          EXPECT_EQ(r->total, in.size()) << c.query;
+          EXPECT_EQ(total, in.size()) << c.query;
         }
       }
     }
