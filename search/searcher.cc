@@ -1112,30 +1112,54 @@ class XapianSearcher : public Searcher {
   // value (canonical URL): the relevance order of a query whose every
   // weight is 0 (filters alone: date order, every document of a day tied)
   // on local databases, sorted by a KeyMaker of both values; through
-  // remote shards, newest first in any order (NewestThenLinked). Then a
+  // remote shards, in every order (DateThenLinked). Then a
   // page needs no second read for ties. Not for weighed queries: the
   // KeyMaker reads both values of nearly every match (+20-60% for a common
   // word).
   bool MatcherOrdersTies(const Xapian::Query& query, SortOrder sort) const {
     if (!internal::Weightless(query)) return false;
-    return index_.has_remote() ? sort != SortOrder::kOldest : sort == SortOrder::kRelevance;
+    return index_.has_remote() || sort == SortOrder::kRelevance;
   }
 
   // Through remote shards, the first `n` matches of a weightless `query`
-  // (filters alone: every weight 0) newest first, ties in publication
-  // broken by the kSlotLinked value, as the KeyMaker of MatcherOrdersTies
-  // orders them on local databases (a remote server runs no KeyMaker). The
-  // matcher's first n by publication; the places from the first match
-  // that shares the n-th's publication are filled with the matches of that
+  // (filters alone: every weight 0) in date order, newest (or oldest)
+  // first, undated last, ties in publication broken by the kSlotLinked
+  // value, as the KeyMaker of MatcherOrdersTies orders them on local
+  // databases (a remote server runs no KeyMaker). The matcher's first n
+  // dated matches by publication; the places from the first match that
+  // shares the n-th's publication are filled with the matches of that
   // publication sorted by the kSlotLinked value (a value sort, which a
-  // remote server runs). No document is read for it (a day's releases all
+  // remote server runs); when fewer are dated, the undated ones follow in
+  // kSlotLinked order. No document is read for it (a day's releases all
   // tie: reading them all was a round trip each).
-  Ranked NewestThenLinked(const Xapian::Query& query, Xapian::doccount n, bool normalised) {
-    Xapian::Enquire enquire = WeighedEnquire(query, normalised);
-    enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, true);
+  Ranked DateThenLinked(const Xapian::Query& query, Xapian::doccount n, bool newest,
+                        bool normalised) {
+    const Xapian::Query dated(
+        Xapian::Query::OP_FILTER, query,
+        Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotPublished, "0"));
+    Xapian::Enquire enquire = WeighedEnquire(newest ? query : dated, normalised);
+    enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, newest);
     const Xapian::MSet first = enquire.get_mset(0, n, std::max<Xapian::doccount>(kMinChecked, n));
     Ranked r = RankedOf(first);
-    if (n == 0 || first.size() < n) return r;  // every match: Fetch orders them
+    if (!newest) {
+      // Oldest first, those are the dated matches; the undated follow, and
+      // are counted with them.
+      const auto rest =
+          static_cast<Xapian::doccount>(n - std::min<Xapian::doccount>(n, first.size()));
+      Xapian::Enquire undated = WeighedEnquire(
+          Xapian::Query(Xapian::Query::OP_AND_NOT, query,
+                        Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotPublished, "0")),
+          normalised);
+      undated.set_sort_by_value(schema::kSlotLinked, false);
+      const Xapian::MSet u =
+          undated.get_mset(0, rest, std::max<Xapian::doccount>(kMinChecked, rest));
+      for (auto it = u.begin(); it != u.end(); ++it) r.hits.push_back(Hit{*it, 0, 0});
+      r.estimated += u.get_matches_estimated();
+      r.lower += u.get_matches_lower_bound();
+      r.upper += u.get_matches_upper_bound();
+    }
+    // Fewer than n: every match (Fetch orders them).
+    if (n == 0 || first.size() < n) return r;
     const std::string edge = first[n - 1].get_sort_key();
     std::size_t before = 0;
     for (auto it = first.begin(); it != first.end() && it.get_sort_key() != edge; ++it) ++before;
@@ -1166,7 +1190,7 @@ class XapianSearcher : public Searcher {
       const Xapian::MSet m = enquire.get_mset(0, count, count);
       return std::vector<Xapian::docid>(m.begin(), m.end());
     };
-    if (edge.empty()) {  // undated: last in newest-first order
+    if (edge.empty()) {  // undated: last in either order
       const Xapian::Query dated(Xapian::Query::OP_VALUE_GE, schema::kSlotPublished, "0");
       return by_linked(Xapian::Query(Xapian::Query::OP_AND_NOT, query, dated), places);
     }
@@ -1251,7 +1275,7 @@ class XapianSearcher : public Searcher {
     if (sort == SortOrder::kRelevance && SpiesSeeDocids() && !MatcherOrdersTies(query, sort)) {
       add(RelevanceThenNewest(query, maxitems, normalised, spy));
     } else if (index_.has_remote() && MatcherOrdersTies(query, sort)) {
-      add(NewestThenLinked(query, maxitems, normalised));
+      add(DateThenLinked(query, maxitems, sort != SortOrder::kOldest, normalised));
     } else if (sort != SortOrder::kOldest) {
       add(RankedOf(get(query, maxitems, sort)));
     } else {

@@ -678,9 +678,9 @@ class TcpShard {
   bool listening_ = false;
 };
 
-// Through remote shards, the results of filters alone come newest first
+// Through remote shards, the results of filters alone come in date order
 // with the releases of a day (all published at midnight: they tie) in
-// canonical URL order (NewestThenLinked: the remote servers run no
+// canonical URL order (DateThenLinked: the remote servers run no
 // KeyMaker), as one index gives them: every page, at every offset, the
 // same URLs in the same order, undated releases last.
 TEST(SearcherRemoteShards, FiltersAlonePageAsOneIndexWhenADaysReleasesTie) {
@@ -714,7 +714,7 @@ TEST(SearcherRemoteShards, FiltersAlonePageAsOneIndexWhenADaysReleasesTie) {
   ASSERT_TRUE(sharded.ok() && one.ok());
   int compared = 0;
   for (const std::string query : {"source:mfa", "2024-03-10..2024-03-12", ""}) {
-    for (SortOrder sort : {SortOrder::kRelevance, SortOrder::kNewest}) {
+    for (SortOrder sort : {SortOrder::kRelevance, SortOrder::kNewest, SortOrder::kOldest}) {
       for (std::uint32_t limit : {5u, 10u}) {
         for (std::uint32_t offset : {0u, 3u, 17u, 40u, 47u, 52u, 60u, 95u, 130u}) {
           SearchOptions o;
@@ -730,12 +730,69 @@ TEST(SearcherRemoteShards, FiltersAlonePageAsOneIndexWhenADaysReleasesTie) {
           for (const auto& h : x->hits) xs.push_back(h.url);
           for (const auto& h : y->hits) ys.push_back(h.url);
           EXPECT_EQ(xs, ys) << query << " limit " << limit << " offset " << offset;
+          EXPECT_EQ(x->total, y->total) << query << " limit " << limit << " offset " << offset;
           if (!xs.empty()) ++compared;
         }
       }
     }
   }
   EXPECT_GT(compared, 60);
+}
+
+// Release `i` of a ministry's news in Azerbaijani, its text led by `word`.
+testing::Doc AzRelease(int i, const std::string& url, const std::string& published,
+                       const std::string& word) {
+  testing::Doc d;
+  d.url = url;
+  d.title = "Xəbər " + std::to_string(i);
+  d.published = published;
+  d.language = "az";
+  d.source = "mfa";
+  d.text = word + " görüşü " + std::to_string(i) + " barədə məlumat.";
+  return d;
+}
+
+// Oldest first through remote shards, filters alone: the dated releases
+// by publication, then the undated ones in canonical URL order, whatever
+// their docids, at every cut of a page (--all reads one match past it).
+TEST(SearcherRemoteShards, UndatedComeLastByCanonicalUrlOldestFirst) {
+  if (std::system("command -v xapian-tcpsrv >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "needs xapian-tcpsrv (xapian-tools)";
+  }
+  std::mt19937 rng(5);
+  std::vector<testing::Doc> docs;
+  for (int i = 0; i < 40; ++i) {
+    const std::string published = i % 4 == 0 ? "2024-03-1" + std::to_string(i % 10) : "";
+    docs.push_back(AzRelease(i, "https://mfa.example/" + RandomWord(rng) + "/" + std::to_string(i),
+                             published, "Nazir"));
+  }
+  std::vector<std::vector<testing::Doc>> parts(2);
+  for (std::size_t i = 0; i < docs.size(); ++i) parts[i % 2].push_back(docs[i]);
+  TempIndex whole(docs);
+  TempIndex first(parts[0]), second(parts[1]);
+  TcpShard a(first.dir()), b(second.dir());
+  ASSERT_TRUE(a.ok() && b.ok()) << "xapian-tcpsrv did not start";
+  OpenOptions through;
+  through.shards = {a.url(), b.url()};
+  auto sharded = Searcher::Open(::testing::TempDir() + "/pressarc-no-local-index", through);
+  auto one = Searcher::Open(whole.dir());
+  ASSERT_TRUE(sharded.ok() && one.ok());
+  for (std::uint32_t offset = 0; offset < 40; ++offset) {
+    SearchOptions o;
+    o.query = "source:mfa";
+    o.sort = SortOrder::kOldest;
+    o.fold_copies = false;
+    o.offset = offset;
+    o.limit = 3;
+    auto x = (*one)->Search(o);
+    auto y = (*sharded)->Search(o);
+    ASSERT_TRUE(x.ok() && y.ok());
+    std::vector<std::string> xs, ys;
+    for (const auto& h : x->hits) xs.push_back(h.url);
+    for (const auto& h : y->hits) ys.push_back(h.url);
+    EXPECT_EQ(xs, ys) << "offset " << offset;
+    EXPECT_EQ(x->total, y->total) << "offset " << offset;
+  }
 }
 
 // Date-ordered searches read the newest (oldest) years first and stop when
@@ -884,19 +941,6 @@ TEST(SearcherDateOrder, PagesInDateOrderAreExactAcrossYears) {
     for (const auto& h : r->hits) shown.insert(h.url);
     EXPECT_EQ(shown.size(), std::min<std::size_t>(27, want)) << query;
   }
-}
-
-// Release `i` of a ministry's news in Azerbaijani, its text led by `word`.
-testing::Doc AzRelease(int i, const std::string& url, const std::string& published,
-                       const std::string& word) {
-  testing::Doc d;
-  d.url = url;
-  d.title = "Xəbər " + std::to_string(i);
-  d.published = published;
-  d.language = "az";
-  d.source = "mfa";
-  d.text = word + " görüşü " + std::to_string(i) + " barədə məlumat.";
-  return d;
 }
 
 // (publication, URL) pairs in the order a full sort gives in `sort`:
