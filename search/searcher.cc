@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <exception>
 #include <filesystem>
@@ -1475,8 +1476,16 @@ class XapianSearcher : public Searcher {
     const std::uint64_t wanted = std::uint64_t{options.offset} + options.limit;
     // The months the query's date ranges reach, from the end read first.
     const std::optional<int> first = built.days.first, last = built.days.last;
-    auto month_of = [](const std::string& term) {
-      return std::stoi(term.substr(schema::kPrefixMonth.size()));  // YYYYMM
+    // The number after a date term's prefix (YYYYMM, YYYYMMDD); -1 when it
+    // is not one (a term of another indexer's: outside every range).
+    auto number_of = [](const std::string& term, std::size_t prefix) {
+      int n = -1;
+      const char* end = term.data() + term.size();
+      const auto [ptr, ec] = std::from_chars(term.data() + std::min(prefix, term.size()), end, n);
+      return ec == std::errc() && ptr == end ? n : -1;
+    };
+    auto month_of = [&](const std::string& term) {
+      return number_of(term, schema::kPrefixMonth.size());
     };
     TermFreqList months;  // oldest first
     for (const auto& month : MonthTerms()) {
@@ -1487,7 +1496,7 @@ class XapianSearcher : public Searcher {
     if (newest_first) std::reverse(months.begin(), months.end());
     // A month the ranges cut is read by its days inside them.
     auto in_range = [&](const std::string& day_term) {
-      const int day = std::stoi(day_term.substr(schema::kPrefixDay.size()));
+      const int day = number_of(day_term, schema::kPrefixDay.size());
       return (!first || day >= *first) && (!last || day <= *last);
     };
     auto cut = [&](int yyyymm) {
