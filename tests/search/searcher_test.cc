@@ -678,6 +678,55 @@ class TcpShard {
   bool listening_ = false;
 };
 
+// One index of `docs`, and the same documents in two shards (document i in
+// shard i % 2) each served by xapian-tcpsrv, with a searcher of each; both
+// null when a server or an opening failed.
+class OneIndexAndTwoShards {
+ public:
+  explicit OneIndexAndTwoShards(const std::vector<testing::Doc>& docs)
+      : parts_(Split(docs)),
+        whole_(docs),
+        first_(parts_[0]),
+        second_(parts_[1]),
+        a_(first_.dir()),
+        b_(second_.dir()) {
+    if (!a_.ok() || !b_.ok()) return;
+    OpenOptions through;
+    through.shards = {a_.url(), b_.url()};
+    auto sharded_open = Searcher::Open(::testing::TempDir() + "/pressarc-no-local-index", through);
+    auto one_open = Searcher::Open(whole_.dir());
+    if (!sharded_open.ok() || !one_open.ok()) return;
+    sharded = std::move(*sharded_open);
+    one = std::move(*one_open);
+  }
+
+  // The URLs each gives for `o`; their totals must agree too.
+  void ExpectSamePage(const SearchOptions& o, const std::string& what) {
+    auto x = one->Search(o);
+    auto y = sharded->Search(o);
+    ASSERT_TRUE(x.ok() && y.ok()) << what;
+    std::vector<std::string> xs, ys;
+    for (const auto& h : x->hits) xs.push_back(h.url);
+    for (const auto& h : y->hits) ys.push_back(h.url);
+    EXPECT_EQ(xs, ys) << what;
+    EXPECT_EQ(x->total, y->total) << what;
+    if (!xs.empty()) ++pages_compared;
+  }
+
+  std::unique_ptr<Searcher> one, sharded;
+  int pages_compared = 0;  // that had results
+
+ private:
+  static std::vector<std::vector<testing::Doc>> Split(const std::vector<testing::Doc>& docs) {
+    std::vector<std::vector<testing::Doc>> parts(2);
+    for (std::size_t i = 0; i < docs.size(); ++i) parts[i % 2].push_back(docs[i]);
+    return parts;
+  }
+  std::vector<std::vector<testing::Doc>> parts_;
+  TempIndex whole_, first_, second_;
+  TcpShard a_, b_;
+};
+
 // Through remote shards, the results of filters alone come in date order
 // with the releases of a day (all published at midnight: they tie) in
 // canonical URL order (DateThenLinked: the remote servers run no
@@ -701,18 +750,8 @@ TEST(SearcherRemoteShards, FiltersAlonePageAsOneIndexWhenADaysReleasesTie) {
     for (int k = 0; k < 40; ++k) d.text += RandomWord(rng) + (k % 10 == 9 ? ".\n\n" : " ");
     docs.push_back(d);
   }
-  std::vector<std::vector<testing::Doc>> parts(2);
-  for (std::size_t i = 0; i < docs.size(); ++i) parts[i % 2].push_back(docs[i]);
-  TempIndex whole(docs);
-  TempIndex first(parts[0]), second(parts[1]);
-  TcpShard a(first.dir()), b(second.dir());
-  ASSERT_TRUE(a.ok() && b.ok()) << "xapian-tcpsrv did not start";
-  OpenOptions through;
-  through.shards = {a.url(), b.url()};
-  auto sharded = Searcher::Open(::testing::TempDir() + "/pressarc-no-local-index", through);
-  auto one = Searcher::Open(whole.dir());
-  ASSERT_TRUE(sharded.ok() && one.ok());
-  int compared = 0;
+  OneIndexAndTwoShards shards(docs);
+  ASSERT_TRUE(shards.one && shards.sharded) << "xapian-tcpsrv did not start";
   for (const std::string query : {"source:mfa", "2024-03-10..2024-03-12", ""}) {
     for (SortOrder sort : {SortOrder::kRelevance, SortOrder::kNewest, SortOrder::kOldest}) {
       for (std::uint32_t limit : {5u, 10u}) {
@@ -723,20 +762,14 @@ TEST(SearcherRemoteShards, FiltersAlonePageAsOneIndexWhenADaysReleasesTie) {
           o.sort = sort;
           o.limit = limit;
           o.offset = offset;
-          auto x = (*one)->Search(o);
-          auto y = (*sharded)->Search(o);
-          ASSERT_TRUE(x.ok() && y.ok()) << query;
-          std::vector<std::string> xs, ys;
-          for (const auto& h : x->hits) xs.push_back(h.url);
-          for (const auto& h : y->hits) ys.push_back(h.url);
-          EXPECT_EQ(xs, ys) << query << " limit " << limit << " offset " << offset;
-          EXPECT_EQ(x->total, y->total) << query << " limit " << limit << " offset " << offset;
-          if (!xs.empty()) ++compared;
+          shards.ExpectSamePage(o, query + " sort " + std::to_string(static_cast<int>(sort)) +
+                                       " limit " + std::to_string(limit) + " offset " +
+                                       std::to_string(offset));
         }
       }
     }
   }
-  EXPECT_GT(compared, 60);
+  EXPECT_GT(shards.pages_compared, 60);
 }
 
 // Release `i` of a ministry's news in Azerbaijani, its text led by `word`.
@@ -766,17 +799,8 @@ TEST(SearcherRemoteShards, UndatedComeLastByCanonicalUrlOldestFirst) {
     docs.push_back(AzRelease(i, "https://mfa.example/" + RandomWord(rng) + "/" + std::to_string(i),
                              published, "Nazir"));
   }
-  std::vector<std::vector<testing::Doc>> parts(2);
-  for (std::size_t i = 0; i < docs.size(); ++i) parts[i % 2].push_back(docs[i]);
-  TempIndex whole(docs);
-  TempIndex first(parts[0]), second(parts[1]);
-  TcpShard a(first.dir()), b(second.dir());
-  ASSERT_TRUE(a.ok() && b.ok()) << "xapian-tcpsrv did not start";
-  OpenOptions through;
-  through.shards = {a.url(), b.url()};
-  auto sharded = Searcher::Open(::testing::TempDir() + "/pressarc-no-local-index", through);
-  auto one = Searcher::Open(whole.dir());
-  ASSERT_TRUE(sharded.ok() && one.ok());
+  OneIndexAndTwoShards shards(docs);
+  ASSERT_TRUE(shards.one && shards.sharded) << "xapian-tcpsrv did not start";
   for (std::uint32_t offset = 0; offset < 40; ++offset) {
     SearchOptions o;
     o.query = "source:mfa";
@@ -784,14 +808,7 @@ TEST(SearcherRemoteShards, UndatedComeLastByCanonicalUrlOldestFirst) {
     o.fold_copies = false;
     o.offset = offset;
     o.limit = 3;
-    auto x = (*one)->Search(o);
-    auto y = (*sharded)->Search(o);
-    ASSERT_TRUE(x.ok() && y.ok());
-    std::vector<std::string> xs, ys;
-    for (const auto& h : x->hits) xs.push_back(h.url);
-    for (const auto& h : y->hits) ys.push_back(h.url);
-    EXPECT_EQ(xs, ys) << "offset " << offset;
-    EXPECT_EQ(x->total, y->total) << "offset " << offset;
+    shards.ExpectSamePage(o, "offset " + std::to_string(offset));
   }
 }
 
