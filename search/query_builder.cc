@@ -112,6 +112,12 @@ void CoverDays(DateTermCache& dates, int lo, int hi, std::vector<Xapian::Query>*
 
 }  // namespace
 
+int DateTermNumber(std::string_view term, std::size_t prefix) {
+  const std::string_view n = term.substr(std::min(prefix, term.size()));
+  if (n.empty() || n.size() > 8 || !AllDigits(n)) return -1;
+  return ToInt(n);
+}
+
 std::vector<std::pair<int, std::string>> DateTermCache::Terms(const std::string& prefix,
                                                               const std::string& lead,
                                                               std::size_t digits, int lo, int hi) {
@@ -121,8 +127,8 @@ std::vector<std::pair<int, std::string>> DateTermCache::Terms(const std::string&
   if (added) {
     for (auto t = db_->allterms_begin(start); t != db_->allterms_end(start); ++t) {
       const std::string term = *t;
-      std::string_view n = std::string_view(term).substr(prefix.size());
-      if (!n.empty() && n.size() <= 8 && AllDigits(n)) it->second.emplace_back(ToInt(n), term);
+      const int n = DateTermNumber(term, prefix.size());
+      if (n >= 0) it->second.emplace_back(n, term);
     }
   }
   std::vector<std::pair<int, std::string>> out;

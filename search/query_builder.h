@@ -35,6 +35,10 @@ std::optional<int> ParseDayBound(std::string_view text, bool upper, bool* imposs
 // The value kSlotDay holds for a YYYYMMDD day.
 std::string DayValue(int yyyymmdd);
 
+// The number after a date term's prefix (YYYY, YYYYMM, YYYYMMDD: at most
+// 8 digits); -1 when it is not one (a term of another indexer's).
+int DateTermNumber(std::string_view term, std::size_t prefix);
+
 // The date terms (Y, M, D) of an index, each list read once: a walk of
 // the terms of a prefix reads every block of their posting lists (at a
 // million documents, 800 block reads for `2023-05..`, 40% of that search's
@@ -48,7 +52,6 @@ class DateTermCache {
   // `lead`, with lo <= N <= hi, in term order.
   std::vector<std::pair<int, std::string>> Terms(const std::string& prefix, const std::string& lead,
                                                  std::size_t digits, int lo, int hi);
-  bool has_database() const { return db_ != nullptr; }
 
  private:
   const Xapian::Database* db_;

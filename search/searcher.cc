@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <exception>
 #include <filesystem>
@@ -1122,6 +1121,21 @@ class XapianSearcher : public Searcher {
     return index_.has_remote() || sort == SortOrder::kRelevance;
   }
 
+  // The documents with a publication date (a kSlotPublished value).
+  static Xapian::Query Dated() {
+    return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotPublished, "0");
+  }
+
+  // The first `count` matches of `q` in kSlotLinked (canonical URL) order,
+  // at least `checked` of them counted: a value sort, which a remote server
+  // runs.
+  Xapian::MSet ByLinked(const Xapian::Query& q, Xapian::doccount count, Xapian::doccount checked,
+                        bool normalised) {
+    Xapian::Enquire enquire = WeighedEnquire(q, normalised);
+    enquire.set_sort_by_value(schema::kSlotLinked, false);
+    return enquire.get_mset(0, count, checked);
+  }
+
   // Through remote shards, the first `n` matches of a weightless `query`
   // (filters alone: every weight 0) in date order, newest (or oldest)
   // first, undated last, ties in publication broken by the kSlotLinked
@@ -1135,9 +1149,7 @@ class XapianSearcher : public Searcher {
   // tie: reading them all was a round trip each).
   Ranked DateThenLinked(const Xapian::Query& query, Xapian::doccount n, bool newest,
                         bool normalised) {
-    const Xapian::Query dated(
-        Xapian::Query::OP_FILTER, query,
-        Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotPublished, "0"));
+    const Xapian::Query dated(Xapian::Query::OP_FILTER, query, Dated());
     Xapian::Enquire enquire = WeighedEnquire(newest ? query : dated, normalised);
     enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, newest);
     const Xapian::MSet first = enquire.get_mset(0, n, std::max<Xapian::doccount>(kMinChecked, n));
@@ -1147,13 +1159,9 @@ class XapianSearcher : public Searcher {
       // are counted with them.
       const auto rest =
           static_cast<Xapian::doccount>(n - std::min<Xapian::doccount>(n, first.size()));
-      Xapian::Enquire undated = WeighedEnquire(
-          Xapian::Query(Xapian::Query::OP_AND_NOT, query,
-                        Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotPublished, "0")),
-          normalised);
-      undated.set_sort_by_value(schema::kSlotLinked, false);
       const Xapian::MSet u =
-          undated.get_mset(0, rest, std::max<Xapian::doccount>(kMinChecked, rest));
+          ByLinked(Xapian::Query(Xapian::Query::OP_AND_NOT, query, Dated()), rest,
+                   std::max<Xapian::doccount>(kMinChecked, rest), normalised);
       for (auto it = u.begin(); it != u.end(); ++it) r.hits.push_back(Hit{*it, 0, 0});
       r.estimated += u.get_matches_estimated();
       r.lower += u.get_matches_lower_bound();
@@ -1184,16 +1192,12 @@ class XapianSearcher : public Searcher {
                                                  const std::string& edge, Xapian::doccount places,
                                                  bool normalised) {
     constexpr Xapian::doccount kMaxDay = 4096;
-    // The first `count` matches of `q` in kSlotLinked order.
     auto by_linked = [&](const Xapian::Query& q, Xapian::doccount count) {
-      Xapian::Enquire enquire = WeighedEnquire(q, normalised);
-      enquire.set_sort_by_value(schema::kSlotLinked, false);
-      const Xapian::MSet m = enquire.get_mset(0, count, count);
+      const Xapian::MSet m = ByLinked(q, count, count, normalised);
       return std::vector<Xapian::docid>(m.begin(), m.end());
     };
     if (edge.empty()) {  // undated: last in either order
-      const Xapian::Query dated(Xapian::Query::OP_VALUE_GE, schema::kSlotPublished, "0");
-      return by_linked(Xapian::Query(Xapian::Query::OP_AND_NOT, query, dated), places);
+      return by_linked(Xapian::Query(Xapian::Query::OP_AND_NOT, query, Dated()), places);
     }
     std::set<Xapian::docid> at_edge;
     Xapian::doccount day_matches = kMaxDay;
@@ -1280,10 +1284,9 @@ class XapianSearcher : public Searcher {
     } else if (sort != SortOrder::kOldest) {
       add(RankedOf(get(query, maxitems, sort)));
     } else {
-      const Xapian::Query dated(Xapian::Query::OP_VALUE_GE, schema::kSlotPublished, "0");
-      add(RankedOf(get(Xapian::Query(Xapian::Query::OP_FILTER, query, dated), maxitems, sort)));
+      add(RankedOf(get(Xapian::Query(Xapian::Query::OP_FILTER, query, Dated()), maxitems, sort)));
       const auto rest = static_cast<Xapian::doccount>(maxitems - f.items.size());
-      add(RankedOf(get(Xapian::Query(Xapian::Query::OP_AND_NOT, query, dated), rest,
+      add(RankedOf(get(Xapian::Query(Xapian::Query::OP_AND_NOT, query, Dated()), rest,
                        SortOrder::kRelevance)));
     }
     f.complete = f.items.size() < maxitems;
@@ -1476,16 +1479,9 @@ class XapianSearcher : public Searcher {
     const std::uint64_t wanted = std::uint64_t{options.offset} + options.limit;
     // The months the query's date ranges reach, from the end read first.
     const std::optional<int> first = built.days.first, last = built.days.last;
-    // The number after a date term's prefix (YYYYMM, YYYYMMDD); -1 when it
-    // is not one (a term of another indexer's: outside every range).
-    auto number_of = [](const std::string& term, std::size_t prefix) {
-      int n = -1;
-      const char* end = term.data() + term.size();
-      const auto [ptr, ec] = std::from_chars(term.data() + std::min(prefix, term.size()), end, n);
-      return ec == std::errc() && ptr == end ? n : -1;
-    };
-    auto month_of = [&](const std::string& term) {
-      return number_of(term, schema::kPrefixMonth.size());
+    // YYYYMM; -1, outside every range, for a term of another indexer's.
+    auto month_of = [](const std::string& term) {
+      return internal::DateTermNumber(term, schema::kPrefixMonth.size());
     };
     TermFreqList months;  // oldest first
     for (const auto& month : MonthTerms()) {
@@ -1496,7 +1492,7 @@ class XapianSearcher : public Searcher {
     if (newest_first) std::reverse(months.begin(), months.end());
     // A month the ranges cut is read by its days inside them.
     auto in_range = [&](const std::string& day_term) {
-      const int day = number_of(day_term, schema::kPrefixDay.size());
+      const int day = internal::DateTermNumber(day_term, schema::kPrefixDay.size());
       return (!first || day >= *first) && (!last || day <= *last);
     };
     auto cut = [&](int yyyymm) {
