@@ -1228,6 +1228,38 @@ TEST(SearcherRelevanceOrder, TiesInWeightAreNewestFirstAtAnyOffset) {
       EXPECT_EQ(got, want) << "offset " << offset << (s == searcher->get() ? "" : ", 3 shards");
     }
   }
+  // Inside a date range, as a typed range and as options: the tied
+  // matches' newest are looked for only in the years the range reaches.
+  std::vector<Want> inside;
+  for (const Want& w : all) {
+    if (!w.published.empty() && w.published.substr(0, 7) >= "2016-03" &&
+        w.published.substr(0, 7) <= "2019-06") {
+      inside.push_back(w);
+    }
+  }
+  for (bool typed : {true, false}) {
+    for (std::uint32_t offset :
+         {0u, 20u, 150u, inside.size() < 5 ? 0u : uint32_t(inside.size() - 5)}) {
+      SearchOptions o;
+      o.query = typed ? "nazir 2016-03..2019-06" : "nazir";
+      if (!typed) o.from = "2016-03-01", o.to = "2019-06-30";
+      o.fold_copies = false;
+      o.offset = offset;
+      o.limit = 10;
+      std::vector<std::string> want;
+      for (std::size_t k = offset; k < std::min<std::size_t>(inside.size(), offset + 10); ++k) {
+        want.push_back(inside[k].url);
+      }
+      for (Searcher* s : {searcher->get(), sharded.searcher.get()}) {
+        auto r = s->Search(o);
+        ASSERT_TRUE(r.ok()) << r.status().message();
+        std::vector<std::string> got;
+        for (const auto& h : r->hits) got.push_back(h.url);
+        EXPECT_EQ(got, want) << o.query << (typed ? "" : " --from --to") << ", offset " << offset
+                             << (s == searcher->get() ? "" : ", 3 shards");
+      }
+    }
+  }
 }
 
 // An exact total (at most 200 matches) counts copies once, also through
