@@ -232,13 +232,24 @@ std::optional<Xapian::Query> FilterCache::Rewrite(const Xapian::Database& db,
       Xapian::Query left = changed ? std::move(*rewritten) : query.get_subquery(0);
       std::vector<Xapian::Query> kept{left}, excluded;
       const LeftMax left_max(db, query.get_subquery(0));
+      std::vector<Xapian::Query> held;  // the parts excluded by their bitmaps
       for (const Xapian::Query& r : FilterParts(query)) {
         std::shared_ptr<const Bitmap> complement;
-        if (TermsOnly(r)) complement = Lookup(db, r, /*complement=*/true, left_max);
+        if (TermsOnly(r)) complement = Lookup(db, r, Use::kFilterPart, left_max);
         if (complement) {
           excluded.push_back(SourceOf(std::move(complement)));
+          held.push_back(r);
         } else {
           kept.push_back(r);
+        }
+      }
+      // Several parts (a language and a date range): one bitmap of the
+      // documents that miss any of them, once it is worth building (from
+      // the parts' bitmaps), so that the matcher checks each candidate once.
+      if (held.size() > 1) {
+        const Xapian::Query all(Xapian::Query::OP_AND, held.begin(), held.end());
+        if (std::shared_ptr<const Bitmap> missing = Lookup(db, all, Use::kFilterParts, left_max)) {
+          excluded.assign(1, SourceOf(std::move(missing)));
         }
       }
       if (excluded.empty() && !changed) return std::nullopt;
@@ -256,7 +267,7 @@ std::optional<Xapian::Query> FilterCache::Rewrite(const Xapian::Database& db,
       const LeftMax left_max(db, query.get_subquery(0));
       for (const Xapian::Query& r : Subqueries(query, 1)) {
         std::shared_ptr<const Bitmap> bitmap;
-        if (TermsOnly(r)) bitmap = Lookup(db, r, /*complement=*/false, left_max);
+        if (TermsOnly(r)) bitmap = Lookup(db, r, Use::kExcluded, left_max);
         changed = changed || bitmap != nullptr;
         subs.push_back(bitmap ? SourceOf(std::move(bitmap)) : r);
       }
@@ -269,9 +280,9 @@ std::optional<Xapian::Query> FilterCache::Rewrite(const Xapian::Database& db,
 }
 
 std::shared_ptr<const FilterCache::Bitmap> FilterCache::Lookup(const Xapian::Database& db,
-                                                               const Xapian::Query& filter,
-                                                               bool complement,
+                                                               const Xapian::Query& filter, Use use,
                                                                const LeftMax& left_max) {
+  const bool complement = use != Use::kExcluded;
   if (entries_.size() >= kMaxCounted) {
     std::erase_if(entries_, [](const auto& e) { return e.second.bitmap == nullptr; });
     if (entries_.size() >= kMaxCounted) return nullptr;
@@ -287,7 +298,7 @@ std::shared_ptr<const FilterCache::Bitmap> FilterCache::Lookup(const Xapian::Dat
   // common as its left side, not to take the lead of Xapian's AND from it.
   const Xapian::doccount candidates = left_max.get();
   if (candidates < options_.min_candidates) return nullptr;
-  const Xapian::doccount at_least = complement ? candidates : 0;
+  const Xapian::doccount at_least = use == Use::kFilterPart ? candidates : 0;
   if (entry.bitmap) {
     const Xapian::doccount count =
         complement ? db.get_doccount() - entry.bitmap->est : entry.bitmap->est;

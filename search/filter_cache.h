@@ -20,8 +20,14 @@
 // boolean term as none, so FILTER would change every percentage; the right
 // side of AND_NOT is not counted. The source reports the filter's own term
 // frequency estimates (complemented), so the matcher's estimates and bounds
-// are the same as for the filter written with terms. The rewritten query
-// matches the same documents with the same weights, order and percentages.
+// are the same as for the filter written with terms. Several such parts of
+// one filter (a language and a date range) are read together, from one
+// bitmap of the documents that miss any of them, built from the parts' own
+// bitmaps once the parts have been used together twice: each candidate is
+// checked once, not once per part (28% of the instructions of `visit
+// --lang en --from 2019-01-01 --to 2019-12-31` at a million). The
+// rewritten query matches the same documents with the same weights, order
+// and percentages.
 //
 // A filter's bitmap is built from its posting lists (one full read) at its
 // second use, counted by searches (NewSearch): a process that runs one
@@ -108,10 +114,15 @@ class FilterCache {
   };
   // `query` rewritten (Apply), or nullopt when nothing in it changed.
   std::optional<Xapian::Query> Rewrite(const Xapian::Database& db, const Xapian::Query& query);
-  // The bitmap of `filter` (or of the documents it does not match: the
-  // complement, for OP_FILTER), when built or worth building now.
+  // What a bitmap is for: the documents a part of an OP_FILTER's filter
+  // does not match (the part must be as common as the left side, not to
+  // take the lead of Xapian's AND from it), those that miss any of several
+  // such parts (each was), or an OP_AND_NOT's right side (its documents).
+  enum class Use { kFilterPart, kFilterParts, kExcluded };
+  // The bitmap of `filter` for `use` (the complement unless kExcluded),
+  // when built or worth building now.
   std::shared_ptr<const Bitmap> Lookup(const Xapian::Database& db, const Xapian::Query& filter,
-                                       bool complement, const LeftMax& left_max);
+                                       Use use, const LeftMax& left_max);
   void Evict();
 
   FilterCacheOptions options_;

@@ -113,6 +113,10 @@ TEST_F(FilterCacheTest, BitmapFiltersMatchWeighAndEstimateAsTermFilters) {
       // The user's filters: a language and a year (a scaled-to-0 term).
       Filter(w1, And({Q(Q::OP_SCALE_WEIGHT, Q("Y2021"), 0.0), len})),
       Filter(Q(Q::OP_PHRASE, w0, w1), Or({len, lru})),
+      // Three parts, one of them an OR: one bitmap of the documents that
+      // miss any.
+      Filter(And({w0, w1}), And({Or({laz, lru}), Q(Q::OP_SCALE_WEIGHT, Q("Y2022"), 0.0),
+                                 Q(Q::OP_SCALE_WEIGHT, Q("filler"), 0.0)})),
       Filter(w1, Q("XSOURCErare")),
       // Laz read from a bitmap, the rarer Y2020 left to lead the AND.
       Filter(w1, And({laz, Q("Y2020")})),
@@ -152,6 +156,41 @@ TEST_F(FilterCacheTest, DenseLanguageFiltersAreReadFromBitmaps) {
   EXPECT_EQ(rewritten.find("Len"), std::string::npos) << rewritten;
   EXPECT_NE(rewritten.find("BitmapSource"), std::string::npos) << rewritten;
   EXPECT_EQ(cache.stats().built, 2u);
+}
+
+// A language and a year filter: each candidate is checked once, against
+// one bitmap of the documents outside either (built from the parts' own
+// bitmaps, at the parts' second search together), though the two together
+// are rarer than what they filter (each part alone is not: Xapian's AND
+// would be led by the left side either way).
+TEST_F(FilterCacheTest, SeveralFilterPartsAreCheckedAgainstOneBitmap) {
+  FilterCacheOptions options = Eager();
+  options.min_uses = 2;
+  FilterCache cache(options);
+  const Q year(Q::OP_SCALE_WEIGHT, Q("Y2021"), 0.0);
+  const Q q = Filter(Q("w7"), And({year, Q("Len")}));
+  auto sources = [&] {
+    const std::string d = cache.Apply(db_, q).get_description();
+    std::size_t n = 0;
+    for (std::size_t at = d.find("BitmapSource"); at != std::string::npos;
+         at = d.find("BitmapSource", at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  cache.NewSearch();
+  EXPECT_EQ(sources(), 0u);
+  cache.NewSearch();
+  EXPECT_EQ(sources(), 2u);  // the parts' bitmaps, built now
+  cache.NewSearch();
+  EXPECT_EQ(sources(), 1u);  // both parts in one, from the parts' bitmaps
+  EXPECT_EQ(cache.stats().built, 3u);
+  const Result a = Run(q, 3000, 0);
+  const Result b = Run(cache.Apply(db_, q), 3000, 0);
+  EXPECT_EQ(a.docids, b.docids);
+  EXPECT_EQ(a.weights, b.weights);
+  EXPECT_EQ(a.percents, b.percents);
+  EXPECT_GT(Run(Q("w7"), 3000, 0).docids.size(), 3 * a.docids.size());
 }
 
 TEST_F(FilterCacheTest, AFilterRarerThanWhatItFiltersStaysATermFilter) {
