@@ -118,22 +118,43 @@ int DateTermNumber(std::string_view term, std::size_t prefix) {
   return ToInt(n);
 }
 
+const std::vector<DateTermCache::Term>& DateTermCache::Read(const std::string& prefix,
+                                                            const std::string& lead) {
+  const std::string start = prefix + lead;
+  auto [it, added] = read_.try_emplace(start);
+  if (!added || db_ == nullptr) return it->second;
+  // Every term of the prefix already read: those of the lead among them.
+  if (auto whole = read_.find(prefix); !lead.empty() && whole != read_.end()) {
+    for (const Term& t : whole->second) {
+      if (t.term.compare(0, start.size(), start) == 0) it->second.push_back(t);
+    }
+    return it->second;
+  }
+  for (auto t = db_->allterms_begin(start); t != db_->allterms_end(start); ++t) {
+    std::string term = *t;
+    const int n = DateTermNumber(term, prefix.size());
+    if (n >= 0) it->second.push_back(Term{n, std::move(term), t.get_termfreq()});
+  }
+  return it->second;
+}
+
 std::vector<std::pair<int, std::string>> DateTermCache::Terms(const std::string& prefix,
                                                               const std::string& lead,
                                                               std::size_t digits, int lo, int hi) {
-  if (db_ == nullptr) return {};
-  const std::string start = prefix + lead;
-  auto [it, added] = read_.try_emplace(start);
-  if (added) {
-    for (auto t = db_->allterms_begin(start); t != db_->allterms_end(start); ++t) {
-      const std::string term = *t;
-      const int n = DateTermNumber(term, prefix.size());
-      if (n >= 0) it->second.emplace_back(n, term);
+  std::vector<std::pair<int, std::string>> out;
+  for (const Term& t : Read(prefix, lead)) {
+    if (t.term.size() == prefix.size() + digits && t.n >= lo && t.n <= hi) {
+      out.emplace_back(t.n, t.term);
     }
   }
-  std::vector<std::pair<int, std::string>> out;
-  for (const auto& [v, term] : it->second) {
-    if (term.size() == prefix.size() + digits && v >= lo && v <= hi) out.emplace_back(v, term);
+  return out;
+}
+
+std::vector<std::pair<std::string, Xapian::doccount>> DateTermCache::WithFreqs(
+    const std::string& prefix, const std::string& lead, std::size_t digits) {
+  std::vector<std::pair<std::string, Xapian::doccount>> out;
+  for (const Term& t : Read(prefix, lead)) {
+    if (t.term.size() == prefix.size() + digits) out.emplace_back(t.term, t.freq);
   }
   return out;
 }

@@ -52,10 +52,23 @@ class DateTermCache {
   // `lead`, with lo <= N <= hi, in term order.
   std::vector<std::pair<int, std::string>> Terms(const std::string& prefix, const std::string& lead,
                                                  std::size_t digits, int lo, int hi);
+  // The same terms (every N), with their frequencies, in term order.
+  std::vector<std::pair<std::string, Xapian::doccount>> WithFreqs(const std::string& prefix,
+                                                                  const std::string& lead,
+                                                                  std::size_t digits);
 
  private:
+  struct Term {
+    int n;  // DateTermNumber
+    std::string term;
+    Xapian::doccount freq;
+  };
+  // The terms of `prefix` + `lead` that are date terms, read at the first
+  // call (taken from every term of `prefix` when those were read).
+  const std::vector<Term>& Read(const std::string& prefix, const std::string& lead);
+
   const Xapian::Database* db_;
-  std::map<std::string, std::vector<std::pair<int, std::string>>> read_;  // by prefix + lead
+  std::map<std::string, std::vector<Term>> read_;  // by prefix + lead
 };
 
 // Documents published from day `lo` to day `hi` (YYYYMMDD, inclusive;

@@ -1507,23 +1507,15 @@ class XapianSearcher : public Searcher {
     bool exact;           // total is exact
   };
 
-  // The M terms with their frequencies, oldest first. Read once per
-  // opening of the databases (UseDb), as the D terms of a month are
-  // (MonthDays): they are the same for every query, and through a remote
-  // shard a walk of the terms is a message per term.
+  // The M terms with their frequencies, oldest first, from the date terms
+  // read once per opening of the databases (DateTerms), as the D terms of
+  // a month are (MonthDays): they are the same for every query, and
+  // through a remote shard a walk of the terms is a message per term.
   const TermFreqList& MonthTerms() {
-    if (!month_terms_) month_terms_ = PrefixTerms(std::string(schema::kPrefixMonth), 6);
-    return *month_terms_;
-  }
-
-  // The terms of `prefix` followed by `rest` more bytes, with their
-  // frequencies, in term order.
-  TermFreqList PrefixTerms(const std::string& prefix, std::size_t rest) const {
-    TermFreqList out;
-    for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) {
-      if ((*t).size() == prefix.size() + rest) out.emplace_back(*t, t.get_termfreq());
+    if (!month_terms_) {
+      month_terms_ = DateTerms()->WithFreqs(std::string(schema::kPrefixMonth), "", 6);
     }
-    return out;
+    return *month_terms_;
   }
 
   // Results in date order (newest or oldest first, or a query whose every
@@ -1661,19 +1653,12 @@ class XapianSearcher : public Searcher {
   }
 
   // The D terms of the month whose M term is `month` (of `freq`
-  // documents), oldest first as the M terms are read; none when they do
-  // not hold its every document (an index written without them).
+  // documents), oldest first, from the date terms read once per opening
+  // (DateTerms); none when they do not hold its every document (an index
+  // written without them).
   TermFreqList MonthDays(const std::string& month, Xapian::doccount freq) {
-    auto cached = month_days_.find(month);
-    if (cached != month_days_.end()) return cached->second;
-    TermFreqList days = ReadMonthDays(month, freq);
-    month_days_.emplace(month, days);
-    return days;
-  }
-
-  TermFreqList ReadMonthDays(const std::string& month, Xapian::doccount freq) const {
-    TermFreqList days =
-        PrefixTerms(std::string(schema::kPrefixDay) + month.substr(schema::kPrefixMonth.size()), 2);
+    TermFreqList days = DateTerms()->WithFreqs(std::string(schema::kPrefixDay),
+                                               month.substr(schema::kPrefixMonth.size()), 8);
     std::uint64_t held = 0;
     for (const auto& [day, day_freq] : days) held += day_freq;
     if (held != freq) return {};
@@ -1872,7 +1857,6 @@ class XapianSearcher : public Searcher {
     db_ = index_.Db();
     month_terms_.reset();
     month_terms_hold_dates_.reset();
-    month_days_.clear();
     pair_words_.reset();
     date_terms_.reset();
   }
@@ -1916,11 +1900,11 @@ class XapianSearcher : public Searcher {
   internal::IndexSet index_;
   Xapian::Database db_;  // index_.Db(): the local index and the shards that answer
   internal::FilterCache filters_;
-  // Read from db_ (MonthTerms, MonthDays); cleared by UseDb.
+  // The M terms of the date terms (MonthTerms) and whether they hold every
+  // dated document; cleared by UseDb.
   std::optional<TermFreqList> month_terms_;
   std::optional<bool> month_terms_hold_dates_;  // MonthTermsHoldDates()
-  std::map<std::string, TermFreqList> month_days_;
-  std::optional<PairWords> pair_words_;  // Pairs(); cleared by UseDb
+  std::optional<PairWords> pair_words_;         // Pairs(); cleared by UseDb
   // The date terms of db_, read once per opening (cleared by UseDb).
   std::optional<internal::DateTermCache> date_terms_;
   // By document language; the MemoStem is owned by its Xapian::Stem.

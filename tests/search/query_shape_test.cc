@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "indexer/indexer.h"
+#include "indexer/schema.h"
 #include "search/facets.h"
 #include "search/query_builder.h"
 #include "search/search.h"
@@ -73,6 +74,39 @@ TEST_F(QueryShapeTest, DateTermRangesUseWholeYearsAndMonthsWhereTheyCan) {
   d = internal::DayRangeQuery(&db_, 20230228, 20230301).get_description();
   EXPECT_NE(d.find("D20230228"), std::string::npos) << d;
   EXPECT_EQ(d.find("VALUE_"), std::string::npos) << d;
+}
+
+// A lead's date terms are the same, with the same frequencies, whether
+// walked on their own or taken from a walk of every term of the prefix
+// (the searcher's month list read first), and so are the ranges built
+// from them.
+TEST_F(QueryShapeTest, DateTermsOfALeadAreTheSameTakenFromTheWholePrefix) {
+  const std::string m(schema::kPrefixMonth), d(schema::kPrefixDay);
+  internal::DateTermCache own(&db_), whole(&db_);
+  const auto months = whole.WithFreqs(m, "", 6);
+  ASSERT_FALSE(months.empty());
+  const auto days = whole.WithFreqs(d, "", 8);
+  ASSERT_FALSE(days.empty());
+  std::size_t month_terms = 0, day_terms = 0;
+  for (const std::string year : {"2022", "2023", "2024", "1999"}) {
+    EXPECT_EQ(whole.WithFreqs(m, year, 6), own.WithFreqs(m, year, 6)) << year;
+    EXPECT_EQ(whole.Terms(m, year, 6, 0, 999999), own.Terms(m, year, 6, 0, 999999)) << year;
+    month_terms += own.WithFreqs(m, year, 6).size();
+  }
+  for (const auto& [month, freq] : months) {
+    const std::string yyyymm = month.substr(m.size());
+    const auto own_days = own.WithFreqs(d, yyyymm, 8);
+    EXPECT_EQ(whole.WithFreqs(d, yyyymm, 8), own_days) << yyyymm;
+    Xapian::doccount held = 0;
+    for (const auto& day : own_days) held += day.second;
+    EXPECT_EQ(held, freq) << yyyymm;  // every dated document has its D term
+    EXPECT_EQ(freq, db_.get_termfreq(month));
+    day_terms += own_days.size();
+  }
+  EXPECT_EQ(month_terms, months.size());
+  EXPECT_EQ(day_terms, days.size());
+  EXPECT_EQ(internal::DayRangeQuery(whole, 20221215, 20230301).get_description(),
+            internal::DayRangeQuery(own, 20221215, 20230301).get_description());
 }
 
 // The days every match is in: ranges ANDed at the top level (typed or
