@@ -232,13 +232,13 @@ std::optional<Xapian::Query> FilterCache::Rewrite(const Xapian::Database& db,
       Xapian::Query left = changed ? std::move(*rewritten) : query.get_subquery(0);
       std::vector<Xapian::Query> kept{left}, excluded;
       const LeftMax left_max(db, query.get_subquery(0));
-      std::vector<Xapian::Query> held;  // the parts excluded by their bitmaps
+      std::vector<Xapian::Query> excluded_parts;  // those of `excluded`
       for (const Xapian::Query& r : FilterParts(query)) {
         std::shared_ptr<const Bitmap> complement;
         if (TermsOnly(r)) complement = Lookup(db, r, Use::kFilterPart, left_max);
         if (complement) {
           excluded.push_back(SourceOf(std::move(complement)));
-          held.push_back(r);
+          excluded_parts.push_back(r);
         } else {
           kept.push_back(r);
         }
@@ -246,8 +246,9 @@ std::optional<Xapian::Query> FilterCache::Rewrite(const Xapian::Database& db,
       // Several parts (a language and a date range): one bitmap of the
       // documents that miss any of them, once it is worth building (from
       // the parts' bitmaps), so that the matcher checks each candidate once.
-      if (held.size() > 1) {
-        const Xapian::Query all(Xapian::Query::OP_AND, held.begin(), held.end());
+      if (excluded_parts.size() > 1) {
+        const Xapian::Query all(Xapian::Query::OP_AND, excluded_parts.begin(),
+                                excluded_parts.end());
         if (std::shared_ptr<const Bitmap> missing = Lookup(db, all, Use::kFilterParts, left_max)) {
           excluded.assign(1, SourceOf(std::move(missing)));
         }

@@ -332,6 +332,14 @@ class DocReader {
 // Terms with their frequencies (term, documents), in term order.
 using TermFreqList = std::vector<std::pair<std::string, Xapian::doccount>>;
 
+// The documents of `terms` together, when no document has two of them (a
+// date term of each kind per document).
+std::uint64_t DocumentsOf(const TermFreqList& terms) {
+  std::uint64_t n = 0;
+  for (const auto& term : terms) n += term.second;
+  return n;
+}
+
 // Every docid of Groups()'s lists.
 std::vector<Xapian::docid> AllOf(const std::map<std::string, std::vector<Xapian::docid>>& groups) {
   std::vector<Xapian::docid> out;
@@ -1174,9 +1182,8 @@ class XapianSearcher : public Searcher {
   // (NewestCandidates): as many as values. Once per opening (UseDb).
   bool MonthTermsHoldDates() {
     if (!month_terms_hold_dates_) {
-      std::uint64_t held = 0;
-      for (const auto& month : MonthTerms()) held += month.second;
-      month_terms_hold_dates_ = held == db_.get_value_freq(schema::kSlotPublished);
+      month_terms_hold_dates_ =
+          DocumentsOf(MonthTerms()) == db_.get_value_freq(schema::kSlotPublished);
     }
     return *month_terms_hold_dates_;
   }
@@ -1659,9 +1666,7 @@ class XapianSearcher : public Searcher {
   TermFreqList MonthDays(const std::string& month, Xapian::doccount freq) {
     TermFreqList days = DateTerms()->WithFreqs(std::string(schema::kPrefixDay),
                                                month.substr(schema::kPrefixMonth.size()), 8);
-    std::uint64_t held = 0;
-    for (const auto& [day, day_freq] : days) held += day_freq;
-    if (held != freq) return {};
+    if (DocumentsOf(days) != freq) return {};
     return days;
   }
 
