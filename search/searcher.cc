@@ -697,7 +697,8 @@ class XapianSearcher : public Searcher {
       if (did == self) continue;
       Xapian::Document other_doc = docs.Get(did);
       StoredArticle other =
-          full ? internal::ReadStoredDoc(other_doc) : internal::ReadLinkedDoc(other_doc);
+          full ? internal::ReadStoredDoc(other_doc)
+               : internal::ReadLinkedDoc(other_doc, docs.Value(did, schema::kSlotLinked));
       if (other.source != self_doc.source || other.language == self_doc.language) continue;
       if (!seen.insert(other.canonical_url).second) continue;
       out.push_back(Linked(other));
@@ -845,6 +846,14 @@ class XapianSearcher : public Searcher {
     const auto translated = Groups(schema::kPrefixTranslation, true, schema::kSlotTranslation,
                                    translation_keys, TranslationCap(options.max_linked));
     docs.Prefetch(AllOf(translated));
+    {
+      // The translations' canonical URLs, languages and sources (ReadLinkedDoc).
+      std::vector<Xapian::docid> others = AllOf(translated);
+      std::erase_if(others, [&](Xapian::docid did) {
+        return std::find(shown_dids.begin(), shown_dids.end(), did) != shown_dids.end();
+      });
+      docs.ReadValues(std::move(others), {schema::kSlotLinked});
+    }
     const bool snippets = built->has_words && needles.has_terms();
     const Xapian::MSet mset = snippets ? SnippetMSet(built->query, shown_docs) : Xapian::MSet();
     // Percentages are relative to the best match of the whole query: in
@@ -891,7 +900,8 @@ class XapianSearcher : public Searcher {
       hit.snippet = CleanSnippet(snippet, on, off);
       for (Xapian::docid did : group) {
         if (did == shown || hit.copies.size() >= options.max_linked) continue;
-        hit.copies.push_back(Linked(internal::ReadLinkedDoc(docs.Get(did))));
+        hit.copies.push_back(
+            Linked(internal::ReadLinkedDoc(docs.Get(did), docs.Value(did, schema::kSlotLinked))));
       }
       SortLinked(&hit.copies);
       hit.translations = Translations(docs, shown, stored, options.max_linked, false, &translated);

@@ -309,9 +309,12 @@ std::string DocumentIdOf(const Xapian::Document& doc, const std::string& canonic
 }  // namespace
 
 StoredArticle ReadLinkedDoc(const Xapian::Document& doc) {
+  return ReadLinkedDoc(doc, doc.get_value(schema::kSlotLinked));
+}
+
+StoredArticle ReadLinkedDoc(const Xapian::Document& doc, const std::string& linked) {
   StoredArticle out;
   // One value (indexes since slot 11), else the data and two other values.
-  const std::string linked = doc.get_value(schema::kSlotLinked);
   std::string_view language, source, url;
   if (schema::SplitLinkedValue(linked, &language, &source, &url)) {
     out.language = language;

@@ -22,6 +22,9 @@ StoredArticle ReadStoredDoc(const Xapian::Document& doc);
 // parsing the stored JSON: id (XID term), canonical URL (the url= line),
 // language and source (value slots); `published` stays empty.
 StoredArticle ReadLinkedDoc(const Xapian::Document& doc);
+// The same, with the document's kSlotLinked value read already (a page
+// reads those of all its linked documents in one pass).
+StoredArticle ReadLinkedDoc(const Xapian::Document& doc, const std::string& linked);
 
 // Parses the document data alone (no id).
 StoredArticle ParseDocumentData(std::string_view data);
