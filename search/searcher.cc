@@ -585,7 +585,8 @@ class XapianSearcher : public Searcher {
     Xapian::Document doc;
     // Read by Fetch only where the order needs them (OrderFetched): in
     // relevance order the date of a match whose weight another shares, and
-    // the canonical URL of a match still tied.
+    // the canonical URL of a match still tied; neither when the matcher
+    // broke the ties (MatcherOrdersTies, local databases).
     std::string published;  // kSlotPublished ("" = undated)
     std::string linked;     // kSlotLinked: canonical URL (ties)
     std::string dup_key;    // kSlotDupKey ("" = none)
@@ -1452,7 +1453,12 @@ class XapianSearcher : public Searcher {
                        SortOrder::kRelevance)));
     }
     f.complete = f.items.size() < maxitems;
-    OrderFetched(docs, sort, &f.items);
+    // On local databases the matcher's order is the whole order when it
+    // broke the ties itself (by the KeyMaker; through remote shards
+    // DateThenLinked leaves a date's matches to be ordered here).
+    if (index_.has_remote() || !MatcherOrdersTies(query, sort)) {
+      OrderFetched(docs, sort, &f.items);
+    }
     return f;
   }
 
