@@ -336,11 +336,9 @@ class DocReader {
     std::sort(dids.begin(), dids.end());
     dids.erase(std::unique(dids.begin(), dids.end()), dids.end());
     for (Xapian::valueno slot : slots) {
-      std::optional<internal::ValueCursor> cursor;  // opening it reads the slot's first block
       for (Xapian::docid did : dids) {
         if (did == 0 || values_.count(ValueKey{did, slot}) != 0) continue;
-        if (!cursor) cursor.emplace(db_, slot);
-        values_.emplace(ValueKey{did, slot}, cursor->At(did));
+        values_.emplace(ValueKey{did, slot}, CursorAt(slot, did).At(did));
       }
     }
   }
@@ -363,11 +361,26 @@ class DocReader {
     if (parts_ == nullptr) return true;
     return std::none_of(parts_->begin(), parts_->end(), [](const auto& p) { return p.remote; });
   }
+  // A cursor of `slot` that can read `did`: the last one, kept while the
+  // docids asked of it rise (opening one reads the slot's first block, and
+  // a search reads a slot in several passes: refetched pages, copies).
+  internal::ValueCursor& CursorAt(Xapian::valueno slot, Xapian::docid did) {
+    auto it = cursors_.find(slot);
+    if (it == cursors_.end() || it->second.second >= did) {
+      it = cursors_.insert_or_assign(slot, std::make_pair(internal::ValueCursor(db_, slot), did))
+               .first;
+    }
+    it->second.second = did;
+    return it->second.first;
+  }
+
   using ValueKey = std::pair<Xapian::docid, Xapian::valueno>;
   Xapian::Database db_;
   const std::vector<internal::IndexSet::Part>* parts_;
   std::unordered_map<Xapian::docid, Xapian::Document> docs_;
   std::map<ValueKey, std::string> values_;
+  // Each slot's cursor and the last docid asked of it (CursorAt).
+  std::map<Xapian::valueno, std::pair<internal::ValueCursor, Xapian::docid>> cursors_;
 };
 
 // Terms with their frequencies (term, documents), in term order.
