@@ -974,9 +974,29 @@ int EnsureParts(const BenchArgs& args) {
 // (the machine is shared: wall time includes waiting for a core), and the
 // shard servers' CPU ms when measured (ServerCpu).
 struct Timings {
-  explicit Timings(std::size_t queries) : wall(queries), cpu(queries), servers(queries) {}
+  explicit Timings(std::size_t queries)
+      : wall(queries), cpu(queries), servers(queries), first_page(queries) {}
   std::vector<std::vector<double>> wall, cpu, servers;
+  // Each query's first page as its first search gave it (PageOf), and the
+  // searches since whose page differed: what a searcher keeps between
+  // searches (filter bitmaps, a word's documents of highest wdf) must not
+  // change any page.
+  std::vector<std::string> first_page;
+  int pages_changed = 0;
 };
+
+// What a search answered, to compare with another search of it: each
+// result's id, URL, score, percentage and snippet, and the total.
+std::string PageOf(const SearchResponse& r) {
+  std::string out = std::to_string(r.total) + (r.total_estimated ? "~" : "") + "\n";
+  for (const auto& h : r.hits) {
+    char score[40];
+    std::snprintf(score, sizeof score, "%.12g", h.score);
+    out +=
+        h.id + " " + h.url + " " + score + " " + std::to_string(h.percent) + " " + h.snippet + "\n";
+  }
+  return out;
+}
 
 double ThreadCpuMs() {
   timespec ts{};
@@ -1046,20 +1066,34 @@ bool TimeSearch(const Side& side, const std::vector<BenchQuery>& queries, std::s
   const double s0 = side.servers.empty() ? 0 : side.servers.Ms();
   auto t0 = std::chrono::steady_clock::now();
   double c0 = ThreadCpuMs();
-  if (!SearchOrSay(*side.searcher, queries[i].options)) return false;
+  auto r = SearchOrSay(*side.searcher, queries[i].options);
+  if (!r) return false;
   t->cpu[i].push_back(ThreadCpuMs() - c0);
   t->wall[i].push_back(
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   if (!side.servers.empty()) t->servers[i].push_back(side.servers.Ms() - s0);
+  std::string page = PageOf(*r);
+  if (t->first_page[i].empty()) {
+    t->first_page[i] = std::move(page);
+  } else if (page != t->first_page[i]) {
+    ++t->pages_changed;
+    std::fprintf(stderr, "page changed since the first search: %s %s\n", queries[i].label.c_str(),
+                 queries[i].options.query.c_str());
+  }
   return true;
 }
 
 // `rounds` rounds of the query set on every side, query by query; the
 // sides take turns (the first of one round is the last of the next), so
 // that what else the machine does slows them alike. False: a search failed.
+// `first_pages`: each query's page as a search before gave it (PageOf), to
+// compare every timed search with (Timings::pages_changed).
 bool TimeRounds(const std::vector<Side>& sides, const std::vector<BenchQuery>& queries, int rounds,
-                std::vector<Timings>* out) {
+                std::vector<Timings>* out, const std::vector<std::string>* first_pages = nullptr) {
   out->assign(sides.size(), Timings(queries.size()));
+  if (first_pages != nullptr) {
+    for (Timings& side : *out) side.first_page = *first_pages;
+  }
   for (int r = 0; r < rounds; ++r) {
     for (std::size_t i = 0; i < queries.size(); ++i) {
       for (std::size_t k = 0; k < sides.size(); ++k) {
@@ -1449,10 +1483,22 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "search_bench: %s\n", searcher.status().message().c_str());
     return 1;
   }
-  // One warm-up pass, then timed rounds.
-  for (const auto& q : queries) (void)(*searcher)->Search(q.options);
+  // One warm-up pass, whose pages every timed search must give again,
+  // then timed rounds.
+  std::vector<std::string> first_pages;
+  for (const auto& q : queries) {
+    auto r = SearchOrSay(**searcher, q.options);
+    if (!r) return 1;
+    first_pages.push_back(PageOf(*r));
+  }
   std::vector<Timings> t;
-  if (!TimeRounds({Side{searcher->get(), {}}}, queries, args->rounds, &t)) return 1;
+  if (!TimeRounds({Side{searcher->get(), {}}}, queries, args->rounds, &t, &first_pages)) return 1;
   PrintTimings(queries, t[0], args->docs, args->rounds);
+  if (t[0].pages_changed > 0) {
+    std::fprintf(stderr, "search_bench: %d searches gave another page than the first search\n",
+                 t[0].pages_changed);
+    return 1;
+  }
+  std::printf("every search gave the page of its first search (%zu queries)\n", queries.size());
   return 0;
 }

@@ -31,6 +31,7 @@
 #include "search/search.h"
 #include "search/shards.h"
 #include "search/stored_doc.h"
+#include "search/top_wdf.h"
 
 namespace pressarc::search {
 
@@ -522,6 +523,7 @@ class XapianSearcher : public Searcher {
   Result<SearchResponse> Search(const SearchOptions& options) override {
     if (Status s = ValidateSearchOptions(options); !s.ok()) return s;
     filters_.NewSearch();
+    top_wdf_.NewSearch();
     auto r = WithRetry<SearchResponse>([&] { return DoSearch(options); });
     if (r.ok()) r->warnings = index_.warnings();
     return r;
@@ -1164,10 +1166,17 @@ class XapianSearcher : public Searcher {
     Xapian::Enquire enquire = WeighedEnquire(query, normalised);
     if (spy != nullptr) enquire.add_matchspy(spy);
     const Xapian::doccount read = n + 1;
+    // A frequent word alone is matched among its documents of highest wdf
+    // when they hold the matches read (search/top_wdf.h): the same ones.
+    std::optional<internal::Narrowed> narrowed;
+    if (normalised && OneLocalDatabase()) narrowed = top_wdf_.Narrow(db_, query);
+    if (narrowed && narrowed->documents < read) narrowed.reset();
+    if (narrowed) enquire.set_query(narrowed->query);
     HeaviestMatches heaviest(read, kMaxTied);
     enquire.add_matchspy(&heaviest);
     Ranked first =
         RankedOf(enquire.get_mset(0, read, std::max<Xapian::doccount>(kMinChecked, read)));
+    if (narrowed) AsTheWordAlone(*narrowed, &first);
     if (n == 0 || first.hits.size() <= n || first.hits[n].weight < first.hits[n - 1].weight) {
       if (first.hits.size() > n) first.hits.resize(n);
       return first;
@@ -1181,6 +1190,7 @@ class XapianSearcher : public Searcher {
       enquire.clear_matchspies();  // `spy` saw this query's matches once
       enquire.set_sort_by_relevance_then_value(schema::kSlotPublished, true);
       Ranked all = RankedOf(enquire.get_mset(0, n));
+      if (narrowed) AsTheWordAlone(*narrowed, &all);
       all.estimated = first.estimated, all.lower = first.lower, all.upper = first.upper;
       return all;
     }
@@ -1189,6 +1199,16 @@ class XapianSearcher : public Searcher {
     for (auto& [published, did] : NewestOf(tied, n - above, days))
       first.hits.push_back(Hit{did, edge, percent, std::move(published)});
     return first;
+  }
+
+  // The counts and percentages of a match of a word narrowed to its
+  // documents of highest wdf (TopWdfCache::Narrow) as the word alone gives
+  // them: every document of the word matches, and each weighs its share of
+  // the heaviest (the first of `r`, read from the first match).
+  static void AsTheWordAlone(const internal::Narrowed& narrowed, Ranked* r) {
+    r->estimated = r->lower = r->upper = narrowed.termfreq;
+    const double greatest = r->hits.empty() ? 0 : r->hits.front().weight;
+    for (Hit& h : r->hits) h.percent = internal::PercentOf(h.weight, greatest);
   }
 
   // The `t` newest of `docids` (ascending), undated last, equal dates by
@@ -2041,6 +2061,7 @@ class XapianSearcher : public Searcher {
   internal::IndexSet index_;
   Xapian::Database db_;  // index_.Db(): the local index and the shards that answer
   internal::FilterCache filters_;
+  internal::TopWdfCache top_wdf_;  // a frequent word's documents of highest wdf
   // The M terms of the date terms (MonthTerms) and whether they hold every
   // dated document; cleared by UseDb.
   std::optional<TermFreqList> month_terms_;
