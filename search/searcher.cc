@@ -260,10 +260,9 @@ struct CopyRank {
 // REQUIRES: the Database is not reopened while a DocReader of it is used.
 class DocReader {
  public:
-  // `parts`: db's parts (IndexSet::Parts()), for Prefetch; may be null.
-  explicit DocReader(Xapian::Database db,
-                     const std::vector<internal::IndexSet::Part>* parts = nullptr)
-      : db_(std::move(db)), parts_(parts) {}
+  // `index`: what opened db (its parts, for Prefetch; whether any is remote).
+  DocReader(Xapian::Database db, const internal::IndexSet& index)
+      : db_(std::move(db)), index_(&index) {}
   Xapian::Document Get(Xapian::docid did) {
     auto it = docs_.find(did);
     if (it != docs_.end()) return it->second;
@@ -281,14 +280,15 @@ class DocReader {
   // shards hold any of them (Get reads them when asked). A shard's error
   // (Xapian::NetworkError) is thrown here, as Get would throw it.
   void Prefetch(const std::vector<Xapian::docid>& dids) {
-    if (parts_ == nullptr || parts_->size() < 2 || db_.size() != parts_->size()) return;
-    const std::size_t n = parts_->size();
+    const std::vector<internal::IndexSet::Part>& parts = index_->Parts();
+    if (parts.size() < 2 || db_.size() != parts.size()) return;
+    const std::size_t n = parts.size();
     std::vector<std::vector<Xapian::docid>> wanted(n);
     std::unordered_set<Xapian::docid> listed;
     for (Xapian::docid did : dids) {
       if (did == 0 || docs_.count(did) != 0 || !listed.insert(did).second) continue;
       const std::size_t k = (did - 1) % n;
-      if ((*parts_)[k].remote) wanted[k].push_back(did);
+      if (parts[k].remote) wanted[k].push_back(did);
     }
     std::vector<std::size_t> busy;
     for (std::size_t k = 0; k < n; ++k) {
@@ -301,7 +301,7 @@ class DocReader {
     // thread safe, distinct databases are independent).
     auto work = [&](std::size_t k) {
       try {
-        const Xapian::Database& part = (*parts_)[k].db;
+        const Xapian::Database& part = parts[k].db;
         for (Xapian::docid did : wanted[k]) {
           read[k].push_back(part.get_document(static_cast<Xapian::docid>((did - 1) / n + 1),
                                               Xapian::DOC_ASSUME_VALID));
@@ -333,7 +333,7 @@ class DocReader {
   // two here. On remote shards nothing is read here: a remote document
   // comes with its values (Prefetch), and a value stream is not served.
   void ReadValues(std::vector<Xapian::docid> dids, std::initializer_list<Xapian::valueno> slots) {
-    if (!AllLocal() || dids.empty()) return;
+    if (index_->has_remote() || dids.empty()) return;
     std::sort(dids.begin(), dids.end());
     dids.erase(std::unique(dids.begin(), dids.end()), dids.end());
     for (Xapian::valueno slot : slots) {
@@ -358,10 +358,6 @@ class DocReader {
   }
 
  private:
-  bool AllLocal() const {
-    if (parts_ == nullptr) return true;
-    return std::none_of(parts_->begin(), parts_->end(), [](const auto& p) { return p.remote; });
-  }
   // A cursor of `slot` that can read `did`: the last one, kept while the
   // docids asked of it rise (opening one reads the slot's first block, and
   // a search reads a slot in several passes: refetched pages, copies).
@@ -377,7 +373,7 @@ class DocReader {
 
   using ValueKey = std::pair<Xapian::docid, Xapian::valueno>;
   Xapian::Database db_;
-  const std::vector<internal::IndexSet::Part>* parts_;
+  const internal::IndexSet* index_;
   std::unordered_map<Xapian::docid, Xapian::Document> docs_;
   std::map<ValueKey, std::string> values_;
   // Each slot's cursor and the last docid asked of it (CursorAt).
@@ -769,7 +765,7 @@ class XapianSearcher : public Searcher {
     // reading document lengths: the same ranking as BM25 on raw wdfs.
     const bool normalised =
         db_.get_metadata(std::string(schema::kMetadataWdf)) == schema::kWdfNormalised;
-    DocReader docs(db_, &index_.Parts());
+    DocReader docs(db_, index_);
     // The matcher reads two-word phrases of pair words through their pair
     // terms, no position read (WithoutPairedPositions: the same matches,
     // weights and percentages); the snippets still look for the phrase.
@@ -1458,9 +1454,8 @@ class XapianSearcher : public Searcher {
       docs.Prefetch(dids);
       docs.ReadValues(dids, {schema::kSlotDupKey});
       for (const Hit& h : r.hits) {
+        // The date NewestOf read, for OrderFetched.
         if (h.published) docs.Remember(h.did, schema::kSlotPublished, *h.published);
-      }
-      for (const Hit& h : r.hits) {
         Match x;
         x.did = h.did;
         x.weight = h.weight;
@@ -1944,7 +1939,7 @@ class XapianSearcher : public Searcher {
     AddHistory(&a);
     // The translations' and copies' documents are read before use: through
     // remote shards, a thread per shard (DocReader::Prefetch).
-    DocReader docs(db_, &index_.Parts());
+    DocReader docs(db_, index_);
     a.translations = Translations(docs, *did, s, 100, true);
     const std::vector<Xapian::docid> copies = Copies(doc, 101);
     docs.Prefetch(copies);
