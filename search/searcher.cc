@@ -1160,19 +1160,39 @@ class XapianSearcher : public Searcher {
                              Xapian::MatchSpy* spy, const internal::DayBounds& days) {
     constexpr std::size_t kMaxTied = 1u << 16;
     Xapian::Enquire enquire = WeighedEnquire(query, normalised);
-    if (spy != nullptr) enquire.add_matchspy(spy);
+    const Xapian::Query filtered = enquire.get_query();
     const Xapian::doccount read = n + 1;
-    // A frequent word alone is matched among its documents of highest wdf
-    // when they hold the matches read (search/top_wdf.h): the same ones.
+    const Xapian::doccount check = std::max<Xapian::doccount>(kMinChecked, read);
+    // A frequent word, alone or with filters, is matched among its
+    // documents of highest wdf when they hold the matches read
+    // (search/top_wdf.h): the same ones.
+    std::optional<internal::NarrowableWord> word;
     std::optional<internal::Narrowed> narrowed;
-    if (normalised && OneLocalDatabase()) narrowed = top_wdf_.Narrow(db_, query);
+    if (normalised && OneLocalDatabase()) {
+      word = top_wdf_.WordOf(db_, filtered);
+      if (word) narrowed = top_wdf_.Narrow(db_, filtered);
+    }
     if (narrowed && narrowed->documents < read) narrowed.reset();
-    if (narrowed) enquire.set_query(narrowed->query);
-    HeaviestMatches heaviest(read, kMaxTied);
-    enquire.add_matchspy(&heaviest);
-    Ranked first =
-        RankedOf(enquire.get_mset(0, read, std::max<Xapian::doccount>(kMinChecked, read)));
-    if (narrowed) AsTheWordAlone(*narrowed, &first);
+    std::optional<HeaviestMatches> heaviest;
+    Ranked first;
+    if (narrowed) {
+      enquire.set_query(narrowed->query);
+      enquire.add_matchspy(&heaviest.emplace(read, kMaxTied));
+      first = RankedOf(enquire.get_mset(0, read, check));
+      if (first.hits.size() < read) {  // the filters left fewer in the list
+        narrowed.reset();
+        enquire.clear_matchspies();
+        enquire.set_query(filtered);
+      }
+    }
+    if (!narrowed) {
+      if (spy != nullptr) enquire.add_matchspy(spy);
+      enquire.add_matchspy(&heaviest.emplace(read, kMaxTied));
+      first = RankedOf(enquire.get_mset(0, read, check));
+    }
+    if (narrowed) WholeMatchPercents(narrowed->terms, &first);
+    if (word && !word->alone) ProveBounds(filtered, narrowed.has_value(), check, &first);
+    if (narrowed && word->alone) first.estimated = first.lower = first.upper = narrowed->termfreq;
     if (n == 0 || first.hits.size() <= n || first.hits[n].weight < first.hits[n - 1].weight) {
       if (first.hits.size() > n) first.hits.resize(n);
       return first;
@@ -1180,13 +1200,13 @@ class XapianSearcher : public Searcher {
     const double edge = first.hits[n - 1].weight;
     std::size_t above = 0;
     while (first.hits[above].weight > edge) ++above;
-    const std::vector<Xapian::docid> tied = heaviest.Of(edge);
+    const std::vector<Xapian::docid> tied = heaviest->Of(edge);
     // The matcher gave n - above + 1 of them: the spy must hold as many.
-    if (heaviest.overflow() || tied.size() <= n - above) {
+    if (heaviest->overflow() || tied.size() <= n - above) {
       enquire.clear_matchspies();  // `spy` saw this query's matches once
       enquire.set_sort_by_relevance_then_value(schema::kSlotPublished, true);
       Ranked all = RankedOf(enquire.get_mset(0, n));
-      if (narrowed) AsTheWordAlone(*narrowed, &all);
+      if (narrowed) WholeMatchPercents(narrowed->terms, &all);
       all.estimated = first.estimated, all.lower = first.lower, all.upper = first.upper;
       return all;
     }
@@ -1197,14 +1217,29 @@ class XapianSearcher : public Searcher {
     return first;
   }
 
-  // The counts and percentages of a match of a word narrowed to its
-  // documents of highest wdf (TopWdfCache::Narrow) as the word alone gives
-  // them: every document of the word matches, and each weighs its share of
-  // the heaviest (the first of `r`, read from the first match).
-  static void AsTheWordAlone(const internal::Narrowed& narrowed, Ranked* r) {
-    r->estimated = r->lower = r->upper = narrowed.termfreq;
+  // The percentages of a match of a word narrowed to its documents of
+  // highest wdf (TopWdfCache::Narrow) as the whole match gives them: each
+  // match weighs its share of the heaviest (the first of `r`, read from the
+  // first match); `terms`: Narrowed::terms.
+  static void WholeMatchPercents(std::size_t terms, Ranked* r) {
     const double greatest = r->hits.empty() ? 0 : r->hits.front().weight;
-    for (Hit& h : r->hits) h.percent = internal::PercentOf(h.weight, greatest);
+    for (Hit& h : r->hits) h.percent = internal::PercentOf(h.weight, greatest, terms);
+  }
+
+  // The bounds of a narrowable word with filters (`filtered`), whole or
+  // `narrowed`, matched checking at least `check`, as the matcher proves
+  // them whatever the order it reads in (internal::ProvenBounds): the same
+  // both ways.
+  void ProveBounds(const Xapian::Query& filtered, bool narrowed, Xapian::doccount check,
+                   Ranked* r) {
+    const auto b = internal::ProvenBounds(
+        db_, filtered,
+        {static_cast<Xapian::doccount>(r->lower), static_cast<Xapian::doccount>(r->estimated),
+         static_cast<Xapian::doccount>(r->upper)},
+        narrowed, check);
+    r->lower = b.lower;
+    r->estimated = b.estimated;
+    r->upper = b.upper;
   }
 
   // The `t` newest of `docids` (ascending), undated last, equal dates by

@@ -49,14 +49,50 @@ class DocidList : public Xapian::PostingSource {
 
 TopWdfCache::TopWdfCache(TopWdfOptions options) : options_(options) {}
 
+std::optional<NarrowableWord> TopWdfCache::WordOf(const Xapian::Database& db,
+                                                  const Xapian::Query& query) const {
+  // The left of each OP_FILTER and OP_AND_NOT, down to the term.
+  Xapian::Query q = query;
+  NarrowableWord w;
+  w.alone = true;
+  while ((q.get_type() == Xapian::Query::OP_FILTER || q.get_type() == Xapian::Query::OP_AND_NOT) &&
+         q.get_num_subqueries() > 0) {
+    q = q.get_subquery(0);
+    w.alone = false;
+  }
+  auto term_of = [](const Xapian::Query& leaf) -> std::optional<std::string> {
+    if (leaf.get_type() != Xapian::Query::LEAF_TERM) return std::nullopt;
+    const Xapian::TermIterator t = leaf.get_terms_begin();
+    if (t == leaf.get_terms_end()) return std::nullopt;
+    return *t;
+  };
+  if (auto term = term_of(q)) {
+    w.term = std::move(*term);
+  } else if (q.get_type() == Xapian::Query::OP_OR) {
+    // Forms of a word of which the index holds one: it weighs as that one.
+    w.terms = q.get_num_subqueries();
+    for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
+      auto form = term_of(q.get_subquery(i));
+      if (!form) return std::nullopt;
+      if (db.get_termfreq(*form) == 0) continue;
+      if (!w.term.empty()) return std::nullopt;
+      w.term = std::move(*form);
+    }
+    if (w.term.empty()) return std::nullopt;
+  } else {
+    return std::nullopt;
+  }
+  w.termfreq = db.get_termfreq(w.term);
+  if (w.termfreq < options_.min_termfreq) return std::nullopt;
+  return w;
+}
+
 std::optional<Narrowed> TopWdfCache::Narrow(const Xapian::Database& db,
                                             const Xapian::Query& query) {
-  if (options_.max_words == 0 || query.get_type() != Xapian::Query::LEAF_TERM) return std::nullopt;
-  const Xapian::TermIterator t = query.get_terms_begin();
-  if (t == query.get_terms_end()) return std::nullopt;
-  const std::string term = *t;
-  const Xapian::doccount termfreq = db.get_termfreq(term);
-  if (termfreq < options_.min_termfreq) return std::nullopt;
+  if (options_.max_words == 0) return std::nullopt;
+  const std::optional<NarrowableWord> word = WordOf(db, query);
+  if (!word) return std::nullopt;
+  const std::string& term = word->term;
   std::string key = db.get_uuid() + "@" + std::to_string(db.get_revision());
   if (key != db_key_) {
     entries_.clear();
@@ -88,7 +124,9 @@ std::optional<Narrowed> TopWdfCache::Narrow(const Xapian::Database& db,
   const auto& list = kept->second.list;
   Narrowed out;
   out.documents = static_cast<Xapian::doccount>(list->size());
-  out.termfreq = termfreq;
+  out.termfreq = word->termfreq;
+  out.alone = word->alone;
+  out.terms = word->terms;
   out.query = Xapian::Query(Xapian::Query::OP_FILTER, query,
                             Xapian::Query((new DocidList(list))->release()));
   return out;
@@ -118,10 +156,31 @@ std::shared_ptr<const std::vector<Xapian::docid>> TopWdfCache::Build(
   return list;  // postings come in docid order
 }
 
-int PercentOf(double weight, double greatest) {
+MatchBounds ProvenBounds(const Xapian::Database& db, const Xapian::Query& query,
+                         const MatchBounds& matched, bool narrowed, Xapian::doccount min_checked) {
+  if (!narrowed && matched.lower == matched.upper) return matched;  // every match counted
+  if (narrowed && matched.lower < min_checked) {
+    // The list held fewer: are there fewer in all? A forward boolean
+    // match on one database stops at min_checked matches.
+    Xapian::Enquire count(db);
+    count.set_query(query);
+    count.set_weighting_scheme(Xapian::BoolWeight());
+    const Xapian::MSet m = count.get_mset(0, 1, min_checked);
+    if (m.get_matches_lower_bound() == m.get_matches_upper_bound()) {
+      const Xapian::doccount n = m.get_matches_lower_bound();
+      return {n, n, n};
+    }
+  }
+  MatchBounds b = BoundsOf(db, query);
+  b.lower = std::min(std::max(b.lower, min_checked), b.upper);
+  b.estimated = std::clamp(b.estimated, b.lower, b.upper);
+  return b;
+}
+
+int PercentOf(double weight, double greatest, std::size_t terms) {
   if (greatest <= 0) return 100;
-  // As Xapian's matcher and MSet: one subquery of one matched.
-  double scale = 1.0;
+  // As Xapian's matcher and MSet: one subquery of `terms` matched.
+  double scale = 1.0 / static_cast<double>(std::max<std::size_t>(terms, 1));
   scale /= greatest;
   const double factor = scale * 100.0;
   int percent = static_cast<int>(weight * factor + 100.0 * DBL_EPSILON);
