@@ -142,7 +142,7 @@ struct WarcWriterOptions {
   std::uint64_t max_file_bytes = 1073741824;  // rotate after a file grows past this
   std::string software = "pressarc/0.1";      // for warcinfo
   std::string operator_info;                  // for warcinfo, optional
-  int gzip_level = 6;  // zlib level 1-9: 6 as wget and Heritrix; lower is faster
+  int gzip_level = 6;  // deflate level 1-9: 6 as wget and Heritrix; lower is faster
 };
 
 class WarcWriter {
