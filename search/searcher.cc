@@ -1170,7 +1170,7 @@ class XapianSearcher : public Searcher {
     std::optional<internal::Narrowed> narrowed;
     if (normalised && OneLocalDatabase()) {
       word = top_wdf_.WordOf(db_, filtered);
-      if (word) narrowed = top_wdf_.Narrow(db_, filtered);
+      if (word) narrowed = top_wdf_.Narrow(db_, filtered, *word);
     }
     if (narrowed && narrowed->documents < read) narrowed.reset();
     std::optional<HeaviestMatches> heaviest;
@@ -1190,7 +1190,7 @@ class XapianSearcher : public Searcher {
       enquire.add_matchspy(&heaviest.emplace(read, kMaxTied));
       first = RankedOf(enquire.get_mset(0, read, check));
     }
-    if (narrowed) WholeMatchPercents(narrowed->terms, &first);
+    if (narrowed) WholeMatchPercents(word->terms, &first);
     if (word && !word->alone) ProveBounds(filtered, narrowed.has_value(), check, &first);
     if (narrowed && word->alone) first.estimated = first.lower = first.upper = narrowed->termfreq;
     if (n == 0 || first.hits.size() <= n || first.hits[n].weight < first.hits[n - 1].weight) {
@@ -1206,7 +1206,7 @@ class XapianSearcher : public Searcher {
       enquire.clear_matchspies();  // `spy` saw this query's matches once
       enquire.set_sort_by_relevance_then_value(schema::kSlotPublished, true);
       Ranked all = RankedOf(enquire.get_mset(0, n));
-      if (narrowed) WholeMatchPercents(narrowed->terms, &all);
+      if (narrowed) WholeMatchPercents(word->terms, &all);
       all.estimated = first.estimated, all.lower = first.lower, all.upper = first.upper;
       return all;
     }
@@ -1220,7 +1220,7 @@ class XapianSearcher : public Searcher {
   // The percentages of a match of a word narrowed to its documents of
   // highest wdf (TopWdfCache::Narrow) as the whole match gives them: each
   // match weighs its share of the heaviest (the first of `r`, read from the
-  // first match); `terms`: Narrowed::terms.
+  // first match); `terms`: NarrowableWord::terms.
   static void WholeMatchPercents(std::size_t terms, Ranked* r) {
     const double greatest = r->hits.empty() ? 0 : r->hits.front().weight;
     for (Hit& h : r->hits) h.percent = internal::PercentOf(h.weight, greatest, terms);

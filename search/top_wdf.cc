@@ -89,10 +89,15 @@ std::optional<NarrowableWord> TopWdfCache::WordOf(const Xapian::Database& db,
 
 std::optional<Narrowed> TopWdfCache::Narrow(const Xapian::Database& db,
                                             const Xapian::Query& query) {
-  if (options_.max_words == 0) return std::nullopt;
   const std::optional<NarrowableWord> word = WordOf(db, query);
   if (!word) return std::nullopt;
-  const std::string& term = word->term;
+  return Narrow(db, query, *word);
+}
+
+std::optional<Narrowed> TopWdfCache::Narrow(const Xapian::Database& db, const Xapian::Query& query,
+                                            const NarrowableWord& word) {
+  if (options_.max_words == 0) return std::nullopt;
+  const std::string& term = word.term;
   std::string key = db.get_uuid() + "@" + std::to_string(db.get_revision());
   if (key != db_key_) {
     entries_.clear();
@@ -124,9 +129,7 @@ std::optional<Narrowed> TopWdfCache::Narrow(const Xapian::Database& db,
   const auto& list = kept->second.list;
   Narrowed out;
   out.documents = static_cast<Xapian::doccount>(list->size());
-  out.termfreq = word->termfreq;
-  out.alone = word->alone;
-  out.terms = word->terms;
+  out.termfreq = word.termfreq;
   out.query = Xapian::Query(Xapian::Query::OP_FILTER, query,
                             Xapian::Query((new DocidList(list))->release()));
   return out;

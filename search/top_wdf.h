@@ -82,8 +82,6 @@ struct Narrowed {
   Xapian::Query query;             // the query FILTER the word's list
   Xapian::doccount documents = 0;  // in the list: pages within them are exact
   Xapian::doccount termfreq = 0;   // the word's documents (its exact match count)
-  bool alone = false;              // the query is the word alone (NarrowableWord)
-  std::size_t terms = 1;           // NarrowableWord::terms
 };
 
 class TopWdfCache {
@@ -104,6 +102,9 @@ class TopWdfCache {
   // REQUIRES: the caller weighs the term by a scheme whose weight rises
   // with the wdf alone (BM25 with b = 0 on normalised wdfs).
   std::optional<Narrowed> Narrow(const Xapian::Database& db, const Xapian::Query& query);
+  // The same for a caller that has `query`'s word (WordOf) already.
+  std::optional<Narrowed> Narrow(const Xapian::Database& db, const Xapian::Query& query,
+                                 const NarrowableWord& word);
 
   std::size_t words() const { return entries_.size(); }
 

@@ -59,8 +59,10 @@ class TopWdfTest : public ::testing::Test {
   // The first `n` matches of `q` weighed as search weighs a normalised index
   // (BM25, b = 0), ties by docid or (`by_date`) newest first, as the searcher
   // asks for them; `narrowed`: read as the searcher reads them (counts of
-  // a word alone its term frequency, of a word with filters ProvenBounds).
-  Page Run(const Q& q, Xapian::doccount n, bool by_date, const Narrowed* narrowed) const {
+  // a word alone its term frequency, of a word with filters ProvenBounds;
+  // percentages of one of `terms` matched: NarrowableWord::terms).
+  Page Run(const Q& q, Xapian::doccount n, bool by_date, const Narrowed* narrowed,
+           std::size_t terms = 1) const {
     Xapian::Enquire enquire(db_);
     enquire.set_query(q);
     enquire.set_weighting_scheme(
@@ -71,9 +73,8 @@ class TopWdfTest : public ::testing::Test {
     for (auto it = m.begin(); it != m.end(); ++it) {
       p.docids.push_back(*it);
       p.weights.push_back(it.get_weight());
-      p.percents.push_back(narrowed
-                               ? PercentOf(it.get_weight(), m.begin().get_weight(), narrowed->terms)
-                               : it.get_percent());
+      p.percents.push_back(narrowed ? PercentOf(it.get_weight(), m.begin().get_weight(), terms)
+                                    : it.get_percent());
     }
     p.lower = narrowed ? narrowed->termfreq : m.get_matches_lower_bound();
     p.estimated = narrowed ? narrowed->termfreq : m.get_matches_estimated();
@@ -82,9 +83,10 @@ class TopWdfTest : public ::testing::Test {
   }
   // A word with filters `q`, whole or `narrowed`: the bounds as
   // ProvenBounds gives them.
-  Page RunFiltered(const Q& q, Xapian::doccount n, bool by_date, const Narrowed* narrowed) const {
+  Page RunFiltered(const Q& q, Xapian::doccount n, bool by_date, const Narrowed* narrowed,
+                   std::size_t terms = 1) const {
     const Q& matched = narrowed ? narrowed->query : q;
-    Page p = Run(matched, n, by_date, narrowed);
+    Page p = Run(matched, n, by_date, narrowed, terms);
     Xapian::Enquire enquire(db_);
     enquire.set_query(matched);
     enquire.set_weighting_scheme(
@@ -143,17 +145,20 @@ TEST_F(TopWdfTest, FirstPagesOfAFrequentWordAreTheWordsAlone) {
   // word of which the index holds one (Xapian gives the best 50%).
   const Q forms(Q::OP_OR, Q("common"), Q("nowhere"));
   cache.NewSearch();
+  const auto forms_word = cache.WordOf(db_, forms);
+  ASSERT_TRUE(forms_word);
+  EXPECT_EQ(forms_word->terms, 2u);
+  EXPECT_TRUE(forms_word->alone);
   const auto narrowed_forms = cache.Narrow(db_, forms);
   ASSERT_TRUE(narrowed_forms);
-  EXPECT_EQ(narrowed_forms->terms, 2u);
-  EXPECT_TRUE(narrowed_forms->alone);
   for (Xapian::doccount n : {1u, 10u, 26u, 99u, 100u, narrowed->documents}) {
     for (bool by_date : {false, true}) {
       const std::string what = "n=" + std::to_string(n) + (by_date ? " by date" : "");
       ExpectSame(Run(Q("common"), n, by_date, nullptr),
                  Run(narrowed->query, n, by_date, &*narrowed), what);
       ExpectSame(Run(forms, n, by_date, nullptr),
-                 Run(narrowed_forms->query, n, by_date, &*narrowed_forms), "forms " + what);
+                 Run(narrowed_forms->query, n, by_date, &*narrowed_forms, forms_word->terms),
+                 "forms " + what);
     }
   }
 }
@@ -168,9 +173,11 @@ TEST_F(TopWdfTest, FirstPagesOfAFrequentWordWithFiltersAreTheWholeMatchs) {
   const Q forms(Q::OP_AND_NOT, Q(Q::OP_OR, Q("nowhere"), Q("common")), Q("Kfourth"));
   for (const Q& q : {even, odd, fourth, few, forms}) {
     cache.NewSearch();
+    const auto word = cache.WordOf(db_, q);
+    ASSERT_TRUE(word) << q.get_description();
+    EXPECT_FALSE(word->alone);
     const auto narrowed = cache.Narrow(db_, q);
     ASSERT_TRUE(narrowed) << q.get_description() << ": the list of its word";
-    EXPECT_FALSE(narrowed->alone);
     // Pages of up to all the list's matches less one: the searcher reads
     // one more than it shows, and matches whole when the list holds fewer.
     const Xapian::doccount in_list = MatchesIn(*narrowed);
@@ -179,8 +186,8 @@ TEST_F(TopWdfTest, FirstPagesOfAFrequentWordWithFiltersAreTheWholeMatchs) {
       for (bool by_date : {false, true}) {
         const std::string what =
             q.get_description() + " n=" + std::to_string(n) + (by_date ? " by date" : "");
-        ExpectSame(RunFiltered(q, n, by_date, nullptr), RunFiltered(q, n, by_date, &*narrowed),
-                   what);
+        ExpectSame(RunFiltered(q, n, by_date, nullptr),
+                   RunFiltered(q, n, by_date, &*narrowed, word->terms), what);
       }
     }
   }
