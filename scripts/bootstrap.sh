@@ -14,7 +14,7 @@ PACKAGES=(
   build-essential cmake pkg-config git ca-certificates
   libcurl4-openssl-dev libgumbo-dev libxapian-dev xapian-tools libicu-dev
   libsqlite3-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libssl-dev libdtl-dev
-  zlib1g-dev libdeflate-dev libbrotli-dev libxml2-dev libgtest-dev libgmock-dev
+  zlib1g-dev libdeflate-dev libjemalloc-dev libbrotli-dev libxml2-dev libgtest-dev libgmock-dev
   libcpp-httplib-dev
   python3
   time   # GNU time: the peak RSS of a crawl alone (tests/e2e/test_hostile.py)
