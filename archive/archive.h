@@ -53,10 +53,12 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -434,6 +436,42 @@ struct VersionObservation {
 VersionObservation ObserveVersion(const Article& article, const ArchiveLocation& where,
                                   const std::string& fetched_at);
 
+// The observations of one import or reindex, which can be a million: kept
+// on disk, in an unnamed temporary file of a folder (O_TMPFILE: nothing is
+// left behind by a kill -9), with only each one's sort key in memory (its
+// URL, fetch time and archive place, about 140 bytes, against about 760
+// for a whole observation). Add may be called from any thread. A write
+// that fails (a full disk) is kept and returned by ForEachSorted, which
+// then reads nothing.
+class VersionSpool {
+ public:
+  // The file is made in `dir` at the first Add (DATA: where the archive
+  // and the index are, not a /tmp that may be in memory).
+  explicit VersionSpool(std::string dir);
+  ~VersionSpool();
+  VersionSpool(const VersionSpool&) = delete;
+  VersionSpool& operator=(const VersionSpool&) = delete;
+
+  void Add(const VersionObservation& observation);
+  std::size_t size() const;
+  // Calls `fn` with each observation, ordered by (url, fetched_at, archive
+  // file, archive offset); stops at the first error.
+  Status ForEachSorted(const std::function<Status(const VersionObservation&)>& fn);
+
+ private:
+  struct Key;
+  Status Flush();  // REQUIRES: mu_ held
+  mutable std::mutex mu_;
+  std::string dir_;
+  int fd_ = -1;
+  std::uint64_t written_ = 0;  // bytes in the file
+  std::string buffer_;         // bytes after them, not yet written
+  std::vector<Key> keys_;
+  std::vector<std::string> files_;  // archive file names, each once (Key::file)
+  std::unordered_map<std::string, std::uint32_t> file_numbers_;  // their places in files_
+  Status error_;
+};
+
 // ===== The change log ========================================================
 
 enum class ChangeKind { kNew, kEdited, kRemoved, kRestored };
@@ -721,6 +759,9 @@ class VersionLog {
   // Reindex: replaces every version by those the observations make (one
   // transaction: a killed reindex leaves the versions as they were).
   Status Rebuild(std::vector<VersionObservation> observations);
+  // The same, with the observations of a spool.
+  Status RecordAll(VersionSpool& spool);
+  Status Rebuild(VersionSpool& spool);
   // Whether the article fetched from `url` is removed now (Catalogue::Removed).
   bool Removed(const std::string& url);
   // The URLs of every article removed now (for import and reindex).
@@ -733,6 +774,8 @@ class VersionLog {
         converter_(converter),
         archive_dir_(std::move(archive_dir)) {}
   Status RecordSorted(std::vector<VersionObservation> observations);
+  // In one transaction, the versions cleared first when `clear`.
+  Status RecordInTransaction(bool clear, const std::function<Status()>& record);
   std::optional<NormalisedArticle> Load(const ArchiveLocation& where) const;
   static void Summarise(const NormalisedArticle& before, const NormalisedArticle& after,
                         ArticleVersion* v);

@@ -247,10 +247,11 @@ Status VersionLog::RecordSorted(std::vector<VersionObservation> observations) {
   return Status::Ok();
 }
 
-Status VersionLog::RecordAll(std::vector<VersionObservation> observations) {
+Status VersionLog::RecordInTransaction(bool clear, const std::function<Status()>& record) {
   Status st = catalogue_->Begin();
   if (!st.ok()) return st;
-  st = RecordSorted(std::move(observations));
+  if (clear) st = catalogue_->ClearVersions();
+  if (st.ok()) st = record();
   if (!st.ok()) {
     (void)catalogue_->Rollback();
     return st;
@@ -258,16 +259,24 @@ Status VersionLog::RecordAll(std::vector<VersionObservation> observations) {
   return catalogue_->Commit();
 }
 
+Status VersionLog::RecordAll(std::vector<VersionObservation> observations) {
+  return RecordInTransaction(false, [&] { return RecordSorted(std::move(observations)); });
+}
+
 Status VersionLog::Rebuild(std::vector<VersionObservation> observations) {
-  Status st = catalogue_->Begin();
-  if (!st.ok()) return st;
-  st = catalogue_->ClearVersions();
-  if (st.ok()) st = RecordSorted(std::move(observations));
-  if (!st.ok()) {
-    (void)catalogue_->Rollback();
-    return st;
-  }
-  return catalogue_->Commit();
+  return RecordInTransaction(true, [&] { return RecordSorted(std::move(observations)); });
+}
+
+Status VersionLog::RecordAll(VersionSpool& spool) {
+  return RecordInTransaction(false, [&] {
+    return spool.ForEachSorted([&](const VersionObservation& o) { return Record(o).status(); });
+  });
+}
+
+Status VersionLog::Rebuild(VersionSpool& spool) {
+  return RecordInTransaction(true, [&] {
+    return spool.ForEachSorted([&](const VersionObservation& o) { return Record(o).status(); });
+  });
 }
 
 bool VersionLog::Removed(const std::string& url) {

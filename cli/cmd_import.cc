@@ -77,7 +77,7 @@ Status ImportAll(const Config& config, const ImportFlags& flags, const std::stri
   ArchiveImporter importer({.archive_dir = data_dir + "/archive", .source = flags.source},
                            &*converter);
   Status result;
-  VersionObservations observed;
+  VersionObservations observed(data_dir);
   auto versions = VersionLog::Open(data_dir, &*converter);
   if (!versions.ok()) return versions.status();
   // An imported copy of a removed article is indexed as removed.
@@ -115,7 +115,7 @@ Status ImportAll(const Config& config, const ImportFlags& flags, const std::stri
   if (Status f = importer.Flush(); !f.ok() && result.ok()) result = f;
   if (result.disk_full()) return result;  // nothing more to write; the rerun finishes
   // Versions before the index (a rerun finds them and adds none).
-  if (result.ok()) result = (*versions)->RecordAll(observed.Take());
+  if (result.ok()) result = (*versions)->RecordAll(observed.spool());
   // A new generation: compacted, checked and swapped in; the live one: committed.
   if (result.ok()) result = (*writer)->Publish();
   if (result.ok() && !opened->new_generation) {

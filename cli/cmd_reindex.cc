@@ -59,7 +59,7 @@ Status RunReindex(CommandContext& ctx, const ReindexFlags& flags) {
   std::uint64_t records = 0;
   std::uint64_t bad = 0;
   BulkIndexStats stats;
-  VersionObservations observed;
+  VersionObservations observed(data_dir);
   auto versions = VersionLog::Open(data_dir, &converter.value());
   if (!versions.ok()) return versions.status();
   // Removed articles stay indexed, as removed (the catalogue's removals).
@@ -88,7 +88,7 @@ Status RunReindex(CommandContext& ctx, const ReindexFlags& flags) {
   }
   // The versions are made again from the archive, before the new index is
   // swapped in (one transaction: a failed reindex leaves them as they were).
-  if (Status s = (*versions)->Rebuild(observed.Take()); !s.ok()) return s;
+  if (Status s = (*versions)->Rebuild(observed.spool()); !s.ok()) return s;
   std::uint64_t documents = (*writer)->DocumentCount();
   std::string generation = (*writer)->Generation();
   if (Status s = (*writer)->Publish(); !s.ok()) return s;

@@ -88,14 +88,7 @@ RecordVisitor IndexingVisitor(BulkIndexer* bulk, const RecordConverter* converte
 namespace pressarc {
 
 void VersionObservations::Add(const IndexedArticle& doc) {
-  VersionObservation o = ObserveVersion(doc.article, doc.archive, doc.fetched_at);
-  std::lock_guard<std::mutex> lock(mu_);
-  list_.push_back(std::move(o));
-}
-
-std::vector<VersionObservation> VersionObservations::Take() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return std::move(list_);
+  spool_.Add(ObserveVersion(doc.article, doc.archive, doc.fetched_at));
 }
 
 }  // namespace pressarc

@@ -400,9 +400,12 @@ Result<BulkWriter> OpenForBulkAdd(const std::string& data_dir, std::uint64_t inp
 // the caller Push()es tasks (each turns one archived record into an
 // article, or nullopt when it is not an article); `threads` workers run them
 // and PrepareDocument(); a writer thread per writer->Shards() calls
-// writer->AddPrepared() for the documents of its shard. Queues are bounded, so memory
-// stays flat whatever the archive size. Which version of a URL wins is the
-// writer's rule (newest fetch), so the order of completion does not matter.
+// writer->AddPrepared() for the documents of its shard. Which version of a
+// URL wins is the writer's rule (newest fetch), so the order of completion
+// does not matter. Queues are bounded; what grows with the archive is the
+// writer's record of the URLs it wrote (their fetch times and content
+// hashes, a few hundred bytes each) and the caller's VersionObservations
+// (their sort keys, about 140 bytes each; the rest is on disk).
 struct BulkIndexStats {
   std::uint64_t tasks = 0;      // records pushed
   std::uint64_t articles = 0;   // tasks that gave an article
@@ -491,15 +494,17 @@ class IndexSink : public ArticleSink {
 };
 
 // What the tasks of a BulkIndexer (import, reindex) saw of versions, from
-// any thread; handed to VersionLog::RecordAll or Rebuild after the run.
+// any thread, in a VersionSpool in `spool_dir` (DATA: a reindex of a
+// million archived pages held 0.76 GB of them in memory); handed to
+// VersionLog::RecordAll or Rebuild after the run.
 class VersionObservations {
  public:
+  explicit VersionObservations(std::string spool_dir) : spool_(std::move(spool_dir)) {}
   void Add(const IndexedArticle& doc);
-  std::vector<VersionObservation> Take();
+  VersionSpool& spool() { return spool_; }
 
  private:
-  std::mutex mu_;
-  std::vector<VersionObservation> list_;
+  VersionSpool spool_;
 };
 
 }  // namespace pressarc

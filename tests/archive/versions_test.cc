@@ -3,10 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "archive/archive.h"
@@ -277,6 +280,161 @@ TEST_F(VersionLogTest, RebuildFromObservationsGivesTheSameVersions) {
     EXPECT_EQ(after[i].words_removed, before[i].words_removed);
     EXPECT_EQ(after[i].excerpt, before[i].excerpt);
   }
+}
+
+TEST_F(VersionLogTest, RebuildFromASpoolFilledByTwoThreadsGivesTheSameVersions) {
+  Fetch(Page("Consultations held", kBody, "a"), "2024-05-01T10:00:00Z");
+  Fetch(Page("Consultations held", kBody, "b"), "2024-05-01T12:00:00Z");
+  std::string edited = kBody;
+  edited.replace(edited.find("in autumn"), 9, "in the spring");
+  Fetch(Page("Consultations held", edited, "c"), "2024-05-02T10:00:00Z");
+  const auto before = Versions();
+  ASSERT_EQ(before.size(), 2u);
+  VersionSpool spool(dir_.path());
+  std::thread other([&] { spool.Add(observed_[2]); });
+  spool.Add(observed_[1]);
+  spool.Add(observed_[0]);
+  other.join();
+  EXPECT_EQ(spool.size(), 3u);
+  ASSERT_TRUE(log_->Rebuild(spool).ok());
+  const auto after = Versions();
+  ASSERT_EQ(after.size(), before.size());
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].version, before[i].version);
+    EXPECT_EQ(after[i].fetched_at, before[i].fetched_at);
+    EXPECT_EQ(after[i].digest, before[i].digest);
+    EXPECT_EQ(after[i].archive.file, before[i].archive.file);
+    EXPECT_EQ(after[i].archive.offset, before[i].archive.offset);
+    EXPECT_EQ(after[i].words_added, before[i].words_added);
+    EXPECT_EQ(after[i].words_removed, before[i].words_removed);
+    EXPECT_EQ(after[i].excerpt, before[i].excerpt);
+  }
+}
+
+VersionObservation Observation(std::string url, std::string at, std::string file,
+                               std::uint64_t offset) {
+  VersionObservation o;
+  o.url = std::move(url);
+  o.fetched_at = std::move(at);
+  o.archive.file = std::move(file);
+  o.archive.offset = offset;
+  o.digest = "d:" + o.url + o.fetched_at;
+  o.title = "Title of " + o.url;
+  o.published = "2024-05-01";
+  o.source = "mfa-az";
+  o.language = "az";
+  o.words = static_cast<int>(offset % 1000);
+  o.lead = std::string(300, 'x') + o.url;
+  return o;
+}
+
+TEST(VersionSpoolTest, GivesBackEveryFieldOrderedByUrlTimeFileAndOffset) {
+  testing::TempDir dir;
+  VersionSpool spool(dir.path());
+  // Out of order; a URL that is a prefix of another; a NUL byte and
+  // non-ASCII in a URL; one URL fetched twice in one second, from two files.
+  std::vector<VersionObservation> in = {
+      Observation("https://b.gov/x", "2024-05-01T10:00:00Z", "b.warc.gz", 7),
+      Observation("https://a.gov/xy", "2024-05-01T09:00:00Z", "a.warc.gz", 1),
+      Observation(std::string("https://a.gov/x\0z", 17), "2024-05-01T11:00:00Z", "a.warc.gz", 2),
+      Observation("https://a.gov/x", "2024-05-02T10:00:00Z", "a.warc.gz", 3),
+      Observation("https://a.gov/x", "2024-05-01T10:00:00Z", "b.warc.gz", 4),
+      Observation("https://a.gov/x", "2024-05-01T10:00:00Z", "a.warc.gz", 900),
+      Observation("https://a.gov/x", "2024-05-01T10:00:00Z", "a.warc.gz", 50),
+      Observation("https://a.gov/xə", "", "", 0),
+  };
+  in[7].title.clear();
+  in[7].lead.clear();
+  for (const auto& o : in) spool.Add(o);
+  std::vector<VersionObservation> expected = in;
+  std::sort(expected.begin(), expected.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.url, a.fetched_at, a.archive.file, a.archive.offset) <
+           std::tie(b.url, b.fetched_at, b.archive.file, b.archive.offset);
+  });
+  std::vector<VersionObservation> out;
+  ASSERT_TRUE(spool
+                  .ForEachSorted([&](const VersionObservation& o) {
+                    out.push_back(o);
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(out.size(), expected.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(out[i].url, expected[i].url);
+    EXPECT_EQ(out[i].fetched_at, expected[i].fetched_at);
+    EXPECT_EQ(out[i].archive.file, expected[i].archive.file);
+    EXPECT_EQ(out[i].archive.offset, expected[i].archive.offset);
+    EXPECT_EQ(out[i].digest, expected[i].digest);
+    EXPECT_EQ(out[i].title, expected[i].title);
+    EXPECT_EQ(out[i].published, expected[i].published);
+    EXPECT_EQ(out[i].source, expected[i].source);
+    EXPECT_EQ(out[i].language, expected[i].language);
+    EXPECT_EQ(out[i].words, expected[i].words);
+    EXPECT_EQ(out[i].lead, expected[i].lead);
+  }
+}
+
+TEST(VersionSpoolTest, ManyObservationsPastItsBufferComeBackWhole) {
+  testing::TempDir dir;
+  VersionSpool spool(dir.path());
+  const int n = 5000;  // about 2.5 MB: the buffer is written out twice
+  for (int i = n - 1; i >= 0; --i) {
+    spool.Add(Observation("https://a.gov/" + std::to_string(100000 + i), "t", "f", i));
+  }
+  int seen = 0;
+  Status st = spool.ForEachSorted([&](const VersionObservation& o) {
+    EXPECT_EQ(o.archive.offset, static_cast<std::uint64_t>(seen));
+    EXPECT_EQ(o.lead, std::string(300, 'x') + o.url);
+    ++seen;
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(seen, n);
+  // The file is unnamed: nothing is left in the folder.
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+}
+
+TEST(VersionSpoolTest, AnErrorOfTheCallbackStopsTheWalk) {
+  testing::TempDir dir;
+  VersionSpool spool(dir.path());
+  spool.Add(Observation("https://a.gov/1", "t", "f", 1));
+  spool.Add(Observation("https://a.gov/2", "t", "f", 2));
+  int calls = 0;
+  Status st = spool.ForEachSorted([&](const VersionObservation&) {
+    ++calls;
+    return Status::Runtime("stop");
+  });
+  EXPECT_EQ(st.message(), "stop");
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(VersionSpoolTest, AFolderThatCannotHoldItIsAnErrorNamingIt) {
+  testing::TempDir dir;
+  const std::string missing = dir.path() + "/no-such-folder";
+  VersionSpool spool(missing);
+  spool.Add(Observation("https://a.gov/1", "t", "f", 1));
+  int calls = 0;
+  Status st = spool.ForEachSorted([&](const VersionObservation&) {
+    ++calls;
+    return Status::Ok();
+  });
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find(missing), std::string::npos) << st.message();
+  EXPECT_EQ(calls, 0);
+}
+
+TEST(VersionSpoolTest, AnEmptySpoolMakesNoFileAndCallsNothing) {
+  testing::TempDir dir;
+  VersionSpool spool(dir.path() + "/no-such-folder");
+  int calls = 0;
+  EXPECT_TRUE(spool
+                  .ForEachSorted([&](const VersionObservation&) {
+                    ++calls;
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(calls, 0);
 }
 
 TEST_F(VersionLogTest, ChangesListNewAndEditedNewestFirstWithFilters) {
