@@ -754,13 +754,11 @@ class VersionLog {
   };
   // `article`: the observed article, when at hand (else read from the archive).
   Result<Outcome> Record(const VersionObservation& observation, const Article* article = nullptr);
-  // Import: records the observations in time order, in one transaction.
-  Status RecordAll(std::vector<VersionObservation> observations);
-  // Reindex: replaces every version by those the observations make (one
-  // transaction: a killed reindex leaves the versions as they were).
-  Status Rebuild(std::vector<VersionObservation> observations);
-  // The same, with the observations of a spool.
+  // Import: records the spool's observations in time order, in one
+  // transaction.
   Status RecordAll(VersionSpool& spool);
+  // Reindex: replaces every version by those the spool's observations make
+  // (one transaction: a killed reindex leaves the versions as they were).
   Status Rebuild(VersionSpool& spool);
   // Whether the article fetched from `url` is removed now (Catalogue::Removed).
   bool Removed(const std::string& url);
@@ -773,9 +771,9 @@ class VersionLog {
       : catalogue_(std::move(catalogue)),
         converter_(converter),
         archive_dir_(std::move(archive_dir)) {}
-  Status RecordSorted(std::vector<VersionObservation> observations);
-  // In one transaction, the versions cleared first when `clear`.
-  Status RecordInTransaction(bool clear, const std::function<Status()>& record);
+  // Records the spool's observations in one transaction, the versions
+  // cleared first when `clear`.
+  Status RecordSpool(bool clear, VersionSpool& spool);
   std::optional<NormalisedArticle> Load(const ArchiveLocation& where) const;
   static void Summarise(const NormalisedArticle& before, const NormalisedArticle& after,
                         ArticleVersion* v);

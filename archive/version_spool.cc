@@ -160,8 +160,7 @@ Status VersionSpool::Flush() {
     done += static_cast<std::size_t>(n);
   }
   written_ += buffer_.size();
-  buffer_.clear();
-  buffer_.shrink_to_fit();
+  buffer_.clear();  // its capacity is kept for the next pieces
   return Status::Ok();
 }
 

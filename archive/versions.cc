@@ -235,23 +235,13 @@ Result<VersionLog::Outcome> VersionLog::Record(const VersionObservation& o,
   return Outcome{true, v.version};
 }
 
-Status VersionLog::RecordSorted(std::vector<VersionObservation> observations) {
-  std::sort(observations.begin(), observations.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.url, a.fetched_at, a.archive.file, a.archive.offset) <
-           std::tie(b.url, b.fetched_at, b.archive.file, b.archive.offset);
-  });
-  for (const auto& o : observations) {
-    auto r = Record(o);
-    if (!r.ok()) return r.status();
-  }
-  return Status::Ok();
-}
-
-Status VersionLog::RecordInTransaction(bool clear, const std::function<Status()>& record) {
+Status VersionLog::RecordSpool(bool clear, VersionSpool& spool) {
   Status st = catalogue_->Begin();
   if (!st.ok()) return st;
   if (clear) st = catalogue_->ClearVersions();
-  if (st.ok()) st = record();
+  if (st.ok()) {
+    st = spool.ForEachSorted([&](const VersionObservation& o) { return Record(o).status(); });
+  }
   if (!st.ok()) {
     (void)catalogue_->Rollback();
     return st;
@@ -259,24 +249,12 @@ Status VersionLog::RecordInTransaction(bool clear, const std::function<Status()>
   return catalogue_->Commit();
 }
 
-Status VersionLog::RecordAll(std::vector<VersionObservation> observations) {
-  return RecordInTransaction(false, [&] { return RecordSorted(std::move(observations)); });
-}
-
-Status VersionLog::Rebuild(std::vector<VersionObservation> observations) {
-  return RecordInTransaction(true, [&] { return RecordSorted(std::move(observations)); });
-}
-
 Status VersionLog::RecordAll(VersionSpool& spool) {
-  return RecordInTransaction(false, [&] {
-    return spool.ForEachSorted([&](const VersionObservation& o) { return Record(o).status(); });
-  });
+  return RecordSpool(false, spool);
 }
 
 Status VersionLog::Rebuild(VersionSpool& spool) {
-  return RecordInTransaction(true, [&] {
-    return spool.ForEachSorted([&](const VersionObservation& o) { return Record(o).status(); });
-  });
+  return RecordSpool(true, spool);
 }
 
 bool VersionLog::Removed(const std::string& url) {

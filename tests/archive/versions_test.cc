@@ -290,7 +290,8 @@ TEST_F(VersionLogTest, RebuildFromObservationsGivesTheSameVersions) {
   FetchTwoVersionsInThreeFetches();
   const auto before = Versions();
   ASSERT_EQ(before.size(), 2u);
-  std::vector<VersionObservation> shuffled(observed_.rbegin(), observed_.rend());
+  VersionSpool shuffled(dir_.path());  // the fetches in reverse order
+  for (auto o = observed_.rbegin(); o != observed_.rend(); ++o) shuffled.Add(*o);
   ASSERT_TRUE(log_->Rebuild(shuffled).ok());
   ExpectSameVersions(Versions(), before);
 }
